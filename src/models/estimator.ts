@@ -1,0 +1,80 @@
+/**
+ * The estimator contract: the small verb set (fit / predict / predictProba / toJSON) that every
+ * model implements, so that anything implementing it plugs into search and cross-validation.
+ *
+ * Models know nothing of search spaces: a model is created from a plain params object.
+ * Data arrives already encoded as a dense numeric matrix (the pipeline does imputation, encoding
+ * and scaling before the model sees it), so models never see NaN unless they declare
+ * `handlesMissing` in their spec.
+ */
+
+/** Supervised task kind. */
+export type Task = 'classification' | 'regression';
+
+/**
+ * A dense row-major matrix of float64 values: element (i, j) is `data[i * cols + j]`.
+ * `data` may be backed by a SharedArrayBuffer; estimators must never write into an input matrix.
+ */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** Creates a matrix, allocating zeros when `data` is not given. */
+export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
+  const d = data ?? new Float64Array(rows * cols);
+  if (d.length !== rows * cols) throw new RangeError(`matrix: data has ${d.length} values, expected ${rows}x${cols}`);
+  return { rows, cols, data: d };
+}
+
+/** Context given to a model factory besides its hyperparameters. */
+export interface ModelContext {
+  readonly task: Task;
+  /** Number of classes for classification (labels are 0..nClasses-1); 0 for regression. */
+  readonly nClasses: number;
+  /** Seed for every random choice the model makes. */
+  readonly seed: number;
+  /** Aborts a long fit; estimators check it between iterations/trees/epochs where they can. */
+  readonly signal?: AbortSignal;
+}
+
+/** Serialised fitted estimator: a name tag plus model-specific plain JSON. */
+export interface EstimatorJSON {
+  readonly model: string;
+  readonly version: number;
+  readonly params: Record<string, unknown>;
+  readonly state: unknown;
+}
+
+/**
+ * A fitted-or-unfitted model. Contract:
+ * - `fit` trains from scratch (calling it twice forgets the first fit); it never mutates X or y.
+ * - For classification, `y` holds class indices 0..nClasses-1 (as float64); for regression, targets.
+ * - `predict` returns one value per row: a class index (classification) or a value (regression).
+ * - `predictProba` (classification only) returns a rows x nClasses matrix whose rows sum to 1.
+ * - `toJSON` returns plain data; `ModelSpec.load(toJSON())` predicts identically.
+ * - Everything random is derived from `ModelContext.seed`.
+ */
+export interface Estimator {
+  readonly name: string;
+  fit(X: Matrix, y: Float64Array): Promise<void> | void;
+  predict(X: Matrix): Float64Array;
+  predictProba?(X: Matrix): Matrix;
+  toJSON(): EstimatorJSON;
+}
+
+/** Registry entry for a model family. */
+export interface ModelSpec {
+  /** Stable name used in configs, `--models`, space files and model files (snake_case). */
+  readonly name: string;
+  /** One-line description for `--help` and the README. */
+  readonly description: string;
+  readonly tasks: readonly Task[];
+  /** True when the model accepts NaN in X (then imputation is optional for it). */
+  readonly handlesMissing?: boolean;
+  /** Creates an unfitted estimator; throws AutomlError('E_PARAM') naming a bad hyperparameter. */
+  create(params: Record<string, unknown>, ctx: ModelContext): Estimator;
+  /** Restores a fitted estimator from `toJSON()` output; validates it and never evaluates code. */
+  load(json: EstimatorJSON): Estimator;
+}

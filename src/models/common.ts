@@ -1,0 +1,177 @@
+/**
+ * Helpers shared by the model adapters: input checks for fit/predict, model-file validation for
+ * `load`, and small numeric utilities. Models reject bad input with an AutomlError instead of
+ * producing NaN or crashing deep inside a library.
+ */
+import { AutomlError, show } from '../util/errors.js';
+import type { EstimatorJSON, Matrix, ModelContext, Task } from './estimator.js';
+import { matrix } from './estimator.js';
+import { resolveParams } from './params.js';
+import type { ParamDecls, ResolvedParams } from './params.js';
+
+/**
+ * Checks training data: shapes agree, X is finite, y is finite and, for classification, holds
+ * class indices in 0..nClasses-1.
+ * @throws AutomlError('E_DATA') naming the model, row and value.
+ */
+export function checkFitInput(model: string, X: Matrix, y: Float64Array, ctx: Pick<ModelContext, 'task' | 'nClasses'>): void {
+  if (X.rows !== y.length) {
+    throw new AutomlError('E_DATA', `model "${model}": X has ${X.rows} rows but y has ${y.length} values; they must match`, { model });
+  }
+  if (X.rows === 0 || X.cols === 0) {
+    throw new AutomlError('E_DATA', `model "${model}": cannot fit on an empty matrix (${X.rows}x${X.cols})`, { model });
+  }
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]!)) {
+      const row = Math.floor(i / X.cols);
+      throw new AutomlError(
+        'E_DATA',
+        `model "${model}": X[${row}][${i % X.cols}] = ${show(d[i])} is not finite; impute missing values before this model`,
+        { model, row, value: d[i] },
+      );
+    }
+  }
+  if (ctx.task === 'classification') {
+    if (!Number.isInteger(ctx.nClasses) || ctx.nClasses < 2) {
+      throw new AutomlError('E_DATA', `model "${model}": classification needs nClasses >= 2, got ${show(ctx.nClasses)}`, { model, value: ctx.nClasses });
+    }
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= ctx.nClasses) {
+        throw new AutomlError(
+          'E_DATA',
+          `model "${model}": y[${i}] = ${show(v)} is not a class index in 0..${ctx.nClasses - 1}; encode labels first`,
+          { model, row: i, value: v },
+        );
+      }
+    }
+  } else {
+    for (let i = 0; i < y.length; i++) {
+      if (!Number.isFinite(y[i]!)) {
+        throw new AutomlError('E_DATA', `model "${model}": target y[${i}] = ${show(y[i])} is not finite`, { model, row: i, value: y[i] });
+      }
+    }
+  }
+}
+
+/**
+ * Checks that a model is fitted and that X has as many columns as it was fitted on.
+ * @throws AutomlError('E_MODEL') when unfitted, AutomlError('E_PREDICT_COLUMNS') on a width mismatch.
+ */
+export function checkPredictInput(model: string, X: Matrix, nFeatures: number | undefined): asserts nFeatures is number {
+  if (nFeatures === undefined) {
+    throw new AutomlError('E_MODEL', `model "${model}": predict called before fit; fit the model or load a fitted one`, { model });
+  }
+  if (X.cols !== nFeatures) {
+    throw new AutomlError(
+      'E_PREDICT_COLUMNS',
+      `model "${model}": X has ${X.cols} columns but the model was fitted on ${nFeatures}`,
+      { model, value: X.cols },
+    );
+  }
+}
+
+/** Throws E_MODEL_FILE with a message naming the model and the problem. */
+export function modelFileError(model: string, problem: string, value?: unknown): AutomlError {
+  return new AutomlError('E_MODEL_FILE', `model file for "${model}": ${problem}; the file is corrupt or was written by another model`, {
+    model,
+    value,
+  });
+}
+
+/**
+ * Validates the envelope of a serialised estimator (name tag, version, params object, state
+ * object) and returns its params and state.
+ * @throws AutomlError('E_MODEL_FILE').
+ */
+export function openEnvelope(
+  json: unknown,
+  model: string,
+  version: number,
+): { params: Record<string, unknown>; state: Record<string, unknown> } {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw modelFileError(model, `expected an object, got ${show(json)}`, json);
+  const j = json as Partial<EstimatorJSON>;
+  if (j.model !== model) throw modelFileError(model, `tag "model" is ${show(j.model)}, expected "${model}"`, j.model);
+  if (j.version !== version) throw modelFileError(model, `version ${show(j.version)} is not supported (expected ${version})`, j.version);
+  if (j.params === null || typeof j.params !== 'object' || Array.isArray(j.params)) throw modelFileError(model, '"params" must be an object', j.params);
+  if (j.state === null || typeof j.state !== 'object' || Array.isArray(j.state)) throw modelFileError(model, '"state" must be an object', j.state);
+  return { params: j.params as Record<string, unknown>, state: j.state as Record<string, unknown> };
+}
+
+/** Reads a finite number field from a model file's state. */
+export function readNumber(model: string, state: Record<string, unknown>, key: string, opts: { int?: boolean; min?: number } = {}): number {
+  const v = state[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
+    throw modelFileError(model, `state.${key} = ${show(v)} is not a valid ${opts.int ? 'integer' : 'number'}`, v);
+  }
+  return v;
+}
+
+/** Reads an array of finite numbers of the expected length (when given) from a model file's state. */
+export function readNumbers(model: string, state: Record<string, unknown>, key: string, length?: number): Float64Array {
+  const v = state[key];
+  if (!Array.isArray(v) || (length !== undefined && v.length !== length)) {
+    throw modelFileError(model, `state.${key} must be an array${length !== undefined ? ` of ${length} numbers` : ''}`, show(v));
+  }
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw modelFileError(model, `state.${key}[${i}] = ${show(x)} is not a finite number`, x);
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Reads the task field of a model file's state. */
+export function readTask(model: string, state: Record<string, unknown>, allowed: readonly Task[]): Task {
+  const t = state['task'];
+  if (typeof t !== 'string' || !(allowed as readonly string[]).includes(t)) {
+    throw modelFileError(model, `state.task = ${show(t)} must be one of ${allowed.join(', ')}`, t);
+  }
+  return t as Task;
+}
+
+/** Checks the task given at create time against the tasks a model supports. */
+export function checkTask(model: string, task: Task, allowed: readonly Task[]): void {
+  if (!allowed.includes(task)) {
+    throw new AutomlError('E_PARAM', `model "${model}" supports ${allowed.join(' and ')} only, not ${task}; choose another model`, {
+      model,
+      param: 'task',
+      value: task,
+    });
+  }
+}
+
+/** Row-wise argmax of a probability matrix (first maximum wins, so ties go to the lower class). */
+export function argmaxRows(P: Matrix): Float64Array {
+  const out = new Float64Array(P.rows);
+  for (let i = 0; i < P.rows; i++) {
+    const o = i * P.cols;
+    let best = 0;
+    for (let k = 1; k < P.cols; k++) if (P.data[o + k]! > P.data[o + best]!) best = k;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Converts a matrix to the number[][] that ml.js libraries expect (a copy, so they cannot mutate X). */
+export function toRows(X: Matrix): number[][] {
+  const rows: number[][] = new Array(X.rows);
+  for (let i = 0; i < X.rows; i++) rows[i] = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
+  return rows;
+}
+
+/** A rows x k matrix of zeros. */
+export function zeros(rows: number, k: number): Matrix {
+  return matrix(rows, k);
+}
+
+/** Validates the params stored in a model file; a bad value is a corrupt file, not a bad config. */
+export function readParams(model: string, decls: ParamDecls, params: Record<string, unknown>): ResolvedParams {
+  try {
+    return resolveParams(model, decls, params);
+  } catch (e) {
+    throw modelFileError(model, `bad params (${(e as Error).message})`, params);
+  }
+}

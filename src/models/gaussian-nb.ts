@@ -1,0 +1,155 @@
+/**
+ * Gaussian naive Bayes: per-class feature means and variances, class priors from frequencies, and
+ * `var_smoothing` (a fraction of the largest feature variance added to every variance, as in
+ * scikit-learn's GaussianNB) so constant features do not produce zero variances.
+ */
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
+import { matrix } from './estimator.js';
+import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readNumbers, readParams } from './common.js';
+import { resolveParams } from './params.js';
+import type { ParamDecls, ResolvedParams } from './params.js';
+
+const NAME = 'gaussian_nb';
+const VERSION = 1;
+
+/** Hyperparameters of {@link gaussianNb}. */
+export const gaussianNbParams: ParamDecls = {
+  var_smoothing: { kind: 'float', min: 0, max: 1, default: 1e-9 },
+};
+
+interface NbState {
+  nFeatures: number;
+  nClasses: number;
+  counts: Float64Array;
+  means: Float64Array;
+  vars: Float64Array;
+}
+
+class GaussianNb implements Estimator {
+  readonly name = NAME;
+  private state?: NbState;
+
+  constructor(
+    private readonly params: ResolvedParams,
+    private readonly nClasses: number,
+  ) {}
+
+  fit(X: Matrix, y: Float64Array): void {
+    checkFitInput(NAME, X, y, { task: 'classification', nClasses: this.nClasses });
+    const k = this.nClasses;
+    const d = X.cols;
+    const counts = new Float64Array(k);
+    const means = new Float64Array(k * d);
+    const vars = new Float64Array(k * d);
+    for (let i = 0; i < X.rows; i++) {
+      const c = y[i]!;
+      counts[c]!++;
+      for (let j = 0; j < d; j++) means[c * d + j]! += X.data[i * d + j]!;
+    }
+    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) means[c * d + j]! /= counts[c]!;
+    // Two-pass variances: numerically safer than E[x^2] - E[x]^2 on unscaled data.
+    for (let i = 0; i < X.rows; i++) {
+      const c = y[i]!;
+      for (let j = 0; j < d; j++) vars[c * d + j]! += (X.data[i * d + j]! - means[c * d + j]!) ** 2;
+    }
+    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) vars[c * d + j]! /= counts[c]!;
+    let maxVar = 0;
+    for (let j = 0; j < d; j++) {
+      let m = 0;
+      for (let i = 0; i < X.rows; i++) m += X.data[i * d + j]!;
+      m /= X.rows;
+      let v = 0;
+      for (let i = 0; i < X.rows; i++) v += (X.data[i * d + j]! - m) ** 2;
+      maxVar = Math.max(maxVar, v / X.rows);
+    }
+    // Floor at a tiny absolute value so that all-constant data still gives finite likelihoods.
+    const eps = Math.max((this.params['var_smoothing'] as number) * maxVar, 1e-300);
+    for (let i = 0; i < vars.length; i++) vars[i]! += eps;
+    this.state = { nFeatures: d, nClasses: k, counts, means, vars };
+  }
+
+  predictProba(X: Matrix): Matrix {
+    const s = this.state;
+    checkPredictInput(NAME, X, s?.nFeatures);
+    const { nClasses: k, nFeatures: d, counts, means, vars } = s!;
+    let total = 0;
+    for (const c of counts) total += c;
+    const logPrior = Array.from(counts, (c) => (c > 0 ? Math.log(c / total) : -Infinity));
+    const logNorm = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += Math.log(2 * Math.PI * vars[c * d + j]!);
+      logNorm[c] = -0.5 * z;
+    }
+    const out = matrix(X.rows, k);
+    const jll = new Float64Array(k);
+    for (let i = 0; i < X.rows; i++) {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        if (counts[c] === 0) {
+          jll[c] = -Infinity;
+          continue;
+        }
+        let q = 0;
+        for (let j = 0; j < d; j++) q += (X.data[i * d + j]! - means[c * d + j]!) ** 2 / vars[c * d + j]!;
+        jll[c] = logPrior[c]! + logNorm[c]! - 0.5 * q;
+        if (jll[c]! > max) max = jll[c]!;
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += jll[c] === -Infinity ? 0 : Math.exp(jll[c]! - max);
+      for (let c = 0; c < k; c++) out.data[i * k + c] = jll[c] === -Infinity ? 0 : Math.exp(jll[c]! - max) / sum;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Float64Array {
+    return argmaxRows(this.predictProba(X));
+  }
+
+  toJSON(): EstimatorJSON {
+    const s = this.state;
+    if (!s) throw modelFileError(NAME, 'cannot serialise an unfitted model');
+    return {
+      model: NAME,
+      version: VERSION,
+      params: { ...this.params },
+      state: {
+        nFeatures: s.nFeatures,
+        nClasses: s.nClasses,
+        counts: Array.from(s.counts),
+        means: Array.from(s.means),
+        vars: Array.from(s.vars),
+      },
+    };
+  }
+
+  /** Restores a fitted state (used by `load`). */
+  setState(state: NbState): void {
+    this.state = state;
+  }
+}
+
+/** Gaussian naive Bayes classifier (`gaussian_nb`). */
+export const gaussianNb: ModelSpec = {
+  name: NAME,
+  description: 'Gaussian naive Bayes: per-class normal likelihoods with variance smoothing; very fast baseline',
+  tasks: ['classification'],
+  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
+    checkTask(NAME, ctx.task, ['classification']);
+    return new GaussianNb(resolveParams(NAME, gaussianNbParams, params), ctx.nClasses);
+  },
+  load(json: EstimatorJSON): Estimator {
+    const { params, state } = openEnvelope(json, NAME, VERSION);
+    const resolved = readParams(NAME, gaussianNbParams, params);
+    const nFeatures = readNumber(NAME, state, 'nFeatures', { int: true, min: 1 });
+    const nClasses = readNumber(NAME, state, 'nClasses', { int: true, min: 2 });
+    const counts = readNumbers(NAME, state, 'counts', nClasses);
+    const means = readNumbers(NAME, state, 'means', nClasses * nFeatures);
+    const vars = readNumbers(NAME, state, 'vars', nClasses * nFeatures);
+    if (vars.some((v) => v <= 0)) throw modelFileError(NAME, 'state.vars must be positive');
+    if (counts.every((c) => c <= 0)) throw modelFileError(NAME, 'state.counts has no positive class count');
+    const est = new GaussianNb(resolved, nClasses);
+    est.setState({ nFeatures, nClasses, counts, means, vars });
+    return est;
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * Messages between the study (main thread) and the trial workers. Plain, structured-clone-safe
+ * data only: both sides import this file, and neither imports the other.
+ */
+import type { FailKind, FlatParams } from '../trial/trial.js';
+
+/** Where an objective lives: an ES module (file path or URL) and the name of its export. */
+export interface ObjectiveRef {
+  /** Absolute path or `file:` URL of an ES module (compiled JavaScript). */
+  readonly module: string;
+  /** Export to call; default 'default'. */
+  readonly exportName?: string;
+}
+
+/** One trial to run. */
+export interface TrialTask {
+  readonly objective: ObjectiveRef;
+  readonly trialNumber: number;
+  /** Seed for the trial's own randomness, derived from (study seed, trial number). */
+  readonly seed: number;
+  /** The nested configuration (`space.build(params)`). */
+  readonly config: unknown;
+  readonly params: FlatParams;
+  /** Extra plain data for the objective (e.g. CV settings), passed as `ctx.data`. */
+  readonly data?: unknown;
+}
+
+/** How a trial ended, as the worker saw it. */
+export type TrialOutcome =
+  | { readonly status: 'complete'; readonly value: number; readonly userAttrs?: Record<string, unknown>; readonly durationMs: number }
+  | { readonly status: 'pruned'; readonly value: number | null; readonly userAttrs?: Record<string, unknown>; readonly durationMs: number }
+  | { readonly status: 'fail'; readonly failKind: FailKind; readonly message: string; readonly durationMs: number };
+
+/** Worker -> main: an intermediate value (e.g. a CV fold's score). */
+export interface ReportMessage {
+  readonly type: 'report';
+  readonly id: number;
+  readonly step: number;
+  readonly value: number;
+}
+
+/** Main -> worker: the answer to a report, telling whether the trial should stop (pruned). */
+export interface ReportReply {
+  readonly type: 'report-reply';
+  readonly id: number;
+  readonly prune: boolean;
+}
+
+/** What an objective receives besides its configuration. */
+export interface ObjectiveContext {
+  readonly trialNumber: number;
+  readonly seed: number;
+  /** The task's `data`. */
+  readonly data: unknown;
+  /** Aborted when the trial times out, the study's time budget ends, or the study is interrupted. */
+  readonly signal: AbortSignal;
+  /**
+   * Reports an intermediate value. Resolves to true when the pruner says the trial should stop;
+   * the objective should then throw `new TrialPruned()` (or return early).
+   */
+  report(step: number, value: number): Promise<boolean>;
+  /** Attaches JSON data to the trial's record (e.g. the features a pipeline kept). */
+  setUserAttr(key: string, value: unknown): void;
+}
+
+/** An objective function: returns the value to minimise or maximise. */
+export type ObjectiveFn<C = unknown> = (config: C, ctx: ObjectiveContext) => number | Promise<number>;
+
+/** Thrown by an objective to end its trial as PRUNED. */
+export class TrialPruned extends Error {
+  override readonly name = 'TrialPruned';
+  constructor(message = 'pruned') {
+    super(message);
+  }
+}
+
+/** True for a TrialPruned, also across a structured clone (where the class is lost). */
+export function isTrialPruned(e: unknown): boolean {
+  return e instanceof TrialPruned || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'TrialPruned');
+}

@@ -1,0 +1,222 @@
+/**
+ * Reading a CSV file into a rectangular table of strings, with every structural problem reported
+ * as an {@link AutomlError} that names the file and the line. Nothing here interprets values
+ * (types, missing tokens): see `values.ts`.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { AutomlError, show } from '../util/errors.js';
+
+/** A parsed CSV: the header and the data records, each exactly `header.length` long. */
+export interface CsvTable {
+  /** The path as given by the caller, used in every message. */
+  readonly file: string;
+  /** Column names, trimmed, unique and non-empty. */
+  readonly header: string[];
+  /** Data records. Unquoted values are trimmed; quoted values are kept as written. */
+  readonly rows: string[][];
+  /** Source line (1-based) where each data record ends, for messages. */
+  readonly lines: Int32Array;
+}
+
+/** Options for {@link parseCsv}. */
+export interface CsvOptions {
+  /** Accept a header with no data rows (default false: that is an E_CSV_EMPTY error). */
+  readonly allowNoRows?: boolean;
+}
+
+/** Reads and checks a whole CSV file. Throws E_FILE_NOT_FOUND, E_FILE_READ or any E_CSV_* code. */
+export function readCsv(file: string, options: CsvOptions = {}): CsvTable {
+  return parseCsv(readBytes(file), file, options);
+}
+
+/** Reads a file's bytes, turning operating-system failures into AutomlErrors that name the file. */
+export function readBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new AutomlError('E_FILE_NOT_FOUND', `${file}: no such file; check the path (relative paths start at ${process.cwd()})`, { file }, { cause: e });
+    }
+    if (code === 'EISDIR') {
+      throw new AutomlError('E_FILE_READ', `${file}: is a directory, expected a CSV file`, { file }, { cause: e });
+    }
+    throw new AutomlError('E_FILE_READ', `${file}: cannot be read (${code ?? (e as Error).message}); check its permissions`, { file }, { cause: e });
+  }
+}
+
+/**
+ * Parses CSV bytes (or text). The header is the first non-empty line. Handles a UTF-8 byte-order
+ * mark, quoted fields (with embedded commas, quotes and newlines), CRLF, LF and CR line endings
+ * mixed in one file, and blank lines (skipped).
+ */
+export function parseCsv(input: Buffer | string, file: string, options: CsvOptions = {}): CsvTable {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  checkEncoding(bytes, file);
+  const text = bytes.toString('utf8');
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new AutomlError('E_CSV_EMPTY', `${file}: the file is empty; expected a header row and at least one data row`, { file });
+  }
+
+  const recordLines: number[] = [];
+  let records: string[][];
+  try {
+    records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      // An explicit list so that a file mixing CRLF, LF and CR still splits on every ending;
+      // auto-detection would lock onto whichever ending comes first.
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (record: string[], context) => {
+        recordLines.push(context.lines);
+        return record;
+      },
+    }) as string[][];
+  } catch (e) {
+    throw parseError(e, file, recordLines);
+  }
+
+  const nonEmpty: string[][] = [];
+  const lines: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    // csv-parse keeps a line holding only a lone quoted-empty or whitespace as [''], which is blank.
+    if (r.length === 1 && r[0] === '') continue;
+    nonEmpty.push(r);
+    lines.push(recordLines[i]!);
+  }
+  if (nonEmpty.length === 0) {
+    throw new AutomlError('E_CSV_EMPTY', `${file}: the file has no rows; expected a header row and at least one data row`, { file });
+  }
+  const header = nonEmpty[0]!.map((h) => h.trim());
+  checkHeader(header, file);
+  const rows = nonEmpty.slice(1);
+  if (rows.length === 0 && !options.allowNoRows) {
+    throw new AutomlError('E_CSV_EMPTY', `${file}: the file has a header but no data rows`, { file });
+  }
+  const rowLines = Int32Array.from(lines.slice(1));
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i]!.length !== header.length) {
+      const bad = rows.reduce((n, r) => n + (r.length !== header.length ? 1 : 0), 0);
+      throw new AutomlError(
+        'E_CSV_RAGGED',
+        `${file}: line ${rowLines[i]} has ${rows[i]!.length} fields, expected ${header.length} like the header` +
+          (bad > 1 ? ` (${bad} rows have the wrong number of fields)` : '') +
+          '; check for an unquoted comma or a missing field',
+        { file, row: rowLines[i], expected: header.length, found: rows[i]!.length },
+      );
+    }
+  }
+  return { file, header, rows, lines: rowLines };
+}
+
+function checkHeader(header: string[], file: string): void {
+  const problems: string[] = [];
+  const empty = header.map((h, i) => (h === '' ? i + 1 : 0)).filter((i) => i > 0);
+  if (empty.length > 0) problems.push(`empty name at column position${empty.length > 1 ? 's' : ''} ${empty.join(', ')}`);
+  const seen = new Map<string, number[]>();
+  header.forEach((h, i) => {
+    if (h !== '') seen.set(h, [...(seen.get(h) ?? []), i + 1]);
+  });
+  for (const [name, positions] of seen) {
+    if (positions.length > 1) problems.push(`duplicate name ${show(name)} at positions ${positions.join(', ')}`);
+  }
+  if (problems.length > 0) {
+    throw new AutomlError('E_CSV_HEADER', `${file}: bad header row: ${problems.join('; ')}; give every column a unique, non-empty name`, {
+      file,
+      row: 1,
+    });
+  }
+}
+
+function parseError(e: unknown, file: string, recordLines: number[]): AutomlError {
+  const err = e as { code?: string; message?: string; lines?: number };
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+    // The parser reports where the input ended; the user needs where the open quote began, which
+    // is the record after the last one it completed.
+    const start = (recordLines[recordLines.length - 1] ?? 0) + 1;
+    return new AutomlError(
+      'E_CSV_PARSE',
+      `${file}: unterminated quoted field in the record starting at line ${start} (still open at end of file, line ${err.lines ?? '?'}); close the quote or double any quote inside the field ("")`,
+      { file, row: start },
+      { cause: e },
+    );
+  }
+  const line = err.lines;
+  const detail = (err.message ?? String(e)).replace(/\s+at line \d+/, '');
+  return new AutomlError(
+    'E_CSV_PARSE',
+    `${file}: cannot parse CSV at line ${line ?? '?'}: ${detail}; quote fields containing commas or quotes, and write a quote inside a quoted field as ""`,
+    { file, row: line },
+    { cause: e },
+  );
+}
+
+/**
+ * Rejects input that is not UTF-8 text: a UTF-16 byte-order mark, NUL bytes (UTF-16 without a
+ * mark, or a binary file) and malformed UTF-8 sequences, naming the byte offset and line.
+ */
+export function checkEncoding(bytes: Uint8Array, file: string): void {
+  const fix = 're-save the file as UTF-8 CSV (e.g. "CSV UTF-8" in a spreadsheet, or `iconv -t UTF-8`)';
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new AutomlError('E_CSV_ENCODING', `${file}: the file is UTF-16 (byte-order mark at byte offset 0, line 1); ${fix}`, {
+      file,
+      offset: 0,
+      row: 1,
+    });
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return;
+  const what = bytes[bad] === 0 ? 'a NUL byte (the file may be UTF-16 or binary)' : `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} that is not valid UTF-8`;
+  const line = lineAt(bytes, bad);
+  throw new AutomlError('E_CSV_ENCODING', `${file}: ${what} at byte offset ${bad}, line ${line}; ${fix}`, { file, offset: bad, row: line });
+}
+
+/** Offset of the first NUL byte or malformed UTF-8 sequence, or -1 when the bytes are clean. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c === 0) return i;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid UTF-8.
+    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** 1-based line of a byte offset, counting LF, CRLF and lone CR as line ends. */
+function lineAt(b: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (b[i] === 0x0a) line++;
+    else if (b[i] === 0x0d && b[i + 1] !== 0x0a) line++;
+  }
+  return line;
+}

@@ -1,0 +1,175 @@
+/**
+ * Building a {@link Dataset} from a CSV file or in-memory rows: the whole input is checked first
+ * (structure, encoding, target), then each feature column's type is inferred and useless columns
+ * (all missing, constant, ID-like) are dropped with a note.
+ */
+import { basename, extname } from 'node:path';
+import { AutomlError, show } from '../util/errors.js';
+import { readCsv } from './csv.js';
+import type { RawTable } from './target.js';
+import { encodeTarget, findTarget } from './target.js';
+import type { ColumnSchema, Dataset, DatasetOptions, FeatureColumn } from './types.js';
+import type { Cell } from './values.js';
+import { inferColumn, isMissing, labelOf } from './values.js';
+
+/**
+ * True for column names that mark an identifier: `id`, `ID`, `uuid`, `guid`, `index`, `row_id`,
+ * `customer_id`, `order-id`, `customerId`, `orderID` (but not `paid` or `valid`). Applied to
+ * categorical and integer columns only.
+ */
+export function looksLikeIdName(name: string): boolean {
+  return (
+    /^(?:id|uuid|guid|index|row_?(?:id|num(?:ber)?))$/i.test(name) || /[_\s.-]id$/i.test(name) || /[a-z0-9](?:Id|ID)$/.test(name)
+  );
+}
+
+/**
+ * Loads a CSV file as a dataset. The whole file is read and checked before anything else happens.
+ *
+ * Inference rules (see also `values.ts` and `target.ts`):
+ * - missing: empty, `NA`, `N/A`, `?`, `NaN`, `nan`, `null` (any case);
+ * - numeric when every non-missing value is a number. Non-finite values (`inf`, `-Infinity`,
+ *   `1e400`) do not make a column categorical: they are stored as missing and a note says so;
+ * - boolean when every non-missing value is true/false, yes/no, y/n or t/f (0/1 stays numeric);
+ * - categorical otherwise, with labels sorted by code point.
+ * Dropped with a note: all-missing columns; constant columns (one value and no missing cells: a
+ * column with one value plus missing cells is kept, its missingness can carry signal); ID-like
+ * columns: categorical with every value distinct, integer with values forming a row counter
+ * (all distinct and consecutive), or a categorical/integer column named like an ID
+ * ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
+ * and measurements are often all distinct yet meaningful.
+ *
+ * @throws AutomlError E_FILE_NOT_FOUND, E_FILE_READ, E_CSV_*, E_TARGET, E_DATA
+ */
+export function loadDataset(file: string, opts: DatasetOptions): Dataset {
+  const csv = readCsv(file);
+  const raw: RawTable = {
+    source: file,
+    header: csv.header,
+    nRows: csv.rows.length,
+    cell: (i, j) => csv.rows[i]![j],
+    where: (i) => `line ${csv.lines[i]}`,
+  };
+  return buildDataset(raw, { ...opts, name: opts.name ?? basename(file, extname(file)) }, file);
+}
+
+/**
+ * Builds a dataset from in-memory rows (objects keyed by column name) with the same rules as
+ * {@link loadDataset}. Values may be strings (parsed like CSV cells), numbers, booleans, or
+ * null/undefined (missing); a key absent from a row is missing. Columns are ordered by first
+ * appearance.
+ */
+export function datasetFromRows(rows: readonly Record<string, unknown>[], opts: DatasetOptions): Dataset {
+  const source = opts.name ?? 'rows';
+  if (rows.length === 0) throw new AutomlError('E_DATA', `${source}: no rows given; pass at least one row`, { file: source });
+  const header: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        header.push(k);
+      }
+    }
+  }
+  const raw: RawTable = {
+    source,
+    header,
+    nRows: rows.length,
+    cell: (i, j) => toCell(rows[i]![header[j]!], source, i, header[j]!),
+    where: (i) => `rows[${i}]`,
+  };
+  return buildDataset(raw, { ...opts, name: source }, undefined);
+}
+
+function toCell(v: unknown, source: string, i: number, column: string): Cell {
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  throw new AutomlError(
+    'E_DATA',
+    `${source}: rows[${i}].${column} is ${show(v)}, expected a string, number, boolean or null`,
+    { file: source, row: i, column, value: v },
+  );
+}
+
+/** Builds a dataset from any raw table: target first (it decides which rows stay), then features. */
+export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: string }, file: string | undefined): Dataset {
+  if (opts.folds !== undefined && (!Number.isInteger(opts.folds) || opts.folds < 2)) {
+    throw new AutomlError('E_CONFIG', `folds must be an integer of at least 2, got ${show(opts.folds)}`, { param: 'folds', value: opts.folds });
+  }
+  const tj = findTarget(raw, opts.target);
+  const { target, keep, notes } = encodeTarget(raw, tj, opts.task, opts.folds);
+  const n = keep.length;
+  const features: ColumnSchema[] = [];
+  const columns: FeatureColumn[] = [];
+
+  for (let j = 0; j < raw.header.length; j++) {
+    if (j === tj) continue;
+    const name = raw.header[j]!;
+    const col = inferColumn((i) => raw.cell(keep[i]!, j), n);
+    const drop = dropReason(name, col, n, (i) => raw.cell(keep[i]!, j));
+    if (drop !== undefined) {
+      notes.push(`dropped column ${show(name)}: ${drop}`);
+      continue;
+    }
+    if (col.nonFinite > 0) {
+      const first = keep[col.firstNonFinite]!;
+      notes.push(
+        `column ${show(name)}: ${col.nonFinite} non-finite value${col.nonFinite > 1 ? 's' : ''} (first ${show(labelOf(raw.cell(first, j)))} at ${raw.where(first)}) treated as missing`,
+      );
+    }
+    features.push(col.type === 'categorical' ? { name, type: col.type, categories: col.categories! } : { name, type: col.type });
+    columns.push(col.values);
+  }
+  if (features.length === 0) {
+    throw new AutomlError(
+      'E_DATA',
+      `${raw.source}: no usable feature columns besides the target ${show(target.name)}` +
+        (notes.length > 0 ? ` (${notes.join('; ')})` : '') +
+        '; add feature columns',
+      { file: raw.source },
+    );
+  }
+  const dup = duplicateNote(raw, keep);
+  if (dup !== undefined) notes.push(dup);
+  return { name: opts.name, ...(file !== undefined ? { file } : {}), nRows: n, features, columns, target, notes };
+}
+
+function dropReason(
+  name: string,
+  col: ReturnType<typeof inferColumn>,
+  n: number,
+  cell: (i: number) => Cell,
+): string | undefined {
+  if (col.missing === n) return 'every value is missing';
+  if (col.distinct === 1 && col.missing === 0) {
+    for (let i = 0; i < n; i++) {
+      const c = cell(i);
+      if (!isMissing(c)) return `constant (every row is ${show(labelOf(c))})`;
+    }
+  }
+  const idType = col.type === 'categorical' || (col.type === 'numeric' && col.integer);
+  if (idType && looksLikeIdName(name)) return 'ID-like (named like an identifier)';
+  if (col.type === 'categorical' && col.distinct > 1 && col.distinct === n - col.missing) {
+    return 'ID-like (every value is distinct)';
+  }
+  if (col.type === 'numeric' && col.consecutive && col.distinct > 2) return 'ID-like (distinct consecutive integers, a row counter)';
+  return undefined;
+}
+
+function duplicateNote(raw: RawTable, keep: Int32Array): string | undefined {
+  const firstSeen = new Map<string, number>();
+  let count = 0;
+  let example = '';
+  for (const i of keep) {
+    let key = '';
+    for (let j = 0; j < raw.header.length; j++) {
+      const c = raw.cell(i, j);
+      key += (isMissing(c) ? '\u0001' : labelOf(c)) + '\u0000';
+    }
+    const prev = firstSeen.get(key);
+    if (prev === undefined) firstSeen.set(key, i);
+    else if (count++ === 0) example = `${raw.where(i)} repeats ${raw.where(prev)}`;
+  }
+  if (count === 0) return undefined;
+  return `${count} row${count > 1 ? 's' : ''} duplicate${count > 1 ? '' : 's'} an earlier row (e.g. ${example}); kept`;
+}

@@ -1,0 +1,93 @@
+/**
+ * Whole-dataset operations: row subsets (train/test splits), shared-memory copies for worker
+ * threads, and content fingerprints.
+ */
+import { createHash } from 'node:crypto';
+import { AutomlError, show } from '../util/errors.js';
+import { readBytes } from './csv.js';
+import type { Dataset, FeatureColumn, FeatureTable } from './types.js';
+
+/**
+ * A new dataset holding the given rows, in the given order (repeats allowed). Schemas, class
+ * labels and notes are kept, so codes stay comparable with the parent's.
+ * @throws AutomlError E_DATA when a row index is out of range.
+ */
+export function subsetRows(dataset: Dataset, rows: Int32Array): Dataset {
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    if (!(r >= 0 && r < dataset.nRows)) {
+      throw new AutomlError('E_DATA', `subsetRows: row index ${show(r)} at position ${k} is outside 0..${dataset.nRows - 1} of dataset ${show(dataset.name)}`, {
+        row: r,
+      });
+    }
+  }
+  const pick = <T extends FeatureColumn>(col: T): T => {
+    const out = (col instanceof Int32Array ? new Int32Array(rows.length) : new Float64Array(rows.length)) as T;
+    for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
+    return out;
+  };
+  return {
+    ...dataset,
+    nRows: rows.length,
+    columns: dataset.columns.map(pick),
+    target: { ...dataset.target, values: pick(dataset.target.values) },
+  };
+}
+
+/** Copies an array into a SharedArrayBuffer of the same element type. */
+function shareArray<T extends FeatureColumn>(a: T): T {
+  const buf = new SharedArrayBuffer(a.byteLength);
+  const out = (a instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T;
+  out.set(a);
+  return out;
+}
+
+/**
+ * The same dataset with every column array (and the target values) copied into a
+ * SharedArrayBuffer. The result is structured-clone safe: posting it to a worker thread shares the
+ * memory instead of copying it. Treat it as read-only: every thread sees a write.
+ */
+export function toShared<T extends FeatureTable>(dataset: T): T {
+  const out: FeatureTable = { ...dataset, columns: dataset.columns.map(shareArray) };
+  if ('target' in dataset) {
+    const d = dataset as unknown as Dataset;
+    return { ...out, target: { ...d.target, values: shareArray(d.target.values) } } as unknown as T;
+  }
+  return out as T;
+}
+
+/** True when every array of the dataset is backed by a SharedArrayBuffer. */
+export function isShared(dataset: FeatureTable): boolean {
+  const cols: FeatureColumn[] = [...dataset.columns];
+  if ('target' in dataset) cols.push((dataset as Dataset).target.values);
+  return cols.every((c) => c.buffer instanceof SharedArrayBuffer);
+}
+
+/**
+ * SHA-256 (hex) of a dataset's content, or of a file's bytes when given a path. The dataset form
+ * covers the schema, the values and the target, not the name, file path or notes, so the same data
+ * loaded from two places has one fingerprint.
+ */
+export function datasetFingerprint(source: Dataset | string): string {
+  const h = createHash('sha256');
+  if (typeof source === 'string') {
+    h.update(readBytes(source));
+    return h.digest('hex');
+  }
+  h.update(
+    JSON.stringify({
+      nRows: source.nRows,
+      features: source.features,
+      target: { name: source.target.name, task: source.target.task, classes: source.target.classes ?? null },
+    }),
+  );
+  for (const col of source.columns) h.update(bytesOf(col));
+  h.update(bytesOf(source.target.values));
+  return h.digest('hex');
+}
+
+function bytesOf(a: FeatureColumn): Uint8Array {
+  // Hash a copy's bytes: a view over a SharedArrayBuffer cannot be passed to hash.update directly.
+  const copy = a instanceof Int32Array ? Int32Array.from(a) : Float64Array.from(a);
+  return new Uint8Array(copy.buffer, 0, copy.byteLength);
+}

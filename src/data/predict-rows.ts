@@ -1,0 +1,134 @@
+/**
+ * Mapping new data onto a fitted schema, for `automl predict` and `automl serve`: the columns come
+ * out in the schema's order with the schema's encodings, whatever order the input has.
+ */
+import { AutomlError, show } from '../util/errors.js';
+import { readCsv } from './csv.js';
+import type { ColumnSchema, FeatureColumn, FeatureTable } from './types.js';
+import { MISSING_CODE, UNSEEN_CODE } from './types.js';
+import type { Cell } from './values.js';
+import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from './values.js';
+
+/**
+ * Reads a CSV file of feature rows onto `schema` (usually a fitted pipeline's input schema).
+ * Columns are matched by name; extra columns (the target among them, if present) are ignored and
+ * listed in a note. Values that do not fit a column (text in a numeric column, non-finite
+ * numbers, unknown boolean tokens) become missing with a note; categorical labels the schema does
+ * not know get {@link UNSEEN_CODE}, also with a note.
+ *
+ * @throws AutomlError E_PREDICT_COLUMNS naming every schema column the file lacks, or any error of
+ * `readCsv`.
+ */
+export function readFeatureRows(file: string, schema: readonly ColumnSchema[]): FeatureTable {
+  const csv = readCsv(file);
+  return mapOntoSchema(
+    file,
+    csv.header,
+    csv.rows.length,
+    (i, j) => csv.rows[i]![j],
+    (i) => `line ${csv.lines[i]}`,
+    schema,
+  );
+}
+
+/** Same as {@link readFeatureRows} for in-memory rows (objects keyed by column name). */
+export function featureRowsFromObjects(rows: readonly Record<string, unknown>[], schema: readonly ColumnSchema[], source = 'rows'): FeatureTable {
+  const header: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        header.push(k);
+      }
+    }
+  }
+  // In-memory rows may omit a key to mean "missing", so a schema column only has to appear in some row.
+  return mapOntoSchema(
+    source,
+    header,
+    rows.length,
+    (i, j) => {
+      const v = rows[i]![header[j]!];
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+    },
+    (i) => `rows[${i}]`,
+    schema,
+  );
+}
+
+function mapOntoSchema(
+  source: string,
+  header: readonly string[],
+  n: number,
+  cell: (i: number, j: number) => Cell,
+  where: (i: number) => string,
+  schema: readonly ColumnSchema[],
+): FeatureTable {
+  const position = new Map(header.map((h, j) => [h, j]));
+  const absent = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
+  if (absent.length > 0) {
+    const hints = absent
+      .map((a) => {
+        const near = closestName(a, header.filter((h) => !schema.some((c) => c.name === h)));
+        return near !== undefined ? `${show(a)} (found ${show(near)}?)` : show(a);
+      })
+      .join(', ');
+    throw new AutomlError(
+      'E_PREDICT_COLUMNS',
+      `${source}: missing column${absent.length > 1 ? 's' : ''} the model needs: ${hints}; the file must have the training data's feature columns (present: ${header.map((h) => show(h)).join(', ')})`,
+      { file: source, columns: absent },
+    );
+  }
+  const notes: string[] = [];
+  const wanted = new Set(schema.map((c) => c.name));
+  const extra = header.filter((h) => !wanted.has(h));
+  if (extra.length > 0) notes.push(`ignored column${extra.length > 1 ? 's' : ''} not used by the model: ${extra.map((h) => show(h)).join(', ')}`);
+
+  const columns: FeatureColumn[] = schema.map((c) => {
+    const j = position.get(c.name)!;
+    let bad = 0;
+    let firstBad = -1;
+    const flag = (i: number): void => {
+      if (bad++ === 0) firstBad = i;
+    };
+    let out: FeatureColumn;
+    if (c.type === 'categorical') {
+      const index = new Map((c.categories ?? []).map((label, k) => [label, k]));
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = cell(i, j);
+        if (isMissing(v)) codes[i] = MISSING_CODE;
+        else {
+          const k = index.get(labelOf(v));
+          if (k === undefined) {
+            codes[i] = UNSEEN_CODE;
+            flag(i);
+          } else codes[i] = k;
+        }
+      }
+      out = codes;
+      if (bad > 0) notes.push(`column ${show(c.name)}: ${bad} value${bad > 1 ? 's' : ''} not seen in training (first ${show(labelOf(cell(firstBad, j)))} at ${where(firstBad)}), encoded as unseen`);
+    } else {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = cell(i, j);
+        if (isMissing(v)) {
+          values[i] = NaN;
+          continue;
+        }
+        const x = c.type === 'numeric' ? parseNumber(v) : parseBoolean(v);
+        if (x === undefined || !Number.isFinite(x)) {
+          values[i] = NaN;
+          flag(i);
+        } else values[i] = x;
+      }
+      out = values;
+      if (bad > 0) {
+        notes.push(`column ${show(c.name)}: ${bad} value${bad > 1 ? 's' : ''} that ${bad > 1 ? 'are' : 'is'} not ${c.type === 'numeric' ? 'a finite number' : 'true/false'} (first ${show(labelOf(cell(firstBad, j)))} at ${where(firstBad)}), treated as missing`);
+      }
+    }
+    return out;
+  });
+  return { nRows: n, features: schema.map((c) => ({ ...c })), columns, notes };
+}

@@ -1,0 +1,163 @@
+/**
+ * The target column: finding it, inferring the task, encoding the values, and the checks that
+ * must pass before any training starts (at least two classes, enough rows per class for CV).
+ */
+import type { Task } from '../models/estimator.js';
+import { AutomlError, show } from '../util/errors.js';
+import type { TargetInfo } from './types.js';
+import type { Cell, InferredColumn } from './values.js';
+import { closestName, compareLabels, inferColumn, isMissing, labelOf, parseNumber } from './values.js';
+
+/** A raw table from any source: CSV records or in-memory rows. */
+export interface RawTable {
+  /** File path or display name, used to start every message. */
+  readonly source: string;
+  readonly header: readonly string[];
+  readonly nRows: number;
+  cell(row: number, col: number): Cell;
+  /** Where a row came from, for messages: "line 7" or "rows[6]". */
+  where(row: number): string;
+}
+
+/** Largest number of distinct integer values for which a numeric target is read as class labels. */
+export const MAX_INTEGER_CLASSES = 20;
+
+/**
+ * Task inference rule. Non-numeric targets are classification. A numeric target is classification
+ * when all its values are integers and it has few distinct values: at most
+ * {@link MAX_INTEGER_CLASSES}, and at most max(3, 5% of the rows) so that a small integer-valued
+ * quantity (counts, prices in whole units) on a large table stays regression. Everything else is
+ * regression. `--task` overrides the rule.
+ */
+export function inferTask(col: InferredColumn, nRows: number): Task {
+  if (col.type !== 'numeric') return 'classification';
+  const limit = Math.min(MAX_INTEGER_CLASSES, Math.max(3, Math.ceil(0.05 * nRows)));
+  return col.integer && col.distinct >= 2 && col.distinct <= limit ? 'classification' : 'regression';
+}
+
+/** Index of the target column, or an E_TARGET error listing the columns and the closest name. */
+export function findTarget(raw: RawTable, target: string): number {
+  const j = raw.header.indexOf(target);
+  if (j >= 0) return j;
+  const near = closestName(target, raw.header);
+  const list = raw.header.map((h) => show(h)).join(', ');
+  throw new AutomlError(
+    'E_TARGET',
+    `${raw.source}: no column named ${show(target)} to use as the target` +
+      (near !== undefined ? `; did you mean ${show(near)}?` : '') +
+      ` Available columns: ${list}`,
+    { file: raw.source, column: target, suggestion: near },
+  );
+}
+
+/** Result of {@link encodeTarget}: the target and the rows (indices into the raw table) it keeps. */
+export interface EncodedTarget {
+  readonly target: TargetInfo;
+  /** Rows with a usable target value, ascending. */
+  readonly keep: Int32Array;
+  readonly notes: string[];
+}
+
+/**
+ * Encodes the target column `j`: drops rows whose target is missing (with a note), infers or
+ * applies the task, and for classification sorts the labels (numerically when they are numbers)
+ * and checks class counts against `folds`.
+ */
+export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, folds: number | undefined): EncodedTarget {
+  const name = raw.header[j]!;
+  const src = raw.source;
+  const notes: string[] = [];
+  const all = inferColumn((i) => raw.cell(i, j), raw.nRows);
+  const keepList: number[] = [];
+  let firstDropped = -1;
+  for (let i = 0; i < raw.nRows; i++) {
+    const missing = all.type === 'numeric' ? Number.isNaN(all.values[i]!) : isMissing(raw.cell(i, j));
+    if (missing) {
+      if (firstDropped < 0) firstDropped = i;
+    } else keepList.push(i);
+  }
+  if (keepList.length === 0) {
+    throw new AutomlError('E_TARGET', `${src}: target column ${show(name)} has no values (every row is missing); choose another --target`, {
+      file: src,
+      column: name,
+    });
+  }
+  const dropped = raw.nRows - keepList.length;
+  if (dropped > 0) {
+    notes.push(`dropped ${dropped} row${dropped > 1 ? 's' : ''} whose target ${show(name)} is missing (first at ${raw.where(firstDropped)})`);
+  }
+  const keep = Int32Array.from(keepList);
+  const n = keep.length;
+  const col = inferColumn((i) => raw.cell(keep[i]!, j), n);
+  const chosen = task ?? inferTask(col, n);
+
+  if (chosen === 'regression') {
+    if (col.type !== 'numeric') {
+      const bad = firstNonNumber(raw, j, keep);
+      throw new AutomlError(
+        'E_TARGET',
+        `${src}: target ${show(name)} is not numeric (e.g. ${show(bad.value)} at ${bad.where}), so it cannot be used for regression; use --task classification`,
+        { file: src, column: name, value: bad.value },
+      );
+    }
+    if (col.distinct < 2) throw singleClass(src, name, labelOf(raw.cell(keep[0]!, j)), 'value');
+    return { target: { name, task: 'regression', values: col.values as Float64Array }, keep, notes };
+  }
+
+  const labels: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = col.type === 'numeric' ? String(col.values[i]) : labelOf(raw.cell(keep[i]!, j));
+  }
+  const classes = [...new Set(labels)];
+  if (col.type === 'numeric') classes.sort((a, b) => Number(a) - Number(b));
+  else classes.sort(compareLabels);
+  if (classes.length < 2) throw singleClass(src, name, classes[0]!, 'class');
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const values = new Float64Array(n);
+  const counts = new Array<number>(classes.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = index.get(labels[i]!)!;
+    values[i] = k;
+    counts[k]!++;
+  }
+  if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds);
+  return { target: { name, task: 'classification', values, classes }, keep, notes };
+}
+
+function singleClass(src: string, name: string, only: string, what: string): AutomlError {
+  return new AutomlError(
+    'E_TARGET',
+    `${src}: target ${show(name)} has a single ${what} (${show(only)} in every row with a target); a model needs at least two to learn from — check the --target column`,
+    { file: src, column: name, value: only },
+  );
+}
+
+function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number): void {
+  const small = classes.map((c, k) => ({ c, n: counts[k]! })).filter((x) => x.n < folds);
+  if (small.length === 0) return;
+  const minCount = Math.min(...small.map((x) => x.n));
+  const listed = small
+    .slice(0, 5)
+    .map((x) => `${show(x.c)} has ${x.n} row${x.n === 1 ? '' : 's'}`)
+    .join(', ');
+  const more = small.length > 5 ? ` and ${small.length - 5} more` : '';
+  const advice =
+    minCount >= 2
+      ? `use --cv ${minCount} or smaller, or add rows of that class`
+      : 'remove the rows of that class or add more rows of it (stratified CV needs at least 2 rows per class)';
+  throw new AutomlError(
+    'E_TARGET',
+    `${src}: target ${show(name)}: class ${listed}${more}, fewer than the ${folds} cross-validation folds; ${advice}`,
+    { file: src, column: name, folds, classes: small.map((x) => x.c) },
+  );
+}
+
+function firstNonNumber(raw: RawTable, j: number, keep: Int32Array): { value: Cell; where: string } {
+  for (const i of keep) {
+    const c = raw.cell(i, j);
+    if (parseNumber(c) === undefined) {
+      return { value: c, where: raw.where(i) };
+    }
+  }
+  return { value: raw.cell(keep[0]!, j), where: raw.where(keep[0]!) };
+}

@@ -1,0 +1,63 @@
+/**
+ * `ml_random_forest`: ml-random-forest's bagged CART trees. Note that this library samples the
+ * feature subset once per tree (not per split as scikit-learn does), so `max_features` < 1 gives
+ * weaker but more diverse trees. Trained trees are converted to flat trees for prediction.
+ */
+import rf from 'ml-random-forest';
+import { toRows } from './common.js';
+import { cartOptions, throwIfAborted } from './decision-tree.js';
+import { flattenCartTree } from './flat-tree.js';
+import { intSeed } from './params.js';
+import type { ParamDecls } from './params.js';
+import { treeEnsembleSpec } from './tree-ensemble.js';
+
+const NAME = 'ml_random_forest';
+
+/** Hyperparameters of {@link mlRandomForest}; `max_depth` 0 means unlimited. */
+export const randomForestParams: ParamDecls = {
+  n_estimators: { kind: 'int', min: 1, max: 5000, default: 100 },
+  max_features: { kind: 'float', min: 0, max: 1, exclusiveMin: true, default: 1 },
+  max_depth: { kind: 'int', min: 0, max: 200, default: 0 },
+  min_samples_split: { kind: 'int', min: 2, max: 100_000, default: 2 },
+  bootstrap: { kind: 'bool', default: true },
+};
+
+/**
+ * The fraction to hand ml-random-forest so that it keeps `count` columns: it floors
+ * `cols * fraction`, and reads an integer 1 as "100%", so pass a fraction that floors correctly.
+ */
+function libraryFraction(maxFeatures: number, cols: number): number {
+  const count = Math.max(1, Math.round(maxFeatures * cols));
+  return count >= cols ? 1 : (count + 0.5) / cols;
+}
+
+interface ForestInternals {
+  estimators: { root: unknown }[];
+  indexes: number[][];
+  train(X: number[][], y: number[]): void;
+}
+
+/** Random forest from ml-random-forest (`ml_random_forest`). */
+export const mlRandomForest = treeEnsembleSpec({
+  name: NAME,
+  description: 'Random forest (ml-random-forest): bagged CART trees with per-tree feature subsets; robust default',
+  tasks: ['classification', 'regression'],
+  params: randomForestParams,
+  train(X, y, params, ctx) {
+    throwIfAborted(NAME, ctx);
+    const Forest = ctx.task === 'classification' ? rf.RandomForestClassifier : rf.RandomForestRegression;
+    const forest = new Forest({
+      nEstimators: params['n_estimators'] as number,
+      maxFeatures: libraryFraction(params['max_features'] as number, X.cols),
+      replacement: false,
+      useSampleBagging: params['bootstrap'] as boolean,
+      noOOB: true,
+      seed: intSeed(ctx.seed, NAME),
+      treeOptions: cartOptions({ ...params, min_impurity_decrease: 0 }, ctx.task),
+    }) as unknown as ForestInternals;
+    forest.train(toRows(X), Array.from(y));
+    throwIfAborted(NAME, ctx);
+    const width = ctx.task === 'classification' ? ctx.nClasses : 1;
+    return forest.estimators.map((est, i) => flattenCartTree(est.root, width, forest.indexes[i]));
+  },
+});

@@ -1,0 +1,130 @@
+/**
+ * An estimator made of flat trees whose leaf values are averaged: one tree for `decision_tree`,
+ * many for `ml_random_forest`. Each model supplies only its training function; prediction,
+ * probabilities and the model file are shared here.
+ */
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from './estimator.js';
+import { matrix } from './estimator.js';
+import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readParams, readTask } from './common.js';
+import { flatTreeFromJSON, flatTreeToJSON, leafOf } from './flat-tree.js';
+import type { FlatTree } from './flat-tree.js';
+import { resolveParams } from './params.js';
+import type { ParamDecls, ResolvedParams } from './params.js';
+
+const VERSION = 1;
+
+/** Trains the trees of an ensemble; X and y are already validated. */
+export type TreeTrainer = (X: Matrix, y: Float64Array, params: ResolvedParams, ctx: ModelContext) => FlatTree[];
+
+/** What a tree model declares to get a full ModelSpec from {@link treeEnsembleSpec}. */
+export interface TreeModelDef {
+  readonly name: string;
+  readonly description: string;
+  readonly tasks: readonly Task[];
+  readonly params: ParamDecls;
+  readonly train: TreeTrainer;
+}
+
+class TreeEnsemble implements Estimator {
+  private trees?: FlatTree[];
+  private nFeatures?: number;
+  /** Present for classification models only, as the Estimator contract asks. */
+  readonly predictProba?: (X: Matrix) => Matrix;
+
+  constructor(
+    private readonly def: TreeModelDef,
+    private readonly params: ResolvedParams,
+    private readonly ctx: ModelContext,
+  ) {
+    if (ctx.task === 'classification') this.predictProba = (X) => this.proba(X);
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  fit(X: Matrix, y: Float64Array): void {
+    checkFitInput(this.def.name, X, y, this.ctx);
+    this.trees = undefined;
+    const trees = this.def.train(X, y, this.params, this.ctx);
+    this.trees = trees;
+    this.nFeatures = X.cols;
+  }
+
+  /** Mean of the trees' leaf distributions (soft voting, as scikit-learn's forests do). */
+  private proba(X: Matrix): Matrix {
+    checkPredictInput(this.def.name, X, this.nFeatures);
+    const k = this.ctx.nClasses;
+    const out = matrix(X.rows, k);
+    for (const t of this.trees!) {
+      for (let i = 0; i < X.rows; i++) {
+        const leaf = leafOf(t, X.data, i, X.cols);
+        for (let c = 0; c < k; c++) out.data[i * k + c]! += t.value[leaf * k + c]!;
+      }
+    }
+    for (let i = 0; i < X.rows; i++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += out.data[i * k + c]!;
+      for (let c = 0; c < k; c++) out.data[i * k + c] = s > 0 ? out.data[i * k + c]! / s : 1 / k;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Float64Array {
+    checkPredictInput(this.def.name, X, this.nFeatures);
+    if (this.ctx.task === 'classification') return argmaxRows(this.proba(X));
+    const out = new Float64Array(X.rows);
+    for (const t of this.trees!) for (let i = 0; i < X.rows; i++) out[i]! += t.value[leafOf(t, X.data, i, X.cols)]!;
+    const n = this.trees!.length;
+    for (let i = 0; i < X.rows; i++) out[i]! /= n;
+    return out;
+  }
+
+  toJSON(): EstimatorJSON {
+    if (!this.trees) throw modelFileError(this.def.name, 'cannot serialise an unfitted model');
+    return {
+      model: this.def.name,
+      version: VERSION,
+      params: { ...this.params },
+      state: {
+        task: this.ctx.task,
+        nClasses: this.ctx.nClasses,
+        nFeatures: this.nFeatures,
+        trees: this.trees.map(flatTreeToJSON),
+      },
+    };
+  }
+
+  /** Restores fitted trees (used by `load`). */
+  setTrees(trees: FlatTree[], nFeatures: number): void {
+    this.trees = trees;
+    this.nFeatures = nFeatures;
+  }
+}
+
+/** Builds the ModelSpec of a tree model from its definition. */
+export function treeEnsembleSpec(def: TreeModelDef): ModelSpec {
+  return {
+    name: def.name,
+    description: def.description,
+    tasks: def.tasks,
+    create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
+      checkTask(def.name, ctx.task, def.tasks);
+      return new TreeEnsemble(def, resolveParams(def.name, def.params, params), ctx);
+    },
+    load(json: EstimatorJSON): Estimator {
+      const { params, state } = openEnvelope(json, def.name, VERSION);
+      const resolved = readParams(def.name, def.params, params);
+      const task = readTask(def.name, state, def.tasks);
+      const nClasses = readNumber(def.name, state, 'nClasses', { int: true, min: task === 'classification' ? 2 : 0 });
+      const nFeatures = readNumber(def.name, state, 'nFeatures', { int: true, min: 1 });
+      const raw = state['trees'];
+      if (!Array.isArray(raw) || raw.length === 0) throw modelFileError(def.name, 'state.trees must be a non-empty array');
+      const width = task === 'classification' ? nClasses : 1;
+      const trees = raw.map((t) => flatTreeFromJSON(def.name, t, width, nFeatures));
+      const est = new TreeEnsemble(def, resolved, { task, nClasses, seed: 0 });
+      est.setTrees(trees, nFeatures);
+      return est;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Preprocessing and the full pipeline (preprocessing, feature steps, model), with JSON round trip.
+ */
+export type { CategoricalImputation, Encoding, Imputation, PreprocessConfig, Scaler } from './config.js';
+export { DEFAULT_PREPROCESS, resolvePreprocessConfig } from './config.js';
+export type { CategoricalPlan, ColumnPlan, NumericPlan, PreprocessorJSON } from './preprocessor.js';
+export { MISSING_LEVEL, OTHER_LEVEL, Preprocessor, fitPreprocessor, outputNamesOf } from './preprocessor.js';
+export { loadPreprocessor } from './preprocessor-json.js';
+export type { FeatureStep, ModelConfig, ModelLookup, PipelineConfig, PipelineFitContext, PipelineJSON } from './pipeline.js';
+export { Pipeline, loadPipeline } from './pipeline.js';

@@ -72,18 +72,22 @@ export function datasetFromRows(rows: readonly Record<string, unknown>[], opts: 
       }
     }
   }
+  // Check every value before inferring anything, so a bad cell is reported whatever the column.
+  const cells: Cell[][] = rows.map((r, i) => header.map((h) => toCell(r[h], source, i, h)));
   const raw: RawTable = {
     source,
     header,
     nRows: rows.length,
-    cell: (i, j) => toCell(rows[i]![header[j]!], source, i, header[j]!),
+    cell: (i, j) => cells[i]![j],
     where: (i) => `rows[${i}]`,
   };
   return buildDataset(raw, { ...opts, name: source }, undefined);
 }
 
 function toCell(v: unknown, source: string, i: number, column: string): Cell {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  // Strings are trimmed like unquoted CSV values.
+  if (typeof v === 'string') return v.trim();
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') return v;
   throw new AutomlError(
     'E_DATA',
     `${source}: rows[${i}].${column} is ${show(v)}, expected a string, number, boolean or null`,

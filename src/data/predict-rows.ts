@@ -50,7 +50,8 @@ export function featureRowsFromObjects(rows: readonly Record<string, unknown>[],
     rows.length,
     (i, j) => {
       const v = rows[i]![header[j]!];
-      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+      if (typeof v === 'string') return v.trim();
+      return typeof v === 'number' || typeof v === 'boolean' ? v : null;
     },
     (i) => `rows[${i}]`,
     schema,
@@ -66,11 +67,12 @@ function mapOntoSchema(
   schema: readonly ColumnSchema[],
 ): FeatureTable {
   const position = new Map(header.map((h, j) => [h, j]));
+  const wantedNames = new Set(schema.map((c) => c.name));
   const absent = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
   if (absent.length > 0) {
     const hints = absent
       .map((a) => {
-        const near = closestName(a, header.filter((h) => !schema.some((c) => c.name === h)));
+        const near = closestName(a, header.filter((h) => !wantedNames.has(h)), Math.max(2, Math.floor(a.length / 3)));
         return near !== undefined ? `${show(a)} (found ${show(near)}?)` : show(a);
       })
       .join(', ');
@@ -81,8 +83,7 @@ function mapOntoSchema(
     );
   }
   const notes: string[] = [];
-  const wanted = new Set(schema.map((c) => c.name));
-  const extra = header.filter((h) => !wanted.has(h));
+  const extra = header.filter((h) => !wantedNames.has(h));
   if (extra.length > 0) notes.push(`ignored column${extra.length > 1 ? 's' : ''} not used by the model: ${extra.map((h) => show(h)).join(', ')}`);
 
   const columns: FeatureColumn[] = schema.map((c) => {

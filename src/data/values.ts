@@ -50,9 +50,13 @@ export function parseBoolean(c: Cell): 0 | 1 | undefined {
   return undefined;
 }
 
-/** The label of a non-missing cell in a categorical column. */
+/**
+ * The label of a non-missing cell in a categorical column. Strings are taken as they are: the
+ * CSV reader has already trimmed unquoted values (quoted ones keep their spaces on purpose), and
+ * in-memory strings are trimmed on the way in.
+ */
 export function labelOf(c: Cell): string {
-  return typeof c === 'string' ? c.trim() : String(c);
+  return typeof c === 'string' ? c : String(c);
 }
 
 /** Sorts strings by code point: the same order on every machine and locale. */
@@ -202,10 +206,13 @@ export function editDistance(a: string, b: string): number {
   return prev[y.length]!;
 }
 
-/** The candidate closest to `name` by edit distance (first wins ties), or undefined when none. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate closest to `name` by edit distance (first wins ties), or undefined when there is
+ * none within `maxDistance`.
+ */
+export function closestName(name: string, candidates: readonly string[], maxDistance = Infinity): string | undefined {
   let best: string | undefined;
-  let bestD = Infinity;
+  let bestD = maxDistance + 1;
   for (const c of candidates) {
     const d = editDistance(name, c);
     if (d < bestD) {

@@ -71,74 +71,71 @@ export function toTrial(r: TrialRow, intermediate: Intermediate[]): TrialRecord 
 const TRIAL_COLUMNS =
   'number, state, params, value, origin, retry_of, fail_kind, fail_reason, user_attrs, worker, created_at, started_at, finished_at, heartbeat_at';
 
-/** Every statement the backend runs, prepared once per connection. */
-export function prepareStatements(db: Database.Database) {
-  const inCache = new Map<number, Database.Statement>();
-  return {
-    studyInsert: db.prepare(
-      'INSERT INTO studies (name, direction, space, seed, sampler, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    studyByName: db.prepare('SELECT * FROM studies WHERE name = ?'),
-    studyById: db.prepare('SELECT * FROM studies WHERE id = ?'),
-    studyExists: db.prepare('SELECT 1 FROM studies WHERE id = ?').pluck(),
-    studySettings: db.prepare('UPDATE studies SET settings = ? WHERE id = ?'),
-    studyList: db.prepare(
-      `SELECT id, name, direction, sampler, created_at,
-         (SELECT min(value) FROM trials t WHERE t.study_id = s.id AND t.state = 'COMPLETE') AS mn,
-         (SELECT max(value) FROM trials t WHERE t.study_id = s.id AND t.state = 'COMPLETE') AS mx
-       FROM studies s ORDER BY id`,
-    ),
-    countsAll: db.prepare('SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state'),
-    counts: db.prepare('SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state'),
-    deleteIntermediate: db.prepare('DELETE FROM trial_intermediate WHERE study_id = ?'),
-    deleteTrials: db.prepare('DELETE FROM trials WHERE study_id = ?'),
-    deleteStudy: db.prepare('DELETE FROM studies WHERE id = ?'),
-    nextNumber: db.prepare('SELECT coalesce(max(number) + 1, 0) FROM trials WHERE study_id = ?').pluck(),
-    countState: db.prepare('SELECT count(*) FROM trials WHERE study_id = ? AND state = ?').pluck(),
-    countInterrupted: db
-      .prepare(`SELECT count(*) FROM trials WHERE study_id = ? AND state = 'FAIL' AND fail_kind = 'interrupted'`)
-      .pluck(),
-    firstWaiting: db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1`),
-    claim: db.prepare(
-      `UPDATE trials SET state = 'RUNNING', worker = ?, started_at = ?, heartbeat_at = ? WHERE study_id = ? AND number = ?`,
-    ),
-    insertTrial: db.prepare(
-      `INSERT INTO trials (study_id, ${TRIAL_COLUMNS}) VALUES (@study_id, ${TRIAL_COLUMNS.split(', ')
-        .map((c) => `@${c}`)
-        .join(', ')})`,
-    ),
-    trialGet: db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`),
-    trialState: db.prepare('SELECT state FROM trials WHERE study_id = ? AND number = ?').pluck(),
-    trialAttrs: db.prepare('SELECT state, user_attrs FROM trials WHERE study_id = ? AND number = ?'),
-    trialsFrom: db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number >= ? ORDER BY number`),
-    /** Trials from a number with a state among `n` given states (statement cached per `n`). */
-    trialsFromIn(n: number): Database.Statement {
-      let s = inCache.get(n);
-      if (!s) {
-        const marks = Array.from({ length: n }, () => '?').join(', ');
-        s = db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number >= ? AND state IN (${marks}) ORDER BY number`);
-        inCache.set(n, s);
-      }
-      return s;
-    },
-    setParams: db.prepare(
-      `UPDATE trials SET params = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING' AND params = '{}'`,
-    ),
-    upsertIntermediate: db.prepare(
-      `INSERT INTO trial_intermediate (study_id, number, step, value) VALUES (?, ?, ?, ?)
-       ON CONFLICT (study_id, number, step) DO UPDATE SET value = excluded.value`,
-    ),
-    intermediateOf: db.prepare('SELECT step, value FROM trial_intermediate WHERE study_id = ? AND number = ? ORDER BY step'),
-    intermediateFrom: db.prepare(
-      'SELECT number, step, value FROM trial_intermediate WHERE study_id = ? AND number >= ? ORDER BY number, step',
-    ),
-    heartbeat: db.prepare(`UPDATE trials SET heartbeat_at = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING'`),
-    finish: db.prepare(
-      `UPDATE trials SET state = ?, value = ?, fail_kind = ?, fail_reason = ?, user_attrs = coalesce(?, user_attrs), finished_at = ?
-       WHERE study_id = ? AND number = ? AND state = 'RUNNING'`,
-    ),
-  };
-}
+const insertColumns = `study_id, ${TRIAL_COLUMNS}`
+  .split(', ')
+  .map((c) => `@${c}`)
+  .join(', ');
+
+/** The SQL of every statement that returns rows or changes. */
+const SQL = {
+  studyInsert: 'INSERT INTO studies (name, direction, space, seed, sampler, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  studyByName: 'SELECT * FROM studies WHERE name = ?',
+  studyById: 'SELECT * FROM studies WHERE id = ?',
+  studySettings: 'UPDATE studies SET settings = ? WHERE id = ?',
+  studyList: `SELECT id, name, direction, sampler, created_at,
+      (SELECT min(value) FROM trials t WHERE t.study_id = s.id AND t.state = 'COMPLETE') AS mn,
+      (SELECT max(value) FROM trials t WHERE t.study_id = s.id AND t.state = 'COMPLETE') AS mx
+    FROM studies s ORDER BY id`,
+  countsAll: 'SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state',
+  counts: 'SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state',
+  deleteIntermediate: 'DELETE FROM trial_intermediate WHERE study_id = ?',
+  deleteTrials: 'DELETE FROM trials WHERE study_id = ?',
+  deleteStudy: 'DELETE FROM studies WHERE id = ?',
+  firstWaiting: `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1`,
+  claim: `UPDATE trials SET state = 'RUNNING', worker = ?, started_at = ?, heartbeat_at = ? WHERE study_id = ? AND number = ?`,
+  insertTrial: `INSERT INTO trials (study_id, ${TRIAL_COLUMNS}) VALUES (${insertColumns})`,
+  trialGet: `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`,
+  trialAttrs: 'SELECT state, user_attrs FROM trials WHERE study_id = ? AND number = ?',
+  trialsFrom: `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number >= ? ORDER BY number`,
+  setParams: `UPDATE trials SET params = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING' AND params = '{}'`,
+  upsertIntermediate: `INSERT INTO trial_intermediate (study_id, number, step, value) VALUES (?, ?, ?, ?)
+    ON CONFLICT (study_id, number, step) DO UPDATE SET value = excluded.value`,
+  intermediateOf: 'SELECT step, value FROM trial_intermediate WHERE study_id = ? AND number = ? ORDER BY step',
+  intermediateFrom: 'SELECT number, step, value FROM trial_intermediate WHERE study_id = ? AND number >= ? ORDER BY number, step',
+  heartbeat: `UPDATE trials SET heartbeat_at = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING'`,
+  finish: `UPDATE trials SET state = ?, value = ?, fail_kind = ?, fail_reason = ?, user_attrs = coalesce(?, user_attrs), finished_at = ?
+    WHERE study_id = ? AND number = ? AND state = 'RUNNING'`,
+} as const;
+
+/** The SQL of statements returning one value (read with `pluck`). */
+const SCALAR_SQL = {
+  studyExists: 'SELECT 1 FROM studies WHERE id = ?',
+  nextNumber: 'SELECT coalesce(max(number) + 1, 0) FROM trials WHERE study_id = ?',
+  countState: 'SELECT count(*) FROM trials WHERE study_id = ? AND state = ?',
+  countInterrupted: `SELECT count(*) FROM trials WHERE study_id = ? AND state = 'FAIL' AND fail_kind = 'interrupted'`,
+  trialState: 'SELECT state FROM trials WHERE study_id = ? AND number = ?',
+} as const;
 
 /** The prepared statements of one connection. */
-export type Statements = ReturnType<typeof prepareStatements>;
+export type Statements = { readonly [K in keyof typeof SQL | keyof typeof SCALAR_SQL]: Database.Statement } & {
+  /** Trials from a number with a state among `n` given states (statement cached per `n`). */
+  trialsFromIn(n: number): Database.Statement;
+};
+
+/** Prepares every statement the backend runs, once per connection. */
+export function prepareStatements(db: Database.Database): Statements {
+  const out: Record<string, Database.Statement> = {};
+  for (const [k, sql] of Object.entries(SQL)) out[k] = db.prepare(sql);
+  for (const [k, sql] of Object.entries(SCALAR_SQL)) out[k] = db.prepare(sql).pluck();
+  const inCache = new Map<number, Database.Statement>();
+  const trialsFromIn = (n: number): Database.Statement => {
+    let st = inCache.get(n);
+    if (!st) {
+      const marks = Array.from({ length: n }, () => '?').join(', ');
+      st = db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number >= ? AND state IN (${marks}) ORDER BY number`);
+      inCache.set(n, st);
+    }
+    return st;
+  };
+  return { ...(out as { [K in keyof typeof SQL | keyof typeof SCALAR_SQL]: Database.Statement }), trialsFromIn };
+}

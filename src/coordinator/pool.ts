@@ -1,0 +1,194 @@
+/**
+ * The worker-thread pool that runs trials, on piscina. Each trial runs an objective module export
+ * in a worker thread (`dist/worker/entry.js`); a thread that hangs, runs out of heap, crashes or
+ * calls `process.exit()` is terminated or lost, its trial recorded as failed, and a new thread
+ * takes later trials. The main thread never dies for anything an objective does.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { resolveWorkerEntry } from './entry-path.js';
+import type { Executor, RunOptions, TrialHooks } from './executor.js';
+import { RunGuard } from './run-guard.js';
+import type { ReportMessage, ReportReply, TrialOutcome, TrialTask } from '../protocol/messages.js';
+import { AutomlError, messageOf, show } from '../util/errors.js';
+import type { WorkerPayload } from '../worker/entry.js';
+import { describeError } from '../worker/run-objective.js';
+
+/** Options of {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Worker threads, i.e. trials run at once. Default `os.availableParallelism()`. */
+  readonly workers?: number;
+  /**
+   * Old-generation heap limit per worker thread in MB (V8 `maxOldGenerationSizeMb`). A trial that
+   * exceeds it fails as `out-of-memory` and its thread is replaced. Default 2048. Memory outside
+   * the JS heap (ArrayBuffer contents, native addons) does not count.
+   */
+  readonly memoryLimitMb?: number;
+  /**
+   * Data sent once to each worker thread when it starts, never once per trial; objective modules
+   * read it with `getWorkerData()` from `src/worker/shared.ts`. It is a structured clone, so put
+   * large arrays in `SharedArrayBuffer`s: those are shared by all threads, not copied.
+   */
+  readonly workerData?: unknown;
+  /**
+   * Milliseconds an idle thread lives before it exits (a later trial starts a new one, which loads
+   * the objective module and receives `workerData` again). Default: idle threads live until `close()`.
+   */
+  readonly idleTimeout?: number;
+}
+
+const DEFAULT_MEMORY_LIMIT_MB = 2048;
+const TIMEOUT_NOTE = '; its worker thread was terminated and will be replaced';
+
+/**
+ * Runs trials in worker threads; `task.objective` names the module and export to call.
+ *
+ * - Concurrency is `workers`; calls beyond it queue. Threads start lazily, on the first trials.
+ * - Time limits and aborts terminate the trial's thread (so a trial stuck in a loop is stopped),
+ *   resolving the run as `fail`/`timeout` or `fail`/`interrupted`. The limit counts from the call
+ *   to `run`, so it includes a thread's start-up when a trial has to wait for one.
+ * - Inside a worker, `ctx.signal` never aborts (the thread is killed instead) and `ctx.report`
+ *   crosses to this thread, where `hooks.report` runs.
+ * - Idle threads do not keep the process alive, and `close()` terminates them all.
+ */
+export class WorkerPool implements Executor {
+  /** The number of worker threads: trials run at once. */
+  readonly concurrency: number;
+  /** The heap limit per thread in MB, as configured. */
+  readonly memoryLimitMb: number;
+  readonly #piscina: Piscina<WorkerPayload, TrialOutcome>;
+  readonly #active = new Set<RunGuard>();
+  #closing: Promise<void> | null = null;
+
+  /**
+   * Creates the pool (no thread starts until the first run).
+   * @throws AutomlError `E_CONFIG` for an invalid option, or when the compiled worker entry is
+   *   missing (run `npm run build`).
+   */
+  constructor(opts: WorkerPoolOptions = {}) {
+    const workers = opts.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new AutomlError('E_CONFIG', `WorkerPool: workers must be an integer >= 1, got ${show(workers)}`, { param: 'workers', value: workers });
+    }
+    const mem = opts.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    if (typeof mem !== 'number' || !Number.isFinite(mem) || mem <= 0) {
+      throw new AutomlError('E_CONFIG', `WorkerPool: memoryLimitMb must be a positive number of megabytes, got ${show(mem)}`, {
+        param: 'memoryLimitMb',
+        value: mem,
+      });
+    }
+    const idle = opts.idleTimeout ?? Infinity;
+    if (typeof idle !== 'number' || Number.isNaN(idle) || idle < 0) {
+      throw new AutomlError('E_CONFIG', `WorkerPool: idleTimeout must be a number of milliseconds >= 0, got ${show(idle)}`, {
+        param: 'idleTimeout',
+        value: idle,
+      });
+    }
+    this.concurrency = workers;
+    this.memoryLimitMb = mem;
+    this.#piscina = new Piscina<WorkerPayload, TrialOutcome>({
+      filename: resolveWorkerEntry(),
+      // Lazy threads: a pool that is created but never used costs nothing.
+      minThreads: 0,
+      maxThreads: workers,
+      idleTimeout: idle,
+      resourceLimits: { maxOldGenerationSizeMb: mem },
+      workerData: opts.workerData,
+    });
+    // Piscina reports a thread that dies with no task on it (e.g. while starting) as an 'error'
+    // event; without a listener that event would crash the process.
+    this.#piscina.on('error', this.#onPoolError);
+  }
+
+  /** Live worker threads (for monitoring and tests). */
+  get threadCount(): number {
+    return this.#piscina.threads.length;
+  }
+
+  /** Runs one trial in a worker thread; never rejects (see `Executor`). */
+  async run(task: TrialTask, hooks: TrialHooks, opts: RunOptions = {}): Promise<TrialOutcome> {
+    if (this.#closing) {
+      return { status: 'fail', failKind: 'interrupted', message: `trial ${task.trialNumber} not run: the worker pool is closed`, durationMs: 0 };
+    }
+    const guard = new RunGuard(task.trialNumber, opts, TIMEOUT_NOTE);
+    if (guard.outcome) return guard.outcome;
+    this.#active.add(guard);
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (msg: ReportMessage) => relayReport(msg, port1, hooks, guard));
+    try {
+      const job = this.#piscina
+        .run({ task, port: port2 }, { transferList: [port2], signal: guard.signal })
+        .then(
+          (outcome) => outcome,
+          (e: unknown) => guard.outcome ?? this.#classifyCrash(e, guard),
+        );
+      return await Promise.race([job, guard.stopped]);
+    } finally {
+      guard.dispose();
+      port1.close();
+      this.#active.delete(guard);
+    }
+  }
+
+  /** Ends running trials as interrupted and terminates every thread. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const g of this.#active) g.stop('interrupted', `trial ${g.trialNumber} was interrupted: the worker pool was closed`);
+      await this.#piscina.destroy();
+    })();
+    return this.#closing;
+  }
+
+  // A rejected piscina task that we did not abort ourselves: the thread died under the trial.
+  #classifyCrash(e: unknown, guard: RunGuard): TrialOutcome {
+    const n = guard.trialNumber;
+    const durationMs = guard.elapsedMs();
+    const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      const message =
+        `trial ${n} ran out of memory: its worker thread exceeded the heap limit of ${this.memoryLimitMb} MB and was replaced; ` +
+        `reduce the trial's memory use or raise memoryLimitMb`;
+      return { status: 'fail', failKind: 'out-of-memory', message, durationMs };
+    }
+    const exit = /worker exited with code: (-?\d+)/.exec(messageOf(e));
+    if (exit) {
+      const message = `the objective called process.exit(${exit[1]}) in trial ${n}; its worker thread ended and was replaced (throw an error instead)`;
+      return { status: 'fail', failKind: 'error', message, durationMs };
+    }
+    if (this.#closing) {
+      return { status: 'fail', failKind: 'interrupted', message: `trial ${n} was interrupted: the worker pool was closed`, durationMs };
+    }
+    return { status: 'fail', failKind: 'error', message: `trial ${n}: its worker thread crashed: ${describeError(e)}`, durationMs };
+  }
+
+  readonly #onPoolError = (e: unknown): void => {
+    // With no thread left, queued trials would wait for ever (piscina does not retry threads that
+    // fail while starting): fail them now, naming the cause.
+    if (this.#piscina.threads.length > 0) return;
+    const oom = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const why = oom
+      ? `it ran out of memory before running anything: memoryLimitMb (${this.memoryLimitMb}) is too small, raise it`
+      : describeError(e);
+    for (const g of this.#active) g.stop('error', `trial ${g.trialNumber} could not start: a worker thread failed while starting: ${why}`);
+  };
+}
+
+// Main side of the report channel: ask the study, answer the worker. A failure to record ends the
+// trial (the guard aborts it, terminating the thread) rather than leaving the objective hanging.
+function relayReport(msg: ReportMessage, port: MessagePort, hooks: TrialHooks, guard: RunGuard): void {
+  if (msg?.type !== 'report') return;
+  Promise.resolve()
+    .then(() => hooks.report(msg.step, msg.value))
+    .then(
+      (prune) => {
+        const reply: ReportReply = { type: 'report-reply', id: msg.id, prune: prune === true };
+        port.postMessage(reply);
+      },
+      (e: unknown) => {
+        guard.stop('error', `trial ${guard.trialNumber}: recording report (step ${msg.step}, value ${msg.value}) failed: ${messageOf(e)}`);
+      },
+    )
+    .catch(() => undefined);
+}

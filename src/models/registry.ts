@@ -1,0 +1,87 @@
+/**
+ * The model registry: every model family by its stable snake_case name. Built-ins are the
+ * adapters in this folder plus the fast native learners of ./fast; users add their own estimators
+ * with `registerModel`.
+ *
+ * Tasks of the built-in adapters:
+ * - classification and regression: `ml_random_forest`, `decision_tree`, `knn`, `mlp`;
+ * - classification only: `ml_logistic_regression`, `gaussian_nb`.
+ * Each spec's `tasks` field is authoritative; `listModels(task)` filters on it.
+ *
+ * The registry is per thread (module state): a worker thread sees the built-ins, and custom models
+ * must be registered in the worker too (e.g. from a module the worker imports).
+ */
+import { AutomlError, show } from '../util/errors.js';
+import type { ModelSpec, Task } from './estimator.js';
+import { decisionTree } from './decision-tree.js';
+import { fastModels } from './fast/index.js';
+import { gaussianNb } from './gaussian-nb.js';
+import { knn } from './knn.js';
+import { mlLogisticRegression } from './logistic-regression.js';
+import { mlp } from './mlp.js';
+import { mlRandomForest } from './random-forest.js';
+
+/** The adapters defined in src/models (not counting the fast learners). */
+export const adapterModels: readonly ModelSpec[] = [mlRandomForest, mlLogisticRegression, decisionTree, knn, gaussianNb, mlp];
+
+const registry = new Map<string, ModelSpec>();
+let builtinsLoaded = false;
+
+function checkSpec(spec: unknown): asserts spec is ModelSpec {
+  const s = spec as Partial<ModelSpec> | null;
+  const problems: string[] = [];
+  if (s === null || typeof s !== 'object') problems.push('it is not an object');
+  else {
+    if (typeof s.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(s.name)) problems.push(`name ${show(s.name)} is not snake_case`);
+    if (typeof s.description !== 'string') problems.push('description is missing');
+    if (!Array.isArray(s.tasks) || s.tasks.length === 0 || s.tasks.some((t) => t !== 'classification' && t !== 'regression')) {
+      problems.push(`tasks ${show(s.tasks)} must list "classification" and/or "regression"`);
+    }
+    if (typeof s.create !== 'function') problems.push('create is not a function');
+    if (typeof s.load !== 'function') problems.push('load is not a function');
+  }
+  if (problems.length > 0) {
+    throw new AutomlError('E_CONFIG', `registerModel: invalid model spec (${problems.join('; ')})`, { value: (s as { name?: unknown } | null)?.name });
+  }
+}
+
+/**
+ * Adds a model family, e.g. a user's custom estimator, so that configs, `--models` and model files
+ * can name it.
+ * @throws AutomlError('E_CONFIG') when the spec is malformed or its name is already taken.
+ */
+export function registerModel(spec: ModelSpec): void {
+  ensureBuiltins();
+  checkSpec(spec);
+  if (registry.has(spec.name)) {
+    throw new AutomlError('E_CONFIG', `registerModel: a model named "${spec.name}" is already registered; choose another name`, {
+      value: spec.name,
+    });
+  }
+  registry.set(spec.name, spec);
+}
+
+function ensureBuiltins(): void {
+  if (builtinsLoaded) return;
+  builtinsLoaded = true;
+  for (const spec of [...adapterModels, ...fastModels]) if (!registry.has(spec.name)) registry.set(spec.name, spec);
+}
+
+/**
+ * The model family called `name`.
+ * @throws AutomlError('E_CONFIG') listing the known names when there is none.
+ */
+export function getModel(name: string): ModelSpec {
+  ensureBuiltins();
+  const spec = registry.get(name);
+  if (!spec) {
+    throw new AutomlError('E_CONFIG', `unknown model ${show(name)}; known models: ${[...registry.keys()].sort().join(', ')}`, { value: name });
+  }
+  return spec;
+}
+
+/** All registered model families, optionally only those supporting `task`, in registration order. */
+export function listModels(task?: Task): ModelSpec[] {
+  ensureBuiltins();
+  return [...registry.values()].filter((s) => task === undefined || s.tasks.includes(task));
+}

@@ -1,0 +1,19 @@
+/**
+ * automl: the public API. Library users import from 'automl' only.
+ */
+export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, Space, Grid } from './space/index.js';
+export type { ConfigOf, Dimension, ParamDef, SpaceJSON, SpaceShape } from './space/index.js';
+export { createStudy, loadStudy, Study, createPruner, registerPruner } from './study/index.js';
+export type { CreateStudyOptions, TellResult, Trial, Objective, OptimizeOptions, OptimizeResult, Pruner, PruneContext } from './study/index.js';
+export { createSampler, registerSampler, samplerNames, RandomSampler, GridSampler, sampleIndependent } from './samplers/index.js';
+export type { Sampler, SamplerContext, SamplerOptions, GridSamplerOptions } from './samplers/index.js';
+export type { Storage, StudyRecord, StudySummary, NewStudy, TrialResult } from './storage/storage.js';
+export { openStorage } from './storage/open.js';
+export { MemoryStorage } from './storage/memory.js';
+export type { TrialRecord, TrialState, Direction, FailKind, FlatParams, ParamValue, Intermediate } from './trial/trial.js';
+export { TrialPruned } from './protocol/messages.js';
+export type { ObjectiveContext, ObjectiveFn, ObjectiveRef } from './protocol/messages.js';
+export { AutomlError, isAutomlError } from './util/errors.js';
+export type { ErrorCode } from './util/errors.js';
+export { createRng, trialRng, deriveSeed } from './util/rng.js';
+export type { Rng } from './util/rng.js';

@@ -1,0 +1,196 @@
+import { availableParallelism } from 'node:os';
+import { AutomlError, messageOf, show } from '../util/errors.js';
+import type { Executor } from '../coordinator/executor.js';
+import { InProcessExecutor } from '../coordinator/in-process.js';
+import { WorkerPool } from '../coordinator/pool.js';
+import type { ObjectiveFn, ObjectiveRef, TrialOutcome } from '../protocol/messages.js';
+import type { TrialRecord } from '../trial/trial.js';
+import type { Study } from './study.js';
+import type { Trial } from './trial-handle.js';
+
+/** An objective: a function run in this thread, or an ES module export run in worker threads. */
+export type Objective<C> = ObjectiveFn<C> | ObjectiveRef;
+
+/** Options of `Study.optimize`. */
+export interface OptimizeOptions {
+  /** The study's total trial budget (all trials but interrupted ones count, across resumes). */
+  readonly trials?: number;
+  /** Wall-clock budget in seconds for this call; trials still running at the deadline are aborted. */
+  readonly time?: number;
+  /**
+   * Trials run at once. Default: the number of cores for a module objective (worker threads), 1 for
+   * a function objective (in this thread; more only helps objectives that await I/O).
+   */
+  readonly workers?: number;
+  /** Per-trial time limit in seconds; an overrunning trial is aborted and recorded FAIL (timeout). */
+  readonly timeout?: number;
+  /** Per-worker-thread heap limit in MB (module objectives); exceeding it fails the trial (out-of-memory). */
+  readonly memoryLimitMb?: number;
+  /** Data sent once to each worker thread (e.g. a dataset in SharedArrayBuffers). */
+  readonly workerData?: unknown;
+  /** Plain data passed to every trial as `ctx.data`. */
+  readonly data?: unknown;
+  /** Aborting stops the study: running trials are recorded FAIL (interrupted) and it can be resumed. */
+  readonly signal?: AbortSignal;
+  /** Called after each trial is recorded. */
+  readonly onTrial?: (trial: TrialRecord) => void;
+  /** Called when a trial starts. */
+  readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
+  /** Stop after this many failures in a row (default 25); the error names the last failure. */
+  readonly maxConsecutiveFailures?: number;
+  /** Heartbeat period of running trials in ms (default 5 000). */
+  readonly heartbeatMs?: number;
+  /** Run trials on this executor instead of creating one (it is not closed afterwards). */
+  readonly executor?: Executor;
+}
+
+/** Why `optimize` returned and what it did. */
+export interface OptimizeResult {
+  readonly stoppedBy: 'trials' | 'time' | 'exhausted' | 'signal';
+  /** Trials started by this call, by final state. */
+  readonly complete: number;
+  readonly pruned: number;
+  readonly failed: number;
+  readonly elapsedMs: number;
+  /** Trials found abandoned by a dead process and recovered before starting. */
+  readonly recovered: readonly number[];
+}
+
+/** The optimisation loop over ask/tell; see `Study.optimize`. */
+export async function optimize(study: Study, objective: Objective<unknown>, opts: OptimizeOptions): Promise<OptimizeResult> {
+  checkOptions(opts);
+  const capacity = study.sampler.capacity(study.space);
+  if (opts.trials === undefined && opts.time === undefined && opts.signal === undefined && !Number.isFinite(capacity)) {
+    throw new AutomlError('E_CONFIG', 'optimize: give a budget: `trials` (total trials) and/or `time` (seconds)');
+  }
+  const startedAt = Date.now();
+  const isFn = typeof objective === 'function';
+  if (!isFn && (typeof objective !== 'object' || objective === null || typeof objective.module !== 'string')) {
+    throw new AutomlError('E_CONFIG', `optimize: the objective must be a function or { module, exportName }, got ${show(objective)}`);
+  }
+  const executor: Executor =
+    opts.executor ??
+    (isFn
+      ? new InProcessExecutor(objective as ObjectiveFn, { concurrency: opts.workers ?? 1 })
+      : new WorkerPool({ workers: opts.workers ?? availableParallelism(), memoryLimitMb: opts.memoryLimitMb, workerData: opts.workerData }));
+  const objectiveRef: ObjectiveRef = isFn ? { module: '(in-process)' } : (objective as ObjectiveRef);
+
+  const stop = new AbortController();
+  let stoppedBy: OptimizeResult['stoppedBy'] | null = null;
+  const halt = (why: OptimizeResult['stoppedBy']): void => {
+    if (stoppedBy === null) stoppedBy = why;
+    if (!stop.signal.aborted) stop.abort(why);
+  };
+  const onSignal = (): void => halt('signal');
+  if (opts.signal?.aborted) halt('signal');
+  opts.signal?.addEventListener('abort', onSignal, { once: true });
+  const deadline = opts.time !== undefined ? startedAt + opts.time * 1000 : Infinity;
+  const timer = Number.isFinite(deadline) ? setTimeout(() => halt('time'), Math.max(0, deadline - Date.now())) : null;
+
+  const running = new Map<number, Promise<void>>();
+  const heartbeat = setInterval(() => {
+    if (running.size > 0) study.storage.heartbeat(study.record.id, [...running.keys()]).catch(() => undefined);
+  }, opts.heartbeatMs ?? 5_000);
+  heartbeat.unref();
+
+  const counts = { complete: 0, pruned: 0, failed: 0 };
+  const maxFails = opts.maxConsecutiveFailures ?? 25;
+  let consecutiveFails = 0;
+  let lastFailure = '';
+  let fatal: unknown = null;
+
+  const runOne = async (trial: Trial<unknown>): Promise<void> => {
+    opts.onTrialStart?.({ number: trial.number, config: trial.config });
+    const outcome: TrialOutcome = await executor.run(
+      { objective: objectiveRef, trialNumber: trial.number, seed: trial.seed, config: trial.config, params: trial.params, data: opts.data },
+      { report: (step, value) => trial.report(step, value) },
+      { signal: stop.signal, timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined },
+    );
+    if (outcome.status === 'complete') {
+      await study.tell(trial, { state: 'COMPLETE', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
+    } else if (outcome.status === 'pruned') {
+      await study.tell(trial, { state: 'PRUNED', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
+    } else {
+      let reason = outcome.message;
+      if (outcome.failKind === 'interrupted' && stoppedBy === 'time') reason = 'stopped at the end of the time budget';
+      else if (outcome.failKind === 'interrupted' && stoppedBy === 'signal') reason = 'interrupted (the study was stopped)';
+      await study.tell(trial, { state: 'FAIL', failKind: outcome.failKind, reason, userAttrs: { durationMs: outcome.durationMs } });
+    }
+    const record = study.trials[trial.number];
+    if (record) {
+      if (record.state === 'COMPLETE') counts.complete++;
+      else if (record.state === 'PRUNED') counts.pruned++;
+      else counts.failed++;
+      if (record.state === 'FAIL' && record.failKind !== 'interrupted') {
+        consecutiveFails++;
+        lastFailure = `trial ${record.number}: ${record.failKind}: ${record.failReason ?? ''}`;
+        if (consecutiveFails >= maxFails) {
+          fatal ??= new AutomlError('E_OBJECTIVE', `stopped: the last ${consecutiveFails} trials all failed (last: ${lastFailure}); fix the objective, or raise maxConsecutiveFailures`);
+          halt('signal');
+        }
+      } else if (record.state !== 'FAIL') consecutiveFails = 0;
+      opts.onTrial?.(record);
+    }
+  };
+
+  let recovered: number[] = [];
+  try {
+    recovered = await study.recoverAbandonedTrials();
+    let launching = true;
+    for (;;) {
+      while (launching && !stop.signal.aborted && running.size < executor.concurrency) {
+        const trial = await study.ask({ maxTrials: opts.trials });
+        if (!trial) {
+          launching = false;
+          break;
+        }
+        if (stop.signal.aborted) {
+          // The budget ended while we were asking: record the trial as not run.
+          await study.tell(trial, { state: 'FAIL', failKind: 'interrupted', reason: 'not started: the study was stopping' });
+          break;
+        }
+        const p = runOne(trial)
+          .catch((e: unknown) => {
+            fatal ??= e;
+            halt('signal');
+          })
+          .finally(() => running.delete(trial.number));
+        running.set(trial.number, p);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+    if (stoppedBy === null) stoppedBy = opts.trials !== undefined && study.countedTrials() >= opts.trials ? 'trials' : 'exhausted';
+  } catch (e) {
+    fatal ??= e;
+    halt('signal');
+    await Promise.allSettled(running.values());
+  } finally {
+    if (timer) clearTimeout(timer);
+    clearInterval(heartbeat);
+    opts.signal?.removeEventListener('abort', onSignal);
+    if (!opts.executor) await executor.close().catch(() => undefined);
+  }
+  await study.refresh();
+  if (fatal) throw fatal instanceof Error ? fatal : new AutomlError('E_INTERNAL', messageOf(fatal));
+  return { stoppedBy: stoppedBy ?? 'trials', ...counts, elapsedMs: Date.now() - startedAt, recovered };
+}
+
+function checkOptions(o: OptimizeOptions): void {
+  const positiveInt = (v: unknown, name: string, min: number): void => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
+      throw new AutomlError('E_CONFIG', `optimize: ${name} must be an integer >= ${min}, got ${show(v)}`, { param: name, value: v });
+    }
+  };
+  const positive = (v: unknown, name: string): void => {
+    if (v !== undefined && (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))) {
+      throw new AutomlError('E_CONFIG', `optimize: ${name} must be a positive number of seconds, got ${show(v)}`, { param: name, value: v });
+    }
+  };
+  positiveInt(o.trials, 'trials', 0);
+  positiveInt(o.workers, 'workers', 1);
+  positiveInt(o.maxConsecutiveFailures, 'maxConsecutiveFailures', 1);
+  positiveInt(o.memoryLimitMb, 'memoryLimitMb', 16);
+  positive(o.time, 'time');
+  positive(o.timeout, 'timeout');
+}

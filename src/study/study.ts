@@ -1,0 +1,386 @@
+import { randomBytes } from 'node:crypto';
+import { AutomlError, show } from '../util/errors.js';
+import { trialRng } from '../util/rng.js';
+import { Space } from '../space/space.js';
+import type { ConfigOf } from '../space/space.js';
+import { spaceFromJSON } from '../space/json.js';
+import { createSampler, type Sampler, type SamplerOptions } from '../samplers/index.js';
+import type { Storage, StudyRecord } from '../storage/storage.js';
+import { openStorage } from '../storage/open.js';
+import {
+  bestOf,
+  countsTowardBudget,
+  type Direction,
+  type FailKind,
+  type FlatParams,
+  type Intermediate,
+  type TrialRecord,
+} from '../trial/trial.js';
+import type { Trial } from './trial-handle.js';
+import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
+import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
+import { createPruner, type Pruner } from './pruning.js';
+
+/** Options of {@link createStudy}. */
+export interface CreateStudyOptions<S extends Space> {
+  /** Study name, unique within the storage. Default 'default'. */
+  readonly name?: string;
+  readonly space: S;
+  /** Default 'minimize'. */
+  readonly direction?: Direction;
+  /** 'random' | 'grid' | 'tpe' | 'gp' or a Sampler instance. Default 'random'. */
+  readonly sampler?: string | Sampler;
+  readonly samplerOptions?: SamplerOptions;
+  /** 'median' | 'successive_halving' | 'none' or a Pruner. Default 'none'. */
+  readonly pruner?: string | Pruner;
+  /** Study seed. Default: drawn once at creation and stored, so a resume reproduces the study. */
+  readonly seed?: number;
+  /** A Storage, or a URL: 'memory:' (default), 'sqlite:path.db', 'postgresql://...'. */
+  readonly storage?: string | Storage;
+  /** Open the study if it exists (resume). Default true; false makes an existing name an error. */
+  readonly loadIfExists?: boolean;
+  /** Free-form JSON stored with the study at creation (dataset, metric, budget...). */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** A RUNNING trial whose heartbeat is older than this is taken as abandoned (ms). Default 60 000. */
+  readonly staleAfterMs?: number;
+}
+
+/** Outcome passed to {@link Study.tell}: a value, or an explicit state. */
+export type TellResult =
+  | number
+  | { readonly state: 'COMPLETE'; readonly value: number; readonly userAttrs?: Record<string, unknown> }
+  | { readonly state: 'PRUNED'; readonly value?: number | null; readonly userAttrs?: Record<string, unknown> }
+  | { readonly state: 'FAIL'; readonly failKind?: FailKind; readonly reason?: string; readonly userAttrs?: Record<string, unknown> };
+
+/**
+ * A study: the search for the best configuration of a space, stored so that it can be resumed and
+ * shared by several processes. `ask()` / `tell()` are the core; `optimize()` is a loop over them.
+ * Create one with {@link createStudy}.
+ */
+export class Study<S extends Space = Space> {
+  /** Identifies this process in trial records. */
+  readonly workerId = makeWorkerId();
+  private readonly trialCache: TrialRecord[] = [];
+  /** Every trial numbered below this is finished, so a refresh reads from here on. */
+  private stableUpTo = 0;
+  private closed = false;
+
+  /** @internal use {@link createStudy}. */
+  constructor(
+    readonly record: StudyRecord,
+    readonly space: S,
+    readonly sampler: Sampler,
+    readonly pruner: Pruner | null,
+    readonly storage: Storage,
+    private readonly ownsStorage: boolean,
+    readonly staleAfterMs: number,
+  ) {}
+
+  get name(): string {
+    return this.record.name;
+  }
+  get direction(): Direction {
+    return this.record.direction;
+  }
+  get seed(): number {
+    return this.record.seed;
+  }
+
+  /** Trials as of the last refresh (every `tell` and `optimize` refreshes), ordered by number. */
+  get trials(): readonly TrialRecord[] {
+    return this.trialCache;
+  }
+
+  /** The best COMPLETE trial as of the last refresh, or null. Use `getBestTrial()` for a fresh read. */
+  get bestTrial(): TrialRecord | null {
+    return bestOf(this.trialCache, this.direction);
+  }
+
+  /** The best COMPLETE trial, reading storage first (sees other processes' trials). */
+  async getBestTrial(): Promise<TrialRecord | null> {
+    await this.refresh();
+    return this.bestTrial;
+  }
+
+  /** All trials, read from storage. */
+  async getTrials(): Promise<readonly TrialRecord[]> {
+    await this.refresh();
+    return this.trialCache;
+  }
+
+  /** The typed configuration of a trial record. */
+  configOf(trial: Pick<TrialRecord, 'params'>): ConfigOf<S> {
+    return this.space.build(trial.params) as ConfigOf<S>;
+  }
+
+  /** Reads trials changed since the last refresh (incrementally: finished trials never change). */
+  async refresh(): Promise<void> {
+    const fresh = await this.storage.getTrials(this.record.id, { fromNumber: this.stableUpTo });
+    for (const t of fresh) this.trialCache[t.number] = t;
+    while (this.stableUpTo < this.trialCache.length) {
+      const t = this.trialCache[this.stableUpTo];
+      if (!t || t.state === 'RUNNING' || t.state === 'WAITING') break;
+      this.stableUpTo++;
+    }
+  }
+
+  private remember(t: TrialRecord): void {
+    this.trialCache[t.number] = t;
+  }
+
+  /**
+   * Adds a configuration to evaluate before any sampled one (e.g. a known good default).
+   * Validated against the space; returns the WAITING trial's number.
+   */
+  async enqueue(config: ConfigOf<S>): Promise<number> {
+    this.checkOpen();
+    const flat = this.space.flatten(config as never);
+    const t = await this.storage.enqueueTrial(this.record.id, flat, { origin: 'enqueued' });
+    this.remember(t);
+    return t.number;
+  }
+
+  /**
+   * Starts a trial: an enqueued configuration if there is one, else a sampled one. Returns null when
+   * the trial budget `maxTrials` (the study's total) is reached or the sampler has nothing left.
+   */
+  async ask(opts: { maxTrials?: number } = {}): Promise<Trial<ConfigOf<S>> | null> {
+    this.checkOpen();
+    const capacity = this.sampler.capacity(this.space);
+    if (Number.isFinite(capacity)) {
+      await this.refresh();
+      const proposed = this.trialCache.filter((t) => t && t.origin === 'sampler').length;
+      const waiting = this.trialCache.some((t) => t && t.state === 'WAITING');
+      if (proposed >= capacity && !waiting) return null;
+    }
+    const started = await this.storage.startTrial(this.record.id, { worker: this.workerId, maxTrials: opts.maxTrials });
+    if (!started) return null;
+    let record = started;
+    if (Object.keys(record.params).length === 0 && record.origin === 'sampler') {
+      let params: FlatParams | null;
+      try {
+        params = await this.sampleFor(record.number);
+      } catch (e) {
+        await this.storage.finishTrial(this.record.id, record.number, { state: 'FAIL', failKind: 'error', failReason: `sampler failed: ${(e as Error).message}` });
+        throw e;
+      }
+      if (params === null) {
+        // Another process exhausted the grid between our check and our start: give the number back
+        // as an interrupted failure (it does not count toward the budget).
+        await this.storage.finishTrial(this.record.id, record.number, { state: 'FAIL', failKind: 'interrupted', failReason: 'the sampler has no configurations left' });
+        return null;
+      }
+      await this.storage.setTrialParams(this.record.id, record.number, params);
+      record = { ...record, params };
+    }
+    this.remember(record);
+    return this.handle(record);
+  }
+
+  private async sampleFor(number: number): Promise<FlatParams | null> {
+    if (this.sampler.usesHistory) await this.refresh();
+    const history = this.sampler.usesHistory ? this.trialCache.filter((t) => t !== undefined && t.number !== number) : [];
+    const params = this.sampler.sample({
+      space: this.space,
+      direction: this.direction,
+      seed: this.seed,
+      trialNumber: number,
+      rng: trialRng(this.seed, number),
+      history,
+    });
+    if (params !== null) this.space.validate(params);
+    return params;
+  }
+
+  private handle(record: TrialRecord): Trial<ConfigOf<S>> {
+    const intermediate: Intermediate[] = [...record.intermediate];
+    const study = this;
+    return {
+      number: record.number,
+      params: record.params,
+      config: this.space.build(record.params) as ConfigOf<S>,
+      seed: trialRng(this.seed, record.number, 'objective').uint32(),
+      intermediate,
+      async report(step: number, value: number): Promise<boolean> {
+        if (!Number.isFinite(value)) return false;
+        await study.storage.reportIntermediate(study.record.id, record.number, step, value);
+        const i = intermediate.findIndex((x) => x.step === step);
+        if (i >= 0) intermediate[i] = { step, value };
+        else intermediate.push({ step, value });
+        if (!study.pruner) return false;
+        return study.pruner.shouldPrune({ direction: study.direction, step, intermediate, history: study.trialCache.filter((t) => t !== undefined && t.number !== record.number) });
+      },
+    };
+  }
+
+  /**
+   * Finishes a trial. A number is a COMPLETE value; a non-finite number makes the trial FAIL
+   * (invalid-value). Returns false when the trial was already finished (e.g. marked FAIL by
+   * another process after its heartbeat went stale): the late result is not applied.
+   */
+  async tell(trial: number | { readonly number: number }, result: TellResult): Promise<boolean> {
+    this.checkOpen();
+    const number = typeof trial === 'number' ? trial : trial.number;
+    let ok: boolean;
+    if (typeof result === 'number' || result.state === 'COMPLETE') {
+      const value = typeof result === 'number' ? result : result.value;
+      const userAttrs = typeof result === 'number' ? undefined : result.userAttrs;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        ok = await this.storage.finishTrial(this.record.id, number, { state: 'FAIL', failKind: 'invalid-value', failReason: `objective returned ${show(value)}, not a finite number`, userAttrs });
+      } else {
+        ok = await this.storage.finishTrial(this.record.id, number, { state: 'COMPLETE', value, userAttrs });
+      }
+    } else if (result.state === 'PRUNED') {
+      const value = result.value ?? lastIntermediate(this.trialCache[number]);
+      ok = await this.storage.finishTrial(this.record.id, number, { state: 'PRUNED', value: value !== null && Number.isFinite(value) ? value : null, userAttrs: result.userAttrs });
+    } else {
+      ok = await this.storage.finishTrial(this.record.id, number, { state: 'FAIL', failKind: result.failKind ?? 'error', failReason: result.reason ?? null, userAttrs: result.userAttrs });
+    }
+    const fresh = await this.storage.getTrial(this.record.id, number);
+    if (fresh) this.remember(fresh);
+    return ok;
+  }
+
+  /**
+   * Marks abandoned RUNNING trials FAIL (interrupted) and enqueues each one's configuration again,
+   * once. A trial is abandoned when its process is gone (same host, pid no longer exists) or its
+   * heartbeat is older than `staleAfterMs`. Called by `optimize` before it starts; safe to call
+   * from several processes at once (a trial is failed and retried by exactly one of them).
+   */
+  async recoverAbandonedTrials(now = Date.now()): Promise<number[]> {
+    const running = await this.storage.getTrials(this.record.id, { states: ['RUNNING'] });
+    const recovered: number[] = [];
+    for (const t of running) {
+      if (t.worker === this.workerId) continue;
+      const stale = isDeadLocalWorker(t.worker) || (t.heartbeatAt ?? t.startedAt ?? t.createdAt) < now - this.staleAfterMs;
+      if (!stale) continue;
+      const ok = await this.storage.finishTrial(this.record.id, t.number, {
+        state: 'FAIL',
+        failKind: 'interrupted',
+        failReason: `abandoned: worker ${t.worker ?? '?'} stopped (process gone or heartbeat older than ${Math.round(this.staleAfterMs / 1000)} s)`,
+      });
+      if (!ok) continue;
+      recovered.push(t.number);
+      if (t.origin !== 'retry' && Object.keys(t.params).length > 0) {
+        await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: t.number });
+      }
+    }
+    if (recovered.length > 0) await this.refresh();
+    return recovered;
+  }
+
+  /** Trials that count toward a trial budget (all but interrupted failures), as of the last refresh. */
+  countedTrials(): number {
+    return this.trialCache.filter((t) => t !== undefined && t.state !== 'WAITING' && countsTowardBudget(t)).length;
+  }
+
+  /**
+   * Runs the objective on sampled configurations until a budget is spent:
+   * `trials` is the study's total (a resumed 100-trial study that stopped at 37 runs 63 more),
+   * `time` a hard wall-clock budget in seconds (running trials are aborted at the deadline).
+   * The objective is a function (run in this thread) or `{ module, exportName }` (run in worker threads).
+   */
+  async optimize(objective: Objective<ConfigOf<S>>, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
+    this.checkOpen();
+    return optimize(this as unknown as Study, objective as Objective<unknown>, opts);
+  }
+
+  /** Closes the storage if the study opened it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsStorage) await this.storage.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new AutomlError('E_CONFIG', `study '${this.name}' is closed`);
+  }
+}
+
+function lastIntermediate(t: TrialRecord | undefined): number | null {
+  if (!t || t.intermediate.length === 0) return null;
+  return t.intermediate.reduce((a, b) => (b.step >= a.step ? b : a)).value;
+}
+
+/**
+ * Creates a study, or opens the existing one of that name (resume). On resume the stored direction,
+ * space and seed are used; a different space or direction is refused (E_STUDY_MISMATCH) so a study
+ * never mixes trials from two searches.
+ */
+export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>): Promise<Study<S>> {
+  if (!(opts.space instanceof Space)) throw new AutomlError('E_CONFIG', 'createStudy: `space` must be built with space({...}) or loaded with loadSpaceFile()');
+  const name = opts.name ?? 'default';
+  const direction = opts.direction ?? 'minimize';
+  if (direction !== 'minimize' && direction !== 'maximize') {
+    throw new AutomlError('E_CONFIG', `createStudy: direction must be 'minimize' or 'maximize', got ${show(direction)}`);
+  }
+  if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 2 ** 32 - 1)) {
+    throw new AutomlError('E_CONFIG', `createStudy: seed must be an integer in [0, 2^32), got ${show(opts.seed)}`);
+  }
+  const sampler = createSampler(opts.sampler ?? 'random', opts.samplerOptions);
+  const pruner = createPruner(opts.pruner ?? 'none');
+  const ownsStorage = typeof opts.storage !== 'object';
+  const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
+  try {
+    let record = await storage.getStudy(name);
+    if (record) {
+      if (opts.loadIfExists === false) {
+        throw new AutomlError('E_STUDY_EXISTS', `study '${name}' already exists in ${storage.url}; resume it, or choose another name`);
+      }
+      checkCompatible(record, opts.space, direction, opts.seed);
+    } else {
+      const seed = opts.seed ?? randomBytes(4).readUInt32LE(0);
+      try {
+        record = await storage.createStudy({ name, direction, space: opts.space.toJSON(), seed, sampler: sampler.name, settings: opts.settings ?? {} });
+      } catch (e) {
+        // Another process created it between our read and our write: open theirs.
+        const existing = (e as AutomlError).code === 'E_STUDY_EXISTS' ? await storage.getStudy(name) : null;
+        if (!existing) throw e;
+        checkCompatible(existing, opts.space, direction, opts.seed);
+        record = existing;
+      }
+    }
+    const study = new Study(record, opts.space, sampler, pruner, storage, ownsStorage, opts.staleAfterMs ?? 60_000);
+    await study.refresh();
+    return study;
+  } catch (e) {
+    if (ownsStorage) await storage.close();
+    throw e;
+  }
+}
+
+/**
+ * Opens an existing study by name with the space, direction and seed it was created with.
+ * Throws E_STUDY_NOT_FOUND (listing the studies there) if there is none.
+ */
+export async function loadStudy(opts: Omit<CreateStudyOptions<Space>, 'space' | 'direction' | 'seed' | 'loadIfExists'> & { name: string }): Promise<Study<Space>> {
+  const ownsStorage = typeof opts.storage !== 'object';
+  const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
+  try {
+    const record = await storage.getStudy(opts.name);
+    if (!record) {
+      const names = (await storage.listStudies()).map((s) => s.name);
+      throw new AutomlError('E_STUDY_NOT_FOUND', `no study named '${opts.name}' in ${storage.url}${names.length ? `; studies there: ${names.join(', ')}` : ' (it has no studies)'}`);
+    }
+    const space = spaceFromJSON(record.space, `study '${opts.name}' space`);
+    const sampler = createSampler(opts.sampler ?? record.sampler, opts.samplerOptions);
+    const study = new Study(record, space, sampler, createPruner(opts.pruner ?? 'none'), storage, ownsStorage, opts.staleAfterMs ?? 60_000);
+    await study.refresh();
+    return study;
+  } catch (e) {
+    if (ownsStorage) await storage.close();
+    throw e;
+  }
+}
+
+function checkCompatible(record: StudyRecord, space: Space, direction: Direction, seed: number | undefined): void {
+  if (record.direction !== direction) {
+    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created to ${record.direction}, not ${direction}; use another study name`);
+  }
+  if (JSON.stringify(record.space) !== JSON.stringify(space.toJSON())) {
+    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created with a different search space; use another study name (or the same space to resume)`);
+  }
+  if (seed !== undefined && seed !== record.seed) {
+    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created with seed ${record.seed}, not ${seed}; omit the seed to resume it`);
+  }
+}

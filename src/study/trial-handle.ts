@@ -1,0 +1,19 @@
+import type { FlatParams, Intermediate } from '../trial/trial.js';
+
+/**
+ * A live trial handed out by `Study.ask()`: its number, parameters and typed configuration, and
+ * `report` for intermediate values. Finish it with `study.tell(trial, value)`.
+ */
+export interface Trial<C> {
+  readonly number: number;
+  /** The flat parameters as stored (dotted names). */
+  readonly params: FlatParams;
+  /** The nested, typed configuration (`ConfigOf<typeof space>`). */
+  readonly config: C;
+  /** Seed for the trial's own randomness (model fitting, CV shuffles), from (study seed, number). */
+  readonly seed: number;
+  /** Intermediate values reported so far. */
+  readonly intermediate: readonly Intermediate[];
+  /** Stores an intermediate value (e.g. one fold's score); resolves true when the pruner says stop. */
+  report(step: number, value: number): Promise<boolean>;
+}

@@ -1,0 +1,178 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { categorical, choice, createStudy, float, int, loadStudy, space, TrialPruned, isAutomlError } from '../../src/index.js';
+
+const branin = (x: number, y: number): number => {
+  const a = 1, b = 5.1 / (4 * Math.PI ** 2), c = 5 / Math.PI, r = 6, s = 10, t = 1 / (8 * Math.PI);
+  return a * (y - b * x * x + c * x - r) ** 2 + s * (1 - t) * Math.cos(x) + s;
+};
+const s2 = space({ x: float(-5, 10), y: float(0, 15) });
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'automl-study-'));
+
+describe('Study ask/tell', () => {
+  it('runs ask/tell by hand and tracks the best trial', async () => {
+    const study = await createStudy({ space: s2, direction: 'minimize', seed: 3 });
+    for (let i = 0; i < 10; i++) {
+      const t = (await study.ask())!;
+      expect(t.number).toBe(i);
+      expect(s2.params.every((p) => typeof t.params[p.name] === 'number')).toBe(true);
+      await study.tell(t, branin(t.config.x, t.config.y));
+    }
+    const values = study.trials.map((t) => t.value!);
+    expect(study.bestTrial!.value).toBe(Math.min(...values));
+    expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+  });
+
+  it('maximize picks the largest value; non-finite values fail the trial', async () => {
+    const study = await createStudy({ space: s2, direction: 'maximize', seed: 1 });
+    const a = (await study.ask())!;
+    await study.tell(a, 5);
+    const b = (await study.ask())!;
+    await study.tell(b, 7);
+    const c = (await study.ask())!;
+    await study.tell(c, Number.NaN);
+    expect(study.bestTrial!.number).toBe(1);
+    expect(study.trials[2]!.state).toBe('FAIL');
+    expect(study.trials[2]!.failKind).toBe('invalid-value');
+    expect(study.trials[2]!.failReason).toMatch(/NaN/);
+    expect(await study.tell(a, 100)).toBe(false);
+    expect(study.trials[0]!.value).toBe(5);
+  });
+
+  it('evaluates enqueued configurations first, validated against the space', async () => {
+    const s = space({ m: choice({ a: { n: int(1, 5) }, b: {} }), k: categorical(['x', 'y']) });
+    const study = await createStudy({ space: s, seed: 1 });
+    await study.enqueue({ m: { type: 'b' }, k: 'y' });
+    await expect(study.enqueue({ m: { type: 'a', n: 9 }, k: 'x' })).rejects.toThrow(/'m.a.n' = 9 is outside/);
+    const t = (await study.ask())!;
+    expect(t.config).toEqual({ m: { type: 'b' }, k: 'y' });
+    expect(study.trials[0]!.origin).toBe('enqueued');
+  });
+
+  it('same seed gives the same configurations, different seeds differ', async () => {
+    const run = async (seed: number): Promise<string[]> => {
+      const study = await createStudy({ space: s2, seed });
+      await study.optimize((c) => branin(c.x, c.y), { trials: 15 });
+      return study.trials.map((t) => JSON.stringify(t.params));
+    };
+    expect(await run(42)).toEqual(await run(42));
+    expect(await run(42)).not.toEqual(await run(43));
+  });
+
+  it('same seed gives identical configurations with 1 and 2 concurrent workers', async () => {
+    const run = async (workers: number): Promise<string[]> => {
+      const study = await createStudy({ space: s2, seed: 9 });
+      await study.optimize(async (c, ctx) => {
+        await new Promise((r) => setTimeout(r, (ctx.trialNumber * 7) % 5));
+        return branin(c.x, c.y);
+      }, { trials: 20, workers });
+      return study.trials.map((t) => `${t.number}:${JSON.stringify(t.params)}:${t.value}`);
+    };
+    expect(await run(2)).toEqual(await run(1));
+  });
+});
+
+describe('Study.optimize', () => {
+  it('records failures, pruned trials and goes on', async () => {
+    const study = await createStudy({ space: s2, seed: 5 });
+    const result = await study.optimize(async (c, ctx) => {
+      if (ctx.trialNumber % 4 === 1) throw new Error(`boom ${ctx.trialNumber}`);
+      if (ctx.trialNumber % 4 === 2) {
+        await ctx.report(0, 1);
+        throw new TrialPruned();
+      }
+      return c.x;
+    }, { trials: 12 });
+    expect(result.stoppedBy).toBe('trials');
+    expect(study.trials).toHaveLength(12);
+    const byState = (s: string): number => study.trials.filter((t) => t.state === s).length;
+    expect(byState('FAIL')).toBe(3);
+    expect(byState('PRUNED')).toBe(3);
+    expect(byState('COMPLETE')).toBe(6);
+    expect(study.trials[1]!.failReason).toBe('boom 1');
+    expect(study.trials[2]!.intermediate).toEqual([{ step: 0, value: 1 }]);
+    expect(study.trials[2]!.value).toBe(1);
+  });
+
+  it('stops after too many failures in a row with a clear message', async () => {
+    const study = await createStudy({ space: s2, seed: 5 });
+    await expect(study.optimize(() => { throw new Error('no data'); }, { trials: 100, maxConsecutiveFailures: 5 }))
+      .rejects.toThrow(/last 5 trials all failed.*no data/);
+    expect(study.trials.length).toBeLessThan(10);
+  });
+
+  it('a time budget is hard: running trials are aborted at the deadline', async () => {
+    const study = await createStudy({ space: s2, seed: 5 });
+    const t0 = Date.now();
+    const r = await study.optimize((_c, ctx) => new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => resolve(1), ctx.trialNumber === 2 ? 60_000 : 50);
+      ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); });
+    }), { time: 0.6 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.stoppedBy).toBe('time');
+    const last = study.trials[study.trials.length - 1]!;
+    expect(last.state).toBe('FAIL');
+    expect(last.failKind).toBe('interrupted');
+    expect(study.trials.filter((t) => t.state === 'RUNNING')).toHaveLength(0);
+  });
+
+  it('grid search covers every point once and ends when exhausted', async () => {
+    const s = space({ m: choice({ a: { n: int(1, 3) }, b: { c: categorical(['p', 'q']) } }), flag: categorical([true, false]) });
+    const study = await createStudy({ space: s, sampler: 'grid', seed: 2 });
+    const r = await study.optimize(() => 0, { workers: 2 });
+    expect(r.stoppedBy).toBe('exhausted');
+    expect(study.trials).toHaveLength(10);
+    expect(new Set(study.trials.map((t) => JSON.stringify(t.params))).size).toBe(10);
+    expect(await study.ask()).toBeNull();
+  });
+
+  it('rejects bad options with the parameter name', async () => {
+    const study = await createStudy({ space: s2 });
+    await expect(study.optimize(() => 1, { trials: -1 })).rejects.toThrow(/trials must be an integer >= 0, got -1/);
+    await expect(study.optimize(() => 1, {})).rejects.toThrow(/give a budget/);
+    await expect(study.optimize(() => 1, { time: 0 })).rejects.toThrow(/time must be a positive number/);
+  });
+});
+
+describe('Study on SQLite', () => {
+  it('a trial budget is the study total: resuming a stopped study runs the rest', async () => {
+    const storage = `sqlite:${join(tmp(), 'runs.db')}`;
+    const first = await createStudy({ name: 'branin', space: s2, seed: 11, storage });
+    await first.optimize((c) => branin(c.x, c.y), { trials: 37 });
+    const firstParams = first.trials.map((t) => JSON.stringify(t.params));
+    await first.close();
+
+    const again = await createStudy({ name: 'branin', space: s2, storage });
+    expect(again.seed).toBe(11);
+    expect(again.trials).toHaveLength(37);
+    await again.optimize((c) => branin(c.x, c.y), { trials: 100 });
+    expect(again.trials).toHaveLength(100);
+    expect(again.trials.slice(0, 37).map((t) => JSON.stringify(t.params))).toEqual(firstParams);
+    await again.close();
+
+    // Same seed, uninterrupted: identical configurations (resume does not change the stream).
+    const straight = await createStudy({ name: 'straight', space: s2, seed: 11, storage });
+    await straight.optimize((c) => branin(c.x, c.y), { trials: 100 });
+    const reopened = await loadStudy({ name: 'branin', storage });
+    expect(reopened.trials.map((t) => JSON.stringify(t.params))).toEqual(straight.trials.map((t) => JSON.stringify(t.params)));
+    await reopened.close();
+    await straight.close();
+  });
+
+  it('refuses to resume with a different space or direction, and names missing studies', async () => {
+    const storage = `sqlite:${join(tmp(), 'runs.db')}`;
+    const st = await createStudy({ name: 'a', space: s2, storage });
+    await st.close();
+    await expect(createStudy({ name: 'a', space: space({ x: float(0, 1) }), storage })).rejects.toThrow(/different search space/);
+    await expect(createStudy({ name: 'a', space: s2, direction: 'maximize', storage })).rejects.toThrow(/created to minimize/);
+    try {
+      await loadStudy({ name: 'b', storage });
+      expect.unreachable();
+    } catch (e) {
+      expect(isAutomlError(e, 'E_STUDY_NOT_FOUND')).toBe(true);
+      expect((e as Error).message).toMatch(/studies there: a/);
+    }
+  });
+});

@@ -24,6 +24,12 @@ export function looksLikeIdName(name: string): boolean {
 }
 
 /**
+ * The row-counter rule applies from this many rows: in a handful of rows, a run of distinct
+ * consecutive integers is as likely to be a real measurement as a counter.
+ */
+export const MIN_ROWS_FOR_COUNTER = 20;
+
+/**
  * Loads a CSV file as a dataset. The whole file is read and checked before anything else happens.
  *
  * Inference rules (see also `values.ts` and `target.ts`):
@@ -35,7 +41,7 @@ export function looksLikeIdName(name: string): boolean {
  * Dropped with a note: all-missing columns; constant columns (one value and no missing cells: a
  * column with one value plus missing cells is kept, its missingness can carry signal); ID-like
  * columns: categorical with every value distinct, integer with values forming a row counter
- * (all distinct and consecutive), or a categorical/integer column named like an ID
+ * (all distinct and consecutive, from {@link MIN_ROWS_FOR_COUNTER} rows), or a categorical/integer column named like an ID
  * ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
  * and measurements are often all distinct yet meaningful.
  *
@@ -156,7 +162,7 @@ function dropReason(
   if (col.type === 'categorical' && col.distinct > 1 && col.distinct === n - col.missing) {
     return 'ID-like (every value is distinct)';
   }
-  if (col.type === 'numeric' && col.consecutive && col.distinct > 2) return 'ID-like (distinct consecutive integers, a row counter)';
+  if (col.type === 'numeric' && col.consecutive && n >= MIN_ROWS_FOR_COUNTER) return 'ID-like (distinct consecutive integers, a row counter)';
   return undefined;
 }
 

@@ -80,6 +80,12 @@ export function getModel(name: string): ModelSpec {
   return spec;
 }
 
+/** True when a model family called `name` is registered (built-in or custom). */
+export function hasModel(name: string): boolean {
+  ensureBuiltins();
+  return registry.has(name);
+}
+
 /** All registered model families, optionally only those supporting `task`, in registration order. */
 export function listModels(task?: Task): ModelSpec[] {
   ensureBuiltins();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getModel, listModels, registerModel } from '../../src/models/registry.js';
+import { getModel, hasModel, listModels, registerModel } from '../../src/models/registry.js';
 import type { ModelSpec } from '../../src/models/estimator.js';
 import { isAutomlError } from '../../src/util/errors.js';
 
@@ -32,7 +32,9 @@ describe('model registry', () => {
 
   it('registers custom models and refuses duplicates and malformed specs', () => {
     const custom: ModelSpec = { ...getModel('knn'), name: 'my_knn', description: 'custom' };
+    expect(hasModel('my_knn')).toBe(false);
     registerModel(custom);
+    expect(hasModel('my_knn')).toBe(true);
     expect(getModel('my_knn')).toBe(custom);
     expect(() => registerModel(custom)).toThrow(/already registered/);
     expect(() => registerModel({ ...custom, name: 'decision_tree' })).toThrow(/already registered/);

@@ -66,10 +66,14 @@ export class InProcessExecutor implements Executor {
     }
     const guard = new RunGuard(task.trialNumber, opts, TIMEOUT_NOTE);
     this.#active.add(guard);
+    let over = false;
     try {
       if (guard.outcome) return guard.outcome;
-      const report = (step: number, value: number): Promise<boolean> =>
-        Promise.resolve()
+      const report = (step: number, value: number): Promise<boolean> => {
+        // A function still running after its run ended (it cannot be killed) must not write to a
+        // trial the study has already recorded: drop its reports and ask it to stop.
+        if (over || guard.outcome) return Promise.resolve(true);
+        return Promise.resolve()
           .then(() => hooks.report(step, value))
           .then(
             (prune) => prune === true,
@@ -79,12 +83,14 @@ export class InProcessExecutor implements Executor {
               return true;
             },
           );
+      };
       const call = runObjective(this.#fn, task, { report, signal: guard.signal }).then((outcome) => {
         guard.expireIfOverdue();
         return guard.outcome ?? outcome;
       });
       return await Promise.race([call, guard.stopped]);
     } finally {
+      over = true;
       guard.dispose();
       this.#active.delete(guard);
       this.#release();

@@ -51,7 +51,10 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
 }
 
 /** Loads and checks the objective's export; throws an Error whose message names module and export. */
-async function loadObjective(ref: ObjectiveRef): Promise<ObjectiveFn> {
+async function loadObjective(ref: ObjectiveRef | undefined): Promise<ObjectiveFn> {
+  if (typeof ref !== 'object' || ref === null) {
+    throw new Error(`the task names no objective: expected { module, exportName }, got ${show(ref)}`);
+  }
   const exportName = ref.exportName ?? 'default';
   const specifier = toSpecifier(ref.module);
   let namespace = modules.get(specifier);

@@ -71,6 +71,20 @@ describe('InProcessExecutor: time limits and signals', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  it('drops reports from a function still running after its deadline, and answers "prune"', async () => {
+    const hooks = recordingHooks();
+    let lateAnswer: boolean | undefined;
+    const fn: ObjectiveFn = async (c, ctx) => {
+      await sleep(80);
+      lateAnswer = await ctx.report(0, 1);
+      return 0;
+    };
+    expect(failOf(await run(fn, {}, hooks, { timeoutMs: 20 })).failKind).toBe('timeout');
+    await sleep(120);
+    expect(lateAnswer).toBe(true);
+    expect(hooks.reports).toEqual([]);
+  });
+
   it('aborts ctx.signal on timeout, with a reason the objective can rethrow', async () => {
     let seen: unknown;
     const fn: ObjectiveFn = (c, ctx) =>

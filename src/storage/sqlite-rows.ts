@@ -91,7 +91,10 @@ const SQL = {
   deleteIntermediate: 'DELETE FROM trial_intermediate WHERE study_id = ?',
   deleteTrials: 'DELETE FROM trials WHERE study_id = ?',
   deleteStudy: 'DELETE FROM studies WHERE id = ?',
-  firstWaiting: `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1`,
+  // Without stats the planner walks the primary key in number order and filters on state, which
+  // costs a scan of the whole study per start; the partial index holds only WAITING trials.
+  firstWaiting: `SELECT ${TRIAL_COLUMNS} FROM trials INDEXED BY trials_waiting
+    WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1`,
   claim: `UPDATE trials SET state = 'RUNNING', worker = ?, started_at = ?, heartbeat_at = ? WHERE study_id = ? AND number = ?`,
   insertTrial: `INSERT INTO trials (study_id, ${TRIAL_COLUMNS}) VALUES (${insertColumns})`,
   trialGet: `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`,
@@ -111,7 +114,7 @@ const SQL = {
 const SCALAR_SQL = {
   studyExists: 'SELECT 1 FROM studies WHERE id = ?',
   nextNumber: 'SELECT coalesce(max(number) + 1, 0) FROM trials WHERE study_id = ?',
-  countState: 'SELECT count(*) FROM trials WHERE study_id = ? AND state = ?',
+  countWaiting: `SELECT count(*) FROM trials WHERE study_id = ? AND state = 'WAITING'`,
   countInterrupted: `SELECT count(*) FROM trials WHERE study_id = ? AND state = 'FAIL' AND fail_kind = 'interrupted'`,
   trialState: 'SELECT state FROM trials WHERE study_id = ? AND number = ?',
 } as const;

@@ -186,7 +186,7 @@ export class SqliteStorage implements Storage {
       const next = this.st.nextNumber.get(studyId) as number;
       if (opts.maxTrials !== undefined) {
         // Numbers are gap-free, so `next` is the trial count; subtract the ones that do not count.
-        const waiting = this.st.countState.get(studyId, 'WAITING') as number;
+        const waiting = this.st.countWaiting.get(studyId) as number;
         const interrupted = this.st.countInterrupted.get(studyId) as number;
         if (next - waiting - interrupted >= opts.maxTrials) return null;
       }

@@ -1,0 +1,182 @@
+/**
+ * Input checks and JSON helpers shared by the fast learners.
+ */
+import type { EstimatorJSON, Matrix, ModelContext, Task } from '../estimator.js';
+import { AutomlError, show } from '../../util/errors.js';
+
+/** Checks a training set against the model context; `allowNaN` for models that handle missing values. */
+export function checkFit(model: string, X: Matrix, y: Float64Array, ctx: ModelContext, allowNaN: boolean): void {
+  if (X.rows === 0 || X.cols === 0) {
+    throw new AutomlError('E_DATA', `${model}: cannot fit on an empty matrix (${X.rows} rows x ${X.cols} columns)`, {
+      value: [X.rows, X.cols],
+    });
+  }
+  if (y.length !== X.rows) {
+    throw new AutomlError('E_DATA', `${model}: X has ${X.rows} rows but y has ${y.length} values; pass one target per row`, {
+      value: y.length,
+    });
+  }
+  if (!allowNaN) {
+    const d = X.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i]!)) {
+        const row = Math.floor(i / X.cols);
+        throw new AutomlError(
+          'E_DATA',
+          `${model}: X has a non-finite value ${show(d[i])} at row ${row}, column ${i % X.cols}; impute or drop it first`,
+          { row, column: String(i % X.cols), value: d[i] },
+        );
+      }
+    }
+  } else {
+    const d = X.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v === Infinity || v === -Infinity) {
+        const row = Math.floor(i / X.cols);
+        throw new AutomlError('E_DATA', `${model}: X has ${v} at row ${row}, column ${i % X.cols}; use NaN for missing values`, {
+          row,
+          column: String(i % X.cols),
+          value: v,
+        });
+      }
+    }
+  }
+  checkTarget(model, y, ctx.task, ctx.nClasses);
+}
+
+/** Checks targets: class indices 0..nClasses-1 for classification, finite values for regression. */
+export function checkTarget(model: string, y: Float64Array, task: Task, nClasses: number): void {
+  if (task === 'classification' && nClasses < 2) {
+    throw new AutomlError('E_DATA', `${model}: classification needs at least 2 classes, got nClasses=${nClasses}`, {
+      value: nClasses,
+    });
+  }
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    const bad = task === 'classification' ? !(Number.isInteger(v) && v >= 0 && v < nClasses) : !Number.isFinite(v);
+    if (bad) {
+      const want = task === 'classification' ? `a class index in 0..${nClasses - 1}` : 'a finite number';
+      throw new AutomlError('E_TARGET', `${model}: target at row ${i} is ${show(v)}, expected ${want}`, { row: i, value: v });
+    }
+  }
+}
+
+/** Checks that a matrix to predict on has the training column count. */
+export function checkPredict(model: string, X: Matrix, nFeatures: number): void {
+  if (X.cols !== nFeatures) {
+    throw new AutomlError(
+      'E_PREDICT_COLUMNS',
+      `${model}: model was fitted on ${nFeatures} columns but X has ${X.cols}; pass the same features as in training`,
+      { value: X.cols },
+    );
+  }
+}
+
+/** Throws the standard error for using an estimator before `fit`. */
+export function notFitted(model: string): never {
+  throw new AutomlError('E_MODEL', `${model}: call fit() before predict()`, {});
+}
+
+/** Throws `E_ABORTED` when the signal fired. */
+export function checkAbort(model: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AutomlError('E_ABORTED', `${model}: fit aborted`, { reason: String(signal.reason) });
+}
+
+/** Encodes floats for JSON: non-finite values (only ±Infinity occur) become strings JSON can hold. */
+export function encodeFloats(a: ArrayLike<number>): (number | string)[] {
+  const out: (number | string)[] = new Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    out[i] = Number.isFinite(v) ? v : String(v);
+  }
+  return out;
+}
+
+/** Decodes {@link encodeFloats} output, validating every element. */
+export function decodeFloats(model: string, path: string, a: unknown): Float64Array {
+  if (!Array.isArray(a)) modelFileError(model, path, a, 'an array of numbers');
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v === 'number') out[i] = v;
+    else if (v === 'Infinity') out[i] = Infinity;
+    else if (v === '-Infinity') out[i] = -Infinity;
+    else modelFileError(model, `${path}[${i}]`, v, 'a number');
+  }
+  return out;
+}
+
+/** Decodes an integer array (node links, features, bins), validating every element. */
+export function decodeInts(model: string, path: string, a: unknown): Int32Array {
+  if (!Array.isArray(a)) modelFileError(model, path, a, 'an array of integers');
+  const out = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) modelFileError(model, `${path}[${i}]`, v, 'an integer');
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Throws `E_MODEL_FILE` for a malformed serialised model. */
+export function modelFileError(model: string, path: string, value: unknown, want: string): never {
+  throw new AutomlError('E_MODEL_FILE', `${model}: model JSON at ${path} is ${show(value)}, expected ${want}; re-save the model`, {
+    path,
+    value,
+  });
+}
+
+/** Checks the name tag and version of serialised model JSON and returns its state as a record. */
+export function openJSON(model: string, version: number, json: EstimatorJSON): Record<string, unknown> {
+  if (json === null || typeof json !== 'object' || json.model !== model) {
+    modelFileError(model, 'model', (json as { model?: unknown } | null)?.model, `"${model}"`);
+  }
+  if (json.version !== version) modelFileError(model, 'version', json.version, String(version));
+  const s = json.state;
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) modelFileError(model, 'state', s, 'an object');
+  return s as Record<string, unknown>;
+}
+
+/** Reads a numeric field of a model state object. */
+export function stateNum(model: string, state: Record<string, unknown>, key: string, int = false): number {
+  const v = state[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v))) {
+    modelFileError(model, `state.${key}`, v, int ? 'an integer' : 'a number');
+  }
+  return v;
+}
+
+/** Row-wise softmax in place over `k` columns, stable against overflow. */
+export function softmaxRows(z: Float64Array, k: number): void {
+  for (let o = 0; o < z.length; o += k) {
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) if (z[o + c]! > m) m = z[o + c]!;
+    let s = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(z[o + c]! - m);
+      z[o + c] = e;
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let c = 0; c < k; c++) z[o + c]! *= inv;
+  }
+}
+
+/** Index of the largest value in each row of a rows x k array (first on ties). */
+export function argmaxRows(p: Float64Array, k: number): Float64Array {
+  const n = p.length / k;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bv = p[i * k]!;
+    for (let c = 1; c < k; c++) {
+      if (p[i * k + c]! > bv) {
+        bv = p[i * k + c]!;
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AutomlError, messageOf, show } from '../util/errors.js';
 import type { Executor } from '../coordinator/executor.js';
@@ -76,6 +77,8 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
   const objectiveRef: ObjectiveRef = isFn ? { module: '(in-process)' } : (objective as ObjectiveRef);
 
   const stop = new AbortController();
+  // Every running trial listens to this signal; more than 10 at once is expected, not a leak.
+  setMaxListeners(Math.max(10, executor.concurrency * 2 + 10), stop.signal);
   let stoppedBy: OptimizeResult['stoppedBy'] | null = null;
   const halt = (why: OptimizeResult['stoppedBy']): void => {
     if (stoppedBy === null) stoppedBy = why;

@@ -1,0 +1,48 @@
+import type { Study } from '../study/index.js';
+import type { TrialRecord } from '../trial/trial.js';
+import { isBetter } from '../trial/trial.js';
+
+/** One row of the leaderboard. */
+export interface LeaderboardRow {
+  readonly rank: number;
+  readonly number: number;
+  readonly model: string;
+  /** The model's hyperparameters, plus the preprocessing choices. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly preprocess: Readonly<Record<string, unknown>>;
+  readonly mean: number;
+  readonly std: number | null;
+  readonly foldScores: readonly number[];
+  readonly durationMs: number | null;
+}
+
+/** Fold scores stored on a trial, or []. */
+export function foldScoresOf(t: TrialRecord): number[] {
+  const v = t.userAttrs.foldScores;
+  return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
+}
+
+/** The top `n` COMPLETE trials, best first (ties: lower number first). */
+export function leaderboard(study: Study, n = 10): LeaderboardRow[] {
+  const done = study.trials.filter((t): t is TrialRecord => t !== undefined && t.state === 'COMPLETE' && t.value !== null);
+  done.sort((a, b) => (a.value === b.value ? a.number - b.number : isBetter(a.value!, b.value!, study.direction) ? -1 : 1));
+  return done.slice(0, n).map((t, i) => {
+    const config = study.configOf(t) as { model?: { type?: string }; preprocess?: Record<string, unknown> };
+    const { type, ...params } = (config.model ?? {}) as Record<string, unknown>;
+    const folds = foldScoresOf(t);
+    const mean = t.value!;
+    const std = folds.length > 1 ? Math.sqrt(folds.reduce((s, x) => s + (x - mean) ** 2, 0) / (folds.length - 1)) : null;
+    const d = t.userAttrs.durationMs;
+    return {
+      rank: i + 1,
+      number: t.number,
+      model: typeof type === 'string' ? type : '?',
+      params,
+      preprocess: config.preprocess ?? {},
+      mean,
+      std,
+      foldScores: folds,
+      durationMs: typeof d === 'number' ? d : t.finishedAt !== null && t.startedAt !== null ? t.finishedAt - t.startedAt : null,
+    };
+  });
+}

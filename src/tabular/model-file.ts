@@ -1,0 +1,171 @@
+/**
+ * The model file: versioned JSON holding the whole fitted pipeline (preprocessing, model) with
+ * the input schema it needs, validated on load. Loading never evaluates anything from the file.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { AutomlError, show } from '../util/errors.js';
+import type { ColumnSchema, FeatureTable } from '../data/types.js';
+import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
+import type { Matrix, Task } from '../models/estimator.js';
+import { getModel } from '../models/registry.js';
+import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
+
+/** Current model-file format version. */
+export const MODEL_FILE_VERSION = 1;
+/** Largest model file accepted (forests of many deep trees stay well below this). */
+export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
+
+/** The JSON stored in a model file. */
+export interface ModelFileJSON {
+  readonly format: 'automl.model';
+  readonly version: number;
+  readonly createdAt: string;
+  readonly study: string | null;
+  readonly trial: number | null;
+  readonly task: Task;
+  readonly target: string;
+  readonly classes: readonly string[] | null;
+  readonly metric: string;
+  readonly cvScore: number | null;
+  readonly testScore: number | null;
+  /** Input columns the pipeline needs, with their types and categories. */
+  readonly features: readonly ColumnSchema[];
+  readonly pipeline: PipelineJSON;
+}
+
+/** A fitted pipeline with its schema: what `search` returns and `automl predict` loads. */
+export class FittedModel {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly info: Omit<ModelFileJSON, 'format' | 'version' | 'createdAt' | 'pipeline'>,
+  ) {}
+
+  get task(): Task {
+    return this.info.task;
+  }
+  get target(): string {
+    return this.info.target;
+  }
+  get classes(): readonly string[] | null {
+    return this.info.classes;
+  }
+  /** Names of the input columns the model needs. */
+  get features(): string[] {
+    return this.info.features.map((f) => f.name);
+  }
+
+  /** Maps a CSV path or rows onto the model's input schema (extra columns ignored). */
+  table(data: string | readonly Record<string, unknown>[]): FeatureTable {
+    return typeof data === 'string' ? readFeatureRows(data, this.info.features) : featureRowsFromObjects(data, this.info.features);
+  }
+
+  /** Predictions in input order: class labels (classification) or numbers (regression). */
+  predict(data: string | readonly Record<string, unknown>[] | FeatureTable): (string | number)[] {
+    const t = isTable(data) ? data : this.table(data);
+    const raw = this.pipeline.predict(t);
+    if (this.info.task === 'regression') return Array.from(raw);
+    return Array.from(raw, (k) => this.info.classes![k]!);
+  }
+
+  /** Class probabilities per row, keyed by class label (classification only). */
+  predictProba(data: string | readonly Record<string, unknown>[] | FeatureTable): Record<string, number>[] {
+    const t = isTable(data) ? data : this.table(data);
+    const p: Matrix = this.pipeline.predictProba(t);
+    const classes = this.info.classes!;
+    const out: Record<string, number>[] = [];
+    for (let i = 0; i < p.rows; i++) {
+      const row: Record<string, number> = {};
+      for (let j = 0; j < p.cols; j++) row[classes[j]!] = p.data[i * p.cols + j]!;
+      out.push(row);
+    }
+    return out;
+  }
+
+  toJSON(): ModelFileJSON {
+    return { format: 'automl.model', version: MODEL_FILE_VERSION, createdAt: new Date().toISOString(), ...this.info, pipeline: this.pipeline.toJSON() };
+  }
+
+  /** Writes the model file atomically (temp file + rename); returns the path. */
+  async save(path: string): Promise<string> {
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(this.toJSON()));
+    renameSync(tmp, path);
+    return path;
+  }
+}
+
+function isTable(x: unknown): x is FeatureTable {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'columns' in x && 'features' in x;
+}
+
+function bad(file: string, path: string, expected: string, value: unknown): AutomlError {
+  return new AutomlError('E_MODEL_FILE', `${file}: ${path}: expected ${expected}, got ${show(value)}`, { file, path, value });
+}
+
+const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline'];
+
+/** Parses and validates a model file's JSON; never evaluates code from it. */
+export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad(file, '$', 'a model object', json);
+  const o = json as Record<string, unknown>;
+  if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
+  if (o.version !== MODEL_FILE_VERSION) {
+    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads version ${MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
+  }
+  for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
+  if (o.task !== 'classification' && o.task !== 'regression') throw bad(file, '$.task', '"classification" or "regression"', o.task);
+  if (typeof o.target !== 'string') throw bad(file, '$.target', 'a string', o.target);
+  if (typeof o.metric !== 'string') throw bad(file, '$.metric', 'a string', o.metric);
+  const numOrNull = (k: string): number | null => {
+    if (o[k] === null || o[k] === undefined) return null;
+    if (typeof o[k] !== 'number') throw bad(file, `$.${k}`, 'a number or null', o[k]);
+    return o[k] as number;
+  };
+  if (!Array.isArray(o.features)) throw bad(file, '$.features', 'an array of columns', o.features);
+  const features: ColumnSchema[] = o.features.map((f, i) => {
+    const c = f as Record<string, unknown>;
+    if (!c || typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
+    if (c.type !== 'numeric' && c.type !== 'categorical' && c.type !== 'boolean') throw bad(file, `$.features[${i}].type`, 'numeric, categorical or boolean', c.type);
+    if (c.type === 'categorical' && (!Array.isArray(c.categories) || !c.categories.every((x) => typeof x === 'string'))) {
+      throw bad(file, `$.features[${i}].categories`, 'an array of strings', c.categories);
+    }
+    return c.type === 'categorical' ? { name: c.name, type: c.type, categories: c.categories as string[] } : { name: c.name, type: c.type };
+  });
+  let classes: string[] | null = null;
+  if (o.task === 'classification') {
+    if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string')) throw bad(file, '$.classes', 'an array of class labels', o.classes);
+    classes = o.classes as string[];
+  }
+  const pipeline = loadPipeline(o.pipeline, getModel, file);
+  if (pipeline.task !== o.task) throw bad(file, '$.pipeline.task', `${o.task} (as $.task says)`, pipeline.task);
+  return new FittedModel(pipeline, {
+    study: typeof o.study === 'string' ? o.study : null,
+    trial: typeof o.trial === 'number' ? o.trial : null,
+    task: o.task,
+    target: o.target,
+    classes,
+    metric: o.metric,
+    cvScore: numOrNull('cvScore'),
+    testScore: numOrNull('testScore'),
+    features,
+  });
+}
+
+/** Reads a model file. @throws AutomlError E_FILE_NOT_FOUND, E_MODEL_FILE (with the JSON path). */
+export function loadModel(file: string): FittedModel {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AutomlError(code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${file}: ${code === 'ENOENT' ? 'no such model file' : `cannot be read (${code})`}`, { file });
+  }
+  if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file`, { file });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new AutomlError('E_MODEL_FILE', `${file}: not valid JSON (truncated or damaged?): ${(e as Error).message}`, { file });
+  }
+  return modelFromJSON(json, file);
+}

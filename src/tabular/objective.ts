@@ -1,0 +1,115 @@
+/**
+ * The tabular objective run in each worker thread: cross-validated training of one pipeline
+ * configuration. The dataset and the folds arrive once per thread (SharedArrayBuffers in the
+ * pool's workerData); a trial only carries its configuration.
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import type { Dataset, FeatureTable } from '../data/types.js';
+import type { Matrix, ModelSpec } from '../models/estimator.js';
+import { getModel, registerModel, hasModel } from '../models/registry.js';
+import { getMetric, type Metric } from '../evaluation/metrics.js';
+import { Pipeline, type PipelineConfig } from '../pipeline/index.js';
+import { TrialPruned, type ObjectiveContext } from '../protocol/messages.js';
+import { getWorkerData } from '../worker/shared.js';
+import { AutomlError } from '../util/errors.js';
+
+/** A user's own model family: an ES module exporting a ModelSpec. */
+export interface ModelPluginRef {
+  readonly module: string;
+  readonly exportName?: string;
+}
+
+/** What every worker thread receives once. */
+export interface TabularWorkerData {
+  readonly kind: 'automl.tabular';
+  readonly dataset: Dataset;
+  readonly folds: readonly { readonly train: Int32Array; readonly test: Int32Array }[];
+  readonly metric: string;
+  readonly plugins: readonly ModelPluginRef[];
+}
+
+/** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
+export const FOLD_SCORES_ATTR = 'foldScores';
+
+const loadedPlugins = new Set<string>();
+
+/** Imports users' model modules and registers their specs (once per thread). */
+export async function loadModelPlugins(plugins: readonly ModelPluginRef[]): Promise<void> {
+  for (const p of plugins) {
+    const key = `${p.module}#${p.exportName ?? 'default'}`;
+    if (loadedPlugins.has(key)) continue;
+    const specifier = isAbsolute(p.module) ? pathToFileURL(p.module).href : p.module;
+    let ns: Record<string, unknown>;
+    try {
+      ns = (await import(specifier)) as Record<string, unknown>;
+    } catch (e) {
+      throw new AutomlError('E_MODEL', `cannot import model module ${p.module}: ${(e as Error).message}`, { file: p.module });
+    }
+    const spec = ns[p.exportName ?? 'default'] as ModelSpec | undefined;
+    if (!spec || typeof spec.create !== 'function' || typeof spec.name !== 'string') {
+      throw new AutomlError('E_MODEL', `${p.module}: export '${p.exportName ?? 'default'}' is not a ModelSpec (an object with name, tasks, create and load)`, { file: p.module });
+    }
+    if (!hasModel(spec.name)) registerModel(spec);
+    loadedPlugins.add(key);
+  }
+}
+
+/** Scores a fitted pipeline on some rows of the dataset with a metric. */
+export function scoreRows(pipeline: Pipeline, dataset: Dataset, rows: Int32Array, metric: Metric): number {
+  const yTrue = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) yTrue[i] = dataset.target.values[rows[i]!]!;
+  return scoreTable(pipeline, dataset, rows, yTrue, dataset.target.classes?.length ?? 0, metric);
+}
+
+/** Scores a fitted pipeline on `rows` of any feature table (all rows when omitted) against `yTrue`. */
+export function scoreTable(pipeline: Pipeline, table: FeatureTable, rows: Int32Array | undefined, yTrue: Float64Array, nClasses: number, metric: Metric): number {
+  let proba: Matrix | undefined;
+  let pred: Float64Array;
+  if (metric.needsProba) {
+    proba = pipeline.predictProba(table, rows);
+    pred = argmaxRows(proba);
+  } else {
+    pred = pipeline.predict(table, rows);
+  }
+  return metric.score(yTrue, pred, proba, nClasses);
+}
+
+function argmaxRows(p: Matrix): Float64Array {
+  const out = new Float64Array(p.rows);
+  for (let i = 0; i < p.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < p.cols; j++) if (p.data[i * p.cols + j]! > p.data[i * p.cols + best]!) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
+ * Cross-validates one configuration: fits the pipeline on each fold's training rows, scores the
+ * held-out rows, reports each fold's score (so a pruner can stop the trial), returns the mean.
+ */
+export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContext, data: TabularWorkerData): Promise<number> {
+  await loadModelPlugins(data.plugins);
+  const metric = getMetric(data.metric);
+  const scores: number[] = [];
+  for (let k = 0; k < data.folds.length; k++) {
+    const fold = data.folds[k]!;
+    const pipeline = new Pipeline(getModel);
+    await pipeline.fit(data.dataset, fold.train, config, { seed: (ctx.seed + k * 7919) >>> 0, signal: ctx.signal });
+    const score = scoreRows(pipeline, data.dataset, fold.test, metric);
+    if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `fold ${k + 1}: the ${metric.name} score is ${score}`);
+    scores.push(score);
+    ctx.setUserAttr(FOLD_SCORES_ATTR, scores);
+    const prune = await ctx.report(k, score);
+    if (prune && k < data.folds.length - 1) throw new TrialPruned(`pruned after fold ${k + 1}`);
+  }
+  return scores.reduce((a, b) => a + b, 0) / scores.length;
+}
+
+/** The worker-thread objective (`dist/tabular/objective.js`, default export). */
+export default async function tabularObjective(config: unknown, ctx: ObjectiveContext): Promise<number> {
+  const data = getWorkerData<TabularWorkerData>() ?? (ctx.data as TabularWorkerData | undefined);
+  if (!data || data.kind !== 'automl.tabular') throw new AutomlError('E_INTERNAL', 'tabular objective: no dataset was given to this worker');
+  return crossValidate(config as PipelineConfig, ctx, data);
+}

@@ -1,0 +1,431 @@
+/**
+ * `search()`: the tabular AutoML pipeline behind `automl search`. Loads and checks the data
+ * (before anything is written to a study), holds out a test split, searches preprocessing + model
+ * configurations with cross-validation in worker threads, refits the best pipeline on every
+ * searched row, scores it on the held-out rows and returns (and optionally saves) the model.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { AutomlError, show } from '../util/errors.js';
+import { createRng, deriveSeed } from '../util/rng.js';
+import { compiledModule } from '../util/package-paths.js';
+import { loadDataset, datasetFromRows, subsetRows, toShared, datasetFingerprint } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
+import type { Task } from '../models/estimator.js';
+import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
+import { stratifiedKFold, kFold, trainTestSplit } from '../evaluation/splitters.js';
+import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/index.js';
+import { createStudy, loadStudy, type Study } from '../study/index.js';
+import type { TrialRecord } from '../trial/trial.js';
+import { WorkerPool } from '../coordinator/pool.js';
+import { openStorage } from '../storage/open.js';
+import { defaultSpaceJSON, resolveModels } from './spaces.js';
+import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef, type TabularWorkerData } from './objective.js';
+import { readLabeledRows, type LabeledTable } from './test-set.js';
+import { refitBest, type FittedModel } from './refit.js';
+import { leaderboard, type LeaderboardRow } from './leaderboard.js';
+
+/** A user's own model family: its module (exporting a ModelSpec) and its search space. */
+export interface CustomModel extends ModelPluginRef {
+  /** Name the spec registers under (must equal `spec.name`). */
+  readonly name: string;
+  /** Its hyperparameter space: a Space, or the JSON form. */
+  readonly space: Space | SpaceJSON;
+}
+
+/** Options of {@link search}. Every option has a default except `data` and `target`. */
+export interface SearchOptions {
+  /** A CSV path, or rows in memory. */
+  readonly data: string | readonly Record<string, unknown>[];
+  /** The target column. */
+  readonly target: string;
+  /** Default: inferred from the target (see README). */
+  readonly task?: Task;
+  /** Default accuracy (classification) or r2 (regression). */
+  readonly metric?: string;
+  /** Search space: a Space, its JSON form, or a path to a JSON file. Default: preprocessing + `models`. */
+  readonly space?: Space | SpaceJSON | string;
+  /** Model families to search (names, or custom models). Default: the fast built-in families. */
+  readonly models?: readonly (string | CustomModel)[];
+  /** 'tpe' | 'random' | 'grid' | 'gp'. Default 'random' until TPE lands, then 'tpe'. */
+  readonly strategy?: string;
+  /** Total trials of the study. */
+  readonly trials?: number;
+  /** Wall-clock budget in seconds (hard: running trials are aborted at the deadline). Default 60 when no `trials`. */
+  readonly time?: number;
+  /** Cross-validation folds. Default 5. */
+  readonly cv?: number;
+  /** Default 0. */
+  readonly seed?: number;
+  /** Storage URL. Default 'sqlite:automl.db'. */
+  readonly storage?: string;
+  /** Study name. Default: the CSV file's base name (or 'rows'); a free variant is picked if taken. */
+  readonly study?: string;
+  /** Worker threads. Default: the number of cores. */
+  readonly workers?: number;
+  /** A labelled test CSV (or rows) scored at the end instead of a held-out split. */
+  readonly test?: string | readonly Record<string, unknown>[];
+  /** Fraction of rows held out for the final test score when `test` is not given. Default 0.2. */
+  readonly testSize?: number;
+  /** Prune trials whose first folds cannot beat the best (median rule). Default true. */
+  readonly prune?: boolean;
+  /** Per-trial time limit in seconds. */
+  readonly trialTimeout?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each trial is recorded. */
+  readonly onTrial?: (trial: TrialRecord, study: Study) => void;
+  /** Called with human-readable notes (dropped columns, chosen defaults, ...). */
+  readonly onNote?: (note: string) => void;
+  /** Called when a trial starts. */
+  readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
+  /** Called once the data is checked and the study is ready, before the first trial. */
+  readonly onStart?: (info: SearchStartInfo) => void;
+  /** Values per continuous parameter for the grid strategy. Default 3. */
+  readonly gridSize?: number;
+  /** Save the refit model here (JSON); `{study}` in the path is replaced by the study name. */
+  readonly out?: string;
+}
+
+/** What {@link SearchOptions.onStart} receives. */
+export interface SearchStartInfo {
+  readonly study: string;
+  readonly storage: string;
+  readonly rows: number;
+  readonly features: number;
+  readonly task: Task;
+  readonly classes: number | null;
+  readonly metric: string;
+  readonly direction: 'minimize' | 'maximize';
+  readonly cv: number;
+  readonly strategy: string;
+  readonly models: readonly string[];
+  readonly trials: number | undefined;
+  readonly time: number | undefined;
+  /** Trials already in the study (resume). */
+  readonly done: number;
+}
+
+/** What {@link search} returns. */
+export interface SearchResult {
+  readonly study: Study;
+  readonly metric: Metric;
+  readonly task: Task;
+  readonly best: { readonly number: number; readonly value: number; readonly config: unknown } | null;
+  /** The best pipeline refit on all searched rows (null when no trial completed). */
+  readonly model: FittedModel | null;
+  /** Score of the refit model on the held-out / test rows (null when none). */
+  readonly testScore: number | null;
+  readonly leaderboard: readonly LeaderboardRow[];
+  readonly counts: { readonly complete: number; readonly failed: number; readonly pruned: number };
+  readonly stoppedBy: string;
+  readonly notes: readonly string[];
+  /** The path the model was saved to, if `out` was given. */
+  readonly modelFile: string | null;
+}
+
+/** Study settings stored so that `automl resume` can continue with the same data and choices. */
+export interface TabularSettings {
+  readonly kind: 'automl.tabular';
+  readonly data: string | null;
+  readonly fingerprint: string;
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: string;
+  readonly cv: number;
+  readonly testSize: number;
+  readonly test: string | null;
+  readonly trials: number | null;
+  readonly prune: boolean;
+  readonly plugins: readonly ModelPluginRef[];
+}
+
+function checkOptions(o: SearchOptions): void {
+  const int = (v: unknown, name: string, min: number): void => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
+      throw new AutomlError('E_CONFIG', `${name} must be an integer >= ${min}, got ${show(v)}`, { param: name, value: v });
+    }
+  };
+  int(o.cv, 'cv', 2);
+  int(o.trials, 'trials', 1);
+  int(o.workers, 'workers', 1);
+  int(o.seed, 'seed', 0);
+  if (o.time !== undefined && !(typeof o.time === 'number' && o.time > 0 && Number.isFinite(o.time))) {
+    throw new AutomlError('E_CONFIG', `time must be a positive number of seconds, got ${show(o.time)}`, { param: 'time', value: o.time });
+  }
+  if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize > 0 && o.testSize < 1)) {
+    throw new AutomlError('E_CONFIG', `testSize must be a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
+  }
+  if (typeof o.target !== 'string' || o.target === '') throw new AutomlError('E_CONFIG', 'target: give the name of the column to predict', { param: 'target' });
+}
+
+function load(data: string | readonly Record<string, unknown>[], target: string, task: Task | undefined, folds: number, name?: string): Dataset {
+  return typeof data === 'string' ? loadDataset(data, { target, task, folds, name }) : datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
+}
+
+/** Everything prepared from the data, before any study is touched. */
+export interface PreparedData {
+  readonly dataset: Dataset;
+  /** Rows searched (cross-validated) and refit on. */
+  readonly searchRows: Int32Array;
+  /** Held-out rows of `dataset`, or null when a separate test set is used. */
+  readonly holdoutRows: Int32Array | null;
+  /** A separate labelled test set on the training schema, or null. */
+  readonly testSet: LabeledTable | null;
+  readonly notes: readonly string[];
+}
+
+/** Loads and checks the data and computes the split; throws before anything is written. */
+export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
+  const dataset = load(o.data, o.target, o.task, o.cv, typeof o.data === 'string' ? undefined : o.study);
+  const notes = [...dataset.notes];
+  let searchRows: Int32Array;
+  let holdoutRows: Int32Array | null = null;
+  let testSet: LabeledTable | null = null;
+  if (o.test !== undefined) {
+    testSet = readLabeledRows(o.test, dataset.features, dataset.target);
+    if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
+    searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+  } else {
+    const stratify = dataset.target.task === 'classification' ? dataset.target.values : undefined;
+    const split = trainTestSplit(dataset.nRows, o.testSize, createRng(deriveSeed(o.seed, 'holdout')).uint32(), stratify);
+    searchRows = split.train;
+    holdoutRows = split.test;
+    notes.push(`held out ${split.test.length} of ${dataset.nRows} rows (${Math.round(o.testSize * 100)}%) for the final test score`);
+  }
+  if (dataset.target.task === 'classification') {
+    // Every class must appear in each training fold: check the searched rows, not just the file.
+    const counts = new Map<number, number>();
+    for (const r of searchRows) counts.set(dataset.target.values[r]!, (counts.get(dataset.target.values[r]!) ?? 0) + 1);
+    for (const [c, n] of counts) {
+      if (n < o.cv) {
+        const label = dataset.target.classes![c]!;
+        throw new AutomlError('E_TARGET', `${dataset.file ?? dataset.name}: class ${show(label)} has only ${n} rows left for the search (after holding out the test rows), fewer than the ${o.cv} CV folds; use a smaller --cv or --test-size`, { column: o.target, value: label });
+      }
+    }
+  }
+  return { dataset, searchRows, holdoutRows, testSet, notes };
+}
+
+function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[]): Space {
+  if (o.space instanceof Space) return o.space;
+  if (typeof o.space === 'string') return loadSpaceFile(o.space);
+  if (o.space !== undefined) return spaceFromJSON(o.space, 'space option');
+  const names = (o.models ?? []).filter((m): m is string => typeof m === 'string');
+  const builtins = names.length > 0 || custom.length === 0 ? resolveModels(task, names.length > 0 ? names : undefined) : [];
+  const extra: Record<string, SpaceJSON> = {};
+  for (const c of custom) extra[c.name] = c.space instanceof Space ? c.space.toJSON() : c.space;
+  return spaceFromJSON(defaultSpaceJSON(builtins, extra), 'default space');
+}
+
+function freeStudyName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/**
+ * Runs a tabular AutoML search. See {@link SearchOptions} for the defaults.
+ * Bad input (file, target, options) throws an AutomlError before any study is created or changed.
+ */
+export async function search(options: SearchOptions): Promise<SearchResult> {
+  checkOptions(options);
+  const seed = options.seed ?? 0;
+  const cv = options.cv ?? 5;
+  const testSize = options.testSize ?? 0.2;
+  const prep = prepareData({ ...options, seed, cv, testSize });
+  const { dataset } = prep;
+  const task = dataset.target.task;
+  const metric = options.metric !== undefined ? getMetric(options.metric, task) : defaultMetric(task);
+  const custom = (options.models ?? []).filter((m): m is CustomModel => typeof m !== 'string');
+  const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
+  await loadModelPlugins(plugins);
+  const space = buildSpace(options, task, custom);
+  const trials = options.trials;
+  const time = options.time ?? (trials === undefined ? 60 : undefined);
+  for (const n of prep.notes) options.onNote?.(n);
+
+  const storageUrl = options.storage ?? 'sqlite:automl.db';
+  const base = options.study ?? (typeof options.data === 'string' ? baseName(options.data) : 'rows');
+  let taken: Set<string>;
+  {
+    const storage = await openStorage(storageUrl);
+    try {
+      taken = new Set((await storage.listStudies()).map((s) => s.name));
+    } finally {
+      await storage.close();
+    }
+  }
+  if (options.study !== undefined && taken.has(options.study)) {
+    throw new AutomlError('E_STUDY_EXISTS', `study '${options.study}' already exists in ${storageUrl}; continue it with \`automl resume ${options.study}\`, or choose another --study name`);
+  }
+  const name = freeStudyName(base, taken);
+  if (name !== base) options.onNote?.(`study '${base}' exists in ${storageUrl}; this search is study '${name}'`);
+  const settings: TabularSettings = {
+    kind: 'automl.tabular',
+    data: typeof options.data === 'string' ? resolve(options.data) : null,
+    fingerprint: datasetFingerprint(dataset),
+    target: options.target,
+    task,
+    metric: metric.name,
+    cv,
+    testSize,
+    test: typeof options.test === 'string' ? resolve(options.test) : null,
+    trials: trials ?? null,
+    prune: options.prune ?? true,
+    plugins,
+  };
+  const study = await createStudy({
+    name,
+    space,
+    direction: metric.direction,
+    sampler: options.strategy ?? DEFAULT_STRATEGY,
+    pruner: settings.prune ? 'median' : 'none',
+    samplerOptions: { gridSize: options.gridSize ?? 3 },
+    seed,
+    storage: storageUrl,
+    loadIfExists: false,
+    settings: settings as unknown as Record<string, unknown>,
+  });
+  try {
+    return await runSearch(study, prep, metric, { ...options, time, trials }, plugins);
+  } catch (e) {
+    await study.close();
+    throw e;
+  }
+}
+
+/** The default search strategy. */
+export const DEFAULT_STRATEGY = 'random';
+
+/**
+ * Continues a stored tabular study: same data (checked by fingerprint), split, folds and metric;
+ * the trial budget is the study's total.
+ */
+export async function resumeSearch(name: string, options: ResumeOptions = {}): Promise<SearchResult> {
+  const storageUrl = options.storage ?? 'sqlite:automl.db';
+  let s: TabularSettings;
+  {
+    const storage = await openStorage(storageUrl);
+    try {
+      const record = await storage.getStudy(name);
+      s = (record?.settings ?? {}) as unknown as TabularSettings;
+    } finally {
+      await storage.close();
+    }
+  }
+  const study = await loadStudy({ name, storage: storageUrl, pruner: s.prune ? 'median' : 'none' });
+  try {
+    if (s.kind !== 'automl.tabular' || !s.data) {
+      throw new AutomlError('E_CONFIG', `study '${name}' was not created by \`automl search\` on a CSV file, so it cannot be resumed from the command line; resume it from code with createStudy()`);
+    }
+    await loadModelPlugins(s.plugins);
+    const prep = prepareData({ data: s.data!, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+    if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
+      throw new AutomlError('E_STUDY_MISMATCH', `${s.data} changed since study '${name}' started (its content fingerprint differs); start a new study with \`automl search\``, { file: s.data! });
+    }
+    for (const n of prep.notes) options.onNote?.(n);
+    const trials = options.trials ?? s.trials ?? undefined;
+    const time = options.time ?? (trials === undefined ? 60 : undefined);
+    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, trials, time }, s.plugins);
+  } catch (e) {
+    await study.close();
+    throw e;
+  }
+}
+
+/** Options of {@link resumeSearch}. */
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout'> {}
+
+async function runSearch(
+  study: Study,
+  prep: PreparedData,
+  metric: Metric,
+  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'out' | 'trialTimeout'>,
+  plugins: readonly ModelPluginRef[],
+): Promise<SearchResult> {
+  {
+    const settings = study.record.settings as unknown as TabularSettings;
+    const searched = toShared(subsetRows(prep.dataset, prep.searchRows));
+    const foldSeed = createRng(deriveSeed(study.seed, 'folds')).uint32();
+    const splits = searched.target.task === 'classification' ? stratifiedKFold(searched.target.values, settings.cv, foldSeed) : kFold(searched.nRows, settings.cv, foldSeed);
+    const folds = splits.map((f) => ({ train: shareInt32(f.train), test: shareInt32(f.test) }));
+    const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins };
+    const workers = o.workers ?? availableParallelism();
+    const modelChoice = study.space.param('model');
+    o.onStart?.({
+      study: study.name,
+      storage: study.storage.url,
+      rows: searched.nRows,
+      features: searched.features.length,
+      task: searched.target.task,
+      classes: searched.target.classes?.length ?? null,
+      metric: metric.name,
+      direction: metric.direction,
+      cv: settings.cv,
+      strategy: study.sampler.name,
+      models: modelChoice && modelChoice.dimension.kind === 'categorical' ? (modelChoice.dimension.toJSON() as { choices: string[] }).choices : [],
+      trials: o.trials,
+      time: o.time,
+      done: study.countedTrials(),
+    });
+    const pool = new WorkerPool({ workers, workerData });
+    let result;
+    try {
+      result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
+        trials: o.trials,
+        time: o.time,
+        executor: pool,
+        signal: o.signal,
+        timeout: o.trialTimeout,
+        onTrial: (t) => o.onTrial?.(t, study),
+        onTrialStart: o.onTrialStart,
+      });
+    } finally {
+      await pool.close();
+    }
+    const best = study.bestTrial;
+    const counts = {
+      complete: study.trials.filter((t) => t?.state === 'COMPLETE').length,
+      failed: study.trials.filter((t) => t?.state === 'FAIL').length,
+      pruned: study.trials.filter((t) => t?.state === 'PRUNED').length,
+    };
+    let model: FittedModel | null = null;
+    let testScore: number | null = null;
+    let modelFile: string | null = null;
+    if (best) {
+      const refit = await refitBest({ study, best, prep, metric });
+      model = refit.model;
+      testScore = refit.testScore;
+      if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
+    }
+    return {
+      study,
+      metric,
+      task: prep.dataset.target.task,
+      best: best ? { number: best.number, value: best.value!, config: study.configOf(best) } : null,
+      model,
+      testScore,
+      leaderboard: leaderboard(study, 10),
+      counts,
+      stoppedBy: result.stoppedBy,
+      notes: prep.notes,
+      modelFile,
+    };
+  }
+}
+
+function shareInt32(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+function baseName(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? path;
+  return file.replace(/\.[^.]*$/, '') || 'study';
+}
+
+function resolveModule(m: string): string {
+  return m.startsWith('file:') || m.startsWith('/') ? m : resolve(m);
+}
+
+export { FOLD_SCORES_ATTR };

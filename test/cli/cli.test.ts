@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, beforeAll } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist/cli/main.js');
+const DATA = (f: string): string => join(ROOT, 'datasets', f);
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+});
+
+function automl(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function dir(): string {
+  return mkdtempSync(join(tmpdir(), 'automl-cli-'));
+}
+
+describe('automl search end to end', () => {
+  it('classification with missing values and categoricals (vote): search, trials, best, studies, predict', () => {
+    const cwd = dir();
+    const r = automl(['search', DATA('vote.csv'), '--target', 'Class', '--trials', '8', '--cv', '3', '--workers', '2', '--seed', '1', '--json'], cwd);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.study).toBe('vote');
+    expect(out.metric).toBe('accuracy');
+    expect(out.direction).toBe('maximize');
+    expect(out.trials.complete + out.trials.failed + out.trials.pruned).toBe(8);
+    expect(out.best.value).toBeGreaterThan(0.85);
+    expect(out.testScore).toBeGreaterThan(0.85);
+    expect(out.model).toBe('vote.model.json');
+    expect(existsSync(join(cwd, 'automl.db'))).toBe(true);
+
+    const trials = JSON.parse(automl(['trials', 'vote', '--json'], cwd).stdout);
+    expect(trials).toHaveLength(8);
+    for (const t of trials) {
+      expect(Object.keys(t)).toEqual(expect.arrayContaining(['number', 'state', 'value', 'config', 'foldScores', 'durationMs']));
+      if (t.state === 'COMPLETE') {
+        expect(t.foldScores).toHaveLength(3);
+        expect(t.value).toBeCloseTo(t.foldScores.reduce((a: number, b: number) => a + b, 0) / 3, 10);
+        expect(typeof t.config.model.type).toBe('string');
+      }
+    }
+    const best = JSON.parse(automl(['best', 'vote', '--json'], cwd).stdout);
+    expect(best.number).toBe(out.best.number);
+    expect(automl(['studies'], cwd).stdout).toMatch(/vote\s+maximize/);
+    expect(automl(['trials', 'vote', '--csv'], cwd).stdout.split('\n')[0]).toMatch(/^number,state,value,duration_ms,fail_reason,/);
+
+    const preds = automl(['predict', 'vote.model.json', DATA('vote.csv'), '--proba'], cwd);
+    expect(preds.code).toBe(0);
+    const lines = preds.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Class,proba_democrat,proba_republican');
+    expect(lines).toHaveLength(436);
+    const labels = readFileSync(DATA('vote.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').pop());
+    const agree = lines.slice(1).filter((l, i) => l.split(',')[0] === labels[i]).length;
+    expect(agree / 435).toBeGreaterThan(0.9);
+
+    // A second search on the same file gets a fresh study name instead of failing.
+    const again = automl(['search', DATA('vote.csv'), '--target', 'Class', '--trials', '2', '--cv', '3', '--workers', '1', '--json'], cwd);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).study).toBe('vote-2');
+  });
+
+  it('multiclass (wine) with a text report and a saved model', () => {
+    const cwd = dir();
+    const r = automl(['search', DATA('wine.csv'), '--target', 'class', '--trials', '6', '--cv', '3', '--workers', '2', '--out', 'wine.json'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Leaderboard/);
+    expect(r.stdout).toMatch(/Test accuracy: 0\.\d{4}/);
+    expect(r.stdout).toMatch(/Model written to wine\.json/);
+    expect(statSync(join(cwd, 'wine.json')).size).toBeGreaterThan(100);
+  });
+
+  it('regression (diabetes-progression) with r2 and a held-out test file', () => {
+    const cwd = dir();
+    const rows = readFileSync(DATA('diabetes-progression.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(cwd, 'train.csv'), [rows[0], ...rows.slice(1, 351)].join('\n'));
+    writeFileSync(join(cwd, 'test.csv'), [rows[0], ...rows.slice(351)].join('\n'));
+    const target = rows[0]!.split(',').pop()!;
+    const r = automl(['search', 'train.csv', '--target', target, '--test', 'test.csv', '--trials', '6', '--cv', '3', '--workers', '2', '--json'], cwd);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.metric).toBe('r2');
+    expect(out.testScore).toBeGreaterThan(0.2);
+    const preds = automl(['predict', 'train.model.json', 'test.csv'], cwd);
+    expect(preds.stdout.split('\n')[0]).toBe(target);
+    expect(preds.stdout.trim().split('\n')).toHaveLength(rows.length - 351 + 1);
+  });
+});
+
+describe('automl search: bad input is refused and the study storage is untouched', () => {
+  const cases: [string, (cwd: string) => string[], RegExp][] = [
+    ['missing file', () => ['search', 'nope.csv', '--target', 'y'], /nope\.csv: no such file/],
+    ['empty file', (cwd) => (writeFileSync(join(cwd, 'e.csv'), ''), ['search', 'e.csv', '--target', 'y']), /e\.csv: the file is empty/],
+    ['ragged row', (cwd) => (writeFileSync(join(cwd, 'r.csv'), 'a,b,y\n1,2,0\n1,2\n3,4,1\n'), ['search', 'r.csv', '--target', 'y']), /r\.csv.*line 3/],
+    ['unknown target', () => ['search', DATA('iris.csv'), '--target', 'Species'], /Species.*(species|columns)/],
+    ['single-class target', (cwd) => (writeFileSync(join(cwd, 'one.csv'), 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n'), ['search', 'one.csv', '--target', 'y']), /one\.csv.*(single|one) class/i],
+    ['class smaller than the folds', (cwd) => (writeFileSync(join(cwd, 's.csv'), 'a,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i < 27 ? 'a' : 'b'}`).join('\n')), ['search', 's.csv', '--target', 'y', '--cv', '5']), /"b".*3.*5|class "b"/],
+    ['invalid UTF-8', (cwd) => (writeFileSync(join(cwd, 'u.csv'), Buffer.from([0x61, 0x2c, 0x79, 0x0a, 0xff, 0xfe, 0x2c, 0x31, 0x0a])), ['search', 'u.csv', '--target', 'y']), /u\.csv.*UTF-8/],
+    ['bad --time', () => ['search', DATA('iris.csv'), '--target', 'species', '--time', 'soon'], /--time|duration/],
+    ['unknown metric', () => ['search', DATA('iris.csv'), '--target', 'species', '--metric', 'acc'], /acc.*accuracy/],
+    ['unknown model', () => ['search', DATA('iris.csv'), '--target', 'species', '--models', 'svm'], /svm/],
+  ];
+  it.each(cases)('%s', (_name, args, message) => {
+    const cwd = dir();
+    const r = automl([...args(cwd), '--storage', 'sqlite:study.db'], cwd);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for user errors
+    expect(existsSync(join(cwd, 'study.db'))).toBe(false);
+  });
+
+  it('a bad file does not touch an existing study', () => {
+    const cwd = dir();
+    expect(automl(['search', DATA('iris.csv'), '--target', 'species', '--trials', '3', '--cv', '3', '--workers', '1', '--json'], cwd).code).toBe(0);
+    const before = readFileSync(join(cwd, 'automl.db'));
+    const r = automl(['search', DATA('iris.csv'), '--target', 'nope', '--study', 'iris'], cwd);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(cwd, 'automl.db')).equals(before)).toBe(true);
+    const exists = automl(['search', DATA('iris.csv'), '--target', 'species', '--study', 'iris'], cwd);
+    expect(exists.stderr).toMatch(/study 'iris' already exists.*automl resume iris/);
+  });
+
+  it('predict refuses a CSV without the model columns, naming them', () => {
+    const cwd = dir();
+    expect(automl(['search', DATA('iris.csv'), '--target', 'species', '--trials', '3', '--cv', '3', '--workers', '1', '--json'], cwd).code).toBe(0);
+    writeFileSync(join(cwd, 'x.csv'), 'sepal_length,other\n1,2\n');
+    const r = automl(['predict', 'iris.model.json', 'x.csv'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/x\.csv.*missing.*sepal_width/);
+    writeFileSync(join(cwd, 'bad.json'), '{"format": "automl.model", "version": 99}');
+    expect(automl(['predict', 'bad.json', 'x.csv'], cwd).stderr).toMatch(/version 99 is not supported/);
+  });
+
+  it('--help explains every command', () => {
+    const r = automl(['search', '--help'], dir());
+    expect(r.code).toBe(0);
+    for (const flag of ['--target', '--task', '--metric', '--strategy', '--trials', '--time', '--cv', '--workers', '--seed', '--storage', '--study', '--space', '--models', '--test', '--test-size', '--out', '--json']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(automl(['--help'], dir()).stdout).toMatch(/search[\s\S]*resume[\s\S]*studies[\s\S]*trials[\s\S]*best[\s\S]*predict/);
+  });
+});

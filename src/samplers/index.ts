@@ -1,12 +1,14 @@
 import { AutomlError, show } from '../util/errors.js';
 import { GridSampler, type GridSamplerOptions } from './grid.js';
 import { RandomSampler } from './random.js';
+import { TpeSampler } from './tpe.js';
 import type { Sampler } from './sampler.js';
 
 export type { Sampler, SamplerContext } from './sampler.js';
 export { sampleIndependent } from './sampler.js';
 export { RandomSampler } from './random.js';
 export { GridSampler, type GridSamplerOptions } from './grid.js';
+export { TpeSampler, type TpeSamplerOptions } from './tpe.js';
 
 /** Options accepted by {@link createSampler}, per sampler. */
 export interface SamplerOptions extends GridSamplerOptions {
@@ -37,3 +39,5 @@ export function createSampler(nameOrSampler: string | Sampler, opts: SamplerOpti
   if (!f) throw new AutomlError('E_CONFIG', `unknown sampler ${show(nameOrSampler)}; expected one of ${samplerNames().join(', ')}`, { value: nameOrSampler });
   return f(opts);
 }
+
+registerSampler('tpe', (o) => new TpeSampler(o));

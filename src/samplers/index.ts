@@ -1,7 +1,7 @@
 import { AutomlError, show } from '../util/errors.js';
 import { GridSampler, type GridSamplerOptions } from './grid.js';
 import { RandomSampler } from './random.js';
-import { TpeSampler } from './tpe.js';
+import { TpeSampler, type TpeSamplerOptions } from './tpe.js';
 import type { Sampler } from './sampler.js';
 
 export type { Sampler, SamplerContext } from './sampler.js';
@@ -40,4 +40,4 @@ export function createSampler(nameOrSampler: string | Sampler, opts: SamplerOpti
   return f(opts);
 }
 
-registerSampler('tpe', (o) => new TpeSampler(o));
+registerSampler('tpe', (o) => new TpeSampler(o as TpeSamplerOptions));

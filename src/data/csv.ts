@@ -3,7 +3,9 @@
  * as an {@link AutomlError} that names the file and the line. Nothing here interprets values
  * (types, missing tokens): see `values.ts`.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import type { Options } from 'csv-parse/sync';
 import { parse } from 'csv-parse/sync';
 import { AutomlError, show } from '../util/errors.js';
 
@@ -15,8 +17,8 @@ export interface CsvTable {
   readonly header: string[];
   /** Data records. Unquoted values are trimmed; quoted values are kept as written. */
   readonly rows: string[][];
-  /** Source line (1-based) where each data record ends, for messages. */
-  readonly lines: Int32Array;
+  /** Source line (1-based) where data record `i` ends, for messages. */
+  lineOf(i: number): number;
 }
 
 /** Options for {@link parseCsv}. */
@@ -46,6 +48,16 @@ export function readBytes(file: string): Buffer {
   }
 }
 
+const PARSE_OPTIONS: Options = {
+  bom: true,
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  // An explicit list so that a file mixing CRLF, LF and CR still splits on every ending;
+  // auto-detection would lock onto whichever ending comes first.
+  record_delimiter: ['\r\n', '\n', '\r'],
+};
+
 /**
  * Parses CSV bytes (or text). The header is the first non-empty line. Handles a UTF-8 byte-order
  * mark, quoted fields (with embedded commas, quotes and newlines), CRLF, LF and CR line endings
@@ -59,58 +71,78 @@ export function parseCsv(input: Buffer | string, file: string, options: CsvOptio
     throw new AutomlError('E_CSV_EMPTY', `${file}: the file is empty; expected a header row and at least one data row`, { file });
   }
 
-  const recordLines: number[] = [];
   let records: string[][];
   try {
-    records = parse(text, {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      // An explicit list so that a file mixing CRLF, LF and CR still splits on every ending;
-      // auto-detection would lock onto whichever ending comes first.
-      record_delimiter: ['\r\n', '\n', '\r'],
-      on_record: (record: string[], context) => {
-        recordLines.push(context.lines);
-        return record;
-      },
-    }) as string[][];
+    records = parse(bytes, PARSE_OPTIONS) as string[][];
   } catch (e) {
-    throw parseError(e, file, recordLines);
+    throw parseError(e, file, recordLines(text));
   }
-
-  const nonEmpty: string[][] = [];
-  const lines: number[] = [];
+  // A line holding only whitespace parses as [''], which is blank, not a one-field record.
+  const kept: number[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    // csv-parse keeps a line holding only a lone quoted-empty or whitespace as [''], which is blank.
-    if (r.length === 1 && r[0] === '') continue;
-    nonEmpty.push(r);
-    lines.push(recordLines[i]!);
+    if (!(r.length === 1 && r[0] === '')) kept.push(i);
   }
-  if (nonEmpty.length === 0) {
+  if (kept.length === 0) {
     throw new AutomlError('E_CSV_EMPTY', `${file}: the file has no rows; expected a header row and at least one data row`, { file });
   }
-  const header = nonEmpty[0]!.map((h) => h.trim());
+  const header = records[kept[0]!]!.map((h) => h.trim());
   checkHeader(header, file);
-  const rows = nonEmpty.slice(1);
+  const rows = kept.length === records.length ? records.slice(1) : kept.slice(1).map((i) => records[i]!);
   if (rows.length === 0 && !options.allowNoRows) {
     throw new AutomlError('E_CSV_EMPTY', `${file}: the file has a header but no data rows`, { file });
   }
-  const rowLines = Int32Array.from(lines.slice(1));
+  // Line numbers are only needed for messages, and tracking them while parsing costs a third of
+  // the parse time, so they are computed on first use.
+  let lines: number[] | undefined;
+  const lineOf = (i: number): number => {
+    lines ??= recordLines(text);
+    return lines[kept[i + 1]!] ?? 0;
+  };
   for (let i = 0; i < rows.length; i++) {
     if (rows[i]!.length !== header.length) {
       const bad = rows.reduce((n, r) => n + (r.length !== header.length ? 1 : 0), 0);
+      const line = lineOf(i);
       throw new AutomlError(
         'E_CSV_RAGGED',
-        `${file}: line ${rowLines[i]} has ${rows[i]!.length} fields, expected ${header.length} like the header` +
+        `${file}: line ${line} has ${rows[i]!.length} fields, expected ${header.length} like the header` +
           (bad > 1 ? ` (${bad} rows have the wrong number of fields)` : '') +
           '; check for an unquoted comma or a missing field',
-        { file, row: rowLines[i], expected: header.length, found: rows[i]!.length },
+        { file, row: line, expected: header.length, found: rows[i]!.length },
       );
     }
   }
-  return { file, header, rows, lines: rowLines };
+  return { file, header, rows, lineOf };
+}
+
+/**
+ * The line on which each record csv-parse produces ends (records in its order, blank-looking ones
+ * included). Without quotes every non-blank physical line is one record, so a scan suffices;
+ * otherwise the parser is run again to report them. On a parse error the list stops at the last
+ * complete record.
+ */
+function recordLines(text: string): number[] {
+  if (!text.includes('"')) {
+    const out: number[] = [];
+    const physical = text.split(/\r\n|\n|\r/);
+    for (let k = 0; k < physical.length; k++) {
+      if (physical[k]!.replace(/^\uFEFF/, '').trim() !== '') out.push(k + 1);
+    }
+    return out;
+  }
+  const out: number[] = [];
+  try {
+    parse(text, {
+      ...PARSE_OPTIONS,
+      on_record: (record: string[], context) => {
+        out.push(context.lines);
+        return record;
+      },
+    });
+  } catch {
+    // The records read before the error are what the caller needs.
+  }
+  return out;
 }
 
 function checkHeader(header: string[], file: string): void {
@@ -168,6 +200,8 @@ export function checkEncoding(bytes: Uint8Array, file: string): void {
       row: 1,
     });
   }
+  // Native checks first; the byte-by-byte scan only runs to locate a problem for the message.
+  if (bytes.indexOf(0) < 0 && isUtf8(bytes)) return;
   const bad = firstInvalidUtf8(bytes);
   if (bad < 0) return;
   const what = bytes[bad] === 0 ? 'a NUL byte (the file may be UTF-16 or binary)' : `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} that is not valid UTF-8`;

@@ -54,7 +54,7 @@ export function loadDataset(file: string, opts: DatasetOptions): Dataset {
     header: csv.header,
     nRows: csv.rows.length,
     cell: (i, j) => csv.rows[i]![j],
-    where: (i) => `line ${csv.lines[i]}`,
+    where: (i) => `line ${csv.lineOf(i)}`,
   };
   return buildDataset(raw, { ...opts, name: opts.name ?? basename(file, extname(file)) }, file);
 }
@@ -139,7 +139,7 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
       { file: raw.source },
     );
   }
-  const dup = duplicateNote(raw, keep);
+  const dup = duplicateNote(columns, target.values, (i) => raw.where(keep[i]!));
   if (dup !== undefined) notes.push(dup);
   return { name: opts.name, ...(file !== undefined ? { file } : {}), nRows: n, features, columns, target, notes };
 }
@@ -166,19 +166,41 @@ function dropReason(
   return undefined;
 }
 
-function duplicateNote(raw: RawTable, keep: Int32Array): string | undefined {
-  const firstSeen = new Map<string, number>();
+/**
+ * A note counting rows identical to an earlier row in every kept feature and the target. Rows are
+ * hashed from their encoded values (no per-row strings: this runs on every load) and hash
+ * collisions are confirmed value by value.
+ */
+function duplicateNote(columns: readonly FeatureColumn[], target: Float64Array, where: (i: number) => string): string | undefined {
+  const n = target.length;
+  const all = [...columns, target];
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  const hashes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let h = 0x811c9dc5;
+    for (const col of all) {
+      const v = col[i]!;
+      // NaN has many bit patterns; give every missing value the same one.
+      f64[0] = Number.isNaN(v) ? NaN : v;
+      h = Math.imul(h ^ u32[0]!, 0x01000193);
+      h = Math.imul(h ^ u32[1]!, 0x01000193);
+    }
+    hashes[i] = h;
+  }
+  const same = (a: number, b: number): boolean => all.every((col) => Object.is(col[a], col[b]));
+  const firstByHash = new Map<number, number[]>();
   let count = 0;
   let example = '';
-  for (const i of keep) {
-    let key = '';
-    for (let j = 0; j < raw.header.length; j++) {
-      const c = raw.cell(i, j);
-      key += (isMissing(c) ? '\u0001' : labelOf(c)) + '\u0000';
+  for (let i = 0; i < n; i++) {
+    const bucket = firstByHash.get(hashes[i]!);
+    if (bucket === undefined) {
+      firstByHash.set(hashes[i]!, [i]);
+      continue;
     }
-    const prev = firstSeen.get(key);
-    if (prev === undefined) firstSeen.set(key, i);
-    else if (count++ === 0) example = `${raw.where(i)} repeats ${raw.where(prev)}`;
+    const prev = bucket.find((r) => same(r, i));
+    if (prev === undefined) bucket.push(i);
+    else if (count++ === 0) example = `${where(i)} repeats ${where(prev)}`;
   }
   if (count === 0) return undefined;
   return `${count} row${count > 1 ? 's' : ''} duplicate${count > 1 ? '' : 's'} an earlier row (e.g. ${example}); kept`;

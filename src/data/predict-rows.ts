@@ -26,7 +26,7 @@ export function readFeatureRows(file: string, schema: readonly ColumnSchema[]): 
     csv.header,
     csv.rows.length,
     (i, j) => csv.rows[i]![j],
-    (i) => `line ${csv.lines[i]}`,
+    (i) => `line ${csv.lineOf(i)}`,
     schema,
   );
 }

@@ -23,7 +23,11 @@ export function isMissing(c: Cell): boolean {
   if (c === null || c === undefined) return true;
   if (typeof c === 'number') return Number.isNaN(c);
   if (typeof c === 'boolean') return false;
-  return MISSING.has(c.trim().toLowerCase());
+  const n = c.length;
+  if (n === 0) return true;
+  // Hot path (every cell of every column): avoid allocating unless the string could be a token.
+  if (c.charCodeAt(0) <= 32 || c.charCodeAt(n - 1) <= 32) return MISSING.has(c.trim().toLowerCase());
+  return n <= 4 && MISSING.has(c.toLowerCase());
 }
 
 /**
@@ -90,49 +94,60 @@ export interface InferredColumn {
  * (`0`/`1` are numbers, so a 0/1 column is numeric); categorical otherwise.
  */
 export function inferColumn(cell: (i: number) => Cell, n: number): InferredColumn {
-  let numeric = true;
-  let boolean = true;
-  for (let i = 0; i < n && (numeric || boolean); i++) {
+  // Speculative single pass: most columns are numeric, so parse while checking and only fall
+  // back to the other types when a cell is not a number.
+  const values = new Float64Array(n);
+  let i = 0;
+  for (; i < n; i++) {
     const c = cell(i);
-    if (isMissing(c)) continue;
-    if (numeric && parseNumber(c) === undefined) numeric = false;
-    if (boolean && parseBoolean(c) === undefined) boolean = false;
+    if (isMissing(c)) {
+      values[i] = NaN;
+      continue;
+    }
+    const v = parseNumber(c);
+    if (v === undefined) break;
+    values[i] = v;
   }
-  if (numeric) return numericColumn(cell, n);
-  if (boolean) return booleanColumn(cell, n);
-  return categoricalColumn(cell, n);
+  if (i === n) return numericColumn(values);
+  let boolean = true;
+  for (let k = 0; k < n && boolean; k++) {
+    const c = cell(k);
+    if (!isMissing(c) && parseBoolean(c) === undefined) boolean = false;
+  }
+  return boolean ? booleanColumn(cell, n) : categoricalColumn(cell, n);
 }
 
-function numericColumn(cell: (i: number) => Cell, n: number): InferredColumn {
-  const values = new Float64Array(n);
+/** Finishes a parsed numeric column: infinities become missing, statistics are gathered. */
+function numericColumn(values: Float64Array): InferredColumn {
+  const n = values.length;
   let missing = 0;
   let nonFinite = 0;
   let firstNonFinite = -1;
   let integer = true;
-  const seen = new Set<number>();
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const c = cell(i);
-    const v = isMissing(c) ? NaN : parseNumber(c)!;
-    if (Number.isNaN(v)) {
-      values[i] = NaN;
-      missing++;
-    } else if (!Number.isFinite(v)) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) missing++;
+    else if (v === Infinity || v === -Infinity) {
       values[i] = NaN;
       missing++;
       if (nonFinite++ === 0) firstNonFinite = i;
     } else {
       // Normalise -0 so that 0 and -0 are one value everywhere (distinct counts, class labels).
-      const x = v === 0 ? 0 : v;
-      values[i] = x;
-      seen.add(x);
-      if (!Number.isInteger(x)) integer = false;
-      if (x < min) min = x;
-      if (x > max) max = x;
+      if (v === 0) values[i] = 0;
+      if (integer && !Number.isInteger(v)) integer = false;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
   }
-  const distinct = seen.size;
+  // Counting distinct values on a sorted copy is faster than a Set for large columns.
+  const sorted = new Float64Array(n - missing);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) sorted[k++] = values[i]!;
+  sorted.sort();
+  let distinct = sorted.length > 0 ? 1 : 0;
+  for (let t = 1; t < sorted.length; t++) if (sorted[t] !== sorted[t - 1]) distinct++;
   const consecutive = integer && distinct > 0 && distinct === n - missing && max - min === distinct - 1;
   return { type: 'numeric', values, missing, distinct, nonFinite, firstNonFinite, integer, consecutive };
 }
@@ -155,28 +170,32 @@ function booleanColumn(cell: (i: number) => Cell, n: number): InferredColumn {
   return { type: 'boolean', values, missing, distinct, nonFinite: 0, firstNonFinite: -1, integer: true, consecutive: false };
 }
 
-function categoricalColumn(cell: (i: number) => Cell, n: number): InferredColumn {
-  const labels: (string | null)[] = new Array(n);
-  const set = new Set<string>();
+/** Encodes a column as categorical, labels sorted by code point. Exported for target encoding. */
+export function categoricalColumn(cell: (i: number) => Cell, n: number): InferredColumn {
+  // Codes are first given in order of appearance, then remapped to sorted order.
+  const seen = new Map<string, number>();
+  const values = new Int32Array(n);
   let missing = 0;
   for (let i = 0; i < n; i++) {
     const c = cell(i);
     if (isMissing(c)) {
-      labels[i] = null;
+      values[i] = MISSING_CODE;
       missing++;
-    } else {
-      const l = labelOf(c);
-      labels[i] = l;
-      set.add(l);
+      continue;
     }
+    const l = labelOf(c);
+    let code = seen.get(l);
+    if (code === undefined) {
+      code = seen.size;
+      seen.set(l, code);
+    }
+    values[i] = code;
   }
-  const categories = [...set].sort(compareLabels);
-  const index = new Map(categories.map((c, k) => [c, k]));
-  const values = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    values[i] = l === null ? MISSING_CODE : index.get(l)!;
-  }
+  const byAppearance = [...seen.keys()];
+  const categories = [...byAppearance].sort(compareLabels);
+  const rank = new Map(categories.map((c, k) => [c, k]));
+  const remap = Int32Array.from(byAppearance, (l) => rank.get(l)!);
+  for (let i = 0; i < n; i++) if (values[i]! >= 0) values[i] = remap[values[i]!]!;
   // An all-distinct column counts as unique; the caller decides whether that makes it an ID.
   return {
     type: 'categorical',

@@ -23,7 +23,7 @@ import { matrix } from '../models/estimator.js';
 import { AutomlError, show } from '../util/errors.js';
 import type { Encoding, PreprocessConfig } from './config.js';
 import { resolvePreprocessConfig } from './config.js';
-import { mean, mode, quantileSorted, safeScale, std } from './stats.js';
+import { insertSorted, mean, modeSorted, quantileSorted, safeScale } from './stats.js';
 
 /** Fitted state for a numeric or boolean source column. */
 export interface NumericPlan {
@@ -166,37 +166,42 @@ function fitNumeric(
   rows: Int32Array,
   cfg: Required<PreprocessConfig>,
 ): NumericPlan {
-  const present: number[] = [];
-  for (const r of rows) {
-    const v = col[r]!;
-    if (!Number.isNaN(v)) present.push(v);
+  // This runs once per column per fold per trial, so it avoids per-value allocation and sorts at most once.
+  const buf = new Float64Array(rows.length);
+  let m = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = col[rows[i]!]!;
+    if (!Number.isNaN(v)) buf[m++] = v;
   }
-  const missing = rows.length - present.length;
-  const known = Float64Array.from(present);
-  const sorted = Float64Array.from(present).sort();
+  const known = buf.subarray(0, m);
+  const missing = rows.length - m;
+  let sortedCache: Float64Array | undefined;
+  const sorted = (): Float64Array => (sortedCache ??= Float64Array.from(known).sort());
   // A column with no training values still gets a fill (0) so the output shape never depends on the fold.
   const fill =
-    known.length === 0 ? 0 : cfg.imputation === 'mean' ? mean(known) : cfg.imputation === 'median' ? quantileSorted(sorted, 0.5) : mode(known);
+    m === 0 ? 0 : cfg.imputation === 'mean' ? mean(known) : cfg.imputation === 'median' ? quantileSorted(sorted(), 0.5) : modeSorted(sorted());
   let center = 0;
   let scale = 1;
-  if (sourceType === 'numeric' && cfg.scaler !== 'none') {
-    // Scaler statistics are taken after imputation, as an impute-then-scale pipeline would.
-    const imputed = new Float64Array(rows.length);
-    imputed.set(known);
-    imputed.fill(fill, known.length);
-    if (cfg.scaler === 'standard') {
-      center = mean(imputed);
-      scale = safeScale(std(imputed, center), center);
-    } else {
-      imputed.sort();
-      if (cfg.scaler === 'minmax') {
-        center = imputed[0]!;
-        scale = safeScale(imputed[imputed.length - 1]! - center, center);
-      } else {
-        center = quantileSorted(imputed, 0.5);
-        scale = safeScale(quantileSorted(imputed, 0.75) - quantileSorted(imputed, 0.25), center);
-      }
+  // Scaler statistics describe the imputed training column, as an impute-then-scale pipeline would.
+  const n = rows.length;
+  if (sourceType === 'numeric' && cfg.scaler === 'standard') {
+    center = (mean(known) * m + fill * missing) / n;
+    let ss = missing * (fill - center) * (fill - center);
+    for (let i = 0; i < m; i++) ss += (known[i]! - center) * (known[i]! - center);
+    scale = safeScale(Math.sqrt(ss / n), center);
+  } else if (sourceType === 'numeric' && cfg.scaler === 'minmax') {
+    let lo = missing > 0 ? fill : Infinity;
+    let hi = missing > 0 ? fill : -Infinity;
+    for (let i = 0; i < m; i++) {
+      if (known[i]! < lo) lo = known[i]!;
+      if (known[i]! > hi) hi = known[i]!;
     }
+    center = lo;
+    scale = safeScale(hi - lo, lo);
+  } else if (sourceType === 'numeric' && cfg.scaler === 'robust') {
+    const imputed = insertSorted(sorted(), fill, missing);
+    center = quantileSorted(imputed, 0.5);
+    scale = safeScale(quantileSorted(imputed, 0.75) - quantileSorted(imputed, 0.25), center);
   }
   return { kind: 'numeric', source, sourceType, fill, indicator: cfg.missing_indicator && missing > 0, center, scale };
 }

@@ -19,9 +19,12 @@ import type { ParamDecls, ResolvedParams } from './params.js';
 const NAME = 'ml_logistic_regression';
 const VERSION = 1;
 
-/** Hyperparameters of {@link mlLogisticRegression}. */
+/**
+ * Hyperparameters of {@link mlLogisticRegression}. Every iteration is a full-batch step through
+ * ml-matrix (transposes included), so the default is 500 iterations rather than more.
+ */
 export const logisticRegressionParams: ParamDecls = {
-  max_iter: { kind: 'int', min: 1, max: 100_000, default: 1000 },
+  max_iter: { kind: 'int', min: 1, max: 100_000, default: 500 },
   learning_rate: { kind: 'float', min: 0, max: 100, exclusiveMin: true, default: 0.1 },
   fit_intercept: { kind: 'bool', default: true },
 };

@@ -13,9 +13,13 @@ import { treeEnsembleSpec } from './tree-ensemble.js';
 
 const NAME = 'ml_random_forest';
 
-/** Hyperparameters of {@link mlRandomForest}; `max_depth` 0 means unlimited. */
+/**
+ * Hyperparameters of {@link mlRandomForest}; `max_depth` 0 means unlimited. The default of 50
+ * trees (the library's, not scikit-learn's 100) because ml-cart's split search is quadratic in the
+ * rows: 100 trees take seconds per fit on breast-cancer (bench/learners/adapters.ts).
+ */
 export const randomForestParams: ParamDecls = {
-  n_estimators: { kind: 'int', min: 1, max: 5000, default: 100 },
+  n_estimators: { kind: 'int', min: 1, max: 5000, default: 50 },
   max_features: { kind: 'float', min: 0, max: 1, exclusiveMin: true, default: 1 },
   max_depth: { kind: 'int', min: 0, max: 200, default: 0 },
   min_samples_split: { kind: 'int', min: 2, max: 100_000, default: 2 },

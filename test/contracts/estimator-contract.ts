@@ -192,6 +192,35 @@ export function describeEstimatorContract(spec: ModelSpec, cases: { params: Reco
           });
         }
 
+        if (c.task === 'classification') {
+          it('handles a binary problem and a class absent from the training rows', async () => {
+            // Binary: classes 0 and 1 of the blobs only.
+            const keep = (y: Float64Array) => Array.from(y, (v, i) => (v < 2 ? i : -1)).filter((i) => i >= 0);
+            const sub = (X: Matrix, rows: number[]) => matrix(rows.length, X.cols, Float64Array.from(rows.flatMap((r) => Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)))));
+            const tr = keep(d.ytrain);
+            const te = keep(d.ytest);
+            const Xtr = sub(d.Xtrain, tr);
+            const ytr = Float64Array.from(tr, (i) => d.ytrain[i]!);
+            const Xte = sub(d.Xtest, te);
+            const yte = Float64Array.from(te, (i) => d.ytest[i]!);
+            const bin = spec.create({ ...c.params }, { task: 'classification', nClasses: 2, seed: 5 });
+            await bin.fit(Xtr, ytr);
+            expect(accuracyOf(yte, bin.predict(Xte))).toBeGreaterThan(0.8);
+            expect(bin.predictProba!(Xte).cols).toBe(2);
+            // Same rows, but the model is told there are 3 classes (a CV fold missing a rare class).
+            const gap = spec.create({ ...c.params }, { task: 'classification', nClasses: 3, seed: 5 });
+            await gap.fit(Xtr, ytr);
+            const P = gap.predictProba!(d.Xtest);
+            expect(P.cols).toBe(3);
+            for (let i = 0; i < P.rows; i++) {
+              let sum = 0;
+              for (let k = 0; k < 3; k++) sum += P.data[i * 3 + k]!;
+              expect(sum).toBeCloseTo(1, 6);
+            }
+            for (const v of gap.predict(d.Xtest)) expect([0, 1, 2]).toContain(v);
+          });
+        }
+
         it('is deterministic under the same seed', async () => {
           const a = await fitted(spec, c, d, 123);
           const b = await fitted(spec, c, d, 123);

@@ -44,6 +44,11 @@ describe('file and structure errors', () => {
     expect(m).toContain('line 6 has 1 fields, expected 2');
   });
 
+  it('ragged line numbers without quotes skip blank lines and honour CR-only endings', () => {
+    expect(failure(() => parseCsv('a,b\n\n1,2\n  \n3\n', 'mem.csv'), 'E_CSV_RAGGED')).toContain('line 5 has 1 fields');
+    expect(failure(() => parseCsv('\uFEFFa,b\r1,2\r\r3,4,5\r', 'cr.csv'), 'E_CSV_RAGGED')).toContain('line 4 has 3 fields');
+  });
+
   it('unterminated quote: E_CSV_PARSE naming the line where the record starts', () => {
     const m = failure(() => loadDataset(fx('unterminated.csv'), { target: 'b' }), 'E_CSV_PARSE');
     expect(m).toContain('unterminated.csv');

@@ -162,6 +162,10 @@ describe('bundled datasets', () => {
     for (const c of d.columns) expect(c.length).toBe(rows);
   });
 
+  it('notes name source lines', () => {
+    expect(loadDataset('datasets/iris.csv', { target: 'species' }).notes).toEqual(['1 row duplicates an earlier row (e.g. line 144 repeats line 103); kept']);
+  });
+
   it('soybean has missing categorical values; vote reads y/n as boolean; ionosphere drops its constant column', () => {
     const soy = loadDataset('datasets/soybean.csv', { target: 'class' });
     expect(soy.columns.some((c) => c instanceof Int32Array && c.includes(MISSING_CODE))).toBe(true);

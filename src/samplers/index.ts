@@ -2,6 +2,7 @@ import { AutomlError, show } from '../util/errors.js';
 import { GridSampler, type GridSamplerOptions } from './grid.js';
 import { RandomSampler } from './random.js';
 import { TpeSampler, type TpeSamplerOptions } from './tpe.js';
+import { GpSampler, type GpSamplerOptions } from './gp.js';
 import type { Sampler } from './sampler.js';
 
 export type { Sampler, SamplerContext } from './sampler.js';
@@ -9,6 +10,7 @@ export { sampleIndependent } from './sampler.js';
 export { RandomSampler } from './random.js';
 export { GridSampler, type GridSamplerOptions } from './grid.js';
 export { TpeSampler, type TpeSamplerOptions } from './tpe.js';
+export { GpSampler, type GpSamplerOptions } from './gp.js';
 
 /** Options accepted by {@link createSampler}, per sampler. */
 export interface SamplerOptions extends GridSamplerOptions {
@@ -41,3 +43,4 @@ export function createSampler(nameOrSampler: string | Sampler, opts: SamplerOpti
 }
 
 registerSampler('tpe', (o) => new TpeSampler(o as TpeSamplerOptions));
+registerSampler('gp', (o) => new GpSampler(o as GpSamplerOptions));

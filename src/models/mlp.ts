@@ -147,7 +147,8 @@ async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelCo
   const vars = init.flatMap((w, l) => {
     const inn = sizes[l]!;
     const o = sizes[l + 1]!;
-    return [tf.variable(tf.tensor2d(w.subarray(0, inn * o), [inn, o])), tf.variable(tf.tensor1d(w.subarray(inn * o)))];
+    // tidy frees the initial-value tensors; variables survive a tidy scope.
+    return tf.tidy(() => [tf.variable(tf.tensor2d(w.subarray(0, inn * o), [inn, o])), tf.variable(tf.tensor1d(w.subarray(inn * o)))]);
   });
   const optimizer = tf.train.adam(p['learning_rate'] as number);
   const alpha = p['alpha'] as number;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mlp } from '../../src/models/mlp.js';
-import { tfBackendName } from '../../src/models/tf-backend.js';
+import { loadTf, tfBackendName } from '../../src/models/tf-backend.js';
 import { isAutomlError } from '../../src/util/errors.js';
 import { describeEstimatorContract, classificationData } from '../contracts/estimator-contract.js';
 
 // Small and few epochs: the contract is about behaviour, not accuracy at scale.
-const small = { units: 16, epochs: 25, batch_size: 32, learning_rate: 0.02 };
+const small = { units: 12, epochs: 15, batch_size: 64, learning_rate: 0.05 };
 
 describeEstimatorContract(mlp, [
   { params: small, task: 'classification' },
   { params: { ...small, layers: 2, activation: 'tanh', early_stopping: false, epochs: 15 }, task: 'classification' },
-  { params: { ...small, epochs: 50 }, task: 'regression' },
+  { params: { ...small, epochs: 40 }, task: 'regression' },
 ]);
 
 describe('mlp', () => {
@@ -28,6 +28,16 @@ describe('mlp', () => {
     expect(await run(true)).toBeLessThan(60);
     // Without a validation split it stops on the training loss, which keeps falling for longer.
     expect(await run(false)).toBeGreaterThan(await run(true));
+  });
+
+  it('disposes every tensor it creates', async () => {
+    const tf = await loadTf();
+    const d = classificationData();
+    const before = tf.memory().numTensors;
+    const est = mlp.create({ ...small, alpha: 0.01 }, { task: 'classification', nClasses: 3, seed: 3 });
+    await est.fit(d.Xtrain, d.ytrain);
+    est.predictProba!(d.Xtest);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('honours an aborted signal', async () => {

@@ -235,8 +235,24 @@ export class HistGrower {
       this.cnt[node] = e - s;
     }
     // At the root over all rows, idx is 0..n-1 and the columns and gradients are read directly.
+    // Features go four per pass so each row's index and gradients are loaded once per four.
     const all = e - s === n;
-    for (let fi = 0; fi < features.length; fi++) {
+    const S = constHess ? 2 : 3;
+    let fi = 0;
+    for (; fi + 3 < features.length; fi += 4) {
+      const f0 = features[fi]!;
+      const f1 = features[fi + 1]!;
+      const f2 = features[fi + 2]!;
+      const f3 = features[fi + 3]!;
+      const w = SLOTS * S;
+      for (const f of [f0, f1, f2, f3]) hist.fill(0, f * w, f * w + w);
+      if (constHess) {
+        if (all) hist4RootConst(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, grad, n);
+        else hist4NodeConst(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, og, idx, s, e);
+      } else if (all) hist4Root(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, grad, hess, n);
+      else hist4Node(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, og, oh, idx, s, e);
+    }
+    for (; fi < features.length; fi++) {
       const f = features[fi]!;
       if (constHess) {
         if (all) histRootConst(hist, bins, f * n, f * SLOTS * 2, grad, n);
@@ -405,6 +421,94 @@ function histNodeConst(hist: Float64Array, bins: Uint8Array, col: number, hb: nu
   for (let i = s; i < e; i++) {
     const k = hb + 2 * bins[col + idx[i]!]!;
     hist[k]! += og[i]!;
+    hist[k + 1]! += 1;
+  }
+}
+
+/** {@link histRoot} for four features at once (histograms already zeroed). */
+function hist4Root(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, g: Float64Array, h: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!;
+    const hi = h[i]!;
+    let k = h0 + 3 * bins[c0 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h1 + 3 * bins[c1 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h2 + 3 * bins[c2 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h3 + 3 * bins[c3 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+  }
+}
+
+/** {@link histNode} for four features at once (histograms already zeroed). */
+function hist4Node(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, og: Float64Array, oh: Float64Array, idx: Uint32Array, s: number, e: number): void {
+  for (let i = s; i < e; i++) {
+    const r = idx[i]!;
+    const gi = og[i]!;
+    const hi = oh[i]!;
+    let k = h0 + 3 * bins[c0 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h1 + 3 * bins[c1 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h2 + 3 * bins[c2 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+    k = h3 + 3 * bins[c3 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += hi;
+    hist[k + 2]! += 1;
+  }
+}
+
+/** {@link histRootConst} for four features at once (histograms already zeroed). */
+function hist4RootConst(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, g: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!;
+    let k = h0 + 2 * bins[c0 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h1 + 2 * bins[c1 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h2 + 2 * bins[c2 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h3 + 2 * bins[c3 + i]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+  }
+}
+
+/** {@link histNodeConst} for four features at once (histograms already zeroed). */
+function hist4NodeConst(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, og: Float64Array, idx: Uint32Array, s: number, e: number): void {
+  for (let i = s; i < e; i++) {
+    const r = idx[i]!;
+    const gi = og[i]!;
+    let k = h0 + 2 * bins[c0 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h1 + 2 * bins[c1 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h2 + 2 * bins[c2 + r]!;
+    hist[k]! += gi;
+    hist[k + 1]! += 1;
+    k = h3 + 2 * bins[c3 + r]!;
+    hist[k]! += gi;
     hist[k + 1]! += 1;
   }
 }

@@ -185,11 +185,11 @@ export class MemoryStorage implements Storage {
   async reportIntermediate(studyId: number, number: number, step: number, value: number): Promise<boolean> {
     const entry = this.entry(studyId);
     const t = this.trial(entry, studyId, number);
-    checkIntermediate(studyId, number, step, value);
+    const v = checkIntermediate(studyId, number, step, value);
     if (t.state === 'WAITING') throw notRunning('reportIntermediate', studyId, t);
     if (t.state !== 'RUNNING') return false;
     const intermediate: Intermediate[] = t.intermediate.filter((i) => i.step !== step);
-    intermediate.push({ step, value });
+    intermediate.push({ step, value: v });
     intermediate.sort((a, b) => a.step - b.step);
     this.replace(entry, { ...t, intermediate });
     return true;

@@ -273,12 +273,12 @@ export class SqliteStorage implements Storage {
   /** {@inheritDoc Storage.reportIntermediate} */
   async reportIntermediate(studyId: number, number: number, step: number, value: number): Promise<boolean> {
     checkIndex(number, 'trial number');
-    checkIntermediate(studyId, number, step, value);
+    const v = checkIntermediate(studyId, number, step, value);
     return this.write(() => {
       const state = this.trialState(studyId, number);
       if (state === 'WAITING') throw notRunning('reportIntermediate', studyId, { number, state });
       if (state !== 'RUNNING') return false;
-      this.st.upsertIntermediate.run(studyId, number, step, value);
+      this.st.upsertIntermediate.run(studyId, number, step, v);
       return true;
     });
   }

@@ -73,7 +73,9 @@ export function checkResult(studyId: number, number: number, result: TrialResult
   if (value !== null && typeof value !== 'number') {
     throw new AutomlError('E_TRIAL_STATE', `${where}: value must be a number or null, got ${show(value)}.`, { param: 'value', value });
   }
-  if (state === 'FAIL') return value !== null && Number.isFinite(value) ? value : null;
+  // `+ 0` turns -0 into 0: SQLite may store an integral REAL as an integer and drop the sign, and
+  // every backend must return the same value.
+  if (state === 'FAIL') return value !== null && Number.isFinite(value) ? value + 0 : null;
   if (value !== null && !Number.isFinite(value)) {
     throw new AutomlError(
       'E_TRIAL_STATE',
@@ -84,7 +86,7 @@ export function checkResult(studyId: number, number: number, result: TrialResult
   if (state === 'COMPLETE' && value === null) {
     throw new AutomlError('E_TRIAL_STATE', `${where}: a COMPLETE trial needs a finite value, got none.`, { param: 'value', value });
   }
-  return value;
+  return value === null ? null : value + 0;
 }
 
 /** Checks `enqueueTrial` options and returns the origin to store. */
@@ -134,8 +136,8 @@ export function notRunning(what: string, studyId: number, t: Pick<TrialRecord, '
   });
 }
 
-/** Checks an intermediate value: finite only, since pruners compare them. */
-export function checkIntermediate(studyId: number, number: number, step: number, value: number): void {
+/** Checks an intermediate value (finite only, since pruners compare them); returns it with -0 as 0. */
+export function checkIntermediate(studyId: number, number: number, step: number, value: number): number {
   checkIndex(step, 'step');
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new AutomlError(
@@ -144,4 +146,5 @@ export function checkIntermediate(studyId: number, number: number, step: number,
       { param: 'value', value },
     );
   }
+  return value + 0;
 }

@@ -303,6 +303,11 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         const v = (await s.startTrial(id, { worker: W }))!;
         expect(await s.finishTrial(id, v.number, { state: 'PRUNED' })).toBe(true);
         expect((await s.getTrial(id, v.number))!.value).toBeNull();
+        const z = (await s.startTrial(id, { worker: W }))!;
+        await s.reportIntermediate(id, z.number, 0, -0);
+        await s.finishTrial(id, z.number, { state: 'COMPLETE', value: -0 });
+        const zz = (await s.getTrial(id, z.number))!;
+        expect(Object.is(zz.value, 0) && Object.is(zz.intermediate[0]!.value, 0)).toBe(true);
       });
 
       it('returns deeply frozen snapshots that later changes do not reach', async () => {

@@ -3,7 +3,8 @@
  */
 export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, Space, Grid } from './space/index.js';
 export type { ConfigOf, Dimension, ParamDef, SpaceJSON, SpaceShape } from './space/index.js';
-export { createStudy, loadStudy, Study, createPruner, registerPruner } from './study/index.js';
+export { createStudy, loadStudy, Study } from './study/index.js';
+export { createPruner, prunerNames, MedianPruner, SuccessiveHalvingPruner, NopPruner } from './pruners/index.js';
 export type { CreateStudyOptions, TellResult, Trial, Objective, OptimizeOptions, OptimizeResult, Pruner, PruneContext } from './study/index.js';
 export { createSampler, registerSampler, samplerNames, RandomSampler, GridSampler, sampleIndependent } from './samplers/index.js';
 export type { Sampler, SamplerContext, SamplerOptions, GridSamplerOptions } from './samplers/index.js';
@@ -21,3 +22,23 @@ export { AutomlError, isAutomlError } from './util/errors.js';
 export type { ErrorCode } from './util/errors.js';
 export { createRng, trialRng, deriveSeed } from './util/rng.js';
 export type { Rng } from './util/rng.js';
+
+// Tabular AutoML
+export { search, resumeSearch, DEFAULT_STRATEGY } from './tabular/search.js';
+export type { SearchOptions, SearchResult, SearchStartInfo, CustomModel, ResumeOptions } from './tabular/search.js';
+export { loadModel, modelFromJSON, FittedModel } from './tabular/model-file.js';
+export type { ModelFileJSON } from './tabular/model-file.js';
+export { leaderboard } from './tabular/leaderboard.js';
+export type { LeaderboardRow } from './tabular/leaderboard.js';
+export { defaultSpace, DEFAULT_MODELS } from './tabular/spaces.js';
+
+// Data, pipelines, models, evaluation
+export { loadDataset, datasetFromRows, readFeatureRows, subsetRows, toShared, datasetFingerprint } from './data/index.js';
+export type { Dataset, DatasetOptions, ColumnSchema, FeatureTable } from './data/index.js';
+export { Pipeline, loadPipeline } from './pipeline/index.js';
+export type { PipelineConfig, PreprocessConfig } from './pipeline/index.js';
+export { getModel, listModels, registerModel } from './models/registry.js';
+export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } from './models/estimator.js';
+export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';
+export type { Metric } from './evaluation/metrics.js';
+export { kFold, stratifiedKFold, groupKFold, timeSeriesSplit, trainTestSplit } from './evaluation/splitters.js';

@@ -19,7 +19,7 @@ import {
 import type { Trial } from './trial-handle.js';
 import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
-import { createPruner, type Pruner } from './pruning.js';
+import { resolvePruner, type Pruner } from './pruning.js';
 
 /** Options of {@link createStudy}. */
 export interface CreateStudyOptions<S extends Space> {
@@ -318,7 +318,7 @@ export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>):
     throw new AutomlError('E_CONFIG', `createStudy: seed must be an integer in [0, 2^32), got ${show(opts.seed)}`);
   }
   const sampler = createSampler(opts.sampler ?? 'random', opts.samplerOptions);
-  const pruner = createPruner(opts.pruner ?? 'none');
+  const pruner = resolvePruner(opts.pruner ?? 'none');
   const ownsStorage = typeof opts.storage !== 'object';
   const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
   try {
@@ -364,7 +364,7 @@ export async function loadStudy(opts: Omit<CreateStudyOptions<Space>, 'space' | 
     }
     const space = spaceFromJSON(record.space, `study '${opts.name}' space`);
     const sampler = createSampler(opts.sampler ?? record.sampler, opts.samplerOptions);
-    const study = new Study(record, space, sampler, createPruner(opts.pruner ?? 'none'), storage, ownsStorage, opts.staleAfterMs ?? 60_000);
+    const study = new Study(record, space, sampler, resolvePruner(opts.pruner ?? 'none'), storage, ownsStorage, opts.staleAfterMs ?? 60_000);
     await study.refresh();
     return study;
   } catch (e) {

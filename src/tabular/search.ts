@@ -19,7 +19,7 @@ import { createStudy, loadStudy, type Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { WorkerPool } from '../coordinator/pool.js';
 import { openStorage } from '../storage/open.js';
-import { defaultSpaceJSON, resolveModels } from './spaces.js';
+import { composeSpaceJSON, defaultSpace, resolveModels, spaceForTask } from './spaces.js';
 import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef, type TabularWorkerData } from './objective.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import { refitBest, type FittedModel } from './refit.js';
@@ -206,15 +206,20 @@ export function prepareData(o: SearchOptions & { seed: number; cv: number; testS
   return { dataset, searchRows, holdoutRows, testSet, notes };
 }
 
-function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[]): Space {
+function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[], onNote?: (n: string) => void): Space {
   if (o.space instanceof Space) return o.space;
-  if (typeof o.space === 'string') return loadSpaceFile(o.space);
-  if (o.space !== undefined) return spaceFromJSON(o.space, 'space option');
+  if (typeof o.space === 'string') {
+    const file = o.space;
+    const json = loadSpaceFile(file).toJSON();
+    return spaceFromJSON(spaceForTask(json, task, file, onNote), file);
+  }
+  if (o.space !== undefined) return spaceFromJSON(spaceForTask(o.space, task, 'space option', onNote), 'space option');
   const names = (o.models ?? []).filter((m): m is string => typeof m === 'string');
-  const builtins = names.length > 0 || custom.length === 0 ? resolveModels(task, names.length > 0 ? names : undefined) : [];
+  if (names.length === 0 && custom.length === 0) return defaultSpace(task);
+  const builtins = names.length > 0 ? resolveModels(task, names) : [];
   const extra: Record<string, SpaceJSON> = {};
   for (const c of custom) extra[c.name] = c.space instanceof Space ? c.space.toJSON() : c.space;
-  return spaceFromJSON(defaultSpaceJSON(builtins, extra), 'default space');
+  return spaceFromJSON(composeSpaceJSON(builtins, extra), 'search space');
 }
 
 function freeStudyName(base: string, taken: ReadonlySet<string>): string {
@@ -238,7 +243,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const custom = (options.models ?? []).filter((m): m is CustomModel => typeof m !== 'string');
   const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
   await loadModelPlugins(plugins);
-  const space = buildSpace(options, task, custom);
+  const space = buildSpace(options, task, custom, options.onNote);
   const trials = options.trials;
   const time = options.time ?? (trials === undefined ? 60 : undefined);
   for (const n of prep.notes) options.onNote?.(n);

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutomlError } from '../util/errors.js';
 import { PACKAGE_ROOT } from '../util/package-paths.js';
 import { spaceFromJSON } from '../space/json.js';
 import type { Space, SpaceJSON } from '../space/index.js';
 import type { Task } from '../models/estimator.js';
-import { getModel, listModels } from '../models/registry.js';
+import { getModel, hasModel, listModels } from '../models/registry.js';
 
 /** Folder of the bundled search-space files. */
 export const SPACES_DIR = join(PACKAGE_ROOT, 'search-spaces');
@@ -18,6 +18,11 @@ export const SPACES_DIR = join(PACKAGE_ROOT, 'search-spaces');
  */
 export const DEFAULT_MODELS: readonly string[] = ['gradient_boosting', 'random_forest', 'extra_trees', 'logistic_regression', 'ridge', 'knn', 'gaussian_nb'];
 
+/** The default families that are registered (all of them in a complete build). */
+export function defaultModelNames(): string[] {
+  return DEFAULT_MODELS.filter((m) => hasModel(m));
+}
+
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -25,7 +30,7 @@ function readJson(file: string): unknown {
 /** The bundled search space of one model family (`search-spaces/<name>.json`), as JSON. */
 export function modelSpaceJSON(name: string): SpaceJSON {
   const file = join(SPACES_DIR, `${name}.json`);
-  if (!existsSync(file)) return {};
+  if (!existsSync(file)) throw new AutomlError('E_CONFIG', `model '${name}' has no search-space file ${file}; write one (see search-spaces/README.md) or pass a space`, { file });
   const json = readJson(file) as Record<string, unknown>;
   spaceFromJSONOrEmpty(json, file);
   const out: SpaceJSON = {};
@@ -61,8 +66,9 @@ export function resolveModels(task: Task, requested?: readonly string[]): string
 /**
  * The combined space: preprocessing choices, then `model`, a choice of family whose branch holds
  * that family's hyperparameters. `extra` adds or replaces branches (e.g. a user's own model).
+ * `search-spaces/default.json` is this for {@link DEFAULT_MODELS} (a test keeps it in sync).
  */
-export function defaultSpaceJSON(models: readonly string[], extra: Readonly<Record<string, SpaceJSON>> = {}): SpaceJSON {
+export function composeSpaceJSON(models: readonly string[], extra: Readonly<Record<string, SpaceJSON>> = {}): SpaceJSON {
   const branches: Record<string, SpaceJSON> = {};
   for (const m of models) branches[m] = extra[m] ?? modelSpaceJSON(m);
   for (const [m, s] of Object.entries(extra)) branches[m] = s;
@@ -70,7 +76,42 @@ export function defaultSpaceJSON(models: readonly string[], extra: Readonly<Reco
   return { preprocess: { type: 'group', params: preprocessSpaceJSON() }, model: { type: 'choice', branches } };
 }
 
-/** The default combined space for a task, built and validated. */
-export function defaultSpace(task: Task, models?: readonly string[]): Space {
-  return spaceFromJSON(defaultSpaceJSON(resolveModels(task, models)), 'default space');
+/** Path of the default combined space file. */
+export const DEFAULT_SPACE_FILE = join(SPACES_DIR, 'default.json');
+
+/**
+ * Keeps only the `model` branches that can do `task` (a model unknown to the registry is an
+ * error naming it). Spaces without a top-level `model` choice are returned unchanged.
+ */
+export function spaceForTask(json: SpaceJSON, task: Task, source: string, onNote?: (n: string) => void): SpaceJSON {
+  const model = json.model as { type?: string; branches?: Record<string, SpaceJSON> } | undefined;
+  if (!model || model.type !== 'choice' || !model.branches) return json;
+  const branches: Record<string, SpaceJSON> = {};
+  const dropped: string[] = [];
+  for (const [name, sub] of Object.entries(model.branches)) {
+    if (!hasModel(name)) {
+      const known = listModels().map((m) => m.name).join(', ');
+      throw new AutomlError('E_SPACE_FILE', `${source}: $.model.branches.${name}: no model named '${name}'; known models: ${known}`, { file: source, path: `$.model.branches.${name}` });
+    }
+    if (getModel(name).tasks.includes(task)) branches[name] = sub;
+    else dropped.push(name);
+  }
+  if (Object.keys(branches).length === 0) {
+    throw new AutomlError('E_SPACE_FILE', `${source}: none of the models in $.model.branches can do ${task}; add one of: ${listModels(task).map((m) => m.name).join(', ')}`, { file: source });
+  }
+  if (dropped.length > 0) onNote?.(`${task}: left out model${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} (${dropped.length > 1 ? 'they do' : 'it does'} not support ${task})`);
+  return { ...json, model: { type: 'choice', branches } };
+}
+
+/** The default combined space for a task (`search-spaces/default.json`, filtered by task), validated. */
+export function defaultSpace(task: Task): Space {
+  const json = readJson(DEFAULT_SPACE_FILE) as SpaceJSON;
+  return spaceFromJSON(spaceForTask(json, task, DEFAULT_SPACE_FILE), DEFAULT_SPACE_FILE);
+}
+
+/** Writes `search-spaces/default.json` from the per-model files (`npm run spaces`). */
+export function writeDefaultSpace(): string {
+  const json = { $comment: 'Generated by `npm run spaces` from preprocess.json and the model files; edit those, or copy this file and pass it with --space.', ...composeSpaceJSON(defaultModelNames()) };
+  writeFileSync(DEFAULT_SPACE_FILE, JSON.stringify(json, null, 2) + '\n');
+  return DEFAULT_SPACE_FILE;
 }

@@ -1,0 +1,40 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask } from '../../src/tabular/spaces.js';
+import { listModels } from '../../src/models/registry.js';
+import { loadSpaceFile } from '../../src/space/index.js';
+
+describe('bundled search spaces', () => {
+  it('search-spaces/default.json is generated from the per-model files (run `npm run spaces` if this fails)', () => {
+    const onDisk = JSON.parse(readFileSync(DEFAULT_SPACE_FILE, 'utf8'));
+    delete onDisk.$comment;
+    expect(onDisk).toEqual(composeSpaceJSON(defaultModelNames()));
+    expect(defaultModelNames()).toEqual(DEFAULT_MODELS);
+  });
+
+  it('every registered model has a valid space file, and every space file a model', () => {
+    const files = readdirSync(SPACES_DIR).filter((f) => f.endsWith('.json') && f !== 'default.json' && f !== 'preprocess.json');
+    const models = listModels().map((m) => m.name).sort();
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual(models);
+    for (const f of files) {
+      const json = JSON.parse(readFileSync(join(SPACES_DIR, f), 'utf8'));
+      if (Object.keys(json).some((k) => !k.startsWith('$'))) expect(() => loadSpaceFile(join(SPACES_DIR, f))).not.toThrow();
+    }
+  });
+
+  it('the default space keeps only the models that can do the task', () => {
+    const reg = defaultSpace('regression').param('model')!.dimension.toJSON() as { choices: string[] };
+    const cls = defaultSpace('classification').param('model')!.dimension.toJSON() as { choices: string[] };
+    const byName = new Map(listModels().map((m) => [m.name, m]));
+    for (const m of reg.choices) expect(byName.get(m)!.tasks).toContain('regression');
+    for (const m of cls.choices) expect(byName.get(m)!.tasks).toContain('classification');
+    expect(reg.choices.length).toBeGreaterThan(1);
+    expect(cls.choices.length).toBeGreaterThan(1);
+  });
+
+  it('a space naming an unknown model is refused with its JSON path', () => {
+    const json = { model: { type: 'choice' as const, branches: { svm: {} } } };
+    expect(() => spaceForTask(json, 'classification', 'my.json')).toThrow(/my\.json: \$\.model\.branches\.svm: no model named 'svm'/);
+  });
+});

@@ -107,7 +107,10 @@ export class GpSampler implements Sampler {
     if (!post) return sampleIndependent(space, rng);
     let best = Infinity;
     for (let i = 0; i < chosen.length; i++) best = Math.min(best, y[i]!);
-    return fm.decode(maximizeAcquisition(fm, post, best, chosen, rng, this.nCandidates));
+    const taken = new Set<string>();
+    for (const o of obs) taken.add(configKey(fm, o.v));
+    for (const v of pending) taken.add(configKey(fm, v));
+    return fm.decode(maximizeAcquisition(fm, post, best, chosen, taken, rng, this.nCandidates));
   }
 
   /** Fits log-hyperparameters on at most `maxFit` of the points (the first `nObs` are real). */
@@ -163,7 +166,12 @@ function logEi(fm: FeatureMap, post: Posterior, best: number, v: Float64Array, b
   return Math.log(sd) + logH((best - mean) / sd);
 }
 
-function maximizeAcquisition(fm: FeatureMap, post: Posterior, best: number, obs: readonly { v: Float64Array; y: number }[], rng: Rng, nRandom: number): Float64Array {
+/**
+ * The candidate with the highest log EI that is not already observed or in flight. Repeating a
+ * configuration teaches nothing about a deterministic objective, and in small discrete spaces the
+ * GP's maximiser would otherwise hand the same point to every worker.
+ */
+function maximizeAcquisition(fm: FeatureMap, post: Posterior, best: number, obs: readonly { v: Float64Array; y: number }[], taken: ReadonlySet<string>, rng: Rng, nRandom: number): Float64Array {
   const buf = new Float64Array(fm.d);
   const scored: { v: Float64Array; s: number }[] = [];
   const add = (v: Float64Array): void => void scored.push({ v, s: logEi(fm, post, best, v, buf) });
@@ -171,8 +179,8 @@ function maximizeAcquisition(fm: FeatureMap, post: Posterior, best: number, obs:
   const top = [...obs].sort((a, b) => a.y - b.y).slice(0, 5);
   for (const o of top) for (let k = 0; k < 10; k++) add(fm.perturb(o.v, rng, 0.05, 0.2));
   scored.sort((a, b) => b.s - a.s);
-  let winner = scored[0]!;
   // Hill-climb from the best few with shrinking steps: the optimum of EI is usually sharp.
+  const climbed: { v: Float64Array; s: number }[] = [];
   for (const start of scored.slice(0, 3)) {
     let cur = start;
     for (const scale of [0.05, 0.015, 0.004]) {
@@ -182,9 +190,16 @@ function maximizeAcquisition(fm: FeatureMap, post: Posterior, best: number, obs:
         if (s > cur.s) cur = { v, s };
       }
     }
-    if (cur.s > winner.s) winner = cur;
+    climbed.push(cur);
   }
-  return winner.v;
+  const all = [...climbed, ...scored].sort((a, b) => b.s - a.s);
+  for (const c of all) if (!taken.has(configKey(fm, c.v))) return c.v;
+  return all[0]!.v;
+}
+
+/** Identity of a configuration after decoding (so int and stepped values compare as values). */
+function configKey(fm: FeatureMap, v: Float64Array): string {
+  return JSON.stringify(fm.decode(v));
 }
 
 /** A record's param vector with inactive params cleared, or null if an active one is missing. */

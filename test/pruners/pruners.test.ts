@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createPruner, MedianPruner, NopPruner, SuccessiveHalvingPruner, prunerNames } from '../../src/pruners/index.js';
+import type { Direction, Intermediate, TrialRecord } from '../../src/trial/trial.js';
+import { isAutomlError } from '../../src/util/errors.js';
+import { record } from '../samplers/helpers.js';
+
+const folds = (...v: number[]): Intermediate[] => v.map((value, step) => ({ step, value }));
+const complete = (n: number, ...v: number[]): TrialRecord => record(n, {}, v.reduce((a, b) => a + b, 0) / v.length, 'COMPLETE', folds(...v));
+const ctx = (intermediate: Intermediate[], history: TrialRecord[], direction: Direction = 'maximize') => ({
+  direction,
+  step: intermediate.at(-1)!.step,
+  intermediate,
+  history,
+});
+
+describe('MedianPruner', () => {
+  // Five completed trials whose running means at step 1 are 0.7, 0.75, 0.8, 0.85, 0.9.
+  const history = [0.7, 0.75, 0.8, 0.85, 0.9].map((m, i) => complete(i, m, m, m));
+
+  it('prunes a trial whose running mean is below the median (maximize) and keeps one above', () => {
+    const p = new MedianPruner();
+    expect(p.shouldPrune(ctx(folds(0.6, 0.7), history))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.9, 0.8), history))).toBe(false);
+    // Latest value alone (0.95) is above the median but the running mean (0.675) is not.
+    expect(p.shouldPrune(ctx(folds(0.4, 0.95), history))).toBe(true);
+  });
+
+  it('respects direction', () => {
+    const p = new MedianPruner();
+    expect(p.shouldPrune(ctx(folds(0.6, 0.7), history, 'minimize'))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.95, 0.9), history, 'minimize'))).toBe(true);
+  });
+
+  it('waits for the warm-up steps and the startup trials, and ignores non-COMPLETE trials', () => {
+    const p = new MedianPruner();
+    expect(p.shouldPrune(ctx(folds(0.1), history))).toBe(false);
+    const four = history.slice(0, 4);
+    const others = [record(10, {}, 0.99, 'PRUNED', folds(0.99, 0.99)), record(11, {}, null, 'RUNNING', folds(0.99, 0.99)), record(12, {}, null, 'FAIL', folds(0.99, 0.99))];
+    expect(p.shouldPrune(ctx(folds(0.1, 0.1), [...four, ...others]))).toBe(false);
+    expect(new MedianPruner({ nStartupTrials: 4 }).shouldPrune(ctx(folds(0.1, 0.1), four))).toBe(true);
+    expect(new MedianPruner({ nWarmupSteps: 0 }).shouldPrune(ctx(folds(0.1), history))).toBe(true);
+  });
+
+  it('is pure: same answer twice, history untouched', () => {
+    const p = new MedianPruner();
+    const before = JSON.stringify(history);
+    const c = ctx(folds(0.6, 0.7), history);
+    expect(p.shouldPrune(c)).toBe(p.shouldPrune(c));
+    expect(JSON.stringify(history)).toBe(before);
+  });
+});
+
+describe('SuccessiveHalvingPruner', () => {
+  const p = new SuccessiveHalvingPruner();
+  it('has rungs at 1, 2, 4, 8 reported values', () => {
+    expect([1, 2, 3, 4, 5, 8, 9].map((k) => p.isRung(k))).toEqual([true, true, false, true, false, true, false]);
+  });
+
+  it('keeps only the top third at a rung (maximize)', () => {
+    // Five others at rung 1 with first-fold scores 0.5..0.9; m = 6, keep the best ceil(6/3) = 2.
+    const others = [0.5, 0.6, 0.7, 0.8, 0.9].map((v, i) => record(i, {}, null, 'RUNNING', folds(v)));
+    expect(p.shouldPrune(ctx(folds(0.95), others))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.85), others))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.75), others))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.75), others, 'minimize'))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.55), others, 'minimize'))).toBe(false);
+  });
+
+  it('never prunes between rungs, and compares at a rung by the mean of the first k values', () => {
+    const others = [complete(0, 0.9, 0.9, 0.9), complete(1, 0.9, 0.9, 0.9), complete(2, 0.9, 0.9, 0.9)];
+    expect(p.shouldPrune(ctx(folds(0.1, 0.1, 0.1), others))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.1, 0.1), others))).toBe(true);
+    // FAIL trials do not compete.
+    const failed = others.map((t, i) => record(i, {}, null, 'FAIL', t.intermediate));
+    expect(p.shouldPrune(ctx(folds(0.1, 0.1), failed))).toBe(false);
+  });
+
+  it('lets the first trial through', () => {
+    expect(p.shouldPrune(ctx(folds(0.1), []))).toBe(false);
+  });
+});
+
+describe('createPruner', () => {
+  it('builds the named pruners and passes instances through', () => {
+    expect(prunerNames()).toEqual(['none', 'median', 'successive_halving']);
+    expect(createPruner('median')).toBeInstanceOf(MedianPruner);
+    expect(createPruner('successive_halving')).toBeInstanceOf(SuccessiveHalvingPruner);
+    const nop = createPruner('none');
+    expect(nop).toBeInstanceOf(NopPruner);
+    expect(nop.shouldPrune(ctx(folds(-1e9, -1e9), [complete(0, 1, 1)]))).toBe(false);
+    const custom = { name: 'x', shouldPrune: () => true };
+    expect(createPruner(custom)).toBe(custom);
+  });
+
+  it('rejects unknown names and bad options with E_CONFIG', () => {
+    for (const f of [() => createPruner('medain'), () => new MedianPruner({ nStartupTrials: -1 }), () => new SuccessiveHalvingPruner({ reductionFactor: 1 })]) {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(isAutomlError(err, 'E_CONFIG')).toBe(true);
+    }
+  });
+});

@@ -133,6 +133,8 @@ export function openJSON(model: string, version: number, json: EstimatorJSON): R
     modelFileError(model, 'model', (json as { model?: unknown } | null)?.model, `"${model}"`);
   }
   if (json.version !== version) modelFileError(model, 'version', json.version, String(version));
+  const params = json.params as unknown;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) modelFileError(model, 'params', params, 'an object');
   const s = json.state;
   if (s === null || typeof s !== 'object' || Array.isArray(s)) modelFileError(model, 'state', s, 'an object');
   return s as Record<string, unknown>;
@@ -179,4 +181,14 @@ export function argmaxRows(p: Float64Array, k: number): Float64Array {
     out[i] = best;
   }
   return out;
+}
+
+/** Validates the hyperparameters stored in model JSON, reporting problems as E_MODEL_FILE. */
+export function loadParams<T>(model: string, read: (p: Record<string, unknown>) => T, params: Record<string, unknown>): T {
+  try {
+    return read(params);
+  } catch (e) {
+    if (e instanceof AutomlError) throw new AutomlError('E_MODEL_FILE', `${model}: model JSON has bad params: ${e.message}`, { path: 'params' }, { cause: e });
+    throw e;
+  }
 }

@@ -4,7 +4,6 @@
  * and column subsampling and early stopping on an internal validation split.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from '../estimator.js';
-import { AutomlError } from '../../util/errors.js';
 import { createRng, deriveSeed } from '../../util/rng.js';
 import { MAX_BINS, binMatrix, fitCuts, identity } from './binning.js';
 import {
@@ -17,6 +16,7 @@ import {
   openJSON,
   softmaxRows,
   stateNum,
+  loadParams,
 } from './common.js';
 import { HistGrower } from './hist-grower.js';
 import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
@@ -118,7 +118,12 @@ export class GradientBoosting implements Estimator {
     readonly nClasses: number,
     private readonly seed: number,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    if (task === 'classification') this.predictProba = (X: Matrix): Matrix => this.proba(X);
+  }
+
+  /** Class probabilities (rows x nClasses); present only on classifiers, as the contract asks. */
+  readonly predictProba?: (X: Matrix) => Matrix;
 
   fit(X: Matrix, y: Float64Array): void {
     checkFit(NAME, X, y, { task: this.task, nClasses: this.nClasses, seed: this.seed }, true);
@@ -222,11 +227,10 @@ export class GradientBoosting implements Estimator {
 
   predict(X: Matrix): Float64Array {
     if (this.task === 'regression') return this.decisionFunction(X);
-    return argmaxRows(this.predictProba(X).data, this.nClasses);
+    return argmaxRows(this.proba(X).data, this.nClasses);
   }
 
-  predictProba(X: Matrix): Matrix {
-    if (this.task !== 'classification') throw notClassifier();
+  private proba(X: Matrix): Matrix {
     const raw = this.decisionFunction(X);
     if (this.nClasses > 2) {
       softmaxRows(raw, this.nClasses);
@@ -264,7 +268,7 @@ export class GradientBoosting implements Estimator {
     const s = openJSON(NAME, VERSION, json);
     const task = s.task;
     if (task !== 'classification' && task !== 'regression') modelFileError(NAME, 'state.task', task, '"classification" or "regression"');
-    const m = new GradientBoosting(gradientBoostingParams(json.params), task, stateNum(NAME, s, 'nClasses', true), stateNum(NAME, s, 'seed'));
+    const m = new GradientBoosting(loadParams(NAME, gradientBoostingParams, json.params), task, stateNum(NAME, s, 'nClasses', true), stateNum(NAME, s, 'seed'));
     const nFeatures = stateNum(NAME, s, 'nFeatures', true);
     const K = stateNum(NAME, s, 'K', true);
     const expectK = task === 'classification' && m.nClasses > 2 ? m.nClasses : 1;
@@ -277,10 +281,6 @@ export class GradientBoosting implements Estimator {
     m.fitted = { nFeatures, K, baseline: Float64Array.from(s.baseline as number[]), trees };
     return m;
   }
-}
-
-function notClassifier(): Error {
-  return new AutomlError('E_MODEL', `${NAME}: predictProba is only defined for classification; this model was fitted for regression`);
 }
 
 /** Starting scores: log-odds or log-priors of the classes, or the target mean. */

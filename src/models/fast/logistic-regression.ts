@@ -6,7 +6,7 @@
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
-import { argmaxRows, checkAbort, checkFit, checkPredict, decodeFloats, modelFileError, notFitted, openJSON, softmaxRows, stateNum } from './common.js';
+import { argmaxRows, checkAbort, checkFit, checkPredict, decodeFloats, modelFileError, notFitted, openJSON, softmaxRows, stateNum, loadParams } from './common.js';
 import { lbfgs } from './lbfgs.js';
 import { boolParam, numParam, rejectUnknown } from './params.js';
 
@@ -133,7 +133,7 @@ export class LogisticRegression implements Estimator {
     const s = openJSON(NAME, VERSION, json);
     const nClasses = stateNum(NAME, s, 'nClasses', true);
     if (nClasses < 2) modelFileError(NAME, 'state.nClasses', nClasses, 'at least 2');
-    const m = new LogisticRegression(logisticRegressionParams(json.params), nClasses);
+    const m = new LogisticRegression(loadParams(NAME, logisticRegressionParams, json.params), nClasses);
     const p = stateNum(NAME, s, 'p', true);
     const K = nClasses === 2 ? 1 : nClasses;
     const W = decodeFloats(NAME, 'state.W', s.W);

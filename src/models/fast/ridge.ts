@@ -5,7 +5,7 @@
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
-import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError } from './common.js';
+import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError, loadParams } from './common.js';
 import { boolParam, numParam, rejectUnknown } from './params.js';
 
 const NAME = 'ridge';
@@ -113,7 +113,7 @@ export class Ridge implements Estimator {
   /** Restores from {@link Ridge.toJSON} output. */
   static load(json: EstimatorJSON): Ridge {
     const s = openJSON(NAME, VERSION, json);
-    const m = new Ridge(ridgeParams(json.params));
+    const m = new Ridge(loadParams(NAME, ridgeParams, json.params));
     const w = decodeFloats(NAME, 'state.w', s.w);
     if (w.length === 0) modelFileError(NAME, 'state.w', s.w, 'a non-empty array of weights');
     m.fitted = { w, b: stateNum(NAME, s, 'b') };

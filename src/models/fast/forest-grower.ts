@@ -1,0 +1,398 @@
+/**
+ * Depth-first tree growth for random forests and extra trees on binned features. Each node
+ * builds, for a random subset of features, a histogram of (weighted) class counts or target sums
+ * per bin, remembering which bins it touched so small nodes scan only those; random forests scan
+ * every threshold, extra trees evaluate one random threshold per feature. NaN has its own bin and
+ * is tried on both sides of each threshold.
+ */
+import type { Rng } from '../../util/rng.js';
+import { MISSING_BIN, cutValue, type BinCuts } from './binning.js';
+import { TreeBuilder, type Tree } from './tree.js';
+
+/** Split quality measure. */
+export type Criterion = 'gini' | 'entropy' | 'squared_error';
+
+/** Settings of one forest tree. */
+export interface ForestTreeOptions {
+  readonly criterion: Criterion;
+  /** Features tried per node. */
+  readonly mtry: number;
+  /** Maximum depth; Infinity for none. */
+  readonly maxDepth: number;
+  readonly minSamplesLeaf: number;
+  /** Extra trees: one random threshold per feature instead of the best. */
+  readonly random: boolean;
+}
+
+/** Training data of a forest. */
+export interface ForestData {
+  readonly bins: Uint8Array;
+  readonly n: number;
+  readonly p: number;
+  readonly cuts: BinCuts;
+  /** Class labels (classification). */
+  readonly labels: Int32Array | null;
+  /** Targets (regression). */
+  readonly y: Float64Array | null;
+  /** Classes; 0 for regression. */
+  readonly K: number;
+}
+
+/** Grows forest trees; reuses its buffers, so keep one per fit. */
+export class ForestGrower {
+  /** Stats per bin: K weighted class counts, or [sum w, sum w*y]. */
+  private readonly hist: Float64Array;
+  private readonly cnt: Int32Array;
+  private readonly touched = new Int32Array(256);
+  private readonly width: number;
+  private readonly scratch: Uint32Array;
+  private readonly featOrder: Int32Array;
+  private readonly tot: Float64Array;
+  private readonly left: Float64Array;
+  private readonly miss: Float64Array;
+  private readonly best: Float64Array;
+  private rBin = -1;
+  private rMissLeft = false;
+  private rGain = -Infinity;
+
+  constructor(
+    private readonly data: ForestData,
+    private readonly opt: ForestTreeOptions,
+  ) {
+    this.width = data.K > 0 ? data.K : 2;
+    this.hist = new Float64Array(256 * this.width);
+    this.cnt = new Int32Array(256);
+    this.scratch = new Uint32Array(data.n);
+    this.featOrder = new Int32Array(data.p);
+    this.tot = new Float64Array(this.width);
+    this.left = new Float64Array(this.width);
+    this.miss = new Float64Array(this.width);
+    this.best = new Float64Array(this.width);
+  }
+
+  /** Grows one tree on rows `idx` (ascending, reordered in place) with weights `w` (by row). */
+  grow(idx: Uint32Array, w: Float64Array, rng: Rng): Tree {
+    const { K } = this.data;
+    const leafWidth = K > 0 ? K : 1;
+    const b = new TreeBuilder(leafWidth);
+    const leafVals = new Float64Array(leafWidth);
+    // Stack entries: start, end, depth, parent tree node, side (1 = left).
+    const stack: number[] = [0, idx.length, 0, -1, 1];
+    const p = this.data.p;
+    const order = this.featOrder;
+    for (let f = 0; f < p; f++) order[f] = f;
+    while (stack.length > 0) {
+      const side = stack.pop()!;
+      const parent = stack.pop()!;
+      const depth = stack.pop()!;
+      const e = stack.pop()!;
+      const s = stack.pop()!;
+      const tot = this.nodeTotals(idx, s, e, w);
+      const split = depth < this.opt.maxDepth && e - s >= 2 * this.opt.minSamplesLeaf && !this.pure(tot) ? this.findSplit(idx, s, e, w, tot, rng) : null;
+      let link: number;
+      if (split) {
+        const mid = this.partition(idx, s, e, split.feature, split.bin, split.missingLeft);
+        link = b.addNode(split.feature, cutValue(this.data.cuts, split.feature, split.bin), split.bin, split.missingLeft);
+        stack.push(mid, e, depth + 1, link, 0);
+        stack.push(s, mid, depth + 1, link, 1);
+      } else {
+        if (K > 0) {
+          let sw = 0;
+          for (let k = 0; k < K; k++) sw += tot[k]!;
+          for (let k = 0; k < K; k++) leafVals[k] = tot[k]! / sw;
+        } else leafVals[0] = tot[1]! / tot[0]!;
+        link = b.addLeaf(leafVals);
+      }
+      if (parent >= 0) b.link(parent, side === 1 ? 'left' : 'right', link);
+    }
+    return b.build();
+  }
+
+  /** Weighted class counts or [sum w, sum w*y] of the node's rows. */
+  private nodeTotals(idx: Uint32Array, s: number, e: number, w: Float64Array): Float64Array {
+    const tot = this.tot;
+    tot.fill(0);
+    const { labels, y } = this.data;
+    if (labels) for (let i = s; i < e; i++) tot[labels[idx[i]!]!]! += w[idx[i]!]!;
+    else {
+      for (let i = s; i < e; i++) {
+        const r = idx[i]!;
+        tot[0]! += w[r]!;
+        tot[1]! += w[r]! * y![r]!;
+      }
+    }
+    return tot;
+  }
+
+  /** True when no split can improve the node (one class, or constant target). */
+  private pure(tot: Float64Array): boolean {
+    if (this.data.K === 0) return false;
+    let nonZero = 0;
+    for (let k = 0; k < this.data.K; k++) if (tot[k]! > 0) nonZero++;
+    return nonZero <= 1;
+  }
+
+  /** Proxy impurity score of a child from its stats (higher is better; summed over children). */
+  private score(st: Float64Array, sub: Float64Array | null, sign: number): number {
+    const K = this.data.K;
+    if (K === 0) {
+      const sw = sub ? st[0]! - sign * sub[0]! : st[0]!;
+      const sy = sub ? st[1]! - sign * sub[1]! : st[1]!;
+      return sw > 0 ? (sy * sy) / sw : 0;
+    }
+    let sw = 0;
+    let acc = 0;
+    const ent = this.opt.criterion === 'entropy';
+    for (let k = 0; k < K; k++) {
+      const c = sub ? st[k]! - sign * sub[k]! : st[k]!;
+      sw += c;
+      if (ent) acc += c > 0 ? c * Math.log(c) : 0;
+      else acc += c * c;
+    }
+    if (sw <= 0) return 0;
+    // Gini: sum c^2 / W (weighted impurity W - sum c^2/W). Entropy: sum c log c - W log W.
+    return ent ? acc - sw * Math.log(sw) : acc / sw;
+  }
+
+  /** Best (or, for extra trees, random) split over a random subset of features, or null. */
+  private findSplit(idx: Uint32Array, s: number, e: number, w: Float64Array, tot: Float64Array, rng: Rng): { feature: number; bin: number; missingLeft: boolean } | null {
+    const { p, n, bins, labels, y } = this.data;
+    const W = this.width;
+    const hist = this.hist;
+    const cnt = this.cnt;
+    const touched = this.touched;
+    const order = this.featOrder;
+    const miss = this.miss;
+    const nNode = e - s;
+    const parentScore = this.score(tot, null, 0);
+    let bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
+    let bestF = -1;
+    let bestBin = 0;
+    let bestML = false;
+    let visited = 0;
+    // Like scikit-learn, keep drawing features past mtry until one that is not constant is seen.
+    for (let t = 0; t < p && (visited < this.opt.mtry || bestF < 0); t++) {
+      const j = t + Math.floor(rng.next() * (p - t));
+      const f = order[j]!;
+      order[j] = order[t]!;
+      order[t] = f;
+      const col = f * n;
+      if (this.opt.random) {
+        if (!this.randomSplit(f, idx, s, e, w, tot, parentScore, rng)) continue;
+        visited++;
+        if (this.rBin >= 0 && this.rGain > bestGain) {
+          bestGain = this.rGain;
+          bestF = f;
+          bestBin = this.rBin;
+          bestML = this.rMissLeft;
+        }
+        continue;
+      }
+      let nt = 0;
+      for (let i = s; i < e; i++) {
+        const r = idx[i]!;
+        const bin = bins[col + r]!;
+        if (cnt[bin] === 0) touched[nt++] = bin;
+        cnt[bin]!++;
+        if (labels) hist[bin * W + labels[r]!]! += w[r]!;
+        else {
+          hist[bin * W]! += w[r]!;
+          hist[bin * W + 1]! += w[r]! * y![r]!;
+        }
+      }
+      let nm = 0;
+      miss.fill(0);
+      if (cnt[MISSING_BIN]! > 0) {
+        nm = cnt[MISSING_BIN]!;
+        for (let k = 0; k < W; k++) miss[k] = hist[MISSING_BIN * W + k]!;
+      }
+      // Number of touched non-missing bins.
+      const nb = nt - (nm > 0 ? 1 : 0);
+      if (nb + (nm > 0 ? 1 : 0) > 1) {
+        visited++;
+        const { bin, missingLeft: ml, gain } = this.bestSplit(nt, nm, nNode, tot, parentScore);
+        if (bin >= 0 && gain > bestGain) {
+          bestGain = gain;
+          bestF = f;
+          bestBin = bin;
+          bestML = ml;
+          if (nm === 0) {
+            // No NaN seen here: future NaNs follow the larger side.
+            let c = 0;
+            for (let q = 0; q < nt; q++) if (touched[q]! <= bin) c += cnt[touched[q]!]!;
+            bestML = 2 * c >= nNode;
+          }
+        }
+      }
+      for (let q = 0; q < nt; q++) {
+        const bb = touched[q]!;
+        cnt[bb] = 0;
+        for (let k = 0; k < W; k++) hist[bb * W + k] = 0;
+      }
+    }
+    return bestF < 0 ? null : { feature: bestF, bin: bestBin, missingLeft: bestML };
+  }
+
+  /** Random forest: the best threshold over the touched bins (sorted here), NaN tried on both sides. */
+  private bestSplit(nt: number, nm: number, nNode: number, tot: Float64Array, parentScore: number): { bin: number; missingLeft: boolean; gain: number } {
+    const W = this.width;
+    const { hist, cnt, touched, left, miss } = this;
+    const minLeaf = this.opt.minSamplesLeaf;
+    sortSmall(touched, nt);
+    // With NaNs present the missing bin (255) sorts last; leave it out of the scan.
+    const nb = nm > 0 ? nt - 1 : nt;
+    left.fill(0);
+    let cl = 0;
+    let bestGain = -Infinity;
+    let bestBin = -1;
+    let bestML = false;
+    // Thresholds after each touched bin except the last, plus (with NaNs) the pure
+    // missing/non-missing split after the last.
+    const hi = nm > 0 ? nb - 1 : nb - 2;
+    for (let q = 0; q <= hi; q++) {
+      const bb = touched[q]!;
+      cl += cnt[bb]!;
+      for (let k = 0; k < W; k++) left[k]! += hist[bb * W + k]!;
+      if (cl >= minLeaf && nNode - cl >= minLeaf) {
+        const gain = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestBin = bb;
+          bestML = false;
+        }
+      }
+      if (nm > 0 && q < nb - 1) {
+        const cl2 = cl + nm;
+        if (cl2 >= minLeaf && nNode - cl2 >= minLeaf) {
+          for (let k = 0; k < W; k++) left[k]! += miss[k]!;
+          const gain = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
+          for (let k = 0; k < W; k++) left[k]! -= miss[k]!;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestBin = bb;
+            bestML = true;
+          }
+        }
+      }
+    }
+    return { bin: bestBin, missingLeft: bestML, gain: bestGain };
+  }
+
+  /**
+   * Extra trees: one threshold drawn uniformly in value between the node's smallest and largest
+   * non-missing bins (as scikit-learn draws between the node's min and max), in two passes over
+   * the rows and without a histogram: one for the bin range, one for the left side's stats.
+   * NaNs go to the better side; when the node has none, to the larger side. Returns false for a
+   * constant feature; otherwise leaves the result in rBin / rMissLeft / rGain (no allocation on
+   * this hot path).
+   */
+  private randomSplit(f: number, idx: Uint32Array, s: number, e: number, w: Float64Array, tot: Float64Array, parentScore: number, rng: Rng): boolean {
+    const { bins, n, labels, y } = this.data;
+    const col = f * n;
+    let minB = 255;
+    let maxB = -1;
+    let nm = 0;
+    for (let i = s; i < e; i++) {
+      const bb = bins[col + idx[i]!]!;
+      if (bb === MISSING_BIN) nm++;
+      else {
+        if (bb < minB) minB = bb;
+        if (bb > maxB) maxB = bb;
+      }
+    }
+    const nb = maxB < 0 ? 0 : minB === maxB ? 1 : 2;
+    if (nb + (nm > 0 ? 1 : 0) <= 1) return false;
+    let t: number;
+    if (minB === maxB) t = maxB; // only a missing/non-missing split exists
+    else {
+      const c = this.data.cuts.cuts[f]!;
+      const v = c[minB]! + rng.next() * (c[maxB - 1]! - c[minB]!);
+      // Largest bin t in [minB, maxB - 1] with c[t] <= v.
+      let lo = minB;
+      let hi = maxB - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (c[mid]! <= v) lo = mid;
+        else hi = mid - 1;
+      }
+      t = lo;
+    }
+    const { left, miss } = this;
+    left.fill(0);
+    miss.fill(0);
+    let cl = 0;
+    for (let i = s; i < e; i++) {
+      const r = idx[i]!;
+      const bb = bins[col + r]!;
+      if (bb === MISSING_BIN) {
+        if (labels) miss[labels[r]!]! += w[r]!;
+        else {
+          miss[0]! += w[r]!;
+          miss[1]! += w[r]! * y![r]!;
+        }
+      } else if (bb <= t) {
+        cl++;
+        if (labels) left[labels[r]!]! += w[r]!;
+        else {
+          left[0]! += w[r]!;
+          left[1]! += w[r]! * y![r]!;
+        }
+      }
+    }
+    const W = this.width;
+    const nNode = e - s;
+    const minLeaf = this.opt.minSamplesLeaf;
+    let gain = -Infinity;
+    let ml = nm === 0 && 2 * cl >= nNode;
+    if (cl >= minLeaf && nNode - cl >= minLeaf) gain = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
+    if (nm > 0 && t < maxB) {
+      const cl2 = cl + nm;
+      if (cl2 >= minLeaf && nNode - cl2 >= minLeaf) {
+        for (let k = 0; k < W; k++) left[k]! += miss[k]!;
+        const g2 = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
+        if (g2 > gain) {
+          gain = g2;
+          ml = true;
+        }
+      }
+    }
+    this.rBin = gain > -Infinity ? t : -1;
+    this.rMissLeft = ml;
+    this.rGain = gain;
+    return true;
+  }
+
+  /** Stable partition of idx[s..e) on "bin <= b" (NaN by `missingLeft`); returns the boundary. */
+  private partition(idx: Uint32Array, s: number, e: number, f: number, b: number, missingLeft: boolean): number {
+    const bins = this.data.bins;
+    const col = f * this.data.n;
+    const tmp = this.scratch;
+    let wi = s;
+    let nr = 0;
+    for (let i = s; i < e; i++) {
+      const r = idx[i]!;
+      const bb = bins[col + r]!;
+      if (bb === MISSING_BIN ? missingLeft : bb <= b) idx[wi++] = r;
+      else tmp[nr++] = r;
+    }
+    idx.set(tmp.subarray(0, nr), wi);
+    return wi;
+  }
+}
+
+/** Sorts a[0..n) ascending: insertion sort for the usual few bins, the built-in sort otherwise. */
+function sortSmall(a: Int32Array, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}

@@ -37,7 +37,8 @@ export { loadDataset, datasetFromRows, readFeatureRows, subsetRows, toShared, da
 export type { Dataset, DatasetOptions, ColumnSchema, FeatureTable } from './data/index.js';
 export { Pipeline, loadPipeline } from './pipeline/index.js';
 export type { PipelineConfig, PreprocessConfig } from './pipeline/index.js';
-export { getModel, listModels, registerModel } from './models/registry.js';
+export { getModel, listModels, registerModel, hasModel } from './models/registry.js';
+export { tfBackendName } from './models/tf-backend.js';
 export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } from './models/estimator.js';
 export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';
 export type { Metric } from './evaluation/metrics.js';

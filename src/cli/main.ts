@@ -13,6 +13,7 @@ import { openStorage } from '../storage/open.js';
 import { loadStudy } from '../study/index.js';
 import { leaderboard, foldScoresOf } from '../tabular/leaderboard.js';
 import { listModels } from '../models/registry.js';
+import { tfBackendName } from '../models/tf-backend.js';
 import { samplerNames } from '../samplers/index.js';
 import { metricNames } from '../evaluation/metrics.js';
 import type { TrialRecord } from '../trial/trial.js';
@@ -181,6 +182,9 @@ async function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
               `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
               `${info.strategy} search over ${info.models.join(', ')}\n`,
           );
+        }
+        if (info.models.includes('mlp') && !f.json && !f.quiet) {
+          void tfBackendName().then((b) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}note: mlp trains on TensorFlow.js, backend ${b}\n`)).catch(() => undefined);
         }
         progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: f.trials, time: info.time, enabled: !f.quiet && !f.json });
       },

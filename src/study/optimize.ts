@@ -117,7 +117,10 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
       let reason = outcome.message;
       if (outcome.failKind === 'interrupted' && stoppedBy === 'time') reason = 'stopped at the end of the time budget';
       else if (outcome.failKind === 'interrupted' && stoppedBy === 'signal') reason = 'interrupted (the study was stopped)';
-      await study.tell(trial, { state: 'FAIL', failKind: outcome.failKind, reason, userAttrs: { durationMs: outcome.durationMs } });
+      const told = await study.tell(trial, { state: 'FAIL', failKind: outcome.failKind, reason, userAttrs: { durationMs: outcome.durationMs } });
+      // A trial cut short by the budget or a stop was never evaluated: queue its configuration
+      // again (once) so the next run of the study evaluates it first.
+      if (told && outcome.failKind === 'interrupted') await study.retryLater(trial.number);
     }
     const record = study.trials[trial.number];
     if (record) {

@@ -261,12 +261,20 @@ export class Study<S extends Space = Space> {
       });
       if (!ok) continue;
       recovered.push(t.number);
-      if (t.origin !== 'retry' && Object.keys(t.params).length > 0) {
-        await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: t.number });
-      }
+      await this.retryLater(t.number);
     }
     if (recovered.length > 0) await this.refresh();
     return recovered;
+  }
+
+  /**
+   * Enqueues the configuration of interrupted trial `number` again, unless it is itself a retry
+   * or had no configuration. Called by whoever marked the trial interrupted (exactly one caller).
+   */
+  async retryLater(number: number): Promise<void> {
+    const t = this.trialCache[number] ?? (await this.storage.getTrial(this.record.id, number));
+    if (!t || t.origin === 'retry' || Object.keys(t.params).length === 0) return;
+    this.remember(await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: t.number }));
   }
 
   /** Trials that count toward a trial budget (all but interrupted failures), as of the last refresh. */

@@ -112,10 +112,18 @@ describe('Study.optimize', () => {
     }), { time: 0.6 });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r.stoppedBy).toBe('time');
-    const last = study.trials[study.trials.length - 1]!;
-    expect(last.state).toBe('FAIL');
-    expect(last.failKind).toBe('interrupted');
+    const cut = study.trials.filter((t) => t.state === 'FAIL');
+    expect(cut.length).toBeGreaterThanOrEqual(1);
+    for (const t of cut) {
+      expect(t.failKind).toBe('interrupted');
+      expect(t.failReason).toMatch(/time budget/);
+    }
     expect(study.trials.filter((t) => t.state === 'RUNNING')).toHaveLength(0);
+    // The configurations cut short are queued to run first next time, once.
+    const waiting = study.trials.filter((t) => t.state === 'WAITING');
+    expect(waiting.map((t) => t.retryOf)).toEqual(cut.map((t) => t.number));
+    expect(waiting.map((t) => t.params)).toEqual(cut.map((t) => t.params));
+    expect(study.countedTrials()).toBe(study.trials.filter((t) => t.state === 'COMPLETE').length);
   });
 
   it('grid search covers every point once and ends when exhausted', async () => {

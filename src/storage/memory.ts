@@ -8,6 +8,7 @@ import {
   checkIndex,
   checkIntermediate,
   checkNewStudy,
+  checkObject,
   checkParams,
   checkResult,
   deepFreeze,
@@ -57,10 +58,10 @@ export class MemoryStorage implements Storage {
       id: this.nextId++,
       name: spec.name,
       direction: spec.direction,
-      space: jsonCopy(spec.space) ?? null,
+      space: jsonCopy(spec.space ?? null, 'space'),
       seed: spec.seed,
       sampler: spec.sampler,
-      settings: jsonCopy(spec.settings ?? {}),
+      settings: jsonCopy(spec.settings ?? {}, 'settings'),
       createdAt: Date.now(),
     });
     this.studies.set(study.id, { study, trials: [], waiting: [], budgetUsed: 0 });
@@ -102,7 +103,8 @@ export class MemoryStorage implements Storage {
   /** {@inheritDoc Storage.updateStudySettings} */
   async updateStudySettings(studyId: number, patch: Readonly<Record<string, unknown>>): Promise<void> {
     const entry = this.entry(studyId);
-    const settings = { ...entry.study.settings, ...jsonCopy(patch) };
+    checkObject(patch, 'updateStudySettings: patch');
+    const settings = { ...entry.study.settings, ...jsonCopy(patch, 'updateStudySettings: patch') };
     entry.study = deepFreeze({ ...entry.study, settings });
   }
 
@@ -151,7 +153,7 @@ export class MemoryStorage implements Storage {
     return this.replace(entry, {
       number: entry.trials.length,
       state: 'WAITING',
-      params: jsonCopy(params),
+      params: jsonCopy(params, 'params'),
       value: null,
       intermediate: [],
       origin,
@@ -178,7 +180,7 @@ export class MemoryStorage implements Storage {
         value: number,
       });
     }
-    this.replace(entry, { ...t, params: jsonCopy(params) });
+    this.replace(entry, { ...t, params: jsonCopy(params, 'params') });
   }
 
   /** {@inheritDoc Storage.reportIntermediate} */
@@ -210,6 +212,7 @@ export class MemoryStorage implements Storage {
     const entry = this.entry(studyId);
     const t = this.trial(entry, studyId, number);
     const value = checkResult(studyId, number, result);
+    const attrs = result.userAttrs === undefined ? undefined : jsonCopy(result.userAttrs, 'finishTrial: userAttrs');
     if (t.state !== 'RUNNING') return false;
     const finished = this.replace(entry, {
       ...t,
@@ -217,7 +220,7 @@ export class MemoryStorage implements Storage {
       value,
       failKind: result.failKind ?? null,
       failReason: result.failReason ?? null,
-      userAttrs: result.userAttrs ? { ...t.userAttrs, ...jsonCopy(result.userAttrs) } : t.userAttrs,
+      userAttrs: attrs ? { ...t.userAttrs, ...attrs } : t.userAttrs,
       finishedAt: Date.now(),
     });
     if (!countsTowardBudget(finished)) entry.budgetUsed--;

@@ -14,11 +14,13 @@ import {
   checkIndex,
   checkIntermediate,
   checkNewStudy,
+  checkObject,
   checkParams,
   checkResult,
   deepFreeze,
   notRunning,
   studyNotFound,
+  toJson,
   trialNotFound,
 } from './validate.js';
 
@@ -117,8 +119,8 @@ export class SqliteStorage implements Storage {
   /** {@inheritDoc Storage.createStudy} */
   async createStudy(spec: NewStudy): Promise<StudyRecord> {
     checkNewStudy(spec);
-    const space = JSON.stringify(spec.space ?? null) ?? 'null';
-    const settings = JSON.stringify(spec.settings ?? {});
+    const space = toJson(spec.space ?? null, 'space');
+    const settings = toJson(spec.settings ?? {}, 'settings');
     const now = Date.now();
     return this.write(() => {
       if (this.st.studyByName.get(spec.name)) {
@@ -166,7 +168,8 @@ export class SqliteStorage implements Storage {
 
   /** {@inheritDoc Storage.updateStudySettings} */
   async updateStudySettings(studyId: number, patch: Readonly<Record<string, unknown>>): Promise<void> {
-    const patchJson = JSON.stringify(patch);
+    checkObject(patch, 'updateStudySettings: patch');
+    const patchJson = toJson(patch, 'updateStudySettings: patch');
     return this.write(() => {
       const row = this.st.studyById.get(studyId) as StudyRow | undefined;
       if (!row) throw studyNotFound(studyId);
@@ -230,7 +233,7 @@ export class SqliteStorage implements Storage {
   async enqueueTrial(studyId: number, params: FlatParams, opts?: { origin?: TrialOrigin; retryOf?: number }): Promise<TrialRecord> {
     checkParams(params, `enqueueTrial(study ${studyId})`);
     const { origin, retryOf } = checkEnqueue(opts);
-    const paramsJson = JSON.stringify(params);
+    const paramsJson = toJson(params, 'params');
     return this.write(() => {
       this.requireStudy(studyId);
       if (retryOf !== null && this.st.trialState.get(studyId, retryOf) === undefined) throw trialNotFound(studyId, retryOf);
@@ -259,7 +262,7 @@ export class SqliteStorage implements Storage {
   async setTrialParams(studyId: number, number: number, params: FlatParams): Promise<void> {
     checkIndex(number, 'trial number');
     checkParams(params, `setTrialParams(study ${studyId}, trial ${number})`);
-    const paramsJson = JSON.stringify(params);
+    const paramsJson = toJson(params, 'params');
     return this.write(() => {
       if (this.st.setParams.run(paramsJson, studyId, number).changes === 1) return;
       const state = this.trialState(studyId, number);
@@ -296,7 +299,7 @@ export class SqliteStorage implements Storage {
   async finishTrial(studyId: number, number: number, result: TrialResult): Promise<boolean> {
     checkIndex(number, 'trial number');
     const value = checkResult(studyId, number, result);
-    const attrsJson = result.userAttrs === undefined ? null : JSON.stringify(result.userAttrs);
+    const attrsJson = result.userAttrs === undefined ? null : toJson(result.userAttrs, 'finishTrial: userAttrs');
     return this.write(() => {
       let merged: string | null = null;
       if (attrsJson !== null) {

@@ -1,4 +1,4 @@
-import { AutomlError, show } from '../util/errors.js';
+import { AutomlError, messageOf, show } from '../util/errors.js';
 import type { FlatParams, TrialOrigin, TrialRecord } from '../trial/trial.js';
 import type { NewStudy, TrialResult } from './storage.js';
 
@@ -27,6 +27,7 @@ export function checkNewStudy(spec: NewStudy): void {
       value: spec.seed,
     });
   }
+  if (spec.settings !== undefined) checkObject(spec.settings, `Study "${spec.name}": settings`);
   if (typeof spec.sampler !== 'string' || spec.sampler === '') {
     throw new AutomlError('E_CONFIG', `Study "${spec.name}": sampler must be a non-empty string, got ${show(spec.sampler)}.`, {
       param: 'sampler',
@@ -69,6 +70,7 @@ export function checkResult(studyId: number, number: number, result: TrialResult
       value: state,
     });
   }
+  if (result.userAttrs !== undefined) checkObject(result.userAttrs, `${where}: userAttrs`);
   const value = result.value ?? null;
   if (value !== null && typeof value !== 'number') {
     throw new AutomlError('E_TRIAL_STATE', `${where}: value must be a number or null, got ${show(value)}.`, { param: 'value', value });
@@ -103,9 +105,28 @@ export function checkEnqueue(opts: { origin?: TrialOrigin; retryOf?: number } | 
   return { origin, retryOf };
 }
 
+/**
+ * The JSON text of `value` (`null` for undefined); throws E_CONFIG naming `what` when it cannot be
+ * serialised (a BigInt, a cycle), so such input never reaches a backend half-written.
+ */
+export function toJson(value: unknown, what: string): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (e) {
+    throw new AutomlError('E_CONFIG', `${what} must be JSON-serialisable: ${messageOf(e)}.`, { param: what }, { cause: e });
+  }
+}
+
 /** A deep copy through JSON, so every backend hands back exactly what a JSON column would. */
-export function jsonCopy<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+export function jsonCopy<T>(value: T, what: string): T {
+  return JSON.parse(toJson(value, what)) as T;
+}
+
+/** Checks that `value` is a plain JSON object (settings, a settings patch, userAttrs). */
+export function checkObject(value: unknown, what: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AutomlError('E_CONFIG', `${what} must be an object of name -> JSON value, got ${show(value)}.`, { param: what, value });
+  }
 }
 
 /** Freezes `value` and everything reachable from it; returns it. */

@@ -67,13 +67,25 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(new Set((await s.listStudies()).map((x) => x.name))).toEqual(new Set(names));
       });
 
-      it('throws E_STUDY_EXISTS for a taken name and E_CONFIG for a bad spec', async () => {
+      it('throws E_STUDY_EXISTS for a taken name and E_CONFIG for a bad spec or non-JSON input', async () => {
         await s.createStudy(spec());
         await expectCode(s.createStudy(spec({ direction: 'maximize' })), 'E_STUDY_EXISTS');
         await expectCode(s.createStudy(spec({ name: '' })), 'E_CONFIG');
         await expectCode(s.createStudy(spec({ name: 'x', direction: 'up' as never })), 'E_CONFIG');
         await expectCode(s.createStudy(spec({ name: 'y', seed: 1.5 })), 'E_CONFIG');
+        await expectCode(s.createStudy(spec({ name: 'z', settings: { big: 1n } })), 'E_CONFIG');
+        await expectCode(s.createStudy(spec({ name: 'w', settings: [1, 2] as never })), 'E_CONFIG');
         expect((await s.listStudies()).length).toBe(1);
+        const { id } = (await s.getStudy('study'))!;
+        await expectCode(s.updateStudySettings(id, [1] as never), 'E_CONFIG');
+        await expectCode(s.updateStudySettings(id, { big: 2n }), 'E_CONFIG');
+        expect((await s.getStudy('study'))!.settings).toEqual(spec().settings);
+        const t = (await s.startTrial(id, { worker: W }))!;
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        await expectCode(s.finishTrial(id, t.number, { state: 'COMPLETE', value: 1, userAttrs: cyclic }), 'E_CONFIG');
+        await expectCode(s.finishTrial(id, t.number, { state: 'COMPLETE', value: 1, userAttrs: 'x' as never }), 'E_CONFIG');
+        expect((await s.getTrial(id, t.number))!.state).toBe('RUNNING');
       });
 
       it('merges settings shallowly', async () => {

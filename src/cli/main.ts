@@ -232,6 +232,39 @@ async function runResumeCommand(name: string, f: { storage: string; trials?: num
   }
 }
 
+async function runWorkerCommand(name: string, f: { storage: string; workers?: number; data?: string; time?: number; quiet?: boolean }): Promise<number> {
+  const stop = interruptible();
+  let progress: Progress | null = null;
+  try {
+    const result = await resumeSearch(name, {
+      storage: f.storage,
+      workers: f.workers,
+      data: f.data,
+      time: f.time,
+      refit: false,
+      untilStudyDeadline: true,
+      signal: stop.signal,
+      onNote: (n) => {
+        if (!f.quiet) process.stderr.write(`note: ${n}\n`);
+      },
+      onStart: (info) => {
+        if (!f.quiet) process.stderr.write(`automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)\n`);
+        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: info.trials, time: info.time, enabled: !f.quiet, alreadyDone: info.done });
+      },
+      onTrialStart: () => progress?.started_(),
+      onTrial: (t) => progress?.trial(t),
+    });
+    (progress as Progress | null)?.end();
+    const c = result.counts;
+    process.stdout.write(`worker done: study '${name}' has ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed trials (stopped by ${stop.interrupted() ? 'interrupt' : result.stoppedBy})\n`);
+    await result.study.close();
+    return stop.interrupted() ? 130 : 0;
+  } finally {
+    (progress as Progress | null)?.end();
+    stop.dispose();
+  }
+}
+
 async function runStudies(f: { storage: string; json?: boolean }): Promise<number> {
   const storage = await openStorage(f.storage);
   try {
@@ -405,6 +438,19 @@ export function program(): Command {
     .option('--quiet', 'no progress output')
     .action(async (name: string, flags) => {
       process.exitCode = await runResumeCommand(name, flags);
+    });
+
+  cli
+    .command('worker')
+    .description('join a study stored in a shared storage (e.g. PostgreSQL) and run its trials until its budget is spent')
+    .argument('<study>', 'study name (started with automl search --storage <url>)')
+    .addOption(storageOpt())
+    .option('--workers <n>', 'worker threads on this machine (default: number of cores)', intArg('--workers', 1))
+    .option('--data <file>', 'the training CSV on this machine, if not at the path the study was started with (checked by fingerprint)')
+    .option('--time <duration>', 'stop this worker after this long', durationArg)
+    .option('--quiet', 'no progress output')
+    .action(async (name: string, flags) => {
+      process.exitCode = await runWorkerCommand(name, flags);
     });
 
   cli.command('studies').description('list the studies in a storage').addOption(storageOpt()).option('--json', 'print JSON').action(async (flags) => {

@@ -91,8 +91,12 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
   const timer = Number.isFinite(deadline) ? setTimeout(() => halt('time'), Math.max(0, deadline - Date.now())) : null;
 
   const running = new Map<number, Promise<void>>();
+  // Heartbeats keep other processes from taking our trials for abandoned; every few beats we also
+  // look for trials abandoned by processes that died (another machine's, or a killed one's).
+  let beats = 0;
   const heartbeat = setInterval(() => {
     if (running.size > 0) study.storage.heartbeat(study.record.id, [...running.keys()]).catch(() => undefined);
+    if (++beats % 6 === 0) study.recoverAbandonedTrials().catch(() => undefined);
   }, opts.heartbeatMs ?? 5_000);
   heartbeat.unref();
 

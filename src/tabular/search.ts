@@ -137,6 +137,8 @@ export interface TabularSettings {
   readonly trials: number | null;
   readonly prune: boolean;
   readonly plugins: readonly ModelPluginRef[];
+  /** End of the first run's time budget (epoch ms), which `automl worker` processes share; null without one. */
+  readonly deadline: number | null;
 }
 
 function checkOptions(o: SearchOptions): void {
@@ -277,6 +279,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     trials: trials ?? null,
     prune: options.prune ?? true,
     plugins,
+    deadline: time !== undefined ? Date.now() + time * 1000 : null,
   };
   const study = await createStudy({
     name,
@@ -323,14 +326,20 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
       throw new AutomlError('E_CONFIG', `study '${name}' was not created by \`automl search\` on a CSV file, so it cannot be resumed from the command line; resume it from code with createStudy()`);
     }
     await loadModelPlugins(s.plugins);
-    const prep = prepareData({ data: s.data!, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+    const dataPath = options.data ?? s.data!;
+    const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
     if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
-      throw new AutomlError('E_STUDY_MISMATCH', `${s.data} changed since study '${name}' started (its content fingerprint differs); start a new study with \`automl search\``, { file: s.data! });
+      throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${name}' was started with (its content fingerprint differs); give the same file${options.data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
     }
     for (const n of prep.notes) options.onNote?.(n);
     const trials = options.trials ?? s.trials ?? undefined;
-    const time = options.time ?? (trials === undefined ? 60 : undefined);
-    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, trials, time }, s.plugins);
+    let time = options.time ?? (trials === undefined ? 60 : undefined);
+    if (options.time === undefined && options.untilStudyDeadline && typeof s.deadline === 'number') {
+      const left = (s.deadline - Date.now()) / 1000;
+      if (left <= 0) throw new AutomlError('E_CONFIG', `study '${name}' reached the end of its time budget at ${new Date(s.deadline).toISOString()}; give --time to run longer`);
+      time = left;
+    }
+    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, trials, time }, s.plugins, options.refit ?? true);
   } catch (e) {
     await study.close();
     throw e;
@@ -338,7 +347,14 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
 }
 
 /** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout'> {}
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout'> {
+  /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
+  readonly data?: string;
+  /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */
+  readonly refit?: boolean;
+  /** Without `time`: stop at the time budget the study was started with, shared by all workers. */
+  readonly untilStudyDeadline?: boolean;
+}
 
 async function runSearch(
   study: Study,
@@ -346,6 +362,7 @@ async function runSearch(
   metric: Metric,
   o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'out' | 'trialTimeout'>,
   plugins: readonly ModelPluginRef[],
+  refit = true,
 ): Promise<SearchResult> {
   {
     const settings = study.record.settings as unknown as TabularSettings;
@@ -396,10 +413,10 @@ async function runSearch(
     let model: FittedModel | null = null;
     let testScore: number | null = null;
     let modelFile: string | null = null;
-    if (best) {
-      const refit = await refitBest({ study, best, prep, metric });
-      model = refit.model;
-      testScore = refit.testScore;
+    if (best && refit) {
+      const fitted = await refitBest({ study, best, prep, metric });
+      model = fitted.model;
+      testScore = fitted.testScore;
       if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
     }
     return {

@@ -1,5 +1,5 @@
 import { AutomlError, messageOf, show } from '../util/errors.js';
-import type { FlatParams, TrialOrigin, TrialRecord } from '../trial/trial.js';
+import type { FailKind, FlatParams, TrialOrigin, TrialRecord } from '../trial/trial.js';
 import type { NewStudy, TrialResult } from './storage.js';
 
 /**
@@ -60,6 +60,8 @@ export function checkIndex(value: number, what: string): void {
   }
 }
 
+const FAIL_KINDS: readonly FailKind[] = ['error', 'timeout', 'out-of-memory', 'invalid-value', 'interrupted'];
+
 /** Checks a `finishTrial` result; returns the value to store (null for a non-finite FAIL value). */
 export function checkResult(studyId: number, number: number, result: TrialResult): number | null {
   const where = `finishTrial(study ${studyId}, trial ${number})`;
@@ -71,6 +73,13 @@ export function checkResult(studyId: number, number: number, result: TrialResult
     });
   }
   if (result.userAttrs !== undefined) checkObject(result.userAttrs, `${where}: userAttrs`);
+  const kind = result.failKind ?? null;
+  if (kind !== null && !FAIL_KINDS.includes(kind)) {
+    throw new AutomlError('E_TRIAL_STATE', `${where}: failKind must be one of ${FAIL_KINDS.join(', ')}, got ${show(kind)}.`, {
+      param: 'failKind',
+      value: kind,
+    });
+  }
   const value = result.value ?? null;
   if (value !== null && typeof value !== 'number') {
     throw new AutomlError('E_TRIAL_STATE', `${where}: value must be a number or null, got ${show(value)}.`, { param: 'value', value });

@@ -309,6 +309,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         await expectCode(s.finishTrial(id, u.number, { state: 'PRUNED', value: -Infinity }), 'E_TRIAL_STATE');
         await expectCode(s.finishTrial(id, u.number, { state: 'COMPLETE' }), 'E_TRIAL_STATE');
         await expectCode(s.finishTrial(id, u.number, { state: 'RUNNING' as never, value: 1 }), 'E_TRIAL_STATE');
+        await expectCode(s.finishTrial(id, u.number, { state: 'FAIL', failKind: 'oops' as never }), 'E_TRIAL_STATE');
         expect((await s.getTrial(id, u.number))!.state).toBe('RUNNING');
         expect(await s.finishTrial(id, u.number, { state: 'PRUNED', value: -3.5e-300, userAttrs: { a: 1 } })).toBe(true);
         expect(await s.getTrial(id, u.number)).toMatchObject({ state: 'PRUNED', value: -3.5e-300, userAttrs: { a: 1 } });

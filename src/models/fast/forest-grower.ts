@@ -169,9 +169,10 @@ export class ForestGrower {
     let bestF = -1;
     let bestBin = 0;
     let bestML = false;
-    let visited = 0;
-    // Like scikit-learn, keep drawing features past mtry until one that is not constant is seen.
-    for (let t = 0; t < p && (visited < this.opt.mtry || bestF < 0); t++) {
+    // Like scikit-learn, constant features count towards mtry, but drawing goes on past mtry
+    // until a feature that is not constant in the node has been seen.
+    let nonConstant = 0;
+    for (let t = 0; t < p && (t < this.opt.mtry || nonConstant === 0); t++) {
       const j = t + Math.floor(rng.next() * (p - t));
       const f = order[j]!;
       order[j] = order[t]!;
@@ -179,7 +180,7 @@ export class ForestGrower {
       const col = f * n;
       if (this.opt.random) {
         if (!this.randomSplit(f, idx, s, e, w, tot, parentScore, rng)) continue;
-        visited++;
+        nonConstant++;
         if (this.rBin >= 0 && this.rGain > bestGain) {
           bestGain = this.rGain;
           bestF = f;
@@ -209,7 +210,7 @@ export class ForestGrower {
       // Number of touched non-missing bins.
       const nb = nt - (nm > 0 ? 1 : 0);
       if (nb + (nm > 0 ? 1 : 0) > 1) {
-        visited++;
+        nonConstant++;
         const { bin, missingLeft: ml, gain } = this.bestSplit(nt, nm, nNode, tot, parentScore);
         if (bin >= 0 && gain > bestGain) {
           bestGain = gain;

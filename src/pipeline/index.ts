@@ -8,3 +8,25 @@ export { MISSING_LEVEL, OTHER_LEVEL, Preprocessor, fitPreprocessor, outputNamesO
 export { loadPreprocessor } from './preprocessor-json.js';
 export type { FeatureStep, ModelConfig, ModelLookup, PipelineConfig, PipelineFitContext, PipelineJSON } from './pipeline.js';
 export { Pipeline, loadPipeline } from './pipeline.js';
+export type {
+  FilterScore,
+  GreedySearchOptions,
+  GreedySearchResult,
+  GreedyStep,
+  ImportanceEstimator,
+  KeepCount,
+  KeptFrequency,
+  ResolvedSelect,
+  SelectConfig,
+  SelectMethod,
+  SelectionStepJSON,
+} from './selection/index.js';
+export {
+  SELECT_KIND,
+  SelectionStep,
+  createSelectionStep,
+  greedyFeatureSearch,
+  keptFrequency,
+  loadSelectionStep,
+  resolveSelectConfig,
+} from './selection/index.js';

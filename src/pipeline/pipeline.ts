@@ -2,16 +2,21 @@
  * The full pipeline a trial trains in each fold: preprocessing, then (later) feature-selection
  * steps, then a model. Fitting uses only the given training rows.
  */
-import type { Dataset, FeatureTable } from '../data/types.js';
+import type { ColumnSchema, Dataset, FeatureColumn, FeatureTable } from '../data/types.js';
+import { MISSING_CODE } from '../data/types.js';
 import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../models/estimator.js';
 import { matrix } from '../models/estimator.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
+import { deriveSeed } from '../util/rng.js';
 import type { PreprocessConfig } from './config.js';
 import type { JsonAt } from './json-check.js';
 import { at, badJson, readArray, readEnum, readNumber, readObject, readString, readStrings } from './json-check.js';
 import type { Preprocessor, PreprocessorJSON } from './preprocessor.js';
-import { fitPreprocessor } from './preprocessor.js';
+import { fitPreprocessor, outputNamesOf } from './preprocessor.js';
 import { loadPreprocessor } from './preprocessor-json.js';
+import type { SelectConfig } from './selection/config.js';
+import { resolveSelectConfig } from './selection/config.js';
+import { createSelectionStep, loadSelectionStep } from './selection/step.js';
 
 /** Model choice: the registry name in `type`, every other key a hyperparameter. */
 export interface ModelConfig {
@@ -19,9 +24,14 @@ export interface ModelConfig {
   readonly [param: string]: unknown;
 }
 
-/** What a trial fits: preprocessing choices (defaults for anything left out) and a model. */
+/**
+ * What a trial fits: preprocessing choices (defaults for anything left out), an optional
+ * feature-selection step (see `selection/config.ts`; absent or `{ type: 'none' }` keeps every
+ * column) and a model.
+ */
 export interface PipelineConfig {
   readonly preprocess?: Partial<PreprocessConfig>;
+  readonly select?: SelectConfig;
   readonly model: ModelConfig;
 }
 
@@ -36,10 +46,9 @@ export interface PipelineFitContext {
 }
 
 /**
- * A step between preprocessing and the model that maps the encoded matrix to another matrix
- * (feature selection will be the first). Steps run in order on the preprocessor's output; each is
- * fitted on the training rows only. No step kinds exist yet, so a pipeline's step list is empty
- * and a saved pipeline with steps is rejected as unknown.
+ * A step between preprocessing and the model that maps the encoded matrix to another matrix.
+ * Steps run in order on the preprocessor's output; each is fitted on the training rows only.
+ * The one kind today is feature selection (`select`, built from `PipelineConfig.select`).
  */
 export interface FeatureStep {
   readonly kind: string;
@@ -47,6 +56,12 @@ export interface FeatureStep {
   transform(X: Matrix): Matrix;
   /** Names of the output columns given the input names. */
   outputNames(input: readonly string[]): string[];
+  /**
+   * For a step whose output column t is input column `inputsUsed()[t]` (a selection): those input
+   * indices. Lets the pipeline tell which source columns prediction needs. Omitted by steps whose
+   * outputs mix inputs; then every input counts as needed.
+   */
+  inputsUsed?(): number[];
   toJSON(): { readonly kind: string; readonly [key: string]: unknown };
 }
 
@@ -104,7 +119,9 @@ export class Pipeline {
     const y = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) y[i] = dataset.target.values[rows[i]!]!;
     let X = preprocessor.transform(dataset, rows);
-    const steps: FeatureStep[] = [];
+    const select = resolveSelectConfig(config.select, task);
+    const nClasses = dataset.target.classes?.length ?? 0;
+    const steps: FeatureStep[] = select ? [createSelectionStep(select, task, nClasses, deriveSeed(ctx.seed, 'select'))] : [];
     let names: readonly string[] = preprocessor.outputNames;
     for (const step of steps) {
       step.fit(X, y, names);
@@ -157,10 +174,87 @@ export class Pipeline {
     return s.steps.reduce<string[]>((names, step) => step.outputNames(names), [...s.preprocessor.outputNames]);
   }
 
-  /** The matrix the model sees for these rows (all rows when omitted). */
+  /** Names of the preprocessed columns the model uses, after selection (same as `featureNames`). */
+  get keptFeatures(): string[] {
+    return this.featureNames;
+  }
+
+  /**
+   * Source columns (dataset column names, in dataset order) whose preprocessed outputs survive
+   * selection: `color` when `color=red` is kept, `age` when only `age_missing` is. Without a
+   * selection step this is every input column.
+   */
+  get keptColumns(): string[] {
+    const s = this.fittedState();
+    const used = this.usedOutputs(s);
+    const sources = sourceOfOutputs(s.preprocessor);
+    const keep = new Set<string>();
+    for (const j of used) keep.add(sources[j]!);
+    return s.preprocessor.inputColumns.filter((c) => keep.has(c));
+  }
+
+  /**
+   * Columns a table must hold for prediction: preprocessing works column by column, so this is
+   * {@link keptColumns}. Other input columns may be absent (their outputs are dropped anyway).
+   */
+  get requiredColumns(): string[] {
+    return this.keptColumns;
+  }
+
+  /** The input schema restricted to {@link requiredColumns}: pass it to `readFeatureRows` for new data. */
+  get requiredSchema(): ColumnSchema[] {
+    const need = new Set(this.requiredColumns);
+    return this.fittedState().preprocessor.inputSchema.filter((c) => need.has(c.name));
+  }
+
+  /**
+   * The matrix the model sees for these rows (all rows when omitted). The table needs only the
+   * {@link requiredColumns}; input columns the selection dropped may be absent.
+   * @throws AutomlError E_PREDICT_COLUMNS naming every required column the table lacks.
+   */
   transform(table: FeatureTable, rows?: Int32Array): Matrix {
     const s = this.fittedState();
-    return s.steps.reduce((X, step) => step.transform(X), s.preprocessor.transform(table, rows));
+    return s.steps.reduce((X, step) => step.transform(X), s.preprocessor.transform(this.completeTable(table), rows));
+  }
+
+  /** Indices of the preprocessor outputs the model's columns come from (all, without narrowing steps). */
+  private usedOutputs(s: Fitted): number[] {
+    let cols: number[] = s.preprocessor.outputNames.map((_, j) => j);
+    let used = cols;
+    let known = true;
+    for (const step of s.steps) {
+      const u = step.inputsUsed?.();
+      // After a step that mixes its inputs, later selections cannot be traced back to sources.
+      if (!u) known = false;
+      else if (known) {
+        cols = u.map((j) => cols[j]!);
+        used = cols;
+      }
+    }
+    return used;
+  }
+
+  /**
+   * `table` itself when it holds every input column; otherwise, when only columns the model does
+   * not use are absent, a view that adds them as all-missing placeholders.
+   */
+  private completeTable(table: FeatureTable): FeatureTable {
+    const s = this.fittedState();
+    const present = new Set(table.features.map((f) => f.name));
+    const absent = s.preprocessor.inputSchema.filter((c) => !present.has(c.name));
+    if (absent.length === 0) return table;
+    const required = new Set(this.requiredColumns);
+    const needed = absent.filter((c) => required.has(c.name)).map((c) => show(c.name));
+    if (needed.length > 0) {
+      throw new AutomlError(
+        'E_PREDICT_COLUMNS',
+        `the data lacks column${needed.length > 1 ? 's' : ''} the model needs: ${needed.join(', ')} (it needs ${this.requiredColumns.length} of the ${s.preprocessor.inputColumns.length} training columns: ${this.requiredColumns.map((c) => show(c)).join(', ')}); add ${needed.length > 1 ? 'them' : 'it'} to the input`,
+        { columns: needed },
+      );
+    }
+    const filler = (c: ColumnSchema): FeatureColumn =>
+      c.type === 'categorical' ? new Int32Array(table.nRows).fill(MISSING_CODE) : new Float64Array(table.nRows).fill(NaN);
+    return { ...table, features: [...table.features, ...absent], columns: [...table.columns, ...absent.map(filler)] };
   }
 
   /** One prediction per row: a class index (classification) or a value (regression). */
@@ -244,10 +338,22 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   readString(modelO.type, at(at(at(where, 'config'), 'model'), 'type'));
   if (configO.preprocess !== undefined) readObject(configO.preprocess, at(at(where, 'config'), 'preprocess'));
   const preprocessor = loadPreprocessor(o.preprocessor, source, '$.preprocessor');
-  const steps = readArray(o.steps, at(where, 'steps'));
-  if (steps.length > 0) {
-    const kind = readObject(steps[0], at(at(where, 'steps'), 0)).kind;
-    throw badJson(at(at(at(where, 'steps'), 0), 'kind'), 'a feature step this build knows (none yet)', kind);
+  if (configO.select !== undefined) {
+    try {
+      resolveSelectConfig(configO.select, task);
+    } catch (e) {
+      const param = e instanceof AutomlError && typeof e.details.param === 'string' ? e.details.param.replace(/^select\.?/, '') : '';
+      throw badJson(param ? at(at(at(where, 'config'), 'select'), param) : at(at(where, 'config'), 'select'), `a valid selection setting (${messageOf(e)})`, configO.select);
+    }
+  }
+  const stepsAt = at(where, 'steps');
+  const stepsRaw = readArray(o.steps, stepsAt);
+  const steps: FeatureStep[] = [];
+  let names: readonly string[] = preprocessor.outputNames;
+  for (let i = 0; i < stepsRaw.length; i++) {
+    const step = loadSelectionStep(stepsRaw[i], at(stepsAt, i), task, classes?.length ?? 0, names);
+    names = step.outputNames(names);
+    steps.push(step);
   }
   const estAt = at(where, 'estimator');
   const est = readObject(o.estimator, estAt);
@@ -268,7 +374,12 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
     classes,
     config: configO as unknown as PipelineConfig,
     preprocessor,
-    steps: [],
+    steps,
     estimator,
   });
+}
+
+/** The source column of each preprocessor output column, by position. */
+function sourceOfOutputs(pre: Preprocessor): string[] {
+  return pre.plans.flatMap((plan) => outputNamesOf(plan).map(() => plan.source));
 }

@@ -1,0 +1,15 @@
+/**
+ * Feature selection: the pipeline's `select` step (filters, model importances), its config, and a
+ * greedy wrapper search over source columns.
+ */
+export type { FilterScore, ImportanceEstimator, KeepCount, ResolvedSelect, SelectConfig, SelectMethod } from './config.js';
+export { DEFAULT_FRACTION, keepCount, resolveSelectConfig } from './config.js';
+export type { SelectionStepJSON } from './step.js';
+export { SELECT_KIND, SelectionStep, createSelectionStep, loadSelectionStep } from './step.js';
+export { anovaF, fRegression } from './univariate.js';
+export { MAX_DISCRETE_LEVELS, MAX_MI_ROWS, MI_NEIGHBORS, mutualInfo } from './mutual-info.js';
+export { IMPORTANCE_DEPTH, IMPORTANCE_TREES, l1Importances, treeImportances } from './importance.js';
+export type { KeptFrequency } from './report.js';
+export { keptFrequency } from './report.js';
+export type { GreedySearchOptions, GreedySearchResult, GreedyStep } from './wrapper.js';
+export { greedyFeatureSearch } from './wrapper.js';

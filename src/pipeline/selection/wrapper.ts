@@ -1,0 +1,197 @@
+/**
+ * Wrapper feature search: greedy forward or backward selection over *source* columns, each
+ * candidate set scored by cross-validating the whole pipeline (preprocessing, its own `select`
+ * step if any, model) on the given folds. Seeded (candidate order and model seeds) and bounded by
+ * a deadline; it is meant to run on the winning pipeline with the budget a search has left, and
+ * its result should be kept only when `improved` is true.
+ *
+ * The metric type is imported as a type only: this file runs no evaluation code besides the
+ * metric object it is handed.
+ */
+import type { Dataset } from '../../data/types.js';
+import type { Metric } from '../../evaluation/metrics.js';
+import type { Matrix } from '../../models/estimator.js';
+import { AutomlError, show } from '../../util/errors.js';
+import { createRng, deriveSeed } from '../../util/rng.js';
+import type { ModelLookup, PipelineConfig } from '../pipeline.js';
+import { Pipeline } from '../pipeline.js';
+
+/** Inputs of {@link greedyFeatureSearch}. */
+export interface GreedySearchOptions {
+  readonly dataset: Dataset;
+  /** The pipeline to tune (usually the search's best configuration). */
+  readonly config: PipelineConfig;
+  /** Cross-validation folds as dataset row indices (the rows searched are the folds' rows). */
+  readonly folds: readonly { readonly train: Int32Array; readonly test: Int32Array }[];
+  readonly metric: Metric;
+  readonly lookupModel: ModelLookup;
+  readonly seed: number;
+  /** `forward` (default) grows from no column; `backward` shrinks from all of them. */
+  readonly direction?: 'forward' | 'backward';
+  /** Wall-clock time (ms since the epoch) after which no new fit starts. */
+  readonly deadline?: number;
+  /** Stop growing (forward) at this many columns. Default: all. */
+  readonly maxColumns?: number;
+  /**
+   * A forward step is taken when its gain over the current score exceeds this (metric units); a
+   * backward step when its gain is at least this, so with the default 0 a removal that ties is
+   * taken (fewer columns for the same score).
+   */
+  readonly tolerance?: number;
+  readonly signal?: AbortSignal;
+  /** Called after every accepted step. */
+  readonly onStep?: (step: GreedyStep) => void;
+}
+
+/** One accepted step of the search. */
+export interface GreedyStep {
+  readonly action: 'add' | 'remove';
+  readonly column: string;
+  /** Mean CV score after the step. */
+  readonly score: number;
+  readonly columns: readonly string[];
+}
+
+/** Outcome of {@link greedyFeatureSearch}. */
+export interface GreedySearchResult {
+  /** The chosen source columns, in dataset order. */
+  readonly columns: string[];
+  /** Mean CV score with those columns. */
+  readonly score: number;
+  /** Mean CV score of the pipeline on every column (the baseline to beat). */
+  readonly baselineScore: number;
+  /** True when `score` beats `baselineScore` (in the metric's direction). */
+  readonly improved: boolean;
+  /** Pipeline fits performed, baseline included. */
+  readonly fits: number;
+  readonly steps: readonly GreedyStep[];
+  readonly stoppedBy: 'converged' | 'deadline' | 'max_columns' | 'exhausted';
+}
+
+class OutOfTime extends Error {}
+
+/**
+ * Greedy wrapper selection of source columns with cross-validation.
+ * @throws AutomlError E_CONFIG for no folds or an unknown direction; any pipeline error
+ * (E_PARAM, E_MODEL, ...) of the configuration itself; E_ABORTED when `signal` aborts.
+ */
+export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<GreedySearchResult> {
+  const { dataset, config, folds, metric, lookupModel, seed } = opts;
+  const direction = opts.direction ?? 'forward';
+  if (direction !== 'forward' && direction !== 'backward') {
+    throw new AutomlError('E_CONFIG', `greedyFeatureSearch: direction is ${show(direction)}; expected "forward" or "backward"`, { param: 'direction', value: direction });
+  }
+  if (folds.length === 0) throw new AutomlError('E_CONFIG', 'greedyFeatureSearch: no folds given; pass at least one train/test split', { param: 'folds' });
+  const sign = metric.direction === 'maximize' ? 1 : -1;
+  const tolerance = opts.tolerance ?? 0;
+  const all = dataset.features.map((f) => f.name);
+  const maxColumns = Math.min(all.length, opts.maxColumns ?? all.length);
+  let fits = 0;
+
+  const evaluate = async (columns: readonly string[], force = false): Promise<number> => {
+    const view = selectColumns(dataset, columns);
+    let total = 0;
+    for (let k = 0; k < folds.length; k++) {
+      if (opts.signal?.aborted) throw new AutomlError('E_ABORTED', 'greedyFeatureSearch: aborted', {});
+      if (!force && opts.deadline !== undefined && Date.now() >= opts.deadline) throw new OutOfTime();
+      const fold = folds[k]!;
+      const p = await new Pipeline(lookupModel).fit(view, fold.train, config, { seed: (seed + k * 7919) >>> 0, ...(opts.signal ? { signal: opts.signal } : {}) });
+      fits++;
+      total += scoreRows(p, view, fold.test, metric);
+    }
+    return total / folds.length;
+  };
+
+  // The baseline always runs, even past the deadline: without it nothing can be compared.
+  const baselineScore = await evaluate(all, true);
+  const rng = createRng(deriveSeed(seed, 'greedy', direction));
+  let current: string[] = direction === 'forward' ? [] : [...all];
+  // With no column yet (forward) there is no score: the first step is always taken.
+  let currentScore = direction === 'forward' ? NaN : baselineScore;
+  const steps: GreedyStep[] = [];
+  let stoppedBy: GreedySearchResult['stoppedBy'] = 'converged';
+  try {
+    for (;;) {
+      if (direction === 'forward' && current.length >= maxColumns) {
+        stoppedBy = current.length >= all.length ? 'exhausted' : 'max_columns';
+        break;
+      }
+      if (direction === 'backward' && current.length <= 1) {
+        stoppedBy = 'exhausted';
+        break;
+      }
+      const candidates = rng.shuffle(direction === 'forward' ? all.filter((c) => !current.includes(c)) : [...current]);
+      let best: { column: string; score: number } | null = null;
+      let outOfTime = false;
+      for (const column of candidates) {
+        const next = direction === 'forward' ? [...current, column] : current.filter((c) => c !== column);
+        let score: number;
+        try {
+          score = await evaluate(next);
+        } catch (e) {
+          if (!(e instanceof OutOfTime)) throw e;
+          outOfTime = true;
+          break;
+        }
+        if (best === null || sign * (score - best.score) > 0) best = { column, score };
+      }
+      // A step found before time ran out is still a measured improvement, so it is taken.
+      const gain = best === null ? -Infinity : sign * (best.score - currentScore);
+      const accept = best !== null && (current.length === 0 || (direction === 'forward' ? gain > tolerance : gain >= tolerance));
+      if (accept && best) {
+        current = direction === 'forward' ? [...current, best.column] : current.filter((c) => c !== best.column);
+        currentScore = best.score;
+        const step: GreedyStep = { action: direction === 'forward' ? 'add' : 'remove', column: best.column, score: best.score, columns: inOrder(all, current) };
+        steps.push(step);
+        opts.onStep?.(step);
+      }
+      if (outOfTime) {
+        stoppedBy = 'deadline';
+        break;
+      }
+      if (!accept) break;
+    }
+  } catch (e) {
+    if (!(e instanceof OutOfTime)) throw e;
+    stoppedBy = 'deadline';
+  }
+  if (current.length === 0) {
+    // Out of time before the first forward step: fall back to the baseline.
+    return { columns: [...all], score: baselineScore, baselineScore, improved: false, fits, steps, stoppedBy };
+  }
+  return {
+    columns: inOrder(all, current),
+    score: currentScore,
+    baselineScore,
+    improved: sign * (currentScore - baselineScore) > 0,
+    fits,
+    steps,
+    stoppedBy,
+  };
+}
+
+function inOrder(all: readonly string[], chosen: readonly string[]): string[] {
+  const set = new Set(chosen);
+  return all.filter((c) => set.has(c));
+}
+
+/** The dataset restricted to some feature columns (no copy of the column arrays). */
+function selectColumns(dataset: Dataset, columns: readonly string[]): Dataset {
+  const set = new Set(columns);
+  const keep = dataset.features.map((f, j) => (set.has(f.name) ? j : -1)).filter((j) => j >= 0);
+  return { ...dataset, features: keep.map((j) => dataset.features[j]!), columns: keep.map((j) => dataset.columns[j]!) };
+}
+
+function scoreRows(pipeline: Pipeline, dataset: Dataset, rows: Int32Array, metric: Metric): number {
+  const yTrue = Float64Array.from(rows, (r) => dataset.target.values[r]!);
+  const nClasses = dataset.target.classes?.length ?? 0;
+  if (!metric.needsProba) return metric.score(yTrue, pipeline.predict(dataset, rows), undefined, nClasses);
+  const proba: Matrix = pipeline.predictProba(dataset, rows);
+  const pred = new Float64Array(proba.rows);
+  for (let i = 0; i < proba.rows; i++) {
+    let b = 0;
+    for (let j = 1; j < proba.cols; j++) if (proba.data[i * proba.cols + j]! > proba.data[i * proba.cols + b]!) b = j;
+    pred[i] = b;
+  }
+  return metric.score(yTrue, pred, proba, nClasses);
+}

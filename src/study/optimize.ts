@@ -126,7 +126,7 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
       // again (once) so the next run of the study evaluates it first.
       if (told && outcome.failKind === 'interrupted') await study.retryLater(trial.number);
     }
-    const record = study.trials[trial.number];
+    const record = study.trial(trial.number);
     if (record) {
       if (record.state === 'COMPLETE') counts.complete++;
       else if (record.state === 'PRUNED') counts.pruned++;

@@ -88,7 +88,14 @@ export class Study<S extends Space = Space> {
 
   /** Trials as of the last refresh (every `tell` and `optimize` refreshes), ordered by number. */
   get trials(): readonly TrialRecord[] {
-    return this.trialCache;
+    // The cache is indexed by number and may have holes for trials another process created that
+    // this one has not read yet; callers get a dense list.
+    return this.trialCache.filter((t) => t !== undefined);
+  }
+
+  /** Trial `number` as of the last refresh, or undefined. */
+  trial(number: number): TrialRecord | undefined {
+    return this.trialCache[number];
   }
 
   /** The best COMPLETE trial as of the last refresh, or null. Use `getBestTrial()` for a fresh read. */

@@ -115,11 +115,11 @@ export class Pipeline {
         value: type,
       });
     }
+    const select = resolveSelectConfig(config.select, task);
     const preprocessor = fitPreprocessor(dataset, rows, config.preprocess);
     const y = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) y[i] = dataset.target.values[rows[i]!]!;
     let X = preprocessor.transform(dataset, rows);
-    const select = resolveSelectConfig(config.select, task);
     const nClasses = dataset.target.classes?.length ?? 0;
     const steps: FeatureStep[] = select ? [createSelectionStep(select, task, nClasses, deriveSeed(ctx.seed, 'select'))] : [];
     let names: readonly string[] = preprocessor.outputNames;

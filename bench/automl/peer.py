@@ -76,7 +76,9 @@ def scaler(name):
 
 
 def build_pipeline(trial, task, num_cols, cat_cols, seed, max_k):
-    """Samples one preprocessing + model configuration; ranges follow automl's search spaces."""
+    """Samples one preprocessing + model configuration. Ranges are automl's (search-spaces/*.json)
+    where scikit-learn has the same knob; HistGradientBoosting has no row/column subsampling in
+    scikit-learn 1.2, and the forests keep scikit-learn's bootstrap defaults (on for RF, off for ET)."""
     imputation = trial.suggest_categorical("imputation", ["mean", "median", "most_frequent"])
     scale = trial.suggest_categorical("scaler", ["standard", "minmax", "robust", "none"])
     parts = []
@@ -94,10 +96,10 @@ def build_pipeline(trial, task, num_cols, cat_cols, seed, max_k):
     if family == "hist_gradient_boosting":
         kw = dict(
             learning_rate=trial.suggest_float("hgb_learning_rate", 0.01, 0.3, log=True),
-            max_iter=trial.suggest_int("hgb_max_iter", 50, 500, log=True),
-            max_leaf_nodes=trial.suggest_int("hgb_max_leaf_nodes", 8, 128, log=True),
-            min_samples_leaf=trial.suggest_int("hgb_min_samples_leaf", 2, 50, log=True),
-            l2_regularization=trial.suggest_float("hgb_l2", 1e-8, 10.0, log=True),
+            max_iter=trial.suggest_int("hgb_max_iter", 20, 500, log=True),
+            max_leaf_nodes=trial.suggest_int("hgb_max_leaf_nodes", 4, 128, log=True),
+            min_samples_leaf=trial.suggest_int("hgb_min_samples_leaf", 2, 100, log=True),
+            l2_regularization=trial.suggest_float("hgb_l2", 1e-3, 100.0, log=True),
             random_state=seed,
         )
         model = HistGradientBoostingClassifier(**kw) if cls else HistGradientBoostingRegressor(**kw)
@@ -106,9 +108,7 @@ def build_pipeline(trial, task, num_cols, cat_cols, seed, max_k):
         kw = dict(
             n_estimators=trial.suggest_int(f"{p}_n_estimators", 20, 300, log=True),
             max_features=trial.suggest_float(f"{p}_max_features", 0.1, 1.0),
-            max_depth=trial.suggest_int(f"{p}_max_depth", 3, 32, log=True),
             min_samples_leaf=trial.suggest_int(f"{p}_min_samples_leaf", 1, 20, log=True),
-            bootstrap=trial.suggest_categorical(f"{p}_bootstrap", [True, False]),
             n_jobs=1,
             random_state=seed,
         )

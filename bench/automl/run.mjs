@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset, readCsv, isMissing } from '../../dist/data/index.js';
 import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/splitters.js';
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
-import { defaultSpace } from '../../dist/tabular/spaces.js';
+import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/tabular/spaces.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -54,6 +54,7 @@ const { values: opt } = parseArgs({
     'skip-peer': { type: 'boolean', default: false },
     'peer-prune': { type: 'boolean', default: false },
     strategy: { type: 'string' },
+    'registry-space': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     out: { type: 'string', default: join(HERE, 'RESULTS.md') },
     keep: { type: 'boolean', default: false },
@@ -124,6 +125,12 @@ async function runOurs(name, target, p, dir) {
     '--workers', String(workers), '--json', '--storage', `sqlite:${db}`, '--quiet', '--study', name, '--out', join(dir, 'model.json')];
   if (opt['no-prune']) args.push('--no-prune');
   if (opt.strategy) args.push('--strategy', opt.strategy);
+  if (opt['registry-space']) {
+    // Every default family registered in this build, whether or not default.json was regenerated.
+    const spaceFile = join(dir, 'space.json');
+    writeFileSync(spaceFile, JSON.stringify(composeSpaceJSON(resolveModels(p.task))));
+    args.push('--space', spaceFile);
+  }
   const r = await run(process.execPath, args);
   if (r.code !== 0) return { error: `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`, seconds: r.seconds };
   const res = JSON.parse(r.stdout);
@@ -182,6 +189,14 @@ function sh(cmd) {
   }
 }
 
+function defaultFamilies(task) {
+  return defaultSpace(task).param('model').dimension.toJSON().choices;
+}
+/** The model families automl searches in this run. */
+function searchedFamilies(task) {
+  return opt['registry-space'] ? resolveModels(task) : defaultFamilies(task);
+}
+
 function machine() {
   const peerVersions = sh(`${opt.python} -c "import optuna, sklearn, pandas; print('optuna', optuna.__version__, '/ scikit-learn', sklearn.__version__, '/ pandas', pandas.__version__)"`);
   return {
@@ -192,7 +207,8 @@ function machine() {
     python: sh(`${opt.python} --version`),
     peer: peerVersions,
     // What this build searches by default: the families still being written are not registered yet.
-    families: ['classification', 'regression'].map((t) => `${t}: ${defaultSpace(t).param('model').dimension.toJSON().choices.join(', ')}`).join('; '),
+    families: ['classification', 'regression'].map((t) => `${t}: ${searchedFamilies(t).join(', ')}`).join('; '),
+    staleDefault: ['classification', 'regression'].some((t) => defaultFamilies(t).join() !== resolveModels(t).join()),
     commit: sh(`git -C ${ROOT} rev-parse --short HEAD`) + (sh(`git -C ${ROOT} status --porcelain -- src`) === '' ? '' : ' (+ uncommitted changes in src/)'),
   };
 }
@@ -204,7 +220,8 @@ function markdown(info, rows, command, loads) {
   L.push(`- machine: ${info.cpu}; ${info.memory}`);
   L.push(`- load (uptime) before each dataset: ${loads.map((l) => `${l.name} ${l.load}`).join('; ')}`);
   L.push(`- automl: commit ${info.commit}, node ${info.node}; peer: ${info.python}, ${info.peer}`);
-  L.push(`- automl default model families in this build: ${info.families}`);
+  L.push(`- automl model families searched: ${info.families}` + (opt['registry-space'] ? ' (--registry-space: every default family registered in this build)' : '') +
+    (info.staleDefault && !opt['registry-space'] ? ' (search-spaces/default.json lists fewer families than this build registers: run `npm run spaces`)' : ''));
   L.push(`- peer model families: hist_gradient_boosting, random_forest, extra_trees, logistic_regression (classification) / ridge (regression), knn, gaussian_nb (classification)`);
   L.push(`- settings: budget ${time} s per tool and dataset, ${cv}-fold CV (same folds), seed ${seed}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
     `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);

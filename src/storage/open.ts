@@ -50,7 +50,9 @@ export function parseStorageUrl(url: string): StorageTarget {
 /**
  * Opens the storage a URL designates (see {@link parseStorageUrl} for the forms). SQLite files are
  * created when missing; a file that is not an automl SQLite database, or one with a newer schema,
- * gives E_STORAGE and is left unchanged.
+ * gives E_STORAGE and is left unchanged. A PostgreSQL URL connects and creates or migrates the automl
+ * schema (`automl`, or the one named by `?schema=name`); an unreachable server, a refused login or a
+ * foreign or newer schema gives E_STORAGE naming the URL without its password.
  */
 export async function openStorage(url: string): Promise<Storage> {
   const target = parseStorageUrl(url);
@@ -62,11 +64,10 @@ export async function openStorage(url: string): Promise<Storage> {
       const { SqliteStorage } = await import('./sqlite.js');
       return SqliteStorage.open(target.file);
     }
-    case 'postgres':
-      throw new AutomlError(
-        'E_STORAGE_URL',
-        `PostgreSQL storage is not available yet (URL "${redactUrl(target.url)}"); use sqlite:path/to/file.db for now.`,
-        { value: redactUrl(target.url) },
-      );
+    case 'postgres': {
+      // Loaded on demand, like SQLite: only PostgreSQL users load pg.
+      const { PostgresStorage } = await import('./postgres.js');
+      return PostgresStorage.open(target.url);
+    }
   }
 }

@@ -1,0 +1,166 @@
+import type { Direction, FailKind, FlatParams, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
+import type { StudyRecord } from './storage.js';
+import { deepFreeze } from './validate.js';
+
+/** A row of `studies`; bigint columns arrive as strings. */
+export interface PgStudyRow {
+  id: number;
+  name: string;
+  direction: Direction;
+  space: string;
+  seed: string | number;
+  sampler: string;
+  settings: string;
+  created_at: string | number;
+}
+
+/** A row of `trials` with its intermediate values as two parallel arrays (ordered by step). */
+export interface PgTrialRow {
+  number: number;
+  state: TrialState;
+  params: string;
+  value: number | null;
+  origin: TrialOrigin;
+  retry_of: number | null;
+  fail_kind: FailKind | null;
+  fail_reason: string | null;
+  user_attrs: string;
+  worker: string | null;
+  created_at: string | number;
+  started_at: string | number | null;
+  finished_at: string | number | null;
+  heartbeat_at: string | number | null;
+  i_steps?: number[] | null;
+  i_values?: number[] | null;
+}
+
+const num = (v: string | number): number => Number(v);
+const numOrNull = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/** The frozen record of a study row. */
+export function pgStudy(r: PgStudyRow): StudyRecord {
+  return deepFreeze({
+    id: r.id,
+    name: r.name,
+    direction: r.direction,
+    space: JSON.parse(r.space) as unknown,
+    seed: num(r.seed),
+    sampler: r.sampler,
+    settings: JSON.parse(r.settings) as Record<string, unknown>,
+    createdAt: num(r.created_at),
+  });
+}
+
+/** The frozen record of a trial row. */
+export function pgTrial(r: PgTrialRow): TrialRecord {
+  const steps = r.i_steps ?? [];
+  const values = r.i_values ?? [];
+  return deepFreeze({
+    number: r.number,
+    state: r.state,
+    params: JSON.parse(r.params) as FlatParams,
+    value: r.value,
+    intermediate: steps.map((step, i) => ({ step, value: values[i]! })),
+    origin: r.origin,
+    retryOf: r.retry_of,
+    failKind: r.fail_kind,
+    failReason: r.fail_reason,
+    userAttrs: JSON.parse(r.user_attrs) as Record<string, unknown>,
+    worker: r.worker,
+    createdAt: num(r.created_at),
+    startedAt: numOrNull(r.started_at),
+    finishedAt: numOrNull(r.finished_at),
+    heartbeatAt: numOrNull(r.heartbeat_at),
+  });
+}
+
+const TRIAL_COLUMNS =
+  'number, state, params, value, origin, retry_of, fail_kind, fail_reason, user_attrs, worker, created_at, started_at, finished_at, heartbeat_at';
+const STUDY_COLUMNS = 'id, name, direction, space, seed, sampler, settings, created_at';
+
+/**
+ * Times come from the server's clock, in epoch milliseconds: the heartbeats of workers on several
+ * machines are then compared on one clock. `statement_timestamp()` is fixed within a statement, so
+ * a started trial gets the same `startedAt` and `heartbeatAt`.
+ */
+const NOW = `floor(extract(epoch from statement_timestamp()) * 1000)::bigint`;
+
+/** Every statement of the backend, with table names qualified by the quoted schema `S`. */
+export function pgStatements(S: string) {
+  const t = (alias: string): string =>
+    TRIAL_COLUMNS.split(', ')
+      .map((c) => `${alias}.${c}`)
+      .join(', ');
+  // Intermediate values of trial `t`, as two arrays in step order (one round trip for a history).
+  const inter = `(SELECT array_agg(i.step ORDER BY i.step) FROM ${S}.trial_intermediate i WHERE i.study_id = t.study_id AND i.number = t.number) AS i_steps,
+    (SELECT array_agg(i.value ORDER BY i.step) FROM ${S}.trial_intermediate i WHERE i.study_id = t.study_id AND i.number = t.number) AS i_values`;
+  return {
+    studyInsert: `INSERT INTO ${S}.studies (name, direction, space, seed, sampler, settings, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, ${NOW}) ON CONFLICT (name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
+    studyByName: `SELECT ${STUDY_COLUMNS} FROM ${S}.studies WHERE name = $1`,
+    studyExists: `SELECT 1 FROM ${S}.studies WHERE id = $1`,
+    studyList: `SELECT s.id, s.name, s.direction, s.sampler, s.created_at,
+        (SELECT min(value) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'COMPLETE') AS mn,
+        (SELECT max(value) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'COMPLETE') AS mx,
+        (SELECT json_object_agg(c.state, c.n) FROM (SELECT state, count(*) AS n FROM ${S}.trials x WHERE x.study_id = s.id GROUP BY state) c) AS counts
+      FROM ${S}.studies s ORDER BY s.id`,
+    settingsForUpdate: `SELECT settings FROM ${S}.studies WHERE id = $1 FOR UPDATE`,
+    settingsSet: `UPDATE ${S}.studies SET settings = $2 WHERE id = $1`,
+    studyDelete: `DELETE FROM ${S}.studies WHERE name = $1`,
+    // A start with a budget holds the study row exclusively while it counts and takes a trial, so
+    // two starts can never both take the last slot. A start without one only keeps the study from
+    // such a count (KEY SHARE) and otherwise runs alongside the others.
+    lockForBudget: `SELECT 1 FROM ${S}.studies WHERE id = $1 FOR UPDATE`,
+    lockShared: `SELECT 1 FROM ${S}.studies WHERE id = $1 FOR KEY SHARE`,
+    // Numbers are gap-free, so next_number is the trial count; WAITING and interrupted trials do
+    // not count. A separate statement from the lock: under READ COMMITTED it then sees every start
+    // committed before the lock was granted.
+    budgetUsed: `SELECT s.next_number
+        - (SELECT count(*) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'WAITING')
+        - (SELECT count(*) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'FAIL' AND x.fail_kind = 'interrupted') AS used
+      FROM ${S}.studies s WHERE s.id = $1`,
+    // SKIP LOCKED: concurrent claimers each take a different queued trial instead of queueing
+    // behind the one holding the lowest number.
+    claimWaiting: `UPDATE ${S}.trials t SET state = 'RUNNING', worker = $2, started_at = ${NOW}, heartbeat_at = ${NOW}
+      WHERE t.study_id = $1 AND t.number = (
+        SELECT w.number FROM ${S}.trials w WHERE w.study_id = $1 AND w.state = 'WAITING' ORDER BY w.number LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING ${t('t')}`,
+    insertRunning: `WITH n AS (UPDATE ${S}.studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS number)
+      INSERT INTO ${S}.trials AS t (study_id, number, state, params, origin, user_attrs, worker, created_at, started_at, heartbeat_at)
+      SELECT $1, n.number, 'RUNNING', '{}', 'sampler', '{}', $2, ${NOW}, ${NOW}, ${NOW} FROM n
+      RETURNING ${t('t')}`,
+    // The retried trial must exist; the check sits in the counter's WHERE so that a refused
+    // enqueue takes no number.
+    insertWaiting: `WITH n AS (UPDATE ${S}.studies s SET next_number = next_number + 1
+          WHERE s.id = $1 AND ($4::integer IS NULL OR EXISTS (SELECT 1 FROM ${S}.trials r WHERE r.study_id = $1 AND r.number = $4))
+          RETURNING next_number - 1 AS number)
+      INSERT INTO ${S}.trials AS t (study_id, number, state, params, origin, retry_of, user_attrs, created_at)
+      SELECT $1, n.number, 'WAITING', $2, $3, $4, '{}', ${NOW} FROM n
+      RETURNING ${t('t')}`,
+    trialState: `SELECT state FROM ${S}.trials WHERE study_id = $1 AND number = $2`,
+    trialAttrs: `SELECT state, user_attrs FROM ${S}.trials WHERE study_id = $1 AND number = $2`,
+    setParams: `UPDATE ${S}.trials SET params = $3 WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' AND params = '{}'`,
+    // FOR SHARE waits for a finish in flight and then re-checks the state, so a value is never
+    // added to a trial that has just finished.
+    upsertIntermediate: `INSERT INTO ${S}.trial_intermediate (study_id, number, step, value)
+      SELECT study_id, number, $3, $4 FROM ${S}.trials WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' FOR SHARE
+      ON CONFLICT (study_id, number, step) DO UPDATE SET value = excluded.value`,
+    heartbeat: `UPDATE ${S}.trials SET heartbeat_at = ${NOW} WHERE study_id = $1 AND number = ANY($2::integer[]) AND state = 'RUNNING'`,
+    finish: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}
+      WHERE study_id = $1 AND number = $2 AND state = 'RUNNING'`,
+    // Compare-and-set on the attributes read just before: applies only if nothing changed since.
+    finishWithAttrs: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}, user_attrs = $7
+      WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' AND user_attrs = $8`,
+    // Joined from the study so that one round trip also tells an unknown study from an empty one.
+    trialGet: `SELECT s.id AS study, ${t('t')}, ${inter}
+      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number = $2 WHERE s.id = $1`,
+    trialsFrom: `SELECT s.id AS study, ${t('t')}, ${inter}
+      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number >= $2 AND ($3::text[] IS NULL OR t.state = ANY($3::text[]))
+      WHERE s.id = $1 ORDER BY t.number`,
+    counts: `SELECT s.id AS study, t.state, count(t.number)::integer AS n
+      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id WHERE s.id = $1 GROUP BY s.id, t.state`,
+  } as const;
+}
+
+/** The statements of one schema. */
+export type PgStatements = ReturnType<typeof pgStatements>;

@@ -7,7 +7,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AutomlError, isAutomlError, messageOf } from '../util/errors.js';
-import { search, resumeSearch, type SearchResult } from '../tabular/search.js';
+import { search, resumeSearch, type SearchOptions, type SearchResult, type SearchStartInfo } from '../tabular/search.js';
 import { loadModel } from '../tabular/model-file.js';
 import { openStorage } from '../storage/open.js';
 import { loadStudy } from '../study/index.js';
@@ -140,129 +140,106 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
   process.stdout.write(out.join('\n') + '\n');
 }
 
-async function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
-  if (f.test !== undefined && f.testSize !== undefined && process.argv.includes('--test-size')) {
+/** The callbacks a search, resume or worker run reports through. */
+type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onTrialStart' | 'onTrial'>;
+
+/**
+ * Runs a search-like command with Ctrl-C handling and progress output, then prints its result.
+ * `headline` says what started; `finish` prints the result.
+ */
+async function runWithProgress(
+  quiet: boolean,
+  headline: (info: SearchStartInfo) => string,
+  launch: (hooks: RunHooks) => Promise<SearchResult>,
+  finish: (result: SearchResult, interrupted: boolean) => void,
+): Promise<number> {
+  const stop = interruptible();
+  let progress: Progress | null = null;
+  try {
+    const result = await launch({
+      signal: stop.signal,
+      onNote: (n) => {
+        if (!quiet) process.stderr.write(`note: ${n}\n`);
+      },
+      onStart: (info) => {
+        if (!quiet) process.stderr.write(headline(info) + '\n');
+        if (info.models.includes('mlp') && !quiet) {
+          void tfBackendName()
+            .then((b) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}note: mlp trains on TensorFlow.js, backend ${b}\n`))
+            .catch(() => undefined);
+        }
+        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: info.trials, time: info.time, enabled: !quiet, alreadyDone: info.done });
+      },
+      onTrialStart: () => progress?.started_(),
+      onTrial: (t) => progress?.trial(t),
+    });
+    (progress as Progress | null)?.end();
+    finish(result, stop.interrupted());
+    await result.study.close();
+    return stop.interrupted() ? 130 : 0;
+  } finally {
+    (progress as Progress | null)?.end();
+    stop.dispose();
+  }
+}
+
+function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
+  if (f.test !== undefined && process.argv.includes('--test-size')) {
     throw new AutomlError('E_USAGE', 'give either --test <file> or --test-size <fraction>, not both');
   }
-  const stop = interruptible();
-  let progress: Progress | null = null;
-  const notes: string[] = [];
-  try {
-    const studyName = f.study;
-    const result = await search({
-      data,
-      target: f.target,
-      task: f.task,
-      metric: f.metric,
-      strategy: f.strategy,
-      trials: f.trials,
-      time: f.time,
-      cv: f.cv,
-      workers: f.workers,
-      seed: f.seed,
-      storage: f.storage,
-      study: studyName,
-      space: f.space,
-      models: f.models,
-      test: f.test,
-      testSize: f.test !== undefined ? undefined : f.testSize,
-      prune: f.prune,
-      trialTimeout: f.trialTimeout,
-      gridSize: f.gridSize,
-      signal: stop.signal,
-      out: f.out ?? '{study}.model.json',
-      onNote: (n) => {
-        notes.push(n);
-        if (!f.quiet && !f.json) process.stderr.write(`note: ${n}\n`);
-      },
-      onStart: (info) => {
-        if (!f.json && !f.quiet) {
-          process.stderr.write(
-            `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
-              `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
-              `${info.strategy} search over ${info.models.join(', ')}\n`,
-          );
-        }
-        if (info.models.includes('mlp') && !f.json && !f.quiet) {
-          void tfBackendName().then((b) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}note: mlp trains on TensorFlow.js, backend ${b}\n`)).catch(() => undefined);
-        }
-        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: f.trials, time: info.time, enabled: !f.quiet && !f.json });
-      },
-      onTrialStart: () => progress?.started_(),
-      onTrial: (t) => progress?.trial(t),
-    });
-    (progress as Progress | null)?.end();
-    printResult(result, Boolean(f.json), stop.interrupted());
-    await result.study.close();
-    return stop.interrupted() ? 130 : 0;
-  } finally {
-    (progress as Progress | null)?.end();
-    stop.dispose();
-  }
+  return runWithProgress(
+    Boolean(f.quiet || f.json),
+    (info) =>
+      `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
+      `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
+      `${info.strategy} search over ${info.models.join(', ')}`,
+    (hooks) =>
+      search({
+        data,
+        target: f.target,
+        task: f.task,
+        metric: f.metric,
+        strategy: f.strategy,
+        trials: f.trials,
+        time: f.time,
+        cv: f.cv,
+        workers: f.workers,
+        seed: f.seed,
+        storage: f.storage,
+        study: f.study,
+        space: f.space,
+        models: f.models,
+        test: f.test,
+        testSize: f.test !== undefined ? undefined : f.testSize,
+        prune: f.prune,
+        trialTimeout: f.trialTimeout,
+        gridSize: f.gridSize,
+        out: f.out ?? '{study}.model.json',
+        ...hooks,
+      }),
+    (result, interrupted) => printResult(result, Boolean(f.json), interrupted),
+  );
 }
 
-async function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean }): Promise<number> {
-  const stop = interruptible();
-  let progress: Progress | null = null;
-  try {
-    const result = await resumeSearch(name, {
-      storage: f.storage,
-      trials: f.trials,
-      time: f.time,
-      workers: f.workers,
-      out: f.out ?? '{study}.model.json',
-      signal: stop.signal,
-      onNote: (n) => {
-        if (!f.quiet && !f.json) process.stderr.write(`note: ${n}\n`);
-      },
-      onStart: (info) => {
-        if (!f.json && !f.quiet) process.stderr.write(`automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)\n`);
-        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: info.trials, time: info.time, enabled: !f.quiet && !f.json, alreadyDone: info.done });
-      },
-      onTrialStart: () => progress?.started_(),
-      onTrial: (t) => progress?.trial(t),
-    });
-    (progress as Progress | null)?.end();
-    printResult(result, Boolean(f.json), stop.interrupted());
-    await result.study.close();
-    return stop.interrupted() ? 130 : 0;
-  } finally {
-    (progress as Progress | null)?.end();
-    stop.dispose();
-  }
+function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean }): Promise<number> {
+  return runWithProgress(
+    Boolean(f.quiet || f.json),
+    (info) => `automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
+    (hooks) => resumeSearch(name, { storage: f.storage, trials: f.trials, time: f.time, workers: f.workers, out: f.out ?? '{study}.model.json', ...hooks }),
+    (result, interrupted) => printResult(result, Boolean(f.json), interrupted),
+  );
 }
 
-async function runWorkerCommand(name: string, f: { storage: string; workers?: number; data?: string; time?: number; quiet?: boolean }): Promise<number> {
-  const stop = interruptible();
-  let progress: Progress | null = null;
-  try {
-    const result = await resumeSearch(name, {
-      storage: f.storage,
-      workers: f.workers,
-      data: f.data,
-      time: f.time,
-      refit: false,
-      untilStudyDeadline: true,
-      signal: stop.signal,
-      onNote: (n) => {
-        if (!f.quiet) process.stderr.write(`note: ${n}\n`);
-      },
-      onStart: (info) => {
-        if (!f.quiet) process.stderr.write(`automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)\n`);
-        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: info.trials, time: info.time, enabled: !f.quiet, alreadyDone: info.done });
-      },
-      onTrialStart: () => progress?.started_(),
-      onTrial: (t) => progress?.trial(t),
-    });
-    (progress as Progress | null)?.end();
-    const c = result.counts;
-    process.stdout.write(`worker done: study '${name}' has ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed trials (stopped by ${stop.interrupted() ? 'interrupt' : result.stoppedBy})\n`);
-    await result.study.close();
-    return stop.interrupted() ? 130 : 0;
-  } finally {
-    (progress as Progress | null)?.end();
-    stop.dispose();
-  }
+function runWorkerCommand(name: string, f: { storage: string; workers?: number; data?: string; time?: number; quiet?: boolean }): Promise<number> {
+  return runWithProgress(
+    Boolean(f.quiet),
+    (info) => `automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
+    (hooks) => resumeSearch(name, { storage: f.storage, workers: f.workers, data: f.data, time: f.time, refit: false, untilStudyDeadline: true, ...hooks }),
+    (result, interrupted) => {
+      const c = result.counts;
+      process.stdout.write(`worker done: study '${name}' has ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed trials (stopped by ${interrupted ? 'interrupt' : result.stoppedBy})\n`);
+    },
+  );
 }
 
 async function runStudies(f: { storage: string; json?: boolean }): Promise<number> {

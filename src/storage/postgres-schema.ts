@@ -51,6 +51,52 @@ export const PG_MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX trials_running ON {S}.trials (study_id, number) WHERE state = 'RUNNING'`,
     `CREATE INDEX trials_interrupted ON {S}.trials (study_id) WHERE state = 'FAIL' AND fail_kind = 'interrupted'`,
     `CREATE INDEX trials_complete ON {S}.trials (study_id, value) WHERE state = 'COMPLETE'`,
+    // Starting a trial is one call, so it costs one round trip rather than six (BEGIN, lock,
+    // count, claim, insert, COMMIT); on a busy network or machine, round trips are the cost.
+    // A start with a budget holds the study row exclusively (FOR UPDATE) while it counts and takes
+    // a trial, so two starts never both take the last slot; one without a budget only keeps such a
+    // count out (FOR KEY SHARE) and runs alongside the others. In a VOLATILE function each
+    // statement takes a new snapshot, so the count sees every start committed before the lock
+    // was granted. WAITING trials are claimed with SKIP LOCKED: concurrent claimers each take a
+    // different one. Numbers come from the study row's counter, updated in the same transaction
+    // as the insert, so a rolled-back start leaves no gap. SQLSTATE AU404: no such study.
+    `CREATE FUNCTION {S}.start_trial(p_study integer, p_worker text, p_max integer) RETURNS SETOF {S}.trials
+     LANGUAGE plpgsql VOLATILE AS $fn$
+     DECLARE
+       used bigint;
+       now_ms bigint := floor(extract(epoch from statement_timestamp()) * 1000)::bigint;
+     BEGIN
+       IF p_max IS NULL THEN
+         PERFORM 1 FROM {S}.studies WHERE id = p_study FOR KEY SHARE;
+       ELSE
+         PERFORM 1 FROM {S}.studies WHERE id = p_study FOR UPDATE;
+       END IF;
+       IF NOT FOUND THEN
+         RAISE EXCEPTION 'automl: no study with id %', p_study USING ERRCODE = 'AU404';
+       END IF;
+       IF p_max IS NOT NULL THEN
+         SELECT s.next_number
+              - (SELECT count(*) FROM {S}.trials x WHERE x.study_id = p_study AND x.state = 'WAITING')
+              - (SELECT count(*) FROM {S}.trials x WHERE x.study_id = p_study AND x.state = 'FAIL' AND x.fail_kind = 'interrupted')
+           INTO used FROM {S}.studies s WHERE s.id = p_study;
+         IF used >= p_max THEN
+           RETURN;
+         END IF;
+       END IF;
+       RETURN QUERY UPDATE {S}.trials t SET state = 'RUNNING', worker = p_worker, started_at = now_ms, heartbeat_at = now_ms
+         WHERE t.study_id = p_study AND t.number = (
+           SELECT w.number FROM {S}.trials w WHERE w.study_id = p_study AND w.state = 'WAITING' ORDER BY w.number LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING t.*;
+       IF FOUND THEN
+         RETURN;
+       END IF;
+       RETURN QUERY WITH n AS (
+           UPDATE {S}.studies SET next_number = next_number + 1 WHERE id = p_study RETURNING next_number - 1 AS number)
+         INSERT INTO {S}.trials AS t (study_id, number, state, params, origin, user_attrs, worker, created_at, started_at, heartbeat_at)
+         SELECT p_study, n.number, 'RUNNING', '{}', 'sampler', '{}', p_worker, now_ms, now_ms, now_ms FROM n
+         RETURNING t.*;
+     END
+     $fn$`,
     `CREATE TABLE {S}.trial_intermediate (
        study_id integer NOT NULL,
        number integer NOT NULL,

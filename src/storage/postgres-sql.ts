@@ -107,28 +107,7 @@ export function pgStatements(S: string) {
     settingsForUpdate: `SELECT settings FROM ${S}.studies WHERE id = $1 FOR UPDATE`,
     settingsSet: `UPDATE ${S}.studies SET settings = $2 WHERE id = $1`,
     studyDelete: `DELETE FROM ${S}.studies WHERE name = $1`,
-    // A start with a budget holds the study row exclusively while it counts and takes a trial, so
-    // two starts can never both take the last slot. A start without one only keeps the study from
-    // such a count (KEY SHARE) and otherwise runs alongside the others.
-    lockForBudget: `SELECT 1 FROM ${S}.studies WHERE id = $1 FOR UPDATE`,
-    lockShared: `SELECT 1 FROM ${S}.studies WHERE id = $1 FOR KEY SHARE`,
-    // Numbers are gap-free, so next_number is the trial count; WAITING and interrupted trials do
-    // not count. A separate statement from the lock: under READ COMMITTED it then sees every start
-    // committed before the lock was granted.
-    budgetUsed: `SELECT s.next_number
-        - (SELECT count(*) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'WAITING')
-        - (SELECT count(*) FROM ${S}.trials x WHERE x.study_id = s.id AND x.state = 'FAIL' AND x.fail_kind = 'interrupted') AS used
-      FROM ${S}.studies s WHERE s.id = $1`,
-    // SKIP LOCKED: concurrent claimers each take a different queued trial instead of queueing
-    // behind the one holding the lowest number.
-    claimWaiting: `UPDATE ${S}.trials t SET state = 'RUNNING', worker = $2, started_at = ${NOW}, heartbeat_at = ${NOW}
-      WHERE t.study_id = $1 AND t.number = (
-        SELECT w.number FROM ${S}.trials w WHERE w.study_id = $1 AND w.state = 'WAITING' ORDER BY w.number LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING ${t('t')}`,
-    insertRunning: `WITH n AS (UPDATE ${S}.studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS number)
-      INSERT INTO ${S}.trials AS t (study_id, number, state, params, origin, user_attrs, worker, created_at, started_at, heartbeat_at)
-      SELECT $1, n.number, 'RUNNING', '{}', 'sampler', '{}', $2, ${NOW}, ${NOW}, ${NOW} FROM n
-      RETURNING ${t('t')}`,
+    startTrial: `SELECT ${TRIAL_COLUMNS} FROM ${S}.start_trial($1, $2, $3)`,
     // The retried trial must exist; the check sits in the counter's WHERE so that a refused
     // enqueue takes no number.
     insertWaiting: `WITH n AS (UPDATE ${S}.studies s SET next_number = next_number + 1
@@ -148,7 +127,11 @@ export function pgStatements(S: string) {
     heartbeat: `UPDATE ${S}.trials SET heartbeat_at = ${NOW} WHERE study_id = $1 AND number = ANY($2::integer[]) AND state = 'RUNNING'`,
     finish: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}
       WHERE study_id = $1 AND number = $2 AND state = 'RUNNING'`,
-    // Compare-and-set on the attributes read just before: applies only if nothing changed since.
+    // Attributes are merged in JS (jsonb would reorder keys). A trial gets its attributes when it
+    // finishes, so they are almost always still empty and the merge is the new ones: one round
+    // trip. Otherwise a compare-and-set on the attributes read just before.
+    finishFirstAttrs: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}, user_attrs = $7
+      WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' AND user_attrs = '{}'`,
     finishWithAttrs: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}, user_attrs = $7
       WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' AND user_attrs = $8`,
     // Joined from the study so that one round trip also tells an unknown study from an empty one.

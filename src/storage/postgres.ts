@@ -196,17 +196,13 @@ export class PostgresStorage implements Storage {
   async startTrial(studyId: number, opts: StartTrialOptions): Promise<TrialRecord | null> {
     const worker = scrub(String(opts.worker));
     const max = opts.maxTrials;
-    return this.transaction(async (c) => {
-      const lock = await c.query(max === undefined ? this.sql.lockShared : this.sql.lockForBudget, [studyId]);
-      if (lock.rows.length === 0) throw studyNotFound(studyId);
-      if (max !== undefined) {
-        const used = Number((await c.query<{ used: string }>(this.sql.budgetUsed, [studyId])).rows[0]!.used);
-        if (used >= max) return null;
-      }
-      const claimed = await c.query<PgTrialRow>(this.sql.claimWaiting, [studyId, worker]);
-      if (claimed.rows.length > 0) return pgTrial(claimed.rows[0]!);
-      return pgTrial((await c.query<PgTrialRow>(this.sql.insertRunning, [studyId, worker])).rows[0]!);
-    });
+    try {
+      const r = await this.query<PgTrialRow>(this.sql.startTrial, [studyId, worker, max === undefined || Number.isNaN(max) ? null : Math.min(Math.ceil(max), 2 ** 31 - 1)]);
+      return r.rows.length ? pgTrial(r.rows[0]!) : null;
+    } catch (e) {
+      if ((e as { cause?: { code?: string } }).cause?.code === 'AU404') throw studyNotFound(studyId);
+      throw e;
+    }
   }
 
   /** {@inheritDoc Storage.enqueueTrial} */
@@ -260,6 +256,7 @@ export class PostgresStorage implements Storage {
       await this.stateOf(studyId, number);
       return false;
     }
+    if ((await this.query(this.sql.finishFirstAttrs, [...base, attrsJson])).rowCount === 1) return true;
     // Attributes are merged here rather than in SQL (jsonb would reorder keys); the update only
     // applies if the trial is still RUNNING with the attributes read, else it is read again.
     for (;;) {

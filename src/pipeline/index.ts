@@ -25,6 +25,7 @@ export {
   SELECT_KIND,
   SelectionStep,
   createSelectionStep,
+  datasetWithColumns,
   greedyFeatureSearch,
   keptFrequency,
   loadSelectionStep,

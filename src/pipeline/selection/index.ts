@@ -12,4 +12,4 @@ export { IMPORTANCE_DEPTH, IMPORTANCE_TREES, l1Importances, treeImportances } fr
 export type { KeptFrequency } from './report.js';
 export { keptFrequency } from './report.js';
 export type { GreedySearchOptions, GreedySearchResult, GreedyStep } from './wrapper.js';
-export { greedyFeatureSearch } from './wrapper.js';
+export { datasetWithColumns, greedyFeatureSearch } from './wrapper.js';

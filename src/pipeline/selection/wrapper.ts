@@ -89,7 +89,7 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
   let fits = 0;
 
   const evaluate = async (columns: readonly string[], force = false): Promise<number> => {
-    const view = selectColumns(dataset, columns);
+    const view = datasetWithColumns(dataset, columns);
     let total = 0;
     for (let k = 0; k < folds.length; k++) {
       if (opts.signal?.aborted) throw new AutomlError('E_ABORTED', 'greedyFeatureSearch: aborted', {});
@@ -175,8 +175,12 @@ function inOrder(all: readonly string[], chosen: readonly string[]): string[] {
   return all.filter((c) => set.has(c));
 }
 
-/** The dataset restricted to some feature columns (no copy of the column arrays). */
-function selectColumns(dataset: Dataset, columns: readonly string[]): Dataset {
+/**
+ * The dataset restricted to some feature columns, in dataset order (no copy of the column
+ * arrays). Refit the final pipeline on this after a successful wrapper search, so the model file
+ * needs only those columns.
+ */
+export function datasetWithColumns(dataset: Dataset, columns: readonly string[]): Dataset {
   const set = new Set(columns);
   const keep = dataset.features.map((f, j) => (set.has(f.name) ? j : -1)).filter((j) => j >= 0);
   return { ...dataset, features: keep.map((j) => dataset.features[j]!), columns: keep.map((j) => dataset.columns[j]!) };

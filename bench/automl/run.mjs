@@ -253,7 +253,15 @@ function markdown(info, rows, command, loads) {
     L.push(`| ${r.name} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${w} |`);
   }
   L.push(`| **total** | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
-  L.push('Completed trials per model family (ours | peer):', '');
+  const both = rows.filter((r) => r.ours.testScore != null && r.peer.testScore != null);
+  if (both.length > 0) {
+    const diffs = both.map((r) => r.ours.testScore - r.peer.testScore).sort((a, b) => a - b);
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const cvDiff = both.map((r) => r.ours.best.value - r.peer.best.value).reduce((a, b) => a + b, 0) / both.length;
+    L.push(`Test score, ours minus peer, over ${both.length} datasets: mean ${mean.toFixed(3)}, median ${diffs[diffs.length >> 1].toFixed(3)}, min ${diffs[0].toFixed(3)}, max ${diffs[diffs.length - 1].toFixed(3)}. ` +
+      `Best CV score, ours minus peer: mean ${cvDiff.toFixed(3)}. Completed trials: ours ${tot.oc}, peer ${tot.pc}; fold fits: ours ${tot.ff}, peer ${tot.pff}.`, '');
+  }
+  L.push('Completed trials per model family (ours | peer), and wall time per tool including start-up and refit:', '');
   for (const r of rows) {
     const fam = (m) => Object.entries(m ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
     const fails = Object.entries(r.ours.failReasons ?? {}).map(([k, v]) => `${v}x ${k}`).join('; ');

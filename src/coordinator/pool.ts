@@ -13,7 +13,7 @@ import type { Executor, RunOptions, TrialHooks } from './executor.js';
 import { RunGuard } from './run-guard.js';
 import type { ReportMessage, ReportReply, TrialOutcome, TrialTask } from '../protocol/messages.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
-import type { WorkerPayload } from '../worker/entry.js';
+import type { MemoryMessage, WorkerPayload } from '../worker/entry.js';
 import { describeError } from '../worker/run-objective.js';
 
 /** Options of {@link WorkerPool}. */
@@ -23,9 +23,18 @@ export interface WorkerPoolOptions {
   /**
    * Old-generation heap limit per worker thread in MB (V8 `maxOldGenerationSizeMb`). A trial that
    * exceeds it fails as `out-of-memory` and its thread is replaced. Default 2048. Memory outside
-   * the JS heap (ArrayBuffer contents, native addons) does not count.
+   * the JS heap (ArrayBuffer contents, native addons) does not count toward it; see
+   * `arrayBufferLimitMb` for ArrayBuffers.
    */
   readonly memoryLimitMb?: number;
+  /**
+   * Limit in MB on the ArrayBuffer (typed array) memory one trial may add to its thread; beyond it
+   * the trial fails as `out-of-memory` and its thread is replaced. Default: `memoryLimitMb`. The
+   * worker samples its usage every 50 ms while its event loop is free, so an objective allocating
+   * in one synchronous loop that never awaits escapes it (V8 offers no hard limit for these).
+   * `Infinity` turns the check off.
+   */
+  readonly arrayBufferLimitMb?: number;
   /**
    * Data sent once to each worker thread when it starts, never once per trial; objective modules
    * read it with `getWorkerData()` from `src/worker/shared.ts`. It is a structured clone, so put
@@ -58,6 +67,8 @@ export class WorkerPool implements Executor {
   readonly concurrency: number;
   /** The heap limit per thread in MB, as configured. */
   readonly memoryLimitMb: number;
+  /** The limit on ArrayBuffer memory a trial may add, in MB (Infinity: none). */
+  readonly arrayBufferLimitMb: number;
   readonly #piscina: Piscina<WorkerPayload, TrialOutcome>;
   readonly #active = new Set<RunGuard>();
   #closing: Promise<void> | null = null;
@@ -86,8 +97,16 @@ export class WorkerPool implements Executor {
         value: idle,
       });
     }
+    const ab = opts.arrayBufferLimitMb ?? mem;
+    if (typeof ab !== 'number' || Number.isNaN(ab) || ab <= 0) {
+      throw new AutomlError('E_CONFIG', `WorkerPool: arrayBufferLimitMb must be a positive number of megabytes (or Infinity), got ${show(ab)}`, {
+        param: 'arrayBufferLimitMb',
+        value: ab,
+      });
+    }
     this.concurrency = workers;
     this.memoryLimitMb = mem;
+    this.arrayBufferLimitMb = ab;
     this.#piscina = new Piscina<WorkerPayload, TrialOutcome>({
       filename: resolveWorkerEntry(),
       // Lazy threads: a pool that is created but never used costs nothing.
@@ -116,10 +135,14 @@ export class WorkerPool implements Executor {
     if (guard.outcome) return guard.outcome;
     this.#active.add(guard);
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (msg: ReportMessage) => relayReport(msg, port1, hooks, guard));
+    port1.on('message', (msg: ReportMessage | MemoryMessage) => {
+      if (msg?.type === 'memory') guard.stop('out-of-memory', this.#arrayBufferMessage(task.trialNumber, msg));
+      else relayReport(msg, port1, hooks, guard);
+    });
     try {
+      const payload: WorkerPayload = { task, port: port2, ...(Number.isFinite(this.arrayBufferLimitMb) ? { arrayBufferLimitMb: this.arrayBufferLimitMb } : {}) };
       const job = this.#piscina
-        .run({ task, port: port2 }, { transferList: [port2], signal: guard.signal })
+        .run(payload, { transferList: [port2], signal: guard.signal })
         .then(
           (outcome) => outcome,
           (e: unknown) => guard.outcome ?? this.#classifyCrash(e, guard),
@@ -139,6 +162,13 @@ export class WorkerPool implements Executor {
       await this.#piscina.destroy();
     })();
     return this.#closing;
+  }
+
+  #arrayBufferMessage(n: number, msg: MemoryMessage): string {
+    return (
+      `trial ${n} ran out of memory: it allocated ${msg.grownMb} MB of ArrayBuffers (typed arrays), over the limit of ${msg.limitMb} MB; ` +
+      `its worker thread was terminated and will be replaced; reduce the trial's memory use or raise arrayBufferLimitMb`
+    );
   }
 
   // A rejected piscina task that we did not abort ourselves: the thread died under the trial.

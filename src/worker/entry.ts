@@ -18,7 +18,26 @@ export interface WorkerPayload {
   readonly task: TrialTask;
   /** This trial's private channel: the worker posts `ReportMessage`, the main thread answers `ReportReply`. */
   readonly port: MessagePort;
+  /**
+   * Limit in MB on the ArrayBuffer memory the trial may add (see {@link MemoryMessage}); none when
+   * absent. V8's heap limit does not cover ArrayBuffer contents, so the worker watches them itself.
+   */
+  readonly arrayBufferLimitMb?: number;
 }
+
+/**
+ * Worker -> main, on the trial's port: the trial's ArrayBuffer memory grew past its limit. The
+ * main thread then ends the trial as `out-of-memory` and terminates this thread.
+ */
+export interface MemoryMessage {
+  readonly type: 'memory';
+  /** ArrayBuffer memory (MB) the thread holds beyond what it held when the trial started. */
+  readonly grownMb: number;
+  readonly limitMb: number;
+}
+
+/** How often the worker samples its ArrayBuffer memory during a trial (ms). */
+export const MEMORY_CHECK_MS = 50;
 
 // Module namespaces by specifier. A promise, so concurrent first calls share one import; failed
 // imports are evicted so that a module fixed on disk can load in a later trial (new specifier
@@ -34,6 +53,7 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
   const { task, port } = payload;
   const started = performance.now();
   const channel = openChannel(port);
+  const watch = watchArrayBuffers(port, payload.arrayBufferLimitMb);
   try {
     let fn: ObjectiveFn;
     try {
@@ -46,8 +66,32 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
     const signal = new AbortController().signal;
     return await runObjective(fn, task, { report: channel.report, signal });
   } finally {
+    watch.stop();
     channel.close();
   }
+}
+
+/**
+ * Samples `process.memoryUsage().arrayBuffers` (per thread in a worker) every MEMORY_CHECK_MS and
+ * tells the main thread once the trial has added more than `limitMb`. Trade-off: the sample runs on
+ * this thread's event loop, so an objective that allocates in one synchronous burst without ever
+ * yielding is only caught at its next `await` (or not at all if it never awaits before the
+ * machine runs out); objectives that await between steps, as CV loops and async code do, are
+ * caught within one period. The baseline is taken at the trial's start, so data shared with the
+ * thread (the pool's workerData in SharedArrayBuffers) does not count against the trial.
+ */
+function watchArrayBuffers(port: MessagePort, limitMb: number | undefined): { stop(): void } {
+  if (limitMb === undefined || !(limitMb > 0)) return { stop: () => undefined };
+  const baseline = process.memoryUsage().arrayBuffers;
+  const timer = setInterval(() => {
+    const grownMb = (process.memoryUsage().arrayBuffers - baseline) / 1048576;
+    if (grownMb <= limitMb) return;
+    clearInterval(timer);
+    const msg: MemoryMessage = { type: 'memory', grownMb: Math.round(grownMb), limitMb };
+    port.postMessage(msg);
+  }, MEMORY_CHECK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Loads and checks the objective's export; throws an Error whose message names module and export. */

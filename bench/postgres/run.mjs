@@ -94,19 +94,27 @@ async function disrupt(part, signal) {
   const staleAfterMs = 2000;
   const opts = { url: withSchema(url, s), name: part, trials: 500, sleepMs: 50, seed: 2, staleAfterMs, heartbeatMs: 200 };
   const runs = Array.from({ length: 8 }, () => start(opts));
-  await sleep(2500);
-  const running = (await trialsOf(opts.url, part)).filter((t) => t.state === 'RUNNING');
-  const pids = [...new Set(running.map((t) => Number(t.worker.split(':')[1])))].slice(0, 2);
+  // Strike once the study is well under way and at least two workers are mid-trial.
+  let running = [];
+  let pids = [];
+  for (let i = 0; i < 600 && pids.length < 2; i++) {
+    await sleep(100);
+    const all = await trialsOf(opts.url, part);
+    if (all.filter((t) => t.state === 'COMPLETE').length < 40) continue;
+    running = all.filter((t) => t.state === 'RUNNING');
+    pids = [...new Set(running.map((t) => Number(t.worker.split(':')[1])))].slice(0, 2);
+  }
   const victims = runs.filter((r) => pids.includes(r.child.pid));
   for (const v of victims) v.child.kill(signal);
   const hitAt = Date.now();
-  const victimTrials = running.filter((t) => pids.includes(Number(t.worker.split(':')[1]))).map((t) => t.number);
+  const victimWorkers = new Set(running.filter((t) => pids.includes(Number(t.worker.split(':')[1]))).map((t) => t.worker));
   const others = runs.filter((r) => !victims.includes(r));
   const results = await Promise.all(others.map((r) => r.done));
   for (const v of victims) v.child.kill('SIGKILL');
   await Promise.all(victims.map((v) => v.done));
   const trials = await trialsOf(opts.url, part);
-  const lost = victimTrials.map((n) => trials[n]);
+  // The victims' trials that never finished: they were mid-trial when hit.
+  const lost = trials.filter((t) => victimWorkers.has(t.worker) && t.state !== 'COMPLETE');
   report[part] = {
     processes: 8,
     budget: 500,
@@ -115,9 +123,10 @@ async function disrupt(part, signal) {
     heartbeatMs: 200,
     signal,
     victims: victims.length,
-    victimTrials,
-    victimTrialStates: lost.map((t) => `${t.number}:${t.state}/${t.failKind}`),
-    recoveredAfterMs: lost.map((t) => t.finishedAt - hitAt),
+    victimTrialsDone: trials.filter((t) => victimWorkers.has(t.worker) && t.state === 'COMPLETE').length,
+    lostTrials: lost.map((t) => `${t.number}:${t.state}/${t.failKind}`),
+    lostReason: [...new Set(lost.map((t) => t.failReason))],
+    recoveredAfterHitMs: lost.map((t) => t.finishedAt - hitAt),
     heartbeatAgeAtRecoveryMs: lost.map((t) => t.finishedAt - t.heartbeatAt),
     retries: lost.map((t) => trials.filter((r) => r.retryOf === t.number).map((r) => `${r.number}:${r.state}`)),
     errors: results.filter((r) => r.code !== 0 || r.stderr !== '').length,
@@ -161,7 +170,15 @@ async function overhead() {
   rows['postgresql (synchronous_commit=on)'] = await overheadOf(withSchema(url, s), n);
   rows['postgresql (synchronous_commit=off)'] = await overheadOf(`${withSchema(url, s)}&options=-c%20synchronous_commit%3Doff`, n);
   rmSync(dir, { recursive: true, force: true });
-  report.overhead = { trials: n, objective: 'returns 0 (no work)', sampler: 'random', msPerTrial: rows };
+  // The floor under every PostgreSQL figure: one round trip to the server on this machine now.
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  for (let i = 0; i < 50; i++) await c.query('SELECT 1');
+  const t0 = performance.now();
+  for (let i = 0; i < 500; i++) await c.query('SELECT 1');
+  const roundTripMs = (performance.now() - t0) / 500;
+  await c.end();
+  report.overhead = { trials: n, objective: 'returns 0 (no work)', sampler: 'random', msPerTrial: rows, roundTripMs };
 }
 
 const env = { date: new Date().toISOString(), node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model}`, loadavgBefore: loadavg().map((x) => x.toFixed(2)).join(' ') };

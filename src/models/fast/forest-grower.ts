@@ -7,6 +7,8 @@
  */
 import type { Rng } from '../../util/rng.js';
 import { MISSING_BIN, cutValue, type BinCuts } from './binning.js';
+import { classHistogram, gatherRange, leftCountsNoMissing, leftStats, targetHistogram } from './forest-kernels.js';
+import { partitionRows } from './hist-kernels.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
 /** Split quality measure. */
@@ -46,6 +48,12 @@ export class ForestGrower {
   private readonly touched = new Int32Array(256);
   private readonly width: number;
   private readonly scratch: Uint32Array;
+  private readonly featBins: Uint8Array;
+  /** Node rows' labels, weights and weight * target, in segment order (see nodeTotals). */
+  private readonly ol: Int32Array;
+  private readonly ow: Float64Array;
+  private readonly oy: Float64Array;
+  private readonly range = new Int32Array(3);
   private readonly featOrder: Int32Array;
   private readonly tot: Float64Array;
   private readonly left: Float64Array;
@@ -63,6 +71,10 @@ export class ForestGrower {
     this.hist = new Float64Array(256 * this.width);
     this.cnt = new Int32Array(256);
     this.scratch = new Uint32Array(data.n);
+    this.featBins = new Uint8Array(data.n);
+    this.ol = new Int32Array(data.n);
+    this.ow = new Float64Array(data.n);
+    this.oy = new Float64Array(data.n);
     this.featOrder = new Int32Array(data.p);
     this.tot = new Float64Array(this.width);
     this.left = new Float64Array(this.width);
@@ -108,17 +120,30 @@ export class ForestGrower {
     return b.build();
   }
 
-  /** Weighted class counts or [sum w, sum w*y] of the node's rows. */
+  /**
+   * Weighted class counts or [sum w, sum w*y] of the node's rows; also gathers the rows' labels,
+   * weights and w*y into segment order, so every per-feature pass reads them sequentially.
+   */
   private nodeTotals(idx: Uint32Array, s: number, e: number, w: Float64Array): Float64Array {
     const tot = this.tot;
     tot.fill(0);
     const { labels, y } = this.data;
-    if (labels) for (let i = s; i < e; i++) tot[labels[idx[i]!]!]! += w[idx[i]!]!;
-    else {
+    const { ol, ow, oy } = this;
+    if (labels) {
       for (let i = s; i < e; i++) {
         const r = idx[i]!;
-        tot[0]! += w[r]!;
-        tot[1]! += w[r]! * y![r]!;
+        const c = labels[r]!;
+        ol[i] = c;
+        ow[i] = w[r]!;
+        tot[c]! += w[r]!;
+      }
+    } else {
+      for (let i = s; i < e; i++) {
+        const r = idx[i]!;
+        ow[i] = w[r]!;
+        oy[i] = w[r]! * y![r]!;
+        tot[0]! += ow[i]!;
+        tot[1]! += oy[i]!;
       }
     }
     return tot;
@@ -189,18 +214,7 @@ export class ForestGrower {
         }
         continue;
       }
-      let nt = 0;
-      for (let i = s; i < e; i++) {
-        const r = idx[i]!;
-        const bin = bins[col + r]!;
-        if (cnt[bin] === 0) touched[nt++] = bin;
-        cnt[bin]!++;
-        if (labels) hist[bin * W + labels[r]!]! += w[r]!;
-        else {
-          hist[bin * W]! += w[r]!;
-          hist[bin * W + 1]! += w[r]! * y![r]!;
-        }
-      }
+      const nt = labels ? classHistogram(bins, col, idx, s, e, this.ol, this.ow, hist, cnt, touched, W) : targetHistogram(bins, col, idx, s, e, this.ow, this.oy, hist, cnt, touched);
       let nm = 0;
       miss.fill(0);
       if (cnt[MISSING_BIN]! > 0) {
@@ -290,17 +304,12 @@ export class ForestGrower {
   private randomSplit(f: number, idx: Uint32Array, s: number, e: number, w: Float64Array, tot: Float64Array, parentScore: number, rng: Rng): boolean {
     const { bins, n, labels, y } = this.data;
     const col = f * n;
-    let minB = 255;
-    let maxB = -1;
-    let nm = 0;
-    for (let i = s; i < e; i++) {
-      const bb = bins[col + idx[i]!]!;
-      if (bb === MISSING_BIN) nm++;
-      else {
-        if (bb < minB) minB = bb;
-        if (bb > maxB) maxB = bb;
-      }
-    }
+    const fb = this.featBins;
+    const range = this.range;
+    gatherRange(bins, col, idx, s, e, fb, range);
+    const minB = range[0]!;
+    const maxB = range[1]!;
+    const nm = range[2]!;
     const nb = maxB < 0 ? 0 : minB === maxB ? 1 : 2;
     if (nb + (nm > 0 ? 1 : 0) <= 1) return false;
     let t: number;
@@ -321,25 +330,7 @@ export class ForestGrower {
     const { left, miss } = this;
     left.fill(0);
     miss.fill(0);
-    let cl = 0;
-    for (let i = s; i < e; i++) {
-      const r = idx[i]!;
-      const bb = bins[col + r]!;
-      if (bb === MISSING_BIN) {
-        if (labels) miss[labels[r]!]! += w[r]!;
-        else {
-          miss[0]! += w[r]!;
-          miss[1]! += w[r]! * y![r]!;
-        }
-      } else if (bb <= t) {
-        cl++;
-        if (labels) left[labels[r]!]! += w[r]!;
-        else {
-          left[0]! += w[r]!;
-          left[1]! += w[r]! * y![r]!;
-        }
-      }
-    }
+    const cl = nm === 0 && labels ? leftCountsNoMissing(fb, this.ol, this.ow, s, e, t, left) : leftStats(fb, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
     const W = this.width;
     const nNode = e - s;
     const minLeaf = this.opt.minSamplesLeaf;
@@ -368,16 +359,10 @@ export class ForestGrower {
     const bins = this.data.bins;
     const col = f * this.data.n;
     const tmp = this.scratch;
-    let wi = s;
-    let nr = 0;
-    for (let i = s; i < e; i++) {
-      const r = idx[i]!;
-      const bb = bins[col + r]!;
-      if (bb === MISSING_BIN ? missingLeft : bb <= b) idx[wi++] = r;
-      else tmp[nr++] = r;
-    }
-    idx.set(tmp.subarray(0, nr), wi);
-    return wi;
+    const wiEnd = partitionRows(bins, col, idx, tmp, s, e, b, missingLeft ? 1 : 0);
+    const nr = e - wiEnd;
+    idx.set(tmp.subarray(0, nr), wiEnd);
+    return wiEnd;
   }
 }
 

@@ -6,10 +6,8 @@
  * one index array so that every node is a contiguous segment.
  */
 import { MISSING_BIN, cutValue, type BinCuts } from './binning.js';
+import { SLOTS, hist8Node, hist8NodeConst, hist8Root, hist8RootConst, histNode, histNodeConst, histRoot, histRootConst, partitionRows } from './hist-kernels.js';
 import { TreeBuilder, type Tree } from './tree.js';
-
-/** Slots per feature in a histogram: every byte value, so bins index without a branch. */
-const SLOTS = 256;
 
 /** Training data as the grower sees it. */
 export interface BinnedData {
@@ -46,6 +44,8 @@ export class HistGrower {
   private readonly og: Float64Array;
   private readonly oh: Float64Array;
   private readonly scratch: Uint32Array;
+  private readonly cols8 = new Int32Array(8);
+  private readonly hbs8 = new Int32Array(8);
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
   private stride = 3;
@@ -235,22 +235,25 @@ export class HistGrower {
       this.cnt[node] = e - s;
     }
     // At the root over all rows, idx is 0..n-1 and the columns and gradients are read directly.
-    // Features go four per pass so each row's index and gradients are loaded once per four.
+    // Features go eight per pass so each row's index and gradients are loaded once per eight.
     const all = e - s === n;
     const S = constHess ? 2 : 3;
+    const w = SLOTS * S;
+    const cols = this.cols8;
+    const hbs = this.hbs8;
     let fi = 0;
-    for (; fi + 3 < features.length; fi += 4) {
-      const f0 = features[fi]!;
-      const f1 = features[fi + 1]!;
-      const f2 = features[fi + 2]!;
-      const f3 = features[fi + 3]!;
-      const w = SLOTS * S;
-      for (const f of [f0, f1, f2, f3]) hist.fill(0, f * w, f * w + w);
+    for (; fi + 7 < features.length; fi += 8) {
+      for (let q = 0; q < 8; q++) {
+        const f = features[fi + q]!;
+        cols[q] = f * n;
+        hbs[q] = f * w;
+        hist.fill(0, f * w, f * w + w);
+      }
       if (constHess) {
-        if (all) hist4RootConst(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, grad, n);
-        else hist4NodeConst(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, og, idx, s, e);
-      } else if (all) hist4Root(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, grad, hess, n);
-      else hist4Node(hist, bins, f0 * n, f1 * n, f2 * n, f3 * n, f0 * w, f1 * w, f2 * w, f3 * w, og, oh, idx, s, e);
+        if (all) hist8RootConst(hist, bins, cols, hbs, grad, n);
+        else hist8NodeConst(hist, bins, cols, hbs, og, idx, s, e);
+      } else if (all) hist8Root(hist, bins, cols, hbs, grad, hess, n);
+      else hist8Node(hist, bins, cols, hbs, og, oh, idx, s, e);
     }
     for (; fi < features.length; fi++) {
       const f = features[fi]!;
@@ -366,149 +369,9 @@ export class HistGrower {
     const bins = this.data.bins;
     const col = f * this.data.n;
     const tmp = this.scratch;
-    let w = s;
-    let nr = 0;
-    for (let i = s; i < e; i++) {
-      const r = idx[i]!;
-      const b = bins[col + r]!;
-      if (b === MISSING_BIN ? missingLeft : b <= bin) idx[w++] = r;
-      else tmp[nr++] = r;
-    }
-    idx.set(tmp.subarray(0, nr), w);
-    return w;
-  }
-
-}
-
-// The four histogram kernels are separate small functions so that each stays monomorphic and
-// is optimised on its own; they hold nearly all of the fitting time.
-
-/** Gradient/hessian/count histogram of one feature over all rows. */
-function histRoot(hist: Float64Array, bins: Uint8Array, col: number, hb: number, g: Float64Array, h: Float64Array, n: number): void {
-  hist.fill(0, hb, hb + SLOTS * 3);
-  for (let i = 0; i < n; i++) {
-    const k = hb + 3 * bins[col + i]!;
-    hist[k]! += g[i]!;
-    hist[k + 1]! += h[i]!;
-    hist[k + 2]! += 1;
-  }
-}
-
-/** Gradient/hessian/count histogram of one feature over the rows `idx[s..e)` (gradients in segment order). */
-function histNode(hist: Float64Array, bins: Uint8Array, col: number, hb: number, og: Float64Array, oh: Float64Array, idx: Uint32Array, s: number, e: number): void {
-  hist.fill(0, hb, hb + SLOTS * 3);
-  for (let i = s; i < e; i++) {
-    const k = hb + 3 * bins[col + idx[i]!]!;
-    hist[k]! += og[i]!;
-    hist[k + 1]! += oh[i]!;
-    hist[k + 2]! += 1;
-  }
-}
-
-/** Gradient/count histogram (unit hessians) of one feature over all rows. */
-function histRootConst(hist: Float64Array, bins: Uint8Array, col: number, hb: number, g: Float64Array, n: number): void {
-  hist.fill(0, hb, hb + SLOTS * 2);
-  for (let i = 0; i < n; i++) {
-    const k = hb + 2 * bins[col + i]!;
-    hist[k]! += g[i]!;
-    hist[k + 1]! += 1;
-  }
-}
-
-/** Gradient/count histogram (unit hessians) of one feature over the rows `idx[s..e)`. */
-function histNodeConst(hist: Float64Array, bins: Uint8Array, col: number, hb: number, og: Float64Array, idx: Uint32Array, s: number, e: number): void {
-  hist.fill(0, hb, hb + SLOTS * 2);
-  for (let i = s; i < e; i++) {
-    const k = hb + 2 * bins[col + idx[i]!]!;
-    hist[k]! += og[i]!;
-    hist[k + 1]! += 1;
-  }
-}
-
-/** {@link histRoot} for four features at once (histograms already zeroed). */
-function hist4Root(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, g: Float64Array, h: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const hi = h[i]!;
-    let k = h0 + 3 * bins[c0 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h1 + 3 * bins[c1 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h2 + 3 * bins[c2 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h3 + 3 * bins[c3 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-  }
-}
-
-/** {@link histNode} for four features at once (histograms already zeroed). */
-function hist4Node(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, og: Float64Array, oh: Float64Array, idx: Uint32Array, s: number, e: number): void {
-  for (let i = s; i < e; i++) {
-    const r = idx[i]!;
-    const gi = og[i]!;
-    const hi = oh[i]!;
-    let k = h0 + 3 * bins[c0 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h1 + 3 * bins[c1 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h2 + 3 * bins[c2 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-    k = h3 + 3 * bins[c3 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += hi;
-    hist[k + 2]! += 1;
-  }
-}
-
-/** {@link histRootConst} for four features at once (histograms already zeroed). */
-function hist4RootConst(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, g: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    let k = h0 + 2 * bins[c0 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h1 + 2 * bins[c1 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h2 + 2 * bins[c2 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h3 + 2 * bins[c3 + i]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-  }
-}
-
-/** {@link histNodeConst} for four features at once (histograms already zeroed). */
-function hist4NodeConst(hist: Float64Array, bins: Uint8Array, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number, og: Float64Array, idx: Uint32Array, s: number, e: number): void {
-  for (let i = s; i < e; i++) {
-    const r = idx[i]!;
-    const gi = og[i]!;
-    let k = h0 + 2 * bins[c0 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h1 + 2 * bins[c1 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h2 + 2 * bins[c2 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
-    k = h3 + 2 * bins[c3 + r]!;
-    hist[k]! += gi;
-    hist[k + 1]! += 1;
+    const wEnd = partitionRows(bins, col, idx, tmp, s, e, bin, missingLeft ? 1 : 0);
+    const nr = e - wEnd;
+    idx.set(tmp.subarray(0, nr), wEnd);
+    return wEnd;
   }
 }

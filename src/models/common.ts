@@ -80,6 +80,8 @@ export function modelFileError(model: string, problem: string, value?: unknown):
   });
 }
 
+const ENVELOPE_KEYS: readonly string[] = ['model', 'version', 'params', 'state'];
+
 /**
  * Validates the envelope of a serialised estimator (name tag, version, params object, state
  * object) and returns its params and state.
@@ -92,6 +94,11 @@ export function openEnvelope(
 ): { params: Record<string, unknown>; state: Record<string, unknown> } {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw modelFileError(model, `expected an object, got ${show(json)}`, json);
   const j = json as Partial<EstimatorJSON>;
+  // A key this build never writes means the file was edited or comes from elsewhere: refuse it
+  // rather than guess what it was meant to change.
+  for (const k of Object.keys(j)) {
+    if (!ENVELOPE_KEYS.includes(k)) throw modelFileError(model, `unknown key ${show(k)} (an estimator holds only ${ENVELOPE_KEYS.join(', ')})`, k);
+  }
   if (j.model !== model) throw modelFileError(model, `tag "model" is ${show(j.model)}, expected "${model}"`, j.model);
   if (j.version !== version) throw modelFileError(model, `version ${show(j.version)} is not supported (expected ${version})`, j.version);
   if (j.params === null || typeof j.params !== 'object' || Array.isArray(j.params)) throw modelFileError(model, '"params" must be an object', j.params);

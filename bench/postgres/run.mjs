@@ -94,20 +94,30 @@ async function disrupt(part, signal) {
   const staleAfterMs = 2000;
   const opts = { url: withSchema(url, s), name: part, trials: 500, sleepMs: 50, seed: 2, staleAfterMs, heartbeatMs: 200 };
   const runs = Array.from({ length: 8 }, () => start(opts));
-  // Strike once the study is well under way and at least two workers are mid-trial.
-  let running = [];
-  let pids = [];
-  for (let i = 0; i < 600 && pids.length < 2; i++) {
+  // Strike once the study is well under way, at two workers caught mid-trial: freeze candidates
+  // (SIGSTOP), keep those that hold a RUNNING trial, let the others go on, then (for the kill
+  // variant) kill the frozen ones.
+  const pidOf = (t) => Number(t.worker.split(':')[1]);
+  const victims = [];
+  const victimWorkers = new Set();
+  for (let i = 0; i < 600 && victims.length < 2; i++) {
     await sleep(100);
-    const all = await trialsOf(opts.url, part);
-    if (all.filter((t) => t.state === 'COMPLETE').length < 40) continue;
-    running = all.filter((t) => t.state === 'RUNNING');
-    pids = [...new Set(running.map((t) => Number(t.worker.split(':')[1])))].slice(0, 2);
+    const before = await trialsOf(opts.url, part);
+    if (before.filter((t) => t.state === 'COMPLETE').length < 40) continue;
+    const candidates = runs.filter((r) => !victims.includes(r) && before.some((t) => t.state === 'RUNNING' && pidOf(t) === r.child.pid));
+    for (const r of candidates.slice(0, 2 - victims.length)) r.child.kill('SIGSTOP');
+    await sleep(50);
+    const after = await trialsOf(opts.url, part);
+    for (const r of candidates.slice(0, 2 - victims.length)) {
+      const held = after.filter((t) => t.state === 'RUNNING' && pidOf(t) === r.child.pid);
+      if (held.length > 0) {
+        victims.push(r);
+        for (const t of held) victimWorkers.add(t.worker);
+      } else r.child.kill('SIGCONT');
+    }
   }
-  const victims = runs.filter((r) => pids.includes(r.child.pid));
-  for (const v of victims) v.child.kill(signal);
+  if (signal === 'SIGKILL') for (const v of victims) v.child.kill('SIGKILL');
   const hitAt = Date.now();
-  const victimWorkers = new Set(running.filter((t) => pids.includes(Number(t.worker.split(':')[1]))).map((t) => t.worker));
   const others = runs.filter((r) => !victims.includes(r));
   const results = await Promise.all(others.map((r) => r.done));
   for (const v of victims) v.child.kill('SIGKILL');
@@ -126,6 +136,7 @@ async function disrupt(part, signal) {
     victimTrialsDone: trials.filter((t) => victimWorkers.has(t.worker) && t.state === 'COMPLETE').length,
     lostTrials: lost.map((t) => `${t.number}:${t.state}/${t.failKind}`),
     lostReason: [...new Set(lost.map((t) => t.failReason))],
+    lostHadParams: lost.map((t) => Object.keys(t.params).length > 0),
     recoveredAfterHitMs: lost.map((t) => t.finishedAt - hitAt),
     heartbeatAgeAtRecoveryMs: lost.map((t) => t.finishedAt - t.heartbeatAt),
     retries: lost.map((t) => trials.filter((r) => r.retryOf === t.number).map((r) => `${r.number}:${r.state}`)),

@@ -37,6 +37,8 @@ export interface PostgresOptions {
   readonly maxAttempts?: number;
   /** How long to wait for a connection to the server (ms). Default 10 000. */
   readonly connectTimeoutMs?: number;
+  /** How long one operation keeps retrying, e.g. while the server restarts (ms). Default 60 000. */
+  readonly retryForMs?: number;
 }
 
 const BACKOFF_BASE_MS = 2;
@@ -69,6 +71,7 @@ export class PostgresStorage implements Storage {
     private readonly pool: Pool,
     url: string,
     private readonly maxAttempts: number,
+    private readonly retryForMs: number,
     schema: string,
   ) {
     this.url = url;
@@ -124,7 +127,7 @@ export class PostgresStorage implements Storage {
       } finally {
         client.release();
       }
-      return new PostgresStorage(pool, shown, Math.max(1, options.maxAttempts ?? 60), schema);
+      return new PostgresStorage(pool, shown, Math.max(1, options.maxAttempts ?? 60), options.retryForMs ?? 60_000, schema);
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw e;
@@ -347,6 +350,7 @@ export class PostgresStorage implements Storage {
   }
 
   private async withClient<T>(op: (c: PoolClient) => Promise<T>): Promise<T> {
+    const since = Date.now();
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AutomlError('E_STORAGE', `Storage ${this.url} is closed; open a new one.`, { value: this.url });
       let client: PoolClient | null = null;
@@ -361,8 +365,10 @@ export class PostgresStorage implements Storage {
         // A connection that failed mid-statement is closed rather than given back to the pool.
         client?.release(isBrokenConnection(e) ? (e as Error) : undefined);
         if (e instanceof AutomlError) throw e;
-        if (this.closed || attempt >= this.maxAttempts || !isRetryable(e, sent)) {
-          throw new AutomlError('E_STORAGE', `PostgreSQL error on ${this.url}: ${pgErrorText(e)}.`, { value: this.url }, { cause: e });
+        const givenUp = attempt >= this.maxAttempts || Date.now() - since > this.retryForMs;
+        if (this.closed || givenUp || !isRetryable(e, sent)) {
+          const hint = sent ? '' : ' (could not get a connection; is the server up and reachable?)';
+          throw new AutomlError('E_STORAGE', `PostgreSQL error on ${this.url}: ${pgErrorText(e)}${hint}.`, { value: this.url }, { cause: e });
         }
         const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 10));
         await sleep(ceiling * (0.5 + this.rng.next()));

@@ -52,4 +52,22 @@ describePg('PostgresStorage under contention', (url) => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
     await s.close();
   });
+
+  it('carries on after the server closes its connections (restart, failover, idle kill)', async () => {
+    const name = schema();
+    const app = `automl-test-${process.pid}`;
+    const s = await PostgresStorage.open(`${url}${url.includes('?') ? '&' : '?'}application_name=${app}`, { schema: name });
+    const { id } = await s.createStudy(spec);
+    await Promise.all([s.startTrial(id, { worker: 'w' }), s.startTrial(id, { worker: 'w' }), s.countTrials(id)]);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [app]);
+    await admin.end();
+    expect(killed.rowCount).toBeGreaterThan(0);
+    const more = await Promise.all([s.startTrial(id, { worker: 'w' }), s.startTrial(id, { worker: 'w' })]);
+    expect(more.map((t) => t!.number).sort()).toEqual([2, 3]);
+    expect(await s.finishTrial(id, 3, { state: 'COMPLETE', value: 1, userAttrs: { a: 1 } })).toBe(true);
+    expect((await s.countTrials(id)).RUNNING).toBe(3);
+    await s.close();
+  });
 });

@@ -38,6 +38,14 @@ export interface GreedySearchOptions {
    * taken (fewer columns for the same score).
    */
   readonly tolerance?: number;
+  /**
+   * A forward step must also beat the current score by this many standard errors of the per-fold
+   * score differences (paired by fold). Default 1: without it, greedy search keeps adding noise
+   * columns whose gains are fold-to-fold luck (measured on diabetes + 100 noise columns: 23 noise
+   * columns chosen with 0, 6 with 1, and a better test score; bench/selection/RESULTS.md). 0 turns
+   * the check off.
+   */
+  readonly seFactor?: number;
   readonly signal?: AbortSignal;
   /** Called after every accepted step. */
   readonly onStep?: (step: GreedyStep) => void;
@@ -84,29 +92,32 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
   if (folds.length === 0) throw new AutomlError('E_CONFIG', 'greedyFeatureSearch: no folds given; pass at least one train/test split', { param: 'folds' });
   const sign = metric.direction === 'maximize' ? 1 : -1;
   const tolerance = opts.tolerance ?? 0;
+  const seFactor = opts.seFactor ?? 1;
   const all = dataset.features.map((f) => f.name);
   const maxColumns = Math.min(all.length, opts.maxColumns ?? all.length);
   let fits = 0;
 
-  const evaluate = async (columns: readonly string[], force = false): Promise<number> => {
+  const evaluate = async (columns: readonly string[], force = false): Promise<Float64Array> => {
     const view = datasetWithColumns(dataset, columns);
-    let total = 0;
+    const scores = new Float64Array(folds.length);
     for (let k = 0; k < folds.length; k++) {
       if (opts.signal?.aborted) throw new AutomlError('E_ABORTED', 'greedyFeatureSearch: aborted', {});
       if (!force && opts.deadline !== undefined && Date.now() >= opts.deadline) throw new OutOfTime();
       const fold = folds[k]!;
       const p = await new Pipeline(lookupModel).fit(view, fold.train, config, { seed: (seed + k * 7919) >>> 0, ...(opts.signal ? { signal: opts.signal } : {}) });
       fits++;
-      total += scoreRows(p, view, fold.test, metric);
+      scores[k] = scoreRows(p, view, fold.test, metric);
     }
-    return total / folds.length;
+    return scores;
   };
 
   // The baseline always runs, even past the deadline: without it nothing can be compared.
-  const baselineScore = await evaluate(all, true);
+  const baselineFolds = await evaluate(all, true);
+  const baselineScore = meanOf(baselineFolds);
   const rng = createRng(deriveSeed(seed, 'greedy', direction));
   let current: string[] = direction === 'forward' ? [] : [...all];
   // With no column yet (forward) there is no score: the first step is always taken.
+  let currentFolds = direction === 'forward' ? null : baselineFolds;
   let currentScore = direction === 'forward' ? NaN : baselineScore;
   const steps: GreedyStep[] = [];
   let stoppedBy: GreedySearchResult['stoppedBy'] = 'converged';
@@ -121,26 +132,30 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
         break;
       }
       const candidates = rng.shuffle(direction === 'forward' ? all.filter((c) => !current.includes(c)) : [...current]);
-      let best: { column: string; score: number } | null = null;
+      let best: { column: string; score: number; folds: Float64Array } | null = null;
       let outOfTime = false;
       for (const column of candidates) {
         const next = direction === 'forward' ? [...current, column] : current.filter((c) => c !== column);
-        let score: number;
+        let folds: Float64Array;
         try {
-          score = await evaluate(next);
+          folds = await evaluate(next);
         } catch (e) {
           if (!(e instanceof OutOfTime)) throw e;
           outOfTime = true;
           break;
         }
-        if (best === null || sign * (score - best.score) > 0) best = { column, score };
+        const score = meanOf(folds);
+        if (best === null || sign * (score - best.score) > 0) best = { column, score, folds };
       }
       // A step found before time ran out is still a measured improvement, so it is taken.
       const gain = best === null ? -Infinity : sign * (best.score - currentScore);
-      const accept = best !== null && (current.length === 0 || (direction === 'forward' ? gain > tolerance : gain >= tolerance));
+      const accept =
+        best !== null &&
+        (current.length === 0 || (direction === 'forward' ? gain > tolerance + seFactor * pairedSe(best.folds, currentFolds!) : gain >= tolerance));
       if (accept && best) {
         current = direction === 'forward' ? [...current, best.column] : current.filter((c) => c !== best.column);
         currentScore = best.score;
+        currentFolds = best.folds;
         const step: GreedyStep = { action: direction === 'forward' ? 'add' : 'remove', column: best.column, score: best.score, columns: inOrder(all, current) };
         steps.push(step);
         opts.onStep?.(step);
@@ -168,6 +183,24 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
     steps,
     stoppedBy,
   };
+}
+
+function meanOf(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s / v.length;
+}
+
+/** Standard error of the mean of a - b over folds (0 with one fold). */
+function pairedSe(a: Float64Array, b: Float64Array): number {
+  const k = a.length;
+  if (k < 2) return 0;
+  let m = 0;
+  for (let i = 0; i < k; i++) m += a[i]! - b[i]!;
+  m /= k;
+  let ss = 0;
+  for (let i = 0; i < k; i++) ss += (a[i]! - b[i]! - m) ** 2;
+  return Math.sqrt(ss / (k - 1) / k);
 }
 
 function inOrder(all: readonly string[], chosen: readonly string[]): string[] {

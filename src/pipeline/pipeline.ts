@@ -1,6 +1,8 @@
 /**
- * The full pipeline a trial trains in each fold: preprocessing, then (later) feature-selection
- * steps, then a model. Fitting uses only the given training rows.
+ * The full pipeline a trial trains in each fold: preprocessing, then an optional feature-selection
+ * step (`config.select`), then a model. Fitting uses only the given training rows. A fitted
+ * pipeline reports the columns selection kept, both as preprocessed names and as source columns,
+ * and predicts from tables that hold only the source columns it needs.
  */
 import type { ColumnSchema, Dataset, FeatureColumn, FeatureTable } from '../data/types.js';
 import { MISSING_CODE } from '../data/types.js';
@@ -91,7 +93,7 @@ interface Fitted {
 /**
  * Preprocessor + feature steps + estimator. Create with a model lookup, then `fit` (which forgets
  * any earlier fit) or restore with {@link loadPipeline}. Prediction methods take any table that
- * holds the input columns by name (a dataset, or `readFeatureRows` output).
+ * holds the {@link Pipeline.requiredColumns} by name (a dataset, or `readFeatureRows` output).
  */
 export class Pipeline {
   private state: Fitted | undefined;

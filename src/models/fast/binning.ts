@@ -108,30 +108,43 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, cuts: BinCuts): U
   const n = rows ? rows.length : X.rows;
   const out = new Uint8Array(n * p);
   const d = X.data;
+  // Cuts padded to 256 with +Infinity, so a branch-free search of fixed depth finds the bin.
+  const padded = cuts.cuts.map((c) => {
+    const a = new Float64Array(256).fill(Infinity);
+    a.set(c);
+    return a;
+  });
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     const b1 = Math.min(n, b0 + BLOCK);
-    for (let f = 0; f < p; f++) {
-      const c = cuts.cuts[f]!;
-      const nc = c.length;
-      const base = f * n;
-      for (let i = b0; i < b1; i++) {
-        const v = d[(rows ? rows[i]! : i) * p + f]!;
-        if (v !== v) {
-          out[base + i] = MISSING_BIN;
-          continue;
-        }
-        let lo = 0;
-        let hi = nc;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (v <= c[mid]!) hi = mid;
-          else lo = mid + 1;
-        }
-        out[base + i] = lo;
-      }
-    }
+    for (let f = 0; f < p; f++) binBlock(d, rows, p, f, padded[f]!, out, f * n, b0, b1);
   }
   return out;
+}
+
+/** One LSD pass: moves src to dst by the 8-bit digit at `shift` of 32-bit word `word`. */
+function scatterPass(src: Float64Array, su: Uint32Array, dst: Float64Array, counts: Uint32Array, off: number, word: number, shift: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[counts[off + ((su[2 * i + word]! >>> shift) & 255)]!++] = src[i]!;
+}
+
+/** Bins rows b0..b1 of column f: the bin is the number of cuts strictly below the value. */
+function binBlock(d: Float64Array, rows: Uint32Array | null, p: number, f: number, P: Float64Array, out: Uint8Array, base: number, b0: number, b1: number): void {
+  for (let i = b0; i < b1; i++) {
+    const x = d[(rows ? rows[i]! : i) * p + f]!;
+    if (x !== x) {
+      out[base + i] = MISSING_BIN;
+      continue;
+    }
+    let lo = 0;
+    lo += +(P[lo + 127]! < x) << 7;
+    lo += +(P[lo + 63]! < x) << 6;
+    lo += +(P[lo + 31]! < x) << 5;
+    lo += +(P[lo + 15]! < x) << 4;
+    lo += +(P[lo + 7]! < x) << 3;
+    lo += +(P[lo + 3]! < x) << 2;
+    lo += +(P[lo + 1]! < x) << 1;
+    lo += +(P[lo]! < x);
+    out[base + i] = lo;
+  }
 }
 
 /**
@@ -140,7 +153,7 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, cuts: BinCuts): U
  */
 class RadixSorter {
   private readonly buf: Float64Array;
-  private readonly counts = new Uint32Array(256);
+  private readonly counts = new Uint32Array(8 * 256);
 
   constructor(capacity: number) {
     this.buf = new Float64Array(capacity);
@@ -161,20 +174,34 @@ class RadixSorter {
         su[2 * i] = ~su[2 * i]!;
       } else su[2 * i + 1] = hi ^ 0x80000000;
     }
+    // All eight digit histograms in one read pass, then one scatter pass per useful digit.
     const counts = this.counts;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const lo = su[2 * i]!;
+      const hi = su[2 * i + 1]!;
+      counts[lo & 255]!++;
+      counts[256 + ((lo >>> 8) & 255)]!++;
+      counts[512 + ((lo >>> 16) & 255)]!++;
+      counts[768 + (lo >>> 24)]!++;
+      counts[1024 + (hi & 255)]!++;
+      counts[1280 + ((hi >>> 8) & 255)]!++;
+      counts[1536 + ((hi >>> 16) & 255)]!++;
+      counts[1792 + (hi >>> 24)]!++;
+    }
     for (let pass = 0; pass < 8; pass++) {
       const word = pass >> 2;
       const shift = (pass & 3) * 8;
-      counts.fill(0);
-      for (let i = 0; i < n; i++) counts[(su[2 * i + word]! >>> shift) & 255]!++;
-      if (counts[(su[word]! >>> shift) & 255] === n) continue;
+      const off = pass * 256;
+      // A digit that is the same for every value leaves the order unchanged.
+      if (counts[off + ((su[word]! >>> shift) & 255)] === n) continue;
       let sum = 0;
       for (let d = 0; d < 256; d++) {
-        const c = counts[d]!;
-        counts[d] = sum;
+        const c = counts[off + d]!;
+        counts[off + d] = sum;
         sum += c;
       }
-      for (let i = 0; i < n; i++) dst[counts[(su[2 * i + word]! >>> shift) & 255]!++] = src[i]!;
+      scatterPass(src, su, dst, counts, off, word, shift, n);
       const t = src;
       src = dst;
       dst = t;

@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../../util/rng.js';
 import { MISSING_BIN, cutValue, type BinCuts } from './binning.js';
-import { classHistogram, gatherRange, leftCountsNoMissing, leftStats, targetHistogram } from './forest-kernels.js';
+import { classHistogram, gatherRange, gatherRows, leftCountsNoMissing, leftStats, rangeOf, targetHistogram, unpackRange } from './forest-kernels.js';
 import { partitionRows } from './hist-kernels.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
@@ -54,6 +54,9 @@ export class ForestGrower {
   private readonly ow: Float64Array;
   private readonly oy: Float64Array;
   private readonly range = new Int32Array(3);
+  /** Row-major copy of the bins and the per-node batch of gathered bins (extra trees only). */
+  private readonly binsRow: Uint8Array;
+  private readonly batchBins: Uint8Array;
   private readonly featOrder: Int32Array;
   private readonly tot: Float64Array;
   private readonly left: Float64Array;
@@ -72,6 +75,19 @@ export class ForestGrower {
     this.cnt = new Int32Array(256);
     this.scratch = new Uint32Array(data.n);
     this.featBins = new Uint8Array(data.n);
+    // Run the range kernel once on a tiny input so V8 has type feedback for its code after
+    // the loop before the first large call optimises it mid-loop (on-stack replacement);
+    // without this it deoptimised on every exit from the loop.
+    for (let k = 0; k < 3; k++) rangeOf(Uint8Array.of(1, 2, MISSING_BIN), 0, 0, 3);
+    if (opt.random) {
+      const { n, p, bins } = data;
+      this.binsRow = new Uint8Array(n * p);
+      for (let f = 0; f < p; f++) for (let i = 0; i < n; i++) this.binsRow[i * p + f] = bins[f * n + i]!;
+      this.batchBins = new Uint8Array(Math.min(opt.mtry, p) * n);
+    } else {
+      this.binsRow = new Uint8Array(0);
+      this.batchBins = new Uint8Array(0);
+    }
     this.ol = new Int32Array(data.n);
     this.ow = new Float64Array(data.n);
     this.oy = new Float64Array(data.n);
@@ -197,14 +213,35 @@ export class ForestGrower {
     // Like scikit-learn, constant features count towards mtry, but drawing goes on past mtry
     // until a feature that is not constant in the node has been seen.
     let nonConstant = 0;
+    // Extra trees draw the first mtry features up front and gather their bins in one pass.
+    let batch = 0;
+    if (this.opt.random) {
+      batch = Math.min(this.opt.mtry, p);
+      for (let t = 0; t < batch; t++) {
+        const j = t + Math.floor(rng.next() * (p - t));
+        const f = order[j]!;
+        order[j] = order[t]!;
+        order[t] = f;
+      }
+      gatherRows(this.binsRow, p, idx, s, e, order, batch, this.batchBins);
+    }
     for (let t = 0; t < p && (t < this.opt.mtry || nonConstant === 0); t++) {
-      const j = t + Math.floor(rng.next() * (p - t));
-      const f = order[j]!;
-      order[j] = order[t]!;
-      order[t] = f;
+      if (t >= batch) {
+        const j = t + Math.floor(rng.next() * (p - t));
+        const f = order[j]!;
+        order[j] = order[t]!;
+        order[t] = f;
+      }
+      const f = order[t]!;
       const col = f * n;
       if (this.opt.random) {
-        if (!this.randomSplit(f, idx, s, e, w, tot, parentScore, rng)) continue;
+        let fb = this.featBins;
+        let fo = 0;
+        if (t < batch) {
+          fb = this.batchBins;
+          fo = t * (e - s) - s;
+        } else gatherRange(bins, col, idx, s, e, fb);
+        if (!this.randomSplit(f, fb, fo, s, e, tot, parentScore, rng)) continue;
         nonConstant++;
         if (this.rBin >= 0 && this.rGain > bestGain) {
           bestGain = this.rGain;
@@ -301,12 +338,10 @@ export class ForestGrower {
    * constant feature; otherwise leaves the result in rBin / rMissLeft / rGain (no allocation on
    * this hot path).
    */
-  private randomSplit(f: number, idx: Uint32Array, s: number, e: number, w: Float64Array, tot: Float64Array, parentScore: number, rng: Rng): boolean {
-    const { bins, n, labels, y } = this.data;
-    const col = f * n;
-    const fb = this.featBins;
+  private randomSplit(f: number, fb: Uint8Array, fo: number, s: number, e: number, tot: Float64Array, parentScore: number, rng: Rng): boolean {
+    const { labels } = this.data;
     const range = this.range;
-    gatherRange(bins, col, idx, s, e, fb, range);
+    unpackRange(rangeOf(fb, fo, s, e), range);
     const minB = range[0]!;
     const maxB = range[1]!;
     const nm = range[2]!;
@@ -330,7 +365,7 @@ export class ForestGrower {
     const { left, miss } = this;
     left.fill(0);
     miss.fill(0);
-    const cl = nm === 0 && labels ? leftCountsNoMissing(fb, this.ol, this.ow, s, e, t, left) : leftStats(fb, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
+    const cl = nm === 0 && labels ? leftCountsNoMissing(fb, fo, this.ol, this.ow, s, e, t, left) : leftStats(fb, fo, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
     const W = this.width;
     const nNode = e - s;
     const minLeaf = this.opt.minSamplesLeaf;

@@ -4,45 +4,72 @@
  */
 import { MISSING_BIN } from './binning.js';
 
-/** Gathers the node's bins of one feature into `fb[s..e)`; writes [min bin, max bin, NaN count] to `out`. */
-export function gatherRange(bins: Uint8Array, col: number, idx: Uint32Array, s: number, e: number, fb: Uint8Array, out: Int32Array): void {
+/** Gathers the node's bins of one feature into `fb[s..e)`. */
+export function gatherRange(bins: Uint8Array, col: number, idx: Uint32Array, s: number, e: number, fb: Uint8Array): void {
+  for (let i = s; i < e; i++) fb[i] = bins[col + idx[i]!]!;
+}
+
+/**
+ * Min bin, max bin and NaN count of fb[fo + s .. fo + e), packed in one number as
+ * `min + 256 * (max + 1) + 65536 * nanCount` (see {@link unpackRange}). Returning a number keeps
+ * keyed stores out of the code after the loop, which V8 would otherwise reach without type
+ * feedback and deoptimise on, call after call.
+ */
+export function rangeOf(fb: Uint8Array, fo: number, s: number, e: number): number {
   let minB = 255;
   let maxB = -1;
   let nm = 0;
-  for (let i = s; i < e; i++) {
-    const bb = bins[col + idx[i]!]!;
-    fb[i] = bb;
+  for (let i = fo + s; i < fo + e; i++) {
+    const bb = fb[i]!;
     if (bb === MISSING_BIN) nm++;
     else {
       if (bb < minB) minB = bb;
       if (bb > maxB) maxB = bb;
     }
   }
-  out[0] = minB;
-  out[1] = maxB;
-  out[2] = nm;
+  return minB + 256 * (maxB + 1) + 65536 * nm;
+}
+
+/** Unpacks {@link rangeOf} into `out` = [min bin, max bin (-1 if none), NaN count]. */
+export function unpackRange(v: number, out: Int32Array): void {
+  out[0] = v % 256;
+  out[1] = (Math.floor(v / 256) % 256) - 1;
+  out[2] = Math.floor(v / 65536);
 }
 
 /**
- * Weighted class counts of rows with bin <= t (no NaNs in the node); returns their row count.
+ * Bins of the node's rows for `m` features at once from a row-major copy (one cache line per
+ * row instead of one per row and feature): feature q's bins land at out[q * (e - s) + (i - s)].
+ */
+export function gatherRows(binsRow: Uint8Array, p: number, idx: Uint32Array, s: number, e: number, feats: Int32Array, m: number, out: Uint8Array): void {
+  const len = e - s;
+  for (let i = s; i < e; i++) {
+    const base = idx[i]! * p;
+    const o = i - s;
+    for (let q = 0; q < m; q++) out[q * len + o] = binsRow[base + feats[q]!]!;
+  }
+}
+
+/**
+ * Weighted class counts of rows with bin (at fb[fo + i]) <= t, no NaNs in the node; returns their row count.
  * Branch-free: a random threshold makes "goes left" a coin flip that would often mispredict.
  */
-export function leftCountsNoMissing(fb: Uint8Array, ol: Int32Array, ow: Float64Array, s: number, e: number, t: number, left: Float64Array): number {
+export function leftCountsNoMissing(fb: Uint8Array, fo: number, ol: Int32Array, ow: Float64Array, s: number, e: number, t: number, left: Float64Array): number {
   let cl = 0;
   for (let i = s; i < e; i++) {
     // 1 when bin <= t, from the sign bit.
-    const go = (fb[i]! - t - 1) >>> 31;
+    const go = (fb[fo + i]! - t - 1) >>> 31;
     cl += go;
     left[ol[i]!]! += go * ow[i]!;
   }
   return cl;
 }
 
-/** Left-side and NaN stats (class counts, or [sum w, sum w*y]) for threshold t; returns the left row count. */
-export function leftStats(fb: Uint8Array, ol: Int32Array, ow: Float64Array, oy: Float64Array, s: number, e: number, t: number, cls: boolean, left: Float64Array, miss: Float64Array): number {
+/** Left-side and NaN stats (bins at fb[fo + i]) (class counts, or [sum w, sum w*y]) for threshold t; returns the left row count. */
+export function leftStats(fb: Uint8Array, fo: number, ol: Int32Array, ow: Float64Array, oy: Float64Array, s: number, e: number, t: number, cls: boolean, left: Float64Array, miss: Float64Array): number {
   let cl = 0;
   for (let i = s; i < e; i++) {
-    const bb = fb[i]!;
+    const bb = fb[fo + i]!;
     const target = bb === MISSING_BIN ? miss : bb <= t ? left : null;
     if (!target) continue;
     if (target === left) cl++;

@@ -139,6 +139,18 @@ describe('selection inside the pipeline', () => {
     }
   });
 
+  it('round trip of a perfect separator, whose F score is +Infinity (saved as null)', async () => {
+    const rng = createRng(12);
+    const rows = Array.from({ length: 60 }, (_, i) => ({ perfect: i % 2, other: rng.normal(), y: i % 2 === 0 ? 'a' : 'b' }));
+    const data = datasetFromRows(rows, { target: 'y' });
+    const p = await new Pipeline(lookup).fit(data, range(0, 60), { select: { type: 'anova_f', k: 1 }, model: logistic }, { seed: 1 });
+    const json = JSON.parse(JSON.stringify(p.toJSON()));
+    expect(json.steps[0].scores[0]).toBeNull();
+    const q = loadPipeline(json, lookup);
+    expect(q.keptColumns).toEqual(['perfect']);
+    expect(q.toJSON()).toEqual(json);
+  });
+
   it('a damaged step or select config fails with E_MODEL_FILE and its JSON path', async () => {
     const data = synthRegression(120, 5, 7);
     const p = await new Pipeline(lookup).fit(data, range(0, 120), { select: { type: 'filter', score: 'f', k: 2 }, model: ridge }, { seed: 1 });
@@ -162,6 +174,7 @@ describe('selection inside the pipeline', () => {
     expect(path((j) => (j.steps[0].inputs = 4))).toBe('$.steps[0].inputs');
     expect(path((j) => (j.steps[0].names[2] = 'zz'))).toBe('$.steps[0].names[2]');
     expect(path((j) => (j.steps[0].scores = [1]))).toBe('$.steps[0].scores');
+    expect(path((j) => (j.steps[0].scores[1] = -2))).toBe('$.steps[0].scores[1]');
     expect(path((j) => (j.config.select = { type: 'filter', score: 'f', k: 2, fraction: 0.5 }))).toBe('$.config.select.k');
     expect(path((j) => (j.config.select = { type: 'anova_f' }))).toBe('$.config.select.type');
     expect(path((j) => (j.steps = {}))).toBe('$.steps');

@@ -32,7 +32,7 @@ export interface SelectionStepJSON {
   readonly kept: readonly number[];
   /** Input names at fit time, for reports and checks. */
   readonly names: readonly string[];
-  /** Score of every input column (higher is better); null where non-finite (JSON has no Infinity). */
+  /** Score of every input column (>= 0, higher is better); null stands for +Infinity (JSON has none). */
   readonly scores: readonly (number | null)[];
   readonly [key: string]: unknown;
 }
@@ -98,8 +98,8 @@ export class SelectionStep implements FeatureStep {
         s = l1Importances(X, y, k, c.alphaRatio);
         break;
     }
-    // NaN never wins a rank; +Infinity (a perfect separator) always does.
-    return s.map((v) => (Number.isNaN(v) ? -Infinity : v));
+    // Every method scores >= 0; NaN (no evidence) counts as 0, +Infinity (a perfect separator) wins.
+    return s.map((v) => (Number.isNaN(v) || v < 0 ? 0 : v));
   }
 
   /** Indices of the kept input columns, ascending (a copy). */
@@ -211,6 +211,8 @@ export function loadSelectionStep(json: unknown, where: JsonAt, task: Task, nCla
   const scoresRaw = readArray(o.scores, scoresAt);
   if (scoresRaw.length !== inputs) throw badJson(scoresAt, `an array of ${inputs} scores`, `${scoresRaw.length} values`);
   const scores = Float64Array.from(scoresRaw, (v, i) => (v === null ? Infinity : readNumber(v, at(scoresAt, i))));
+  const negative = scores.findIndex((v) => v < 0);
+  if (negative >= 0) throw badJson(at(scoresAt, negative), 'a score >= 0', scores[negative]);
   const settings = readObject(o.settings, at(where, 'settings'));
   const num = (key: string): number | null => (settings[key] === null || settings[key] === undefined ? null : readNumber(settings[key], at(at(where, 'settings'), key)));
   const config: ResolvedSelect =

@@ -246,11 +246,11 @@ export class Pipeline {
     const absent = s.preprocessor.inputSchema.filter((c) => !present.has(c.name));
     if (absent.length === 0) return table;
     const required = new Set(this.requiredColumns);
-    const needed = absent.filter((c) => required.has(c.name)).map((c) => show(c.name));
+    const needed = absent.filter((c) => required.has(c.name)).map((c) => c.name);
     if (needed.length > 0) {
       throw new AutomlError(
         'E_PREDICT_COLUMNS',
-        `the data lacks column${needed.length > 1 ? 's' : ''} the model needs: ${needed.join(', ')} (it needs ${this.requiredColumns.length} of the ${s.preprocessor.inputColumns.length} training columns: ${this.requiredColumns.map((c) => show(c)).join(', ')}); add ${needed.length > 1 ? 'them' : 'it'} to the input`,
+        `the data lacks column${needed.length > 1 ? 's' : ''} the model needs: ${needed.map((c) => show(c)).join(', ')} (it needs ${this.requiredColumns.length} of the ${s.preprocessor.inputColumns.length} training columns: ${this.requiredColumns.map((c) => show(c)).join(', ')}); add ${needed.length > 1 ? 'them' : 'it'} to the input`,
         { columns: needed },
       );
     }

@@ -120,7 +120,7 @@ describe('selection inside the pipeline', () => {
       }
       expect(err?.code).toBe('E_PREDICT_COLUMNS');
       expect(err?.message).toMatch(/lacks column the model needs: "x1" \(it needs 3 of the 13 training columns: "x0", "x1", "color"\)/);
-      expect(err?.details.columns).toEqual(['"x1"']);
+      expect(err?.details.columns).toEqual(['x1']);
     }
   });
 

@@ -186,7 +186,47 @@ function softmaxLossGrad(d: Float64Array, n: number, p: number, K: number, y: In
     const o1 = o0 + p;
     const o2 = o1 + p;
     const o3 = o2 + p;
-    for (let k = 0; k < K; k++) {
+    // Two classes x four rows per pass: eight independent sums per loaded weight pair.
+    let k = 0;
+    for (; k + 1 < K; k += 2) {
+      const wa = k * p;
+      const wb = wa + p;
+      const ba = fitIntercept ? w[kp + k]! : 0;
+      const bb = fitIntercept ? w[kp + k + 1]! : 0;
+      let a0 = ba;
+      let a1 = ba;
+      let a2 = ba;
+      let a3 = ba;
+      let b0 = bb;
+      let b1 = bb;
+      let b2 = bb;
+      let b3 = bb;
+      for (let j = 0; j < p; j++) {
+        const x0 = d[o0 + j]!;
+        const x1 = d[o1 + j]!;
+        const x2 = d[o2 + j]!;
+        const x3 = d[o3 + j]!;
+        const u = w[wa + j]!;
+        const v = w[wb + j]!;
+        a0 += u * x0;
+        a1 += u * x1;
+        a2 += u * x2;
+        a3 += u * x3;
+        b0 += v * x0;
+        b1 += v * x1;
+        b2 += v * x2;
+        b3 += v * x3;
+      }
+      z[i0 * K + k] = a0;
+      z[(i0 + 1) * K + k] = a1;
+      z[(i0 + 2) * K + k] = a2;
+      z[(i0 + 3) * K + k] = a3;
+      z[i0 * K + k + 1] = b0;
+      z[(i0 + 1) * K + k + 1] = b1;
+      z[(i0 + 2) * K + k + 1] = b2;
+      z[(i0 + 3) * K + k + 1] = b3;
+    }
+    for (; k < K; k++) {
       const wo = k * p;
       const b = fitIntercept ? w[kp + k]! : 0;
       let s0 = b;
@@ -231,7 +271,28 @@ function softmaxLossGrad(d: Float64Array, n: number, p: number, K: number, y: In
     const o1 = o0 + p;
     const o2 = o1 + p;
     const o3 = o2 + p;
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    for (; k + 1 < K; k += 2) {
+      const wa = k * p;
+      const wb = wa + p;
+      const r0 = z[i0 * K + k]!;
+      const r1 = z[(i0 + 1) * K + k]!;
+      const r2 = z[(i0 + 2) * K + k]!;
+      const r3 = z[(i0 + 3) * K + k]!;
+      const q0 = z[i0 * K + k + 1]!;
+      const q1 = z[(i0 + 1) * K + k + 1]!;
+      const q2 = z[(i0 + 2) * K + k + 1]!;
+      const q3 = z[(i0 + 3) * K + k + 1]!;
+      for (let j = 0; j < p; j++) {
+        const x0 = d[o0 + j]!;
+        const x1 = d[o1 + j]!;
+        const x2 = d[o2 + j]!;
+        const x3 = d[o3 + j]!;
+        g[wa + j]! += r0 * x0 + r1 * x1 + (r2 * x2 + r3 * x3);
+        g[wb + j]! += q0 * x0 + q1 * x1 + (q2 * x2 + q3 * x3);
+      }
+    }
+    for (; k < K; k++) {
       const wo = k * p;
       const r0 = z[i0 * K + k]!;
       const r1 = z[(i0 + 1) * K + k]!;

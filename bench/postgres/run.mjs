@@ -145,20 +145,29 @@ async function disrupt(part, signal) {
   };
 }
 
+/**
+ * Trials per second with 1, 2 and 4 processes. `cpu`: each trial burns 200 ms of CPU time, so the
+ * ideal is linear up to the free cores. `sleep`: each trial waits 200 ms (an objective waiting on
+ * I/O), so the ideal is linear in processes and any shortfall is coordination through storage.
+ */
 async function scaling() {
-  const rows = [];
-  for (const n of [1, 2, 4]) {
-    const s = fresh(`scale${n}`);
-    const budget = 24;
-    const opts = { url: withSchema(url, s), name: 'scale', trials: budget, cpuMs: 200, seed: 3 };
-    const runs = await Promise.all(Array.from({ length: n }, () => start(opts).done));
-    const trials = await trialsOf(opts.url, 'scale');
-    // From the first start to the last finish, on the server's clock: process start-up excluded.
-    const span = Math.max(...trials.map((t) => t.finishedAt)) - Math.min(...trials.map((t) => t.startedAt));
-    rows.push({ processes: n, trials: trials.length, spanMs: span, trialsPerSec: (budget / span) * 1000, errors: runs.filter((r) => r.code !== 0 || r.stderr !== '').length });
+  const out = {};
+  for (const kind of ['cpu', 'sleep']) {
+    const rows = [];
+    for (const n of [1, 2, 4]) {
+      const s = fresh(`scale${n}`);
+      const budget = 24;
+      const opts = { url: withSchema(url, s), name: 'scale', trials: budget, seed: 3, ...(kind === 'cpu' ? { cpuMs: 200 } : { sleepMs: 200 }) };
+      const runs = await Promise.all(Array.from({ length: n }, () => start(opts).done));
+      const trials = await trialsOf(opts.url, 'scale');
+      // From the first start to the last finish, on the server's clock: process start-up excluded.
+      const span = Math.max(...trials.map((t) => t.finishedAt)) - Math.min(...trials.map((t) => t.startedAt));
+      rows.push({ processes: n, trials: trials.length, spanMs: span, trialsPerSec: (budget / span) * 1000, errors: runs.filter((r) => r.code !== 0 || r.stderr !== '').length });
+    }
+    for (const r of rows) r.speedup = r.trialsPerSec / rows[0].trialsPerSec;
+    out[kind] = rows;
   }
-  for (const r of rows) r.speedup = r.trialsPerSec / rows[0].trialsPerSec;
-  report.scaling = rows;
+  report.scaling = out;
 }
 
 async function overheadOf(storage, n) {

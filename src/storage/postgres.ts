@@ -41,6 +41,7 @@ export interface PostgresOptions {
   readonly retryForMs?: number;
 }
 
+const INT_MAX = 2 ** 31 - 1;
 const BACKOFF_BASE_MS = 2;
 const BACKOFF_CAP_MS = 1000;
 
@@ -179,6 +180,7 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.updateStudySettings} */
   async updateStudySettings(studyId: number, patch: Readonly<Record<string, unknown>>): Promise<void> {
+    checkStudyId(studyId);
     checkObject(patch, 'updateStudySettings: patch');
     const patchJson = toJson(patch, 'updateStudySettings: patch');
     await this.transaction(async (c) => {
@@ -197,10 +199,11 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.startTrial} */
   async startTrial(studyId: number, opts: StartTrialOptions): Promise<TrialRecord | null> {
+    checkStudyId(studyId);
     const worker = scrub(String(opts.worker));
     const max = opts.maxTrials;
     try {
-      const r = await this.query<PgTrialRow>(this.sql.startTrial, [studyId, worker, max === undefined || Number.isNaN(max) ? null : Math.min(Math.ceil(max), 2 ** 31 - 1)]);
+      const r = await this.query<PgTrialRow>(this.sql.startTrial, [studyId, worker, max === undefined || Number.isNaN(max) ? null : Math.min(Math.ceil(max), INT_MAX)]);
       return r.rows.length ? pgTrial(r.rows[0]!) : null;
     } catch (e) {
       if ((e as { cause?: { code?: string } }).cause?.code === 'AU404') throw studyNotFound(studyId);
@@ -210,8 +213,10 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.enqueueTrial} */
   async enqueueTrial(studyId: number, params: FlatParams, opts?: { origin?: TrialOrigin; retryOf?: number }): Promise<TrialRecord> {
+    checkStudyId(studyId);
     checkParams(params, `enqueueTrial(study ${studyId})`);
     const { origin, retryOf } = checkEnqueue(opts);
+    if (retryOf !== null && retryOf > INT_MAX) return this.missingTrial(studyId, retryOf);
     const r = await this.query<PgTrialRow>(this.sql.insertWaiting, [studyId, toJson(params, 'params'), origin, retryOf]);
     if (r.rows.length > 0) return pgTrial(r.rows[0]!);
     await this.requireStudy(studyId);
@@ -220,8 +225,10 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.setTrialParams} */
   async setTrialParams(studyId: number, number: number, params: FlatParams): Promise<void> {
+    checkStudyId(studyId);
     checkIndex(number, 'trial number');
     checkParams(params, `setTrialParams(study ${studyId}, trial ${number})`);
+    if (number > INT_MAX) return this.missingTrial(studyId, number);
     const r = await this.query(this.sql.setParams, [studyId, number, toJson(params, 'params')]);
     if (r.rowCount === 1) return;
     const state = await this.stateOf(studyId, number);
@@ -233,8 +240,16 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.reportIntermediate} */
   async reportIntermediate(studyId: number, number: number, step: number, value: number): Promise<boolean> {
+    checkStudyId(studyId);
     checkIndex(number, 'trial number');
     const v = checkIntermediate(studyId, number, step, value);
+    if (number > INT_MAX) return this.missingTrial(studyId, number);
+    if (step > INT_MAX) {
+      throw new AutomlError('E_TRIAL_STATE', `reportIntermediate(study ${studyId}, trial ${number}): step ${step} is above ${INT_MAX}, the largest step PostgreSQL storage holds.`, {
+        param: 'step',
+        value: step,
+      });
+    }
     if ((await this.query(this.sql.upsertIntermediate, [studyId, number, step, v])).rowCount === 1) return true;
     const state = await this.stateOf(studyId, number);
     if (state === 'WAITING') throw notRunning('reportIntermediate', studyId, { number, state });
@@ -243,16 +258,19 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.heartbeat} */
   async heartbeat(studyId: number, numbers: readonly number[]): Promise<void> {
-    const valid = numbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= 2 ** 31 - 1);
+    checkStudyId(studyId);
+    const valid = numbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= INT_MAX);
     const r = await this.query(this.sql.heartbeat, [studyId, valid]);
     if (r.rowCount === 0) await this.requireStudy(studyId);
   }
 
   /** {@inheritDoc Storage.finishTrial} */
   async finishTrial(studyId: number, number: number, result: TrialResult): Promise<boolean> {
+    checkStudyId(studyId);
     checkIndex(number, 'trial number');
     const value = checkResult(studyId, number, result);
     const attrsJson = result.userAttrs === undefined ? null : toJson(result.userAttrs, 'finishTrial: userAttrs');
+    if (number > INT_MAX) return this.missingTrial(studyId, number);
     const base = [studyId, number, result.state, value, result.failKind ?? null, result.failReason == null ? null : scrub(result.failReason)];
     if (attrsJson === null) {
       if ((await this.query(this.sql.finish, base)).rowCount === 1) return true;
@@ -274,7 +292,8 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.getTrial} */
   async getTrial(studyId: number, number: number): Promise<TrialRecord | null> {
-    if (!Number.isSafeInteger(number) || number < 0 || number > 2 ** 31 - 1) {
+    checkStudyId(studyId);
+    if (!Number.isSafeInteger(number) || number < 0 || number > INT_MAX) {
       await this.requireStudy(studyId);
       return null;
     }
@@ -286,7 +305,8 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.getTrials} */
   async getTrials(studyId: number, filter?: TrialFilter): Promise<TrialRecord[]> {
-    const from = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil(filter?.fromNumber ?? 0)));
+    checkStudyId(studyId);
+    const from = Math.min(INT_MAX, Math.max(0, Math.ceil(filter?.fromNumber ?? 0)));
     const states = filter?.states ? [...new Set(filter.states)] : null;
     if (states && states.length === 0) {
       await this.requireStudy(studyId);
@@ -299,6 +319,7 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.countTrials} */
   async countTrials(studyId: number): Promise<Record<TrialState, number>> {
+    checkStudyId(studyId);
     const r = await this.query<{ state: TrialState | null; n: number }>(this.sql.counts, [studyId]);
     if (r.rows.length === 0) throw studyNotFound(studyId);
     const counts = emptyCounts();
@@ -375,6 +396,11 @@ export class PostgresStorage implements Storage {
       }
     }
   }
+}
+
+/** Ids, numbers and steps are PostgreSQL `integer`s; an id outside that range names no study. */
+function checkStudyId(studyId: number): void {
+  if (!Number.isSafeInteger(studyId) || studyId < 1 || studyId > INT_MAX) throw studyNotFound(studyId);
 }
 
 /** PostgreSQL text cannot hold NUL characters; they are replaced rather than failing a trial. */

@@ -70,4 +70,23 @@ describePg('PostgresStorage under contention', (url) => {
     expect((await s.countTrials(id)).RUNNING).toBe(3);
     await s.close();
   });
+
+  it('answers ids, numbers and steps beyond PostgreSQL integers like unknown ones, not with a server error', async () => {
+    const s = await PostgresStorage.open(url, { schema: schema(), poolSize: 1 });
+    const { id } = await s.createStudy(spec);
+    const t = (await s.startTrial(id, { worker: 'w' }))!;
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+    const big = 2 ** 40;
+    expect(await code(s.getTrials(big))).toBe('E_STUDY_NOT_FOUND');
+    expect(await code(s.startTrial(1.5, { worker: 'w' }))).toBe('E_STUDY_NOT_FOUND');
+    expect(await code(s.heartbeat(big, [0]))).toBe('E_STUDY_NOT_FOUND');
+    expect(await code(s.finishTrial(id, big, { state: 'COMPLETE', value: 1 }))).toBe('E_TRIAL_STATE');
+    expect(await code(s.setTrialParams(id, big, { a: 1 }))).toBe('E_TRIAL_STATE');
+    expect(await code(s.enqueueTrial(id, {}, { retryOf: big }))).toBe('E_TRIAL_STATE');
+    expect(await code(s.reportIntermediate(id, t.number, big, 1))).toBe('E_TRIAL_STATE');
+    expect(await s.getTrial(id, big)).toBeNull();
+    expect(await s.startTrial(id, { worker: 'w', maxTrials: big })).toMatchObject({ number: 1 });
+    expect((await s.getTrials(id)).map((x) => x.number)).toEqual([0, 1]);
+    await s.close();
+  });
 });

@@ -61,7 +61,6 @@ export class ForestGrower {
   private readonly tot: Float64Array;
   private readonly left: Float64Array;
   private readonly miss: Float64Array;
-  private readonly best: Float64Array;
   private rBin = -1;
   private rMissLeft = false;
   private rGain = -Infinity;
@@ -95,7 +94,6 @@ export class ForestGrower {
     this.tot = new Float64Array(this.width);
     this.left = new Float64Array(this.width);
     this.miss = new Float64Array(this.width);
-    this.best = new Float64Array(this.width);
   }
 
   /** Grows one tree on rows `idx` (ascending, reordered in place) with weights `w` (by row). */
@@ -116,7 +114,7 @@ export class ForestGrower {
       const e = stack.pop()!;
       const s = stack.pop()!;
       const tot = this.nodeTotals(idx, s, e, w);
-      const split = depth < this.opt.maxDepth && e - s >= 2 * this.opt.minSamplesLeaf && !this.pure(tot) ? this.findSplit(idx, s, e, w, tot, rng) : null;
+      const split = depth < this.opt.maxDepth && e - s >= 2 * this.opt.minSamplesLeaf && !this.pure(tot) ? this.findSplit(idx, s, e, tot, rng) : null;
       let link: number;
       if (split) {
         const mid = this.partition(idx, s, e, split.feature, split.bin, split.missingLeft);
@@ -196,7 +194,7 @@ export class ForestGrower {
   }
 
   /** Best (or, for extra trees, random) split over a random subset of features, or null. */
-  private findSplit(idx: Uint32Array, s: number, e: number, w: Float64Array, tot: Float64Array, rng: Rng): { feature: number; bin: number; missingLeft: boolean } | null {
+  private findSplit(idx: Uint32Array, s: number, e: number, tot: Float64Array, rng: Rng): { feature: number; bin: number; missingLeft: boolean } | null {
     const { p, n, bins, labels, y } = this.data;
     const W = this.width;
     const hist = this.hist;

@@ -10,7 +10,6 @@ import { MISSING_BIN } from './binning.js';
 /** Slots per feature in a histogram. */
 export const SLOTS = 256;
 
-
 /** Gradient/hessian/count histogram of one feature over all rows. */
 export function histRoot(hist: Float64Array, bins: Uint8Array, col: number, hb: number, g: Float64Array, h: Float64Array, n: number): void {
   hist.fill(0, hb, hb + SLOTS * 3);

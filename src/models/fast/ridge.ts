@@ -55,23 +55,11 @@ export class Ridge implements Estimator {
       for (let j = 0; j < p; j++) mx[j]! /= n;
       my /= n;
     }
-    // Upper triangle of Xc'Xc and Xc'yc in one pass over the rows.
+    // Upper triangle of Xc'Xc and Xc'yc in one pass over the rows, four rows at a time so each
+    // entry of A is read and written once per four rows.
     const A = new Float64Array(p * p);
     const r = new Float64Array(p);
-    const xc = new Float64Array(p);
-    for (let i = 0; i < n; i++) {
-      if ((i & 0xffff) === 0) checkAbort(NAME, this.signal);
-      const o = i * p;
-      for (let j = 0; j < p; j++) xc[j] = d[o + j]! - mx[j]!;
-      const yc = y[i]! - my;
-      for (let j = 0; j < p; j++) {
-        const v = xc[j]!;
-        if (v === 0) continue;
-        r[j]! += v * yc;
-        const row = j * p;
-        for (let k = j; k < p; k++) A[row + k]! += v * xc[k]!;
-      }
-    }
+    gram(d, n, p, mx, y, my, A, r, this.signal);
     let trace = 0;
     for (let j = 0; j < p; j++) trace += A[j * p + j]!;
     let jitter = 0;
@@ -118,6 +106,47 @@ export class Ridge implements Estimator {
     if (w.length === 0) modelFileError(NAME, 'state.w', s.w, 'a non-empty array of weights');
     m.fitted = { w, b: stateNum(NAME, s, 'b') };
     return m;
+  }
+}
+
+/** Accumulates the upper triangle of Xc'Xc into A and Xc'yc into r (Xc = X - mx, yc = y - my). */
+function gram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float64Array, my: number, A: Float64Array, r: Float64Array, signal?: AbortSignal): void {
+  const c0 = new Float64Array(p);
+  const c1 = new Float64Array(p);
+  const c2 = new Float64Array(p);
+  const c3 = new Float64Array(p);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    if ((i & 0xfffc) === 0) checkAbort(NAME, signal);
+    for (let j = 0; j < p; j++) {
+      const m = mx[j]!;
+      c0[j] = d[i * p + j]! - m;
+      c1[j] = d[(i + 1) * p + j]! - m;
+      c2[j] = d[(i + 2) * p + j]! - m;
+      c3[j] = d[(i + 3) * p + j]! - m;
+    }
+    const y0 = y[i]! - my;
+    const y1 = y[i + 1]! - my;
+    const y2 = y[i + 2]! - my;
+    const y3 = y[i + 3]! - my;
+    for (let j = 0; j < p; j++) {
+      const a0 = c0[j]!;
+      const a1 = c1[j]!;
+      const a2 = c2[j]!;
+      const a3 = c3[j]!;
+      r[j]! += a0 * y0 + a1 * y1 + (a2 * y2 + a3 * y3);
+      const row = j * p;
+      for (let k = j; k < p; k++) A[row + k]! += a0 * c0[k]! + a1 * c1[k]! + (a2 * c2[k]! + a3 * c3[k]!);
+    }
+  }
+  for (; i < n; i++) {
+    for (let j = 0; j < p; j++) c0[j] = d[i * p + j]! - mx[j]!;
+    const yc = y[i]! - my;
+    for (let j = 0; j < p; j++) {
+      const v = c0[j]!;
+      r[j]! += v * yc;
+      for (let k = j; k < p; k++) A[j * p + k]! += v * c0[k]!;
+    }
   }
 }
 

@@ -140,7 +140,7 @@ export class ForestGrower {
    */
   private nodeTotals(idx: Uint32Array, s: number, e: number, w: Float64Array): Float64Array {
     const tot = this.tot;
-    tot.fill(0);
+    for (let k = 0; k < tot.length; k++) tot[k] = 0;
     const { labels, y } = this.data;
     const { ol, ow, oy } = this;
     if (labels) {
@@ -361,8 +361,11 @@ export class ForestGrower {
       t = lo;
     }
     const { left, miss } = this;
-    left.fill(0);
-    miss.fill(0);
+    // Plain loops: these arrays hold a few values, where a fill() call costs more than the work.
+    for (let k = 0; k < left.length; k++) {
+      left[k] = 0;
+      miss[k] = 0;
+    }
     const cl = nm === 0 && labels ? leftCountsNoMissing(fb, fo, this.ol, this.ow, s, e, t, left) : leftStats(fb, fo, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
     const W = this.width;
     const nNode = e - s;

@@ -91,9 +91,11 @@ export function pgStatements(S: string) {
     TRIAL_COLUMNS.split(', ')
       .map((c) => `${alias}.${c}`)
       .join(', ');
-  // Intermediate values of trial `t`, as two arrays in step order (one round trip for a history).
-  const inter = `(SELECT array_agg(i.step ORDER BY i.step) FROM ${S}.trial_intermediate i WHERE i.study_id = t.study_id AND i.number = t.number) AS i_steps,
-    (SELECT array_agg(i.value ORDER BY i.step) FROM ${S}.trial_intermediate i WHERE i.study_id = t.study_id AND i.number = t.number) AS i_values`;
+  // Intermediate values of the trials numbered from $2, grouped per trial as two arrays in step
+  // order and joined by number: one pass over the study's values rather than a lookup per trial.
+  const inter = (numberCond: string): string => `LEFT JOIN (
+      SELECT i.number, array_agg(i.step ORDER BY i.step) AS i_steps, array_agg(i.value ORDER BY i.step) AS i_values
+      FROM ${S}.trial_intermediate i WHERE i.study_id = $1 AND ${numberCond} GROUP BY i.number) iv ON iv.number = t.number`;
   return {
     studyInsert: `INSERT INTO ${S}.studies (name, direction, space, seed, sampler, settings, created_at)
       VALUES ($1, $2, $3, $4, $5, $6, ${NOW}) ON CONFLICT (name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
@@ -135,10 +137,13 @@ export function pgStatements(S: string) {
     finishWithAttrs: `UPDATE ${S}.trials SET state = $3, value = $4, fail_kind = $5, fail_reason = $6, finished_at = ${NOW}, user_attrs = $7
       WHERE study_id = $1 AND number = $2 AND state = 'RUNNING' AND user_attrs = $8`,
     // Joined from the study so that one round trip also tells an unknown study from an empty one.
-    trialGet: `SELECT s.id AS study, ${t('t')}, ${inter}
-      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number = $2 WHERE s.id = $1`,
-    trialsFrom: `SELECT s.id AS study, ${t('t')}, ${inter}
-      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number >= $2 AND ($3::text[] IS NULL OR t.state = ANY($3::text[]))
+    trialGet: `SELECT s.id AS study, ${t('t')}, iv.i_steps, iv.i_values
+      FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number = $2 ${inter('i.number = $2')}
+      WHERE s.id = $1`,
+    trialsFrom: `SELECT s.id AS study, ${t('t')}, iv.i_steps, iv.i_values
+      FROM ${S}.studies s
+      LEFT JOIN ${S}.trials t ON t.study_id = s.id AND t.number >= $2 AND ($3::text[] IS NULL OR t.state = ANY($3::text[]))
+      ${inter('i.number >= $2')}
       WHERE s.id = $1 ORDER BY t.number`,
     counts: `SELECT s.id AS study, t.state, count(t.number)::integer AS n
       FROM ${S}.studies s LEFT JOIN ${S}.trials t ON t.study_id = s.id WHERE s.id = $1 GROUP BY s.id, t.state`,

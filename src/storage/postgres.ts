@@ -106,6 +106,11 @@ export class PostgresStorage implements Storage {
     // An idle connection dropped by the server emits 'error' on the pool; without a listener that
     // would crash the process. The pool discards the connection and the next call reconnects.
     pool.on('error', () => undefined);
+    // JIT compilation pays off for long analytic queries; for ours (index lookups, a study's
+    // history) it only adds hundreds of milliseconds to the few that the planner thinks are big.
+    pool.on('connect', (client) => {
+      client.query('SET jit = off').catch(() => undefined);
+    });
     try {
       let client: PoolClient;
       try {

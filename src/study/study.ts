@@ -21,6 +21,9 @@ import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
 import { resolvePruner, type Pruner } from './pruning.js';
 
+/** The sampler of a new study when none is given. */
+export const DEFAULT_SAMPLER = 'tpe';
+
 /** Options of {@link createStudy}. */
 export interface CreateStudyOptions<S extends Space> {
   /** Study name, unique within the storage. Default 'default'. */
@@ -28,7 +31,7 @@ export interface CreateStudyOptions<S extends Space> {
   readonly space: S;
   /** Default 'minimize'. */
   readonly direction?: Direction;
-  /** 'random' | 'grid' | 'tpe' | 'gp' or a Sampler instance. Default 'random'. */
+  /** 'tpe' | 'random' | 'grid' | 'gp' or a Sampler instance. Default 'tpe' (a resumed study keeps its own). */
   readonly sampler?: string | Sampler;
   readonly samplerOptions?: SamplerOptions;
   /** 'median' | 'successive_halving' | 'none' or a Pruner. Default 'none'. */
@@ -332,7 +335,6 @@ export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>):
   if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 2 ** 32 - 1)) {
     throw new AutomlError('E_CONFIG', `createStudy: seed must be an integer in [0, 2^32), got ${show(opts.seed)}`);
   }
-  const sampler = createSampler(opts.sampler ?? 'random', opts.samplerOptions);
   const pruner = resolvePruner(opts.pruner ?? 'none');
   const ownsStorage = typeof opts.storage !== 'object';
   const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
@@ -346,7 +348,9 @@ export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>):
     } else {
       const seed = opts.seed ?? randomBytes(4).readUInt32LE(0);
       try {
-        record = await storage.createStudy({ name, direction, space: opts.space.toJSON(), seed, sampler: sampler.name, settings: opts.settings ?? {} });
+        const samplerName = typeof opts.sampler === 'object' ? opts.sampler.name : (opts.sampler ?? DEFAULT_SAMPLER);
+        createSampler(opts.sampler ?? DEFAULT_SAMPLER, opts.samplerOptions); // validates the name before anything is stored
+        record = await storage.createStudy({ name, direction, space: opts.space.toJSON(), seed, sampler: samplerName, settings: opts.settings ?? {} });
       } catch (e) {
         // Another process created it between our read and our write: open theirs.
         const existing = (e as AutomlError).code === 'E_STUDY_EXISTS' ? await storage.getStudy(name) : null;
@@ -355,6 +359,8 @@ export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>):
         record = existing;
       }
     }
+    // A resumed study keeps its sampler unless another is asked for.
+    const sampler = createSampler(opts.sampler ?? record.sampler, opts.samplerOptions);
     const study = new Study(record, opts.space, sampler, pruner, storage, ownsStorage, opts.staleAfterMs ?? 60_000);
     await study.refresh();
     return study;

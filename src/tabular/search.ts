@@ -47,7 +47,7 @@ export interface SearchOptions {
   readonly space?: Space | SpaceJSON | string;
   /** Model families to search (names, or custom models). Default: the fast built-in families. */
   readonly models?: readonly (string | CustomModel)[];
-  /** 'tpe' | 'random' | 'grid' | 'gp'. Default 'random' until TPE lands, then 'tpe'. */
+  /** 'tpe' | 'random' | 'grid' | 'gp'. Default 'tpe'. */
   readonly strategy?: string;
   /** Total trials of the study. */
   readonly trials?: number;
@@ -302,7 +302,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
 }
 
 /** The default search strategy. */
-export const DEFAULT_STRATEGY = 'random';
+export const DEFAULT_STRATEGY = 'tpe';
 
 /**
  * Continues a stored tabular study: same data (checked by fingerprint), split, folds and metric;

@@ -99,14 +99,14 @@ describe('studies across processes (SQLite)', () => {
     expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(new Set(trials.map((t) => t.worker!.split(':')[1])).size).toBeGreaterThan(1);
     // Random sampling depends on (seed, number) only: same configurations as one process would draw.
-    const solo = await createStudy({ space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 3 });
+    const solo = await createStudy({ sampler: 'random', space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 3 });
     await solo.optimize(() => 0, { trials: 60 });
     expect(trials.map((t) => t.params)).toEqual(solo.trials.map((t) => t.params));
   });
 
   it('worker threads: the same seed gives identical trials with 1 and 2 workers', async () => {
     const run = async (workers: number): Promise<string[]> => {
-      const study = await createStudy({ space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 21 });
+      const study = await createStudy({ sampler: 'random', space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 21 });
       await study.optimize({ module: POOL_OBJECTIVE }, { trials: 16, workers });
       return study.trials.map((t) => `${t.number} ${t.state} ${JSON.stringify(t.params)} ${t.value}`);
     };

@@ -13,7 +13,7 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'automl-study-'));
 
 describe('Study ask/tell', () => {
   it('runs ask/tell by hand and tracks the best trial', async () => {
-    const study = await createStudy({ space: s2, direction: 'minimize', seed: 3 });
+    const study = await createStudy({ sampler: 'random', space: s2, direction: 'minimize', seed: 3 });
     for (let i = 0; i < 10; i++) {
       const t = (await study.ask())!;
       expect(t.number).toBe(i);
@@ -26,7 +26,7 @@ describe('Study ask/tell', () => {
   });
 
   it('maximize picks the largest value; non-finite values fail the trial', async () => {
-    const study = await createStudy({ space: s2, direction: 'maximize', seed: 1 });
+    const study = await createStudy({ sampler: 'random', space: s2, direction: 'maximize', seed: 1 });
     const a = (await study.ask())!;
     await study.tell(a, 5);
     const b = (await study.ask())!;
@@ -43,7 +43,7 @@ describe('Study ask/tell', () => {
 
   it('evaluates enqueued configurations first, validated against the space', async () => {
     const s = space({ m: choice({ a: { n: int(1, 5) }, b: {} }), k: categorical(['x', 'y']) });
-    const study = await createStudy({ space: s, seed: 1 });
+    const study = await createStudy({ sampler: 'random', space: s, seed: 1 });
     await study.enqueue({ m: { type: 'b' }, k: 'y' });
     await expect(study.enqueue({ m: { type: 'a', n: 9 }, k: 'x' })).rejects.toThrow(/'m.a.n' = 9 is outside/);
     const t = (await study.ask())!;
@@ -53,7 +53,7 @@ describe('Study ask/tell', () => {
 
   it('same seed gives the same configurations, different seeds differ', async () => {
     const run = async (seed: number): Promise<string[]> => {
-      const study = await createStudy({ space: s2, seed });
+      const study = await createStudy({ sampler: 'random', space: s2, seed });
       await study.optimize((c) => branin(c.x, c.y), { trials: 15 });
       return study.trials.map((t) => JSON.stringify(t.params));
     };
@@ -63,7 +63,7 @@ describe('Study ask/tell', () => {
 
   it('same seed gives identical configurations with 1 and 2 concurrent workers', async () => {
     const run = async (workers: number): Promise<string[]> => {
-      const study = await createStudy({ space: s2, seed: 9 });
+      const study = await createStudy({ sampler: 'random', space: s2, seed: 9 });
       await study.optimize(async (c, ctx) => {
         await new Promise((r) => setTimeout(r, (ctx.trialNumber * 7) % 5));
         return branin(c.x, c.y);
@@ -76,7 +76,7 @@ describe('Study ask/tell', () => {
 
 describe('Study.optimize', () => {
   it('records failures, pruned trials and goes on', async () => {
-    const study = await createStudy({ space: s2, seed: 5 });
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 5 });
     const result = await study.optimize(async (c, ctx) => {
       if (ctx.trialNumber % 4 === 1) throw new Error(`boom ${ctx.trialNumber}`);
       if (ctx.trialNumber % 4 === 2) {
@@ -97,14 +97,14 @@ describe('Study.optimize', () => {
   });
 
   it('stops after too many failures in a row with a clear message', async () => {
-    const study = await createStudy({ space: s2, seed: 5 });
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 5 });
     await expect(study.optimize(() => { throw new Error('no data'); }, { trials: 100, maxConsecutiveFailures: 5 }))
       .rejects.toThrow(/last 5 trials all failed.*no data/);
     expect(study.trials.length).toBeLessThan(10);
   });
 
   it('a time budget is hard: running trials are aborted at the deadline', async () => {
-    const study = await createStudy({ space: s2, seed: 5 });
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 5 });
     const t0 = Date.now();
     const r = await study.optimize((_c, ctx) => new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => resolve(1), ctx.trialNumber === 2 ? 60_000 : 50);
@@ -137,7 +137,7 @@ describe('Study.optimize', () => {
   });
 
   it('rejects bad options with the parameter name', async () => {
-    const study = await createStudy({ space: s2 });
+    const study = await createStudy({ sampler: 'random', space: s2 });
     await expect(study.optimize(() => 1, { trials: -1 })).rejects.toThrow(/trials must be an integer >= 0, got -1/);
     await expect(study.optimize(() => 1, {})).rejects.toThrow(/give a budget/);
     await expect(study.optimize(() => 1, { time: 0 })).rejects.toThrow(/time must be a positive number/);
@@ -147,12 +147,12 @@ describe('Study.optimize', () => {
 describe('Study on SQLite', () => {
   it('a trial budget is the study total: resuming a stopped study runs the rest', async () => {
     const storage = `sqlite:${join(tmp(), 'runs.db')}`;
-    const first = await createStudy({ name: 'branin', space: s2, seed: 11, storage });
+    const first = await createStudy({ sampler: 'random', name: 'branin', space: s2, seed: 11, storage });
     await first.optimize((c) => branin(c.x, c.y), { trials: 37 });
     const firstParams = first.trials.map((t) => JSON.stringify(t.params));
     await first.close();
 
-    const again = await createStudy({ name: 'branin', space: s2, storage });
+    const again = await createStudy({ sampler: 'random', name: 'branin', space: s2, storage });
     expect(again.seed).toBe(11);
     expect(again.trials).toHaveLength(37);
     await again.optimize((c) => branin(c.x, c.y), { trials: 100 });
@@ -161,7 +161,7 @@ describe('Study on SQLite', () => {
     await again.close();
 
     // Same seed, uninterrupted: identical configurations (resume does not change the stream).
-    const straight = await createStudy({ name: 'straight', space: s2, seed: 11, storage });
+    const straight = await createStudy({ sampler: 'random', name: 'straight', space: s2, seed: 11, storage });
     await straight.optimize((c) => branin(c.x, c.y), { trials: 100 });
     const reopened = await loadStudy({ name: 'branin', storage });
     expect(reopened.trials.map((t) => JSON.stringify(t.params))).toEqual(straight.trials.map((t) => JSON.stringify(t.params)));
@@ -171,10 +171,10 @@ describe('Study on SQLite', () => {
 
   it('refuses to resume with a different space or direction, and names missing studies', async () => {
     const storage = `sqlite:${join(tmp(), 'runs.db')}`;
-    const st = await createStudy({ name: 'a', space: s2, storage });
+    const st = await createStudy({ sampler: 'random', name: 'a', space: s2, storage });
     await st.close();
-    await expect(createStudy({ name: 'a', space: space({ x: float(0, 1) }), storage })).rejects.toThrow(/different search space/);
-    await expect(createStudy({ name: 'a', space: s2, direction: 'maximize', storage })).rejects.toThrow(/created to minimize/);
+    await expect(createStudy({ sampler: 'random', name: 'a', space: space({ x: float(0, 1) }), storage })).rejects.toThrow(/different search space/);
+    await expect(createStudy({ sampler: 'random', name: 'a', space: s2, direction: 'maximize', storage })).rejects.toThrow(/created to minimize/);
     try {
       await loadStudy({ name: 'b', storage });
       expect.unreachable();

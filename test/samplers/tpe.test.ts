@@ -86,6 +86,8 @@ describe('TpeSampler', () => {
       err = e;
     }
     expect(isAutomlError(err, 'E_CONFIG')).toBe(true);
+    expect(() => new TpeSampler({ linearForgetting: 0 })).toThrow(/linearForgetting/);
+    expect(() => new TpeSampler({ linearForgetting: null })).not.toThrow();
     expect(createSampler('tpe').name).toBe('tpe');
     expect(createSampler('tpe', { nStartupTrials: 3 })).toBeInstanceOf(TpeSampler);
   });

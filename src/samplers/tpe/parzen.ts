@@ -12,6 +12,8 @@ export interface GroupObservations {
   readonly n: number;
   readonly num: Float64Array;
   readonly cat: Int32Array;
+  /** Relative weight of each observation in the mixture (default: all 1). */
+  readonly weights?: Float64Array;
 }
 
 /** Settings of a {@link ParzenEstimator}. */
@@ -72,8 +74,11 @@ export class ParzenEstimator {
     this.constant = new Float64Array(k);
     this.catLogP = new Float64Array(k * w);
 
-    const total = n + s.priorWeight;
-    for (let i = 0; i < n; i++) this.weights[i] = 1 / total;
+    const w0 = obs.weights;
+    let sumW = 0;
+    for (let i = 0; i < n; i++) sumW += w0 ? w0[i]! : 1;
+    const total = sumW + s.priorWeight;
+    for (let i = 0; i < n; i++) this.weights[i] = (w0 ? w0[i]! : 1) / total;
     this.weights[n] = s.priorWeight / total;
 
     const scott = Math.pow(Math.max(n, 1), -1 / (nNum + 4));

@@ -1,6 +1,6 @@
 // Shared helpers of the chaos run: child processes, timing, seeded randomness, and paths.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,16 @@ export const HOSTILE = join(ROOT, 'test/fixtures/hostile');
 export const STUDY_CHILD = join(HOSTILE, 'study-child.mjs');
 export const DATA = (f) => join(ROOT, 'datasets', f);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-export const scratch = (p) => mkdtempSync(join(tmpdir(), `automl-chaos-${p}-`));
+const scratchDirs = [];
+export const scratch = (p) => {
+  const d = mkdtempSync(join(tmpdir(), `automl-chaos-${p}-`));
+  scratchDirs.push(d);
+  return d;
+};
+/** Removes every scratch folder made so far (the corpus alone holds over 60 MB). */
+export function cleanupScratch() {
+  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
 /** Starts `node script ...args`; returns { child, done, output() }. */
 export function startNode(script, args, cwd) {

@@ -2,11 +2,12 @@
 // SQLite file, faulty trials, hostile inputs and fuzzing, model files, reproducibility. Prints the
 // figures and writes bench/chaos/RESULTS.md.
 //
-// usage: npm run build && node bench/chaos/run.mjs [--quick] [--only=kill,sigint,multi,faults,inputs,repro]
+// usage: npm run build && node bench/chaos/run.mjs [--quick] [--keep] [--only=kill,sigint,multi,faults,inputs,repro]
+// (--keep leaves the scratch folders under the OS temp dir for inspection)
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './common.mjs';
+import { ROOT, cleanupScratch } from './common.mjs';
 import { cliKillRounds, killRounds } from './kill-resume.mjs';
 import { sigintChecks } from './sigint.mjs';
 import { multiProcess } from './multi.mjs';
@@ -68,4 +69,5 @@ const md = [
 ].join('\n');
 if (!only && !quick) writeFileSync(join(ROOT, 'bench/chaos/RESULTS.md'), md);
 else writeFileSync(join(ROOT, 'bench/chaos/RESULTS-partial.md'), md);
+if (!args.includes('--keep')) cleanupScratch();
 process.stderr.write(`chaos: done in ${Math.round((Date.now() - started) / 1000)} s\n`);

@@ -11,7 +11,8 @@ import { search, resumeSearch, type SearchOptions, type SearchResult, type Searc
 import { loadModel } from '../tabular/model-file.js';
 import { openStorage } from '../storage/open.js';
 import { loadStudy } from '../study/index.js';
-import { leaderboard, foldScoresOf } from '../tabular/leaderboard.js';
+import { leaderboard, foldScoresOf, keptColumnsOf } from '../tabular/leaderboard.js';
+import { keptFrequency, type KeptFrequency } from '../pipeline/index.js';
 import { listModels } from '../models/registry.js';
 import { tfBackendName } from '../models/tf-backend.js';
 import { samplerNames } from '../samplers/index.js';
@@ -94,6 +95,14 @@ interface SearchFlags {
   trialTimeout?: number;
   gridSize?: number;
   quiet?: boolean;
+  featureSearch?: boolean | string;
+}
+
+/** Mean number of columns kept per fold, out of the total (`5.2/30`), or `all`. */
+function fmtKept(kept: readonly KeptFrequency[] | null, total: number | null): string {
+  if (!kept) return 'all';
+  const mean = kept.reduce((s, k) => s + k.frequency, 0);
+  return `${Number.isInteger(mean) ? mean : mean.toFixed(1)}${total !== null ? `/${total}` : ''}`;
 }
 
 function printResult(r: SearchResult, json: boolean, interrupted: boolean): void {
@@ -108,6 +117,8 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
         testScore: r.testScore,
         trials: r.counts,
         model: r.modelFile,
+        features: r.model ? r.model.features : null,
+        featureSearch: r.featureSearch,
         stoppedBy: interrupted ? 'interrupted' : r.stoppedBy,
       }) + '\n',
     );
@@ -119,8 +130,16 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
     out.push(`\nLeaderboard (top ${rows.length} of ${r.counts.complete} complete trials, ${r.metric.name}, ${r.metric.direction === 'maximize' ? 'higher' : 'lower'} is better):`);
     out.push(
       table(
-        ['rank', 'trial', 'model', `cv ${r.metric.name}`, 'time', 'hyperparameters'],
-        rows.map((l) => [String(l.rank), String(l.number), l.model, `${fmtScore(l.mean)}${l.std !== null ? ` ± ${fmtScore(l.std)}` : ''}`, fmtDuration(l.durationMs), fmtParams(l.params)]),
+        ['rank', 'trial', 'model', `cv ${r.metric.name}`, 'time', 'features', 'hyperparameters'],
+        rows.map((l) => [
+          String(l.rank),
+          String(l.number),
+          l.model,
+          `${fmtScore(l.mean)}${l.std !== null ? ` ± ${fmtScore(l.std)}` : ''}`,
+          fmtDuration(l.durationMs),
+          fmtKept(l.kept, l.totalColumns),
+          fmtParams(l.params),
+        ]),
       ),
     );
   }
@@ -130,6 +149,15 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
     const cfg = r.best.config as { model?: Record<string, unknown>; preprocess?: Record<string, unknown> };
     out.push(`Best: trial ${r.best.number}, cv ${r.metric.name} ${fmtScore(r.best.value)}: ${String(cfg.model?.type ?? '')} ${fmtParams(Object.fromEntries(Object.entries(cfg.model ?? {}).filter(([k]) => k !== 'type')), 20)}`);
     if (cfg.preprocess) out.push(`      preprocessing: ${fmtParams(cfg.preprocess, 20)}`);
+    const sel = (r.best.config as { select?: Record<string, unknown> }).select;
+    if (sel && sel.type !== 'none') out.push(`      feature selection: ${String(sel.type)} ${fmtParams(Object.fromEntries(Object.entries(sel).filter(([k]) => k !== 'type')), 20)}`);
+    const top = r.leaderboard.find((l) => l.number === r.best!.number);
+    if (top?.kept) out.push(`      features kept (share of folds): ${top.kept.map((k) => `${k.column}${k.frequency < 1 ? ` (${Math.round(k.frequency * 100)}%)` : ''}`).join(', ')}`);
+    if (r.featureSearch) {
+      const fs = r.featureSearch;
+      out.push(`Feature search (${fs.direction}, ${fs.fits} fits): ${fs.columns.length} columns, cv ${fmtScore(fs.score)} vs ${fmtScore(fs.baselineScore)} with all columns: ${fs.improved ? `kept: ${fs.columns.join(', ')}` : 'not better, not used'}`);
+    }
+    if (r.model) out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
     out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (best pipeline refit on all searched rows)`);
     if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
   } else {
@@ -214,6 +242,7 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
         prune: f.prune,
         trialTimeout: f.trialTimeout,
         gridSize: f.gridSize,
+        featureSearch: f.featureSearch === undefined ? undefined : f.featureSearch === true ? 'forward' : (f.featureSearch as 'forward' | 'backward'),
         out: f.out ?? '{study}.model.json',
         ...hooks,
       }),
@@ -274,6 +303,7 @@ function trialJson(t: TrialRecord, config: unknown): Record<string, unknown> {
     value: t.value,
     config,
     foldScores: foldScoresOf(t),
+    ...(keptColumnsOf(t) ? { keptColumns: keptColumnsOf(t), keptFrequency: keptFrequency(keptColumnsOf(t)!) } : {}),
     durationMs: typeof d === 'number' ? d : t.finishedAt !== null && t.startedAt !== null ? t.finishedAt - t.startedAt : null,
     ...(t.state === 'FAIL' ? { failKind: t.failKind, failReason: t.failReason } : {}),
   };
@@ -335,6 +365,7 @@ async function runBest(name: string, f: { storage: string; json?: boolean }): Pr
     const top = leaderboard(study, 1)[0];
     const lines = [`study '${name}' best: trial ${best.number}, value ${fmtScore(best.value)} (${study.direction})`];
     if (top && top.foldScores.length > 0) lines.push(`fold scores: ${top.foldScores.map(fmtScore).join(', ')}`);
+    if (top?.kept) lines.push(`features kept (share of folds): ${top.kept.map((k) => `${k.column} ${Math.round(k.frequency * 100)}%`).join(', ')}`);
     lines.push(`configuration: ${JSON.stringify(config, null, 2)}`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
@@ -396,6 +427,12 @@ export function program(): Command {
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
     .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
+    .addOption(
+      new Option('--feature-search [direction]', 'after the search, greedy forward (or backward) column selection with CV on the best pipeline, kept only if better (takes the last 25% of --time)').choices([
+        'forward',
+        'backward',
+      ]),
+    )
     .option('--json', 'print one JSON object with the result instead of text')
     .option('--quiet', 'no progress output')
     .action(async (data: string, flags: SearchFlags) => {

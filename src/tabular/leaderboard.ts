@@ -1,6 +1,7 @@
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { isBetter } from '../trial/trial.js';
+import { keptFrequency, type KeptFrequency } from '../pipeline/index.js';
 
 /** One row of the leaderboard. */
 export interface LeaderboardRow {
@@ -14,6 +15,10 @@ export interface LeaderboardRow {
   readonly std: number | null;
   readonly foldScores: readonly number[];
   readonly durationMs: number | null;
+  /** Source columns kept by feature selection with the share of folds that kept each; null without selection. */
+  readonly kept: readonly KeptFrequency[] | null;
+  /** Number of source columns the trial's pipeline could use. */
+  readonly totalColumns: number | null;
 }
 
 /** Fold scores stored on a trial, or []. */
@@ -22,8 +27,14 @@ export function foldScoresOf(t: TrialRecord): number[] {
   return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
 }
 
+/** The columns each fold kept, or null when the trial did not select features. */
+export function keptColumnsOf(t: TrialRecord): string[][] | null {
+  const v = t.userAttrs.keptColumns;
+  return Array.isArray(v) && v.every((f) => Array.isArray(f)) ? (v as string[][]) : null;
+}
+
 /** The top `n` COMPLETE trials, best first (ties: lower number first). */
-export function leaderboard(study: Study, n = 10): LeaderboardRow[] {
+export function leaderboard(study: Study, n = 10, totalColumns: number | null = null): LeaderboardRow[] {
   const done = study.trials.filter((t): t is TrialRecord => t !== undefined && t.state === 'COMPLETE' && t.value !== null);
   done.sort((a, b) => (a.value === b.value ? a.number - b.number : isBetter(a.value!, b.value!, study.direction) ? -1 : 1));
   return done.slice(0, n).map((t, i) => {
@@ -43,6 +54,8 @@ export function leaderboard(study: Study, n = 10): LeaderboardRow[] {
       std,
       foldScores: folds,
       durationMs: typeof d === 'number' ? d : t.finishedAt !== null && t.startedAt !== null ? t.finishedAt - t.startedAt : null,
+      kept: keptColumnsOf(t) ? keptFrequency(keptColumnsOf(t)!) : null,
+      totalColumns,
     };
   });
 }

@@ -31,6 +31,8 @@ export interface TabularWorkerData {
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
 export const FOLD_SCORES_ATTR = 'foldScores';
+/** Source columns each fold's pipeline kept (when it selects features): `userAttrs.keptColumns`. */
+export const KEPT_COLUMNS_ATTR = 'keptColumns';
 
 const loadedPlugins = new Set<string>();
 
@@ -93,6 +95,8 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
   await loadModelPlugins(data.plugins);
   const metric = getMetric(data.metric);
   const scores: number[] = [];
+  const kept: string[][] = [];
+  const selects = config.select !== undefined && (config.select as { type?: string }).type !== 'none';
   for (let k = 0; k < data.folds.length; k++) {
     const fold = data.folds[k]!;
     const pipeline = new Pipeline(getModel);
@@ -101,6 +105,10 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
     if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `fold ${k + 1}: the ${metric.name} score is ${score}`);
     scores.push(score);
     ctx.setUserAttr(FOLD_SCORES_ATTR, scores);
+    if (selects) {
+      kept.push(pipeline.keptColumns);
+      ctx.setUserAttr(KEPT_COLUMNS_ATTR, kept);
+    }
     const prune = await ctx.report(k, score);
     if (prune && k < data.folds.length - 1) throw new TrialPruned(`pruned after fold ${k + 1}`);
   }

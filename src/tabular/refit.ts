@@ -1,4 +1,4 @@
-import { Pipeline, type PipelineConfig } from '../pipeline/index.js';
+import { Pipeline, datasetWithColumns, type PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
 import type { Metric } from '../evaluation/metrics.js';
 import { subsetRows } from '../data/index.js';
@@ -16,11 +16,13 @@ export { FittedModel };
  * the separate test set). The refit is seeded from (study seed, trial number), so it is
  * reproducible.
  */
-export async function refitBest(args: { study: Study; best: TrialRecord; prep: PreparedData; metric: Metric }): Promise<{ model: FittedModel; testScore: number | null }> {
+export async function refitBest(args: { study: Study; best: TrialRecord; prep: PreparedData; metric: Metric; columns?: readonly string[]; cvScore?: number }): Promise<{ model: FittedModel; testScore: number | null }> {
   const { study, best, prep, metric } = args;
   const config = study.configOf(best) as unknown as PipelineConfig;
   const pipeline = new Pipeline(getModel);
-  const searched = subsetRows(prep.dataset, prep.searchRows);
+  // With a wrapper feature search's result, the pipeline only ever sees the chosen columns.
+  const all = subsetRows(prep.dataset, prep.searchRows);
+  const searched = args.columns ? datasetWithColumns(all, args.columns) : all;
   await pipeline.fit(searched, Int32Array.from({ length: searched.nRows }, (_, i) => i), config, { seed: trialRng(study.seed, best.number, 'refit').uint32() });
   const nClasses = prep.dataset.target.classes?.length ?? 0;
   let testScore: number | null = null;
@@ -33,9 +35,10 @@ export async function refitBest(args: { study: Study; best: TrialRecord; prep: P
     target: prep.dataset.target.name,
     classes: prep.dataset.target.classes ? [...prep.dataset.target.classes] : null,
     metric: metric.name,
-    cvScore: best.value,
+    cvScore: args.cvScore ?? best.value,
     testScore,
-    features: [...prep.dataset.features],
+    // Only the columns the fitted pipeline needs: predict asks for nothing more.
+    features: pipeline.requiredSchema,
   });
   return { model, testScore };
 }

@@ -22,6 +22,8 @@ import { openStorage } from '../storage/open.js';
 import { composeSpaceJSON, defaultSpace, resolveModels, spaceForTask } from './spaces.js';
 import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef, type TabularWorkerData } from './objective.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
+import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
+import { getModel } from '../models/registry.js';
 import { refitBest, type FittedModel } from './refit.js';
 import { leaderboard, type LeaderboardRow } from './leaderboard.js';
 
@@ -84,6 +86,23 @@ export interface SearchOptions {
   readonly gridSize?: number;
   /** Save the refit model here (JSON); `{study}` in the path is replaced by the study name. */
   readonly out?: string;
+  /**
+   * After the search, a seeded greedy wrapper selection of columns (forward by default) with CV on
+   * the best pipeline; kept only if it beats the pipeline on all columns. With a time budget the
+   * search gets 75% of it and the feature search the rest.
+   */
+  readonly featureSearch?: boolean | 'forward' | 'backward';
+}
+
+/** What the wrapper feature search did. */
+export interface FeatureSearchSummary {
+  readonly direction: 'forward' | 'backward';
+  readonly columns: readonly string[];
+  readonly score: number;
+  readonly baselineScore: number;
+  readonly improved: boolean;
+  readonly fits: number;
+  readonly stoppedBy: string;
 }
 
 /** What {@link SearchOptions.onStart} receives. */
@@ -121,6 +140,8 @@ export interface SearchResult {
   readonly notes: readonly string[];
   /** The path the model was saved to, if `out` was given. */
   readonly modelFile: string | null;
+  /** The wrapper feature search's outcome, when it ran. */
+  readonly featureSearch: FeatureSearchSummary | null;
 }
 
 /** Study settings stored so that `automl resume` can continue with the same data and choices. */
@@ -360,7 +381,7 @@ async function runSearch(
   study: Study,
   prep: PreparedData,
   metric: Metric,
-  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'out' | 'trialTimeout'>,
+  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch'>,
   plugins: readonly ModelPluginRef[],
   refit = true,
 ): Promise<SearchResult> {
@@ -391,10 +412,12 @@ async function runSearch(
     });
     const pool = new WorkerPool({ workers, workerData });
     let result;
+    const startedAt = Date.now();
+    const searchTime = o.time !== undefined && o.featureSearch ? o.time * 0.75 : o.time;
     try {
       result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
         trials: o.trials,
-        time: o.time,
+        time: searchTime,
         executor: pool,
         signal: o.signal,
         timeout: o.trialTimeout,
@@ -413,8 +436,29 @@ async function runSearch(
     let model: FittedModel | null = null;
     let testScore: number | null = null;
     let modelFile: string | null = null;
+    let featureSearch: FeatureSearchSummary | null = null;
+    if (best && o.featureSearch && !o.signal?.aborted) {
+      const direction = o.featureSearch === 'backward' ? 'backward' : 'forward';
+      const res = await greedyFeatureSearch({
+        dataset: searched,
+        config: study.configOf(best) as unknown as PipelineConfig,
+        folds,
+        metric,
+        lookupModel: getModel,
+        seed: createRng(deriveSeed(study.seed, 'feature-search')).uint32(),
+        direction,
+        ...(o.time !== undefined ? { deadline: startedAt + o.time * 1000 } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      featureSearch = { direction, columns: res.columns, score: res.score, baselineScore: res.baselineScore, improved: res.improved, fits: res.fits, stoppedBy: res.stoppedBy };
+      o.onNote?.(
+        `feature search (${direction}, ${res.fits} fits, stopped: ${res.stoppedBy}): ${res.columns.length} of ${searched.features.length} columns, cv ${metric.name} ${res.score.toFixed(4)} vs ${res.baselineScore.toFixed(4)} with all; ` +
+          (res.improved ? 'kept' : 'not better, so not used'),
+      );
+    }
     if (best && refit) {
-      const fitted = await refitBest({ study, best, prep, metric });
+      const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
+      const fitted = await refitBest({ study, best, prep, metric, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
       model = fitted.model;
       testScore = fitted.testScore;
       if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
@@ -426,11 +470,12 @@ async function runSearch(
       best: best ? { number: best.number, value: best.value!, config: study.configOf(best) } : null,
       model,
       testScore,
-      leaderboard: leaderboard(study, 10),
+      leaderboard: leaderboard(study, 10, searched.features.length),
       counts,
       stoppedBy: result.stoppedBy,
       notes: prep.notes,
       modelFile,
+      featureSearch,
     };
   }
 }

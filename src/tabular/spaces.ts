@@ -64,7 +64,7 @@ export function resolveModels(task: Task, requested?: readonly string[]): string
 }
 
 /**
- * The combined space: preprocessing choices, then `model`, a choice of family whose branch holds
+ * The combined space: preprocessing choices, feature selection (`select`), then `model`, a choice of family whose branch holds
  * that family's hyperparameters. `extra` adds or replaces branches (e.g. a user's own model).
  * `search-spaces/default.json` is this for {@link DEFAULT_MODELS} (a test keeps it in sync).
  */
@@ -73,7 +73,8 @@ export function composeSpaceJSON(models: readonly string[], extra: Readonly<Reco
   for (const m of models) branches[m] = extra[m] ?? modelSpaceJSON(m);
   for (const [m, s] of Object.entries(extra)) branches[m] = s;
   if (Object.keys(branches).length === 0) throw new AutomlError('E_CONFIG', 'no model to search: give at least one model');
-  return { preprocess: { type: 'group', params: preprocessSpaceJSON() }, model: { type: 'choice', branches } };
+  const selection = modelSpaceJSON('selection').select;
+  return { preprocess: { type: 'group', params: preprocessSpaceJSON() }, ...(selection ? { select: selection } : {}), model: { type: 'choice', branches } };
 }
 
 /** Path of the default combined space file. */

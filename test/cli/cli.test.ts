@@ -95,6 +95,33 @@ describe('automl search end to end', () => {
   });
 });
 
+describe('feature selection in the search', () => {
+  it('stores the kept columns per fold, shows them, and runs the wrapper search', () => {
+    const cwd = dir();
+    const space = {
+      select: { type: 'choice', branches: { filter: { score: { type: 'categorical', choices: ['f'] }, fraction: { type: 'float', low: 0.2, high: 0.5 } } } },
+      model: { type: 'choice', branches: { logistic_regression: {} } },
+    };
+    writeFileSync(join(cwd, 'space.json'), JSON.stringify(space));
+    const r = automl(['search', DATA('wine.csv'), '--target', 'class', '--space', 'space.json', '--trials', '4', '--cv', '3', '--workers', '2', '--feature-search', '--json', '--no-prune'], cwd);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.featureSearch.direction).toBe('forward');
+    expect(out.featureSearch.fits).toBeGreaterThan(3);
+    expect(out.features.length).toBeLessThan(13);
+    const trials = JSON.parse(automl(['trials', 'wine', '--json'], cwd).stdout);
+    for (const t of trials.filter((x: { state: string }) => x.state === 'COMPLETE')) {
+      expect(t.keptColumns).toHaveLength(3);
+      const perFold = t.keptColumns.map((f: string[]) => f.length);
+      // fraction in [0.2, 0.5] of 13 columns
+      for (const n of perFold) expect(n).toBeGreaterThanOrEqual(2), expect(n).toBeLessThanOrEqual(7);
+      expect(t.keptFrequency[0]).toEqual(expect.objectContaining({ column: expect.any(String), frequency: expect.any(Number) }));
+    }
+    expect(automl(['best', 'wine'], cwd).stdout).toMatch(/features kept \(share of folds\): /);
+  });
+});
+
 describe('automl search: bad input is refused and the study storage is untouched', () => {
   const cases: [string, (cwd: string) => string[], RegExp][] = [
     ['missing file', () => ['search', 'nope.csv', '--target', 'y'], /nope\.csv: no such file/],
@@ -128,13 +155,24 @@ describe('automl search: bad input is refused and the study storage is untouched
     expect(exists.stderr).toMatch(/study 'iris' already exists.*automl resume iris/);
   });
 
-  it('predict refuses a CSV without the model columns, naming them', () => {
+  it('predict needs only the columns the model uses, and names a missing one', () => {
     const cwd = dir();
-    expect(automl(['search', DATA('iris.csv'), '--target', 'species', '--trials', '3', '--cv', '3', '--workers', '1', '--json'], cwd).code).toBe(0);
-    writeFileSync(join(cwd, 'x.csv'), 'sepal_length,other\n1,2\n');
-    const r = automl(['predict', 'iris.model.json', 'x.csv'], cwd);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/x\.csv.*missing.*"sepal width \(cm\)"/);
+    const r = automl(['search', DATA('iris.csv'), '--target', 'species', '--trials', '4', '--cv', '3', '--workers', '1', '--json'], cwd);
+    expect(r.code).toBe(0);
+    const needed: string[] = JSON.parse(r.stdout).features;
+    expect(needed.length).toBeGreaterThan(0);
+    const [first, ...rest] = needed;
+    // Only the needed columns (plus an unrelated one) are enough.
+    const quote = (c: string): string => `"${c}"`;
+    writeFileSync(join(cwd, 'ok.csv'), `${[...needed, 'other'].map(quote).join(',')}\n${needed.map(() => '1.5').join(',')},x\n`);
+    const ok = automl(['predict', 'iris.model.json', 'ok.csv'], cwd);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(2);
+    writeFileSync(join(cwd, 'x.csv'), `${[...rest, 'other'].map(quote).join(',')}\n${rest.map(() => '1').join(',')}${rest.length ? ',' : ''}2\n`);
+    const bad = automl(['predict', 'iris.model.json', 'x.csv'], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('x.csv');
+    expect(bad.stderr).toContain(first);
     writeFileSync(join(cwd, 'bad.json'), '{"format": "automl.model", "version": 99}');
     expect(automl(['predict', 'bad.json', 'x.csv'], cwd).stderr).toMatch(/version 99 is not supported/);
   });

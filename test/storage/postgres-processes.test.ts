@@ -69,7 +69,7 @@ describePg('PostgreSQL study across processes', (url) => {
     expect(results.reduce((n, r) => n + r.summary!.complete, 0)).toBe(60);
     expect(new Set(trials.map((t) => t.worker)).size).toBeGreaterThan(1);
     // Random sampling depends on (seed, number) only: the same configurations one process draws.
-    const solo = await createStudy({ space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 11 });
+    const solo = await createStudy({ space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 11, sampler: 'random' });
     await solo.optimize(() => 0, { trials: 60 });
     expect(trials.map((t) => t.params)).toEqual(solo.trials.map((t) => t.params));
   });

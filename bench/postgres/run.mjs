@@ -171,7 +171,7 @@ async function scaling() {
 }
 
 async function overheadOf(storage, n) {
-  const st = await lib.createStudy({ name: `o${Date.now()}`, space: lib.space({ x: lib.float(-5, 10), y: lib.float(0, 15) }), seed: 4, storage });
+  const st = await lib.createStudy({ name: `o${Date.now()}`, space: lib.space({ x: lib.float(-5, 10), y: lib.float(0, 15) }), seed: 4, sampler: 'random', storage });
   await st.optimize(() => 0, { trials: 50 }); // warm-up: connections, prepared plans, JIT
   const t0 = performance.now();
   await st.optimize(() => 0, { trials: 50 + n });

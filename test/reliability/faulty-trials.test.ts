@@ -83,6 +83,14 @@ describe('faulty trials through the worker pool', () => {
     }
   });
 
+  it('arrayBufferLimitMb is validated and defaults to memoryLimitMb', async () => {
+    expect(() => new WorkerPool({ arrayBufferLimitMb: 0 })).toThrow(/arrayBufferLimitMb must be a positive number/);
+    expect(() => new WorkerPool({ arrayBufferLimitMb: Number.NaN })).toThrow(/E_CONFIG|arrayBufferLimitMb/);
+    const pool = new WorkerPool({ memoryLimitMb: 300 });
+    expect(pool.arrayBufferLimitMb).toBe(300);
+    await pool.close();
+  });
+
   it('a study whose trials all fail stops after maxConsecutiveFailures with a message naming the last failure', async () => {
     const study = await createStudy({ space: space({ mode: categorical(['throw', 'nan']) }), seed: 2 });
     const error = await study.optimize({ module: FAULTY }, { trials: 50, workers: 2, maxConsecutiveFailures: 5 }).then(

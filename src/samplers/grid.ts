@@ -47,8 +47,8 @@ export class GridSampler implements Sampler {
 
   sample(ctx: SamplerContext): FlatParams | null {
     const { grid, order } = this.prepare(ctx.space, ctx.seed);
-    let k = 0;
-    for (const t of ctx.history) if (t.number < ctx.trialNumber && t.origin === 'sampler') k++;
+    let k = ctx.sampleIndex ?? 0;
+    if (ctx.sampleIndex === undefined) for (const t of ctx.history) if (t.number < ctx.trialNumber && t.origin === 'sampler') k++;
     if (k >= grid.size) return null;
     return grid.at(order ? order[k]! : k);
   }

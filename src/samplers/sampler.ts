@@ -13,7 +13,13 @@ export interface SamplerContext {
   readonly seed: number;
   /** The number of the trial being sampled. */
   readonly trialNumber: number;
-  /** Generator derived from (study seed, trial number) only: independent of scheduling and resume. */
+  /**
+   * How many configurations this sampler proposed before this one in the study (trials enqueued
+   * by hand or retried are not counted). Equals `trialNumber` in a study without those. Default:
+   * `trialNumber`.
+   */
+  readonly sampleIndex?: number;
+  /** Generator derived from (study seed, sample index) only: independent of scheduling and resume. */
   readonly rng: Rng;
   /**
    * Every other trial of the study known at this moment (any state, ordered by number),

@@ -21,6 +21,9 @@ import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
 import { resolvePruner, type Pruner } from './pruning.js';
 
+/** Tries a configuration gets when its trials keep being interrupted (killed process, Ctrl-C, budget end). */
+export const MAX_ATTEMPTS = 3;
+
 /** The sampler of a new study when none is given. */
 export const DEFAULT_SAMPLER = 'tpe';
 
@@ -188,18 +191,41 @@ export class Study<S extends Space = Space> {
   }
 
   private async sampleFor(number: number): Promise<FlatParams | null> {
-    if (this.sampler.usesHistory) await this.refresh();
+    // Every trial numbered below this one exists (numbers are assigned in order), so after a
+    // refresh the cache knows how many configurations the sampler proposed before it.
+    await this.refresh();
+    const index = this.sampleIndexOf(number);
     const history = this.sampler.usesHistory ? this.trialCache.filter((t) => t !== undefined && t.number !== number) : [];
     const params = this.sampler.sample({
       space: this.space,
       direction: this.direction,
       seed: this.seed,
       trialNumber: number,
-      rng: trialRng(this.seed, number),
+      sampleIndex: index,
+      rng: trialRng(this.seed, index),
       history,
     });
     if (params !== null) this.space.validate(params);
     return params;
+  }
+
+  /**
+   * How many trials numbered below `number` the sampler proposed. Randomness is keyed on this
+   * index rather than the trial number, so a study that was interrupted (whose interrupted trials
+   * are retried under new numbers) proposes exactly the configurations an uninterrupted run would.
+   */
+  private sampleIndexOf(number: number): number {
+    let k = 0;
+    for (let i = 0; i < number; i++) if (this.trialCache[i]?.origin === 'sampler') k++;
+    return k;
+  }
+
+  /** The seed a trial's objective gets: a retry gets its original's, so it reproduces its value. */
+  private objectiveSeed(record: TrialRecord): number {
+    let t: TrialRecord | undefined = record;
+    for (let hops = 0; t && t.origin === 'retry' && t.retryOf !== null && hops < 100; hops++) t = this.trialCache[t.retryOf];
+    const key = !t ? `n${record.number}` : t.origin === 'sampler' ? String(this.sampleIndexOf(t.number)) : `enqueued-${t.number}`;
+    return trialRng(this.seed, key, 'objective').uint32();
   }
 
   private handle(record: TrialRecord): Trial<ConfigOf<S>> {
@@ -209,7 +235,7 @@ export class Study<S extends Space = Space> {
       number: record.number,
       params: record.params,
       config: this.space.build(record.params) as ConfigOf<S>,
-      seed: trialRng(this.seed, record.number, 'objective').uint32(),
+      seed: this.objectiveSeed(record),
       intermediate,
       async report(step: number, value: number): Promise<boolean> {
         if (!Number.isFinite(value)) return false;
@@ -278,13 +304,20 @@ export class Study<S extends Space = Space> {
   }
 
   /**
-   * Enqueues the configuration of interrupted trial `number` again, unless it is itself a retry
-   * or had no configuration. Called by whoever marked the trial interrupted (exactly one caller).
+   * Enqueues the configuration of interrupted trial `number` again (up to {@link MAX_ATTEMPTS} tries
+   * of one configuration), unless it had none. Called by whoever marked the trial interrupted
+   * (exactly one caller, since marking is a conditional update).
    */
   async retryLater(number: number): Promise<void> {
     const t = this.trialCache[number] ?? (await this.storage.getTrial(this.record.id, number));
-    if (!t || t.origin === 'retry' || Object.keys(t.params).length === 0) return;
-    this.remember(await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: t.number }));
+    if (!t || Object.keys(t.params).length === 0) return;
+    // A retry points at the original trial; a configuration gets MAX_ATTEMPTS tries in all, so one
+    // that keeps killing its process cannot loop forever.
+    const original = t.origin === 'retry' && t.retryOf !== null ? t.retryOf : t.number;
+    await this.refresh();
+    const attempts = 1 + this.trialCache.filter((x) => x !== undefined && x.retryOf === original).length;
+    if (attempts >= MAX_ATTEMPTS) return;
+    this.remember(await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: original }));
   }
 
   /** Trials that count toward a trial budget (all but interrupted failures), as of the last refresh. */

@@ -69,6 +69,6 @@ export function deriveSeed(seed: number | string, ...labels: (string | number)[]
 }
 
 /** The generator for trial `n` of a study with seed `seed`: independent of worker count and resume. */
-export function trialRng(seed: number | string, n: number, purpose = 'sample'): Rng {
+export function trialRng(seed: number | string, n: number | string, purpose = 'sample'): Rng {
   return createRng(deriveSeed(seed, 'trial', n, purpose));
 }

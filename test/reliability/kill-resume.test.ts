@@ -62,25 +62,23 @@ describe('SIGKILL at random moments, then resume', () => {
     expect(after.filter((t) => t.state === 'COMPLETE')).toHaveLength(TRIALS);
     expect(integrity(db)).toBe('ok');
 
-    // Each interrupted configuration is retried exactly once, with the same configuration.
+    // Each interrupted configuration is tried again (a retry points at the original trial) until
+    // one try completes, with the same configuration.
     const interrupted = after.filter((t) => t.state === 'FAIL' && t.failKind === 'interrupted');
     expect(interrupted.length).toBeGreaterThan(0);
-    for (const t of interrupted) {
+    for (const t of interrupted.filter((x) => x.origin !== 'retry')) {
       const retries = after.filter((r) => r.retryOf === t.number);
-      expect(retries).toHaveLength(1);
-      expect(retries[0]!.params).toEqual(t.params);
-      expect(retries[0]!.state).toBe('COMPLETE');
+      expect(retries.length).toBeGreaterThanOrEqual(1);
+      for (const r of retries) expect(r.params).toEqual(t.params);
+      expect(retries.filter((r) => r.state === 'COMPLETE')).toHaveLength(1);
     }
 
-    // Reproducibility: a sampled trial N has the configuration (and value) that trial N of the
-    // uninterrupted run has, kill or no kill. Retries take numbers of their own, so the set of
-    // sampled numbers, and with it the COMPLETE multiset, shifts (see the chaos RESULTS.md).
+    // Reproducibility: the completed (configuration, value) pairs are exactly those of the
+    // uninterrupted run, kill or no kill: sampling is keyed on the sampler's own count of proposed
+    // configurations, and a retry runs its original's configuration with its original's seed.
     expect((await reference.done).code).toBe(0);
-    const refTrials = readTrials(ref, 's');
-    for (const t of after.filter((x) => x.origin === 'sampler')) {
-      const r = refTrials[t.number]!;
-      expect(r.params).toEqual(t.params);
-      if (t.state === 'COMPLETE') expect(t.value).toBe(r.value);
-    }
+    const key = (t: RawTrial): string => `${JSON.stringify(t.params)} ${t.value}`;
+    const refTrials = readTrials(ref, 's').slice(0, TRIALS);
+    expect(after.filter((t) => t.state === 'COMPLETE').map(key).sort()).toEqual(refTrials.map(key).sort());
   });
 });

@@ -79,6 +79,11 @@ describe('studies across processes (SQLite)', () => {
       expect(retries).toHaveLength(1);
       expect(retries[0]!.params).toEqual(t.params);
     }
+    // The completed configurations are exactly those of an uninterrupted run with the same seed.
+    const solo = await createStudy({ sampler: 'random', space: space({ x: float(-5, 10), y: float(0, 15) }), seed: 7 });
+    await solo.optimize(() => 0, { trials: target });
+    const key = (p: unknown): string => JSON.stringify(p);
+    expect(after.filter((t) => t.state === 'COMPLETE').map((t) => key(t.params)).sort()).toEqual(solo.trials.map((t) => key(t.params)).sort());
     const check = new Database(db, { readonly: true });
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();

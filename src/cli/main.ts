@@ -96,6 +96,7 @@ interface SearchFlags {
   gridSize?: number;
   quiet?: boolean;
   featureSearch?: boolean | string;
+  maxFailures?: number;
 }
 
 /** Mean number of columns kept per fold, out of the total (`5.2/30`), or `all`. */
@@ -158,8 +159,10 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
       out.push(`Feature search (${fs.direction}, ${fs.fits} fits): ${fs.columns.length} columns, cv ${fmtScore(fs.score)} vs ${fmtScore(fs.baselineScore)} with all columns: ${fs.improved ? `kept: ${fs.columns.join(', ')}` : 'not better, not used'}`);
     }
     if (r.model) out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
-    out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (best pipeline refit on all searched rows)`);
-    if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
+    if (r.model) {
+      out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (best pipeline refit on all searched rows)`);
+      if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
+    } else if (interrupted) out.push('Interrupted before the best pipeline was refit: no model written.');
   } else {
     const last = [...s.trials].reverse().find((t) => t?.state === 'FAIL');
     out.push(`No trial completed${last ? `; last failure: trial ${last.number}: ${last.failReason ?? last.failKind}` : ''}.`);
@@ -242,6 +245,7 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
         prune: f.prune,
         trialTimeout: f.trialTimeout,
         gridSize: f.gridSize,
+        maxConsecutiveFailures: f.maxFailures,
         featureSearch: f.featureSearch === undefined ? undefined : f.featureSearch === true ? 'forward' : (f.featureSearch as 'forward' | 'backward'),
         out: f.out ?? '{study}.model.json',
         ...hooks,
@@ -427,6 +431,7 @@ export function program(): Command {
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
     .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
+    .option('--max-failures <n>', 'stop the search after this many failed trials in a row (default 25)', intArg('--max-failures', 1))
     .addOption(
       new Option('--feature-search [direction]', 'after the search, greedy forward (or backward) column selection with CV on the best pipeline, kept only if better (takes the last 25% of --time)').choices([
         'forward',

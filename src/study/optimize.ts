@@ -135,7 +135,7 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
         consecutiveFails++;
         lastFailure = `trial ${record.number}: ${record.failKind}: ${record.failReason ?? ''}`;
         if (consecutiveFails >= maxFails) {
-          fatal ??= new AutomlError('E_OBJECTIVE', `stopped: the last ${consecutiveFails} trials all failed (last: ${lastFailure}); fix the objective, or raise maxConsecutiveFailures`);
+          fatal ??= new AutomlError('E_OBJECTIVE', `stopped: the last ${consecutiveFails} trials all failed (last: ${lastFailure}); fix the objective (see the failure reasons with \`automl trials\`), or raise the limit (maxConsecutiveFailures, --max-failures)`);
           halt('signal');
         }
       } else if (record.state !== 'FAIL') consecutiveFails = 0;

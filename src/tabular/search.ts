@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { AutomlError, show } from '../util/errors.js';
+import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { createRng, deriveSeed } from '../util/rng.js';
 import { compiledModule } from '../util/package-paths.js';
 import { loadDataset, datasetFromRows, subsetRows, toShared, datasetFingerprint } from '../data/index.js';
@@ -19,7 +19,7 @@ import { createStudy, loadStudy, type Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { WorkerPool } from '../coordinator/pool.js';
 import { openStorage } from '../storage/open.js';
-import { composeSpaceJSON, defaultSpace, resolveModels, spaceForTask } from './spaces.js';
+import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask } from './spaces.js';
 import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef, type TabularWorkerData } from './objective.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
@@ -92,6 +92,8 @@ export interface SearchOptions {
    * search gets 75% of it and the feature search the rest.
    */
   readonly featureSearch?: boolean | 'forward' | 'backward';
+  /** Stop after this many failed trials in a row (default 25). */
+  readonly maxConsecutiveFailures?: number;
 }
 
 /** What the wrapper feature search did. */
@@ -267,6 +269,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
   await loadModelPlugins(plugins);
   const space = buildSpace(options, task, custom, options.onNote);
+  checkModelRanges(space, task, typeof options.space === 'string' ? options.space : 'search space');
   const trials = options.trials;
   const time = options.time ?? (trials === undefined ? 60 : undefined);
   for (const n of prep.notes) options.onNote?.(n);
@@ -368,7 +371,7 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
 }
 
 /** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout'> {
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures'> {
   /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
   readonly data?: string;
   /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */
@@ -381,7 +384,7 @@ async function runSearch(
   study: Study,
   prep: PreparedData,
   metric: Metric,
-  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch'>,
+  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures'>,
   plugins: readonly ModelPluginRef[],
   refit = true,
 ): Promise<SearchResult> {
@@ -410,10 +413,16 @@ async function runSearch(
       time: o.time,
       done: study.countedTrials(),
     });
+    // One pool for the trials and the final refit: its threads already hold the searched rows.
     const pool = new WorkerPool({ workers, workerData });
-    let result;
     const startedAt = Date.now();
     const searchTime = o.time !== undefined && o.featureSearch ? o.time * 0.75 : o.time;
+    let result;
+    let model: FittedModel | null = null;
+    let testScore: number | null = null;
+    let modelFile: string | null = null;
+    let featureSearch: FeatureSearchSummary | null = null;
+    const best = () => study.bestTrial;
     try {
       result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
         trials: o.trials,
@@ -421,53 +430,37 @@ async function runSearch(
         executor: pool,
         signal: o.signal,
         timeout: o.trialTimeout,
+        maxConsecutiveFailures: o.maxConsecutiveFailures,
         onTrial: (t) => o.onTrial?.(t, study),
         onTrialStart: o.onTrialStart,
       });
+      const winner = best();
+      if (winner && o.featureSearch && !o.signal?.aborted) {
+        featureSearch = await runFeatureSearch(o.featureSearch, winner, study, searched, folds, metric, o.time !== undefined ? startedAt + o.time * 1000 : undefined, o.signal, o.onNote);
+      }
+      if (winner && refit && !o.signal?.aborted) {
+        const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
+        const fitted = await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+        if (fitted) {
+          model = fitted.model;
+          testScore = fitted.testScore;
+          if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
+        }
+      }
     } finally {
       await pool.close();
     }
-    const best = study.bestTrial;
     const counts = {
-      complete: study.trials.filter((t) => t?.state === 'COMPLETE').length,
-      failed: study.trials.filter((t) => t?.state === 'FAIL').length,
-      pruned: study.trials.filter((t) => t?.state === 'PRUNED').length,
+      complete: study.trials.filter((t) => t.state === 'COMPLETE').length,
+      failed: study.trials.filter((t) => t.state === 'FAIL').length,
+      pruned: study.trials.filter((t) => t.state === 'PRUNED').length,
     };
-    let model: FittedModel | null = null;
-    let testScore: number | null = null;
-    let modelFile: string | null = null;
-    let featureSearch: FeatureSearchSummary | null = null;
-    if (best && o.featureSearch && !o.signal?.aborted) {
-      const direction = o.featureSearch === 'backward' ? 'backward' : 'forward';
-      const res = await greedyFeatureSearch({
-        dataset: searched,
-        config: study.configOf(best) as unknown as PipelineConfig,
-        folds,
-        metric,
-        lookupModel: getModel,
-        seed: createRng(deriveSeed(study.seed, 'feature-search')).uint32(),
-        direction,
-        ...(o.time !== undefined ? { deadline: startedAt + o.time * 1000 } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
-      featureSearch = { direction, columns: res.columns, score: res.score, baselineScore: res.baselineScore, improved: res.improved, fits: res.fits, stoppedBy: res.stoppedBy };
-      o.onNote?.(
-        `feature search (${direction}, ${res.fits} fits, stopped: ${res.stoppedBy}): ${res.columns.length} of ${searched.features.length} columns, cv ${metric.name} ${res.score.toFixed(4)} vs ${res.baselineScore.toFixed(4)} with all; ` +
-          (res.improved ? 'kept' : 'not better, so not used'),
-      );
-    }
-    if (best && refit) {
-      const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
-      const fitted = await refitBest({ study, best, prep, metric, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
-      model = fitted.model;
-      testScore = fitted.testScore;
-      if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
-    }
+    const winner = best();
     return {
       study,
       metric,
       task: prep.dataset.target.task,
-      best: best ? { number: best.number, value: best.value!, config: study.configOf(best) } : null,
+      best: winner ? { number: winner.number, value: winner.value!, config: study.configOf(winner) } : null,
       model,
       testScore,
       leaderboard: leaderboard(study, 10, searched.features.length),
@@ -478,6 +471,43 @@ async function runSearch(
       featureSearch,
     };
   }
+}
+
+/** The wrapper feature search on the winning configuration; null when Ctrl-C stopped it. */
+async function runFeatureSearch(
+  mode: true | 'forward' | 'backward',
+  winner: TrialRecord,
+  study: Study,
+  searched: Dataset,
+  folds: readonly { train: Int32Array; test: Int32Array }[],
+  metric: Metric,
+  deadline: number | undefined,
+  signal: AbortSignal | undefined,
+  onNote: ((n: string) => void) | undefined,
+): Promise<FeatureSearchSummary | null> {
+  const direction = mode === 'backward' ? 'backward' : 'forward';
+  let res;
+  try {
+    res = await greedyFeatureSearch({
+      dataset: searched,
+      config: study.configOf(winner) as unknown as PipelineConfig,
+      folds,
+      metric,
+      lookupModel: getModel,
+      seed: createRng(deriveSeed(study.seed, 'feature-search')).uint32(),
+      direction,
+      ...(deadline !== undefined ? { deadline } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (e) {
+    if (isAutomlError(e, 'E_ABORTED')) return null;
+    throw e;
+  }
+  onNote?.(
+    `feature search (${direction}, ${res.fits} fits, stopped: ${res.stoppedBy}): ${res.columns.length} of ${searched.features.length} columns, ` +
+      `cv ${metric.name} ${res.score.toFixed(4)} vs ${res.baselineScore.toFixed(4)} with all; ${res.improved ? 'kept' : 'not better, so not used'}`,
+  );
+  return { direction, columns: res.columns, score: res.score, baselineScore: res.baselineScore, improved: res.improved, fits: res.fits, stoppedBy: res.stoppedBy };
 }
 
 function shareInt32(a: Int32Array): Int32Array {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask } from '../../src/tabular/spaces.js';
+import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask } from '../../src/tabular/spaces.js';
 import { listModels } from '../../src/models/registry.js';
-import { loadSpaceFile } from '../../src/space/index.js';
+import { loadSpaceFile, spaceFromJSON } from '../../src/space/index.js';
 
 describe('bundled search spaces', () => {
   it('search-spaces/default.json is generated from the per-model files (run `npm run spaces` if this fails)', () => {
@@ -36,5 +36,12 @@ describe('bundled search spaces', () => {
   it('a space naming an unknown model is refused with its JSON path', () => {
     const json = { model: { type: 'choice' as const, branches: { svm: {} } } };
     expect(() => spaceForTask(json, 'classification', 'my.json')).toThrow(/my\.json: \$\.model\.branches\.svm: no model named 'svm'/);
+  });
+
+  it('model ranges the model refuses are caught before any trial, with the JSON path', () => {
+    const bad = spaceFromJSON({ model: { type: 'choice', branches: { knn: { n_neighbors: { type: 'int', low: 0, high: 5 } } } } });
+    expect(() => checkModelRanges(bad, 'classification', 'mine.json')).toThrow(/mine\.json: \$\.model\.branches\.knn\.n_neighbors: the model refuses the value 0/);
+    expect(() => checkModelRanges(defaultSpace('classification'), 'classification', 'default')).not.toThrow();
+    expect(() => checkModelRanges(defaultSpace('regression'), 'regression', 'default')).not.toThrow();
   });
 });

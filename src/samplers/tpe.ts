@@ -19,7 +19,7 @@ export interface TpeSamplerOptions {
   readonly priorWeight?: number;
   /** Smallest kernel width in unit-cube units. Default 0.01. */
   readonly minBandwidth?: number;
-  /** Cap on observations in g(x); beyond it g uses an evenly strided subset. Default 250 (measured: no loss of quality against 1000 at 500 trials). */
+  /** Cap on observations in g(x); beyond it g uses an evenly strided subset. Default 200 (measured: no loss of quality against 1000 at 500 trials). */
   readonly maxAboveObservations?: number;
   /** Treat RUNNING/WAITING trials as bad results so parallel workers spread out. Default true. */
   readonly constantLiar?: boolean;
@@ -60,7 +60,8 @@ interface History {
  * step reached (later is better) then value; FAIL trials are ignored; RUNNING and WAITING trials
  * with parameters join g(x) as provisional bad results (constant liar), so two workers asking at
  * once are steered apart. In g(x) older observations weigh linearly less beyond the latest 25
- * (linear forgetting), and g uses at most `maxAboveObservations` of them (an even stride). The result depends only on the context (seed, trial number, history).
+ * (linear forgetting), and g uses at most `maxAboveObservations` of them (an even stride).
+ * The result depends only on the context (seed, trial number, history).
  */
 export class TpeSampler implements Sampler {
   readonly name = 'tpe';
@@ -77,7 +78,7 @@ export class TpeSampler implements Sampler {
   constructor(options: TpeSamplerOptions = {}) {
     this.nStartup = intOption(options.nStartupTrials, 'nStartupTrials', 10, 0);
     this.nEi = intOption(options.nEiCandidates, 'nEiCandidates', 24, 1);
-    this.maxAbove = intOption(options.maxAboveObservations, 'maxAboveObservations', 250, 1);
+    this.maxAbove = intOption(options.maxAboveObservations, 'maxAboveObservations', 200, 1);
     this.priorWeight = numOption(options.priorWeight, 'priorWeight', 1, 1e-12);
     this.minBandwidth = numOption(options.minBandwidth, 'minBandwidth', 0.01, 1e-9);
     if (options.gamma !== undefined && typeof options.gamma !== 'function') {

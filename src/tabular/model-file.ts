@@ -3,7 +3,7 @@
  * the input schema it needs, validated on load. Loading never evaluates anything from the file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { AutomlError, show } from '../util/errors.js';
+import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
@@ -64,7 +64,12 @@ export class FittedModel {
     const t = isTable(data) ? data : this.table(data);
     const raw = this.pipeline.predict(t);
     if (this.info.task === 'regression') return Array.from(raw);
-    return Array.from(raw, (k) => this.info.classes![k]!);
+    const classes = this.info.classes!;
+    return Array.from(raw, (k, i) => {
+      const label = classes[k];
+      if (label === undefined) throw new AutomlError('E_MODEL_FILE', `the model predicted class index ${k} for row ${i + 1}, but it has ${classes.length} class labels; the model file is damaged`);
+      return label;
+    });
   }
 
   /** Class probabilities per row, keyed by class label (classification only). */
@@ -136,8 +141,21 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
     if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string')) throw bad(file, '$.classes', 'an array of class labels', o.classes);
     classes = o.classes as string[];
   }
-  const pipeline = loadPipeline(o.pipeline, getModel, file);
+  let pipeline: Pipeline;
+  try {
+    pipeline = loadPipeline(o.pipeline, getModel, file);
+  } catch (e) {
+    // Errors from deeper loaders may lack the file or the JSON path: add them.
+    if (isAutomlError(e) && e.code !== 'E_MODEL_FILE') {
+      throw new AutomlError('E_MODEL_FILE', `${file}: $.pipeline: ${e.message}`, { file, path: '$.pipeline' }, { cause: e });
+    }
+    if (isAutomlError(e) && !e.message.includes(file)) throw new AutomlError('E_MODEL_FILE', `${file}: ${e.message}`, { ...e.details, file }, { cause: e });
+    throw e;
+  }
   if (pipeline.task !== o.task) throw bad(file, '$.pipeline.task', `${o.task} (as $.task says)`, pipeline.task);
+  if (JSON.stringify(pipeline.classes) !== JSON.stringify(o.task === 'classification' ? o.classes : null)) {
+    throw bad(file, '$.classes', `the pipeline's classes ${show(pipeline.classes, 200)}`, o.classes);
+  }
   return new FittedModel(pipeline, {
     study: typeof o.study === 'string' ? o.study : null,
     trial: typeof o.trial === 'number' ? o.trial : null,

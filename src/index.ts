@@ -9,8 +9,8 @@ export type { CreateStudyOptions, TellResult, Trial, Objective, OptimizeOptions,
 export { createSampler, registerSampler, samplerNames, RandomSampler, GridSampler, sampleIndependent } from './samplers/index.js';
 export type { Sampler, SamplerContext, SamplerOptions, GridSamplerOptions } from './samplers/index.js';
 export type { Storage, StudyRecord, StudySummary, NewStudy, TrialResult } from './storage/storage.js';
-export { openStorage } from './storage/open.js';
-export { MemoryStorage } from './storage/memory.js';
+export { openStorage, MemoryStorage, SqliteStorage, PostgresStorage } from './storage/index.js';
+export type { SqliteOptions, PostgresOptions } from './storage/index.js';
 export type { TrialRecord, TrialState, Direction, FailKind, FlatParams, ParamValue, Intermediate } from './trial/trial.js';
 export { TrialPruned } from './protocol/messages.js';
 export { WorkerPool, type WorkerPoolOptions } from './coordinator/pool.js';

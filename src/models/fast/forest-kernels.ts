@@ -55,6 +55,7 @@ export function gatherRows(binsRow: Uint8Array, p: number, idx: Uint32Array, s: 
  * Branch-free: a random threshold makes "goes left" a coin flip that would often mispredict.
  */
 export function leftCountsNoMissing(fb: Uint8Array, fo: number, ol: Int32Array, ow: Float64Array, s: number, e: number, t: number, left: Float64Array): number {
+  if (left.length === 2) return leftCountsBinary(fb, fo, ol, ow, s, e, t, left);
   let cl = 0;
   for (let i = s; i < e; i++) {
     // 1 when bin <= t, from the sign bit.
@@ -62,6 +63,26 @@ export function leftCountsNoMissing(fb: Uint8Array, fo: number, ol: Int32Array, 
     cl += go;
     left[ol[i]!]! += go * ow[i]!;
   }
+  return cl;
+}
+
+/**
+ * {@link leftCountsNoMissing} for two classes with scalar accumulators: adding into left[label]
+ * chains every row on the previous store to the same slot, which costs more than the work.
+ */
+function leftCountsBinary(fb: Uint8Array, fo: number, ol: Int32Array, ow: Float64Array, s: number, e: number, t: number, left: Float64Array): number {
+  let cl = 0;
+  let all = 0;
+  let ones = 0;
+  for (let i = s; i < e; i++) {
+    const go = (fb[fo + i]! - t - 1) >>> 31;
+    const wv = go * ow[i]!;
+    cl += go;
+    all += wv;
+    ones += wv * ol[i]!;
+  }
+  left[0] = all - ones;
+  left[1] = ones;
   return cl;
 }
 

@@ -327,9 +327,15 @@ export class Pipeline {
  * @throws AutomlError E_MODEL_FILE with the JSON path of the first bad value; E_MODEL for an
  * unknown model name.
  */
-export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = 'model'): Pipeline {
-  const where: JsonAt = { source, path: '$' };
+export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = 'model', path = '$'): Pipeline {
+  const where: JsonAt = { source, path };
   const o = readObject(json, where);
+  const keys = ['format', 'version', 'task', 'target', 'classes', 'config', 'preprocessor', 'steps', 'estimator'];
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      throw new AutomlError('E_MODEL_FILE', `${source}: ${at(where, k).path}: unknown key (a pipeline holds ${keys.join(', ')}); the model file was edited or damaged`, { file: source, path: at(where, k).path });
+    }
+  }
   if (o.format !== 'automl.pipeline') throw badJson(at(where, 'format'), '"automl.pipeline"', o.format);
   if (o.version !== 1) throw badJson(at(where, 'version'), '1 (the only version this build reads)', o.version);
   const task = readEnum(o.task, ['classification', 'regression'] as const, at(where, 'task'));
@@ -339,7 +345,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   const modelO = readObject(configO.model, at(at(where, 'config'), 'model'));
   readString(modelO.type, at(at(at(where, 'config'), 'model'), 'type'));
   if (configO.preprocess !== undefined) readObject(configO.preprocess, at(at(where, 'config'), 'preprocess'));
-  const preprocessor = loadPreprocessor(o.preprocessor, source, '$.preprocessor');
+  const preprocessor = loadPreprocessor(o.preprocessor, source, at(where, 'preprocessor').path);
   if (configO.select !== undefined) {
     try {
       resolveSelectConfig(configO.select, task);
@@ -368,7 +374,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
     estimator = pipeline.spec(model).load(est as unknown as EstimatorJSON);
   } catch (e) {
     if (e instanceof AutomlError) throw e;
-    throw new AutomlError('E_MODEL_FILE', `${source}: $.estimator could not be restored: ${messageOf(e)}`, { file: source, path: '$.estimator' }, { cause: e });
+    throw new AutomlError('E_MODEL_FILE', `${source}: ${at(where, 'estimator').path} could not be restored: ${messageOf(e)}`, { file: source, path: at(where, 'estimator').path }, { cause: e });
   }
   return pipeline.restore({
     task,

@@ -143,7 +143,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   }
   let pipeline: Pipeline;
   try {
-    pipeline = loadPipeline(o.pipeline, getModel, file);
+    pipeline = loadPipeline(o.pipeline, getModel, file, '$.pipeline');
   } catch (e) {
     // Errors from deeper loaders may lack the file or the JSON path: add them.
     if (isAutomlError(e) && e.code !== 'E_MODEL_FILE') {

@@ -38,7 +38,9 @@ describe('automl predict on hostile model files', () => {
       { name: 'tree-self-loop', text: edit(rf, (j) => (j.pipeline.estimator.state.trees[0].left[0] = 0)), where: /trees\[0\].*child/ },
       { name: 'tree-feature-out-of-range', text: edit(rf, (j) => (j.pipeline.estimator.state.trees[0].feature[0] = 99)), where: /feature\[0\]/ },
       { name: 'tree-threshold-code', text: edit(rf, (j) => (j.pipeline.estimator.state.trees[0].threshold[0] = "process.exit(9)")), where: /threshold\[0\]/ },
-      { name: 'preprocessor-damaged', text: edit(rf, (j) => (j.pipeline.preprocessor.inputs = 5)), where: /\$\.preprocessor\.inputs/ },
+      { name: 'preprocessor-damaged', text: edit(rf, (j) => (j.pipeline.preprocessor.inputs = 5)), where: /\$\.pipeline\.preprocessor\.inputs/ },
+      { name: 'pipeline-extra-key', text: edit(knn, (j) => (j.pipeline.evil = 1)), where: /\$\.pipeline\.evil: unknown key/ },
+      { name: 'fast-estimator-extra-key', text: edit(rf, (j) => (j.pipeline.estimator.evil = 1)), where: /evil/ },
       { name: 'model-name-proto', text: edit(knn, (j) => (j.pipeline.estimator.model = '__proto__')), where: /"__proto__"/ },
     ];
     const runs = await mapLimit(cases, 2, (c) => {

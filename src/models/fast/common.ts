@@ -133,6 +133,10 @@ export function openJSON(model: string, version: number, json: EstimatorJSON): R
     modelFileError(model, 'model', (json as { model?: unknown } | null)?.model, `"${model}"`);
   }
   if (json.version !== version) modelFileError(model, 'version', json.version, String(version));
+  // A key this build never writes means the file was edited or comes from elsewhere: refuse it.
+  for (const k of Object.keys(json)) {
+    if (!['model', 'version', 'params', 'state'].includes(k)) modelFileError(model, k, (json as unknown as Record<string, unknown>)[k], 'no such key (an estimator holds model, version, params, state)');
+  }
   const params = json.params as unknown;
   if (params === null || typeof params !== 'object' || Array.isArray(params)) modelFileError(model, 'params', params, 'an object');
   const s = json.state;

@@ -145,7 +145,10 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
     );
   }
   out.push('');
-  out.push(`Trials: ${r.counts.complete} complete, ${r.counts.pruned} pruned, ${r.counts.failed} failed (stopped by ${interrupted ? 'interrupt' : r.stoppedBy})`);
+  out.push(
+    `Trials: ${r.counts.complete} complete, ${r.counts.pruned} pruned, ${r.counts.failed} failed` +
+      `${r.counts.interrupted ? `, ${r.counts.interrupted} interrupted (queued to run first on resume)` : ''} (stopped by ${interrupted ? 'interrupt' : r.stoppedBy})`,
+  );
   if (r.best) {
     const cfg = r.best.config as { model?: Record<string, unknown>; preprocess?: Record<string, unknown> };
     out.push(`Best: trial ${r.best.number}, cv ${r.metric.name} ${fmtScore(r.best.value)}: ${String(cfg.model?.type ?? '')} ${fmtParams(Object.fromEntries(Object.entries(cfg.model ?? {}).filter(([k]) => k !== 'type')), 20)}`);

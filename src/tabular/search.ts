@@ -137,7 +137,8 @@ export interface SearchResult {
   /** Score of the refit model on the held-out / test rows (null when none). */
   readonly testScore: number | null;
   readonly leaderboard: readonly LeaderboardRow[];
-  readonly counts: { readonly complete: number; readonly failed: number; readonly pruned: number };
+  /** Trials of the study by outcome; `interrupted` ones (cut by the budget's end, Ctrl-C, a crash) are not failures of the pipeline. */
+  readonly counts: { readonly complete: number; readonly failed: number; readonly pruned: number; readonly interrupted: number };
   readonly stoppedBy: string;
   readonly notes: readonly string[];
   /** The path the model was saved to, if `out` was given. */
@@ -452,7 +453,8 @@ async function runSearch(
     }
     const counts = {
       complete: study.trials.filter((t) => t.state === 'COMPLETE').length,
-      failed: study.trials.filter((t) => t.state === 'FAIL').length,
+      failed: study.trials.filter((t) => t.state === 'FAIL' && t.failKind !== 'interrupted').length,
+      interrupted: study.trials.filter((t) => t.state === 'FAIL' && t.failKind === 'interrupted').length,
       pruned: study.trials.filter((t) => t.state === 'PRUNED').length,
     };
     const winner = best();

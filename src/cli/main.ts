@@ -103,7 +103,7 @@ interface SearchFlags {
 function fmtKept(kept: readonly KeptFrequency[] | null, total: number | null): string {
   if (!kept) return 'all';
   const mean = kept.reduce((s, k) => s + k.frequency, 0);
-  return `${Number.isInteger(mean) ? mean : mean.toFixed(1)}${total !== null ? `/${total}` : ''}`;
+  return `${Math.round(mean * 10) / 10}${total !== null ? `/${total}` : ''}`;
 }
 
 function printResult(r: SearchResult, json: boolean, interrupted: boolean): void {

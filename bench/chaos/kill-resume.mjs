@@ -59,19 +59,29 @@ export async function killRounds({ rounds = 30, trials = 200, minMs = 50, maxMs 
   const a = completeMultiset(after), b = completeMultiset(readTrials(ref, 's'));
   const inRef = new Set(b);
   const interrupted = after.filter((t) => t.state === 'FAIL' && t.failKind === 'interrupted');
-  // A sampled trial that was interrupted is retried exactly once; an interrupted retry is not retried again.
-  const retriedOnce = interrupted.every((t) => after.filter((x) => x.retryOf === t.number).length === (t.origin !== 'retry' && Object.keys(t.params).length ? 1 : 0));
+  // Tries per configuration: the original trial plus its retries (which point at the original).
+  const tries = new Map();
+  for (const t of after) {
+    const o = t.origin === 'retry' ? t.retryOf : t.number;
+    tries.set(o, [...(tries.get(o) ?? []), t]);
+  }
+  const maxTriesPerConfiguration = Math.max(0, ...[...tries.values()].map((ts) => ts.length));
+  // Configurations whose every try was interrupted: the study gives up after 3 tries (so one that
+  // keeps killing its process cannot loop), and the sampler proposes a new one in its place.
+  const gaveUpAfterMaxTries = [...tries.values()].filter((ts) => ts.every((t) => t.state === 'FAIL' && t.failKind === 'interrupted')).length;
   const interruptedRetries = interrupted.filter((t) => t.origin === 'retry').length;
   return {
     rounds: roundsDone, trials, durations: `${minMs}-${maxMs} ms`, ...totals,
     finalExit: end.code, killsLandingOnRunningTrials: killsWithRunning,
-    counted: counted(after), rows: after.length, interrupted: interrupted.length, interruptedRetries, retriedOnce,
+    counted: counted(after), rows: after.length, interrupted: interrupted.length, interruptedRetries, maxTriesPerConfiguration, gaveUpAfterMaxTries,
     waiting: after.filter((t) => t.state === 'WAITING').length,
     integrity: integrity(db),
     timeToRecoverMedianMs: Math.round(median(recoverMs)), timeToRecoverMaxMs: Math.max(0, ...recoverMs),
     finalResumeMs: finalMs,
     completeMultisetEqualsUninterrupted: JSON.stringify(a) === JSON.stringify(b),
     completeOnlyInKilledRun: a.filter((x) => !inRef.has(x)).length,
+    // True when every difference from the uninterrupted run is a configuration replaced after 3 interrupted tries.
+    differencesAreGaveUpConfigurations: a.filter((x) => !inRef.has(x)).length === gaveUpAfterMaxTries,
   };
 }
 

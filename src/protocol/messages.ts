@@ -27,8 +27,8 @@ export interface TrialTask {
 
 /** How a trial ended, as the worker saw it. */
 export type TrialOutcome =
-  | { readonly status: 'complete'; readonly value: number; readonly userAttrs?: Record<string, unknown>; readonly durationMs: number }
-  | { readonly status: 'pruned'; readonly value: number | null; readonly userAttrs?: Record<string, unknown>; readonly durationMs: number }
+  | { readonly status: 'complete'; readonly value: number; readonly userAttrs?: Record<string, unknown>; readonly artifacts?: Record<string, unknown>; readonly durationMs: number }
+  | { readonly status: 'pruned'; readonly value: number | null; readonly userAttrs?: Record<string, unknown>; readonly artifacts?: Record<string, unknown>; readonly durationMs: number }
   | { readonly status: 'fail'; readonly failKind: FailKind; readonly message: string; readonly durationMs: number };
 
 /** Worker -> main: an intermediate value (e.g. a CV fold's score). */
@@ -61,6 +61,13 @@ export interface ObjectiveContext {
   report(step: number, value: number): Promise<boolean>;
   /** Attaches JSON data to the trial's record (e.g. the features a pipeline kept). */
   setUserAttr(key: string, value: unknown): void;
+  /**
+   * Hands a value back to the process that runs the study with the trial's outcome, without storing
+   * it (e.g. a trial's out-of-fold predictions, too large for the storage but useful at the end of
+   * a search). Any structured-cloneable value (typed arrays included); optional for contexts made
+   * by hand, so callers check it exists.
+   */
+  setArtifact?(key: string, value: unknown): void;
 }
 
 /** An objective function: returns the value to minimise or maximise. */

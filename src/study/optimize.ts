@@ -33,8 +33,8 @@ export interface OptimizeOptions {
   readonly data?: unknown;
   /** Aborting stops the study: running trials are recorded FAIL (interrupted) and it can be resumed. */
   readonly signal?: AbortSignal;
-  /** Called after each trial is recorded. */
-  readonly onTrial?: (trial: TrialRecord) => void;
+  /** Called after each trial is recorded, with the artifacts its objective handed back (`ctx.setArtifact`), if any. */
+  readonly onTrial?: (trial: TrialRecord, artifacts?: Readonly<Record<string, unknown>>) => void;
   /** Called when a trial starts. */
   readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
   /** Stop after this many failures in a row (default 25); the error names the last failure. */
@@ -139,7 +139,7 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
           halt('signal');
         }
       } else if (record.state !== 'FAIL') consecutiveFails = 0;
-      opts.onTrial?.(record);
+      opts.onTrial?.(record, outcome.status !== 'fail' ? outcome.artifacts : undefined);
     }
   };
 

@@ -33,6 +33,7 @@ export interface ObjectiveIo {
 export async function runObjective(fn: ObjectiveFn, task: TrialTask, io: ObjectiveIo): Promise<TrialOutcome> {
   const started = performance.now();
   const attrs: Record<string, unknown> = {};
+  const artifacts: Record<string, unknown> = {};
   const pending: Promise<boolean>[] = [];
   let lastValue: number | null = null;
 
@@ -53,6 +54,9 @@ export async function runObjective(fn: ObjectiveFn, task: TrialTask, io: Objecti
     setUserAttr(key: string, value: unknown): void {
       attrs[checkAttrKey(task.trialNumber, key)] = jsonCopy(task.trialNumber, key, value);
     },
+    setArtifact(key: string, value: unknown): void {
+      artifacts[checkAttrKey(task.trialNumber, key)] = value;
+    },
   };
 
   let result: unknown;
@@ -64,7 +68,10 @@ export async function runObjective(fn: ObjectiveFn, task: TrialTask, io: Objecti
   }
   await Promise.all(pending);
   const durationMs = performance.now() - started;
-  const userAttrs = Object.keys(attrs).length > 0 ? { userAttrs: attrs } : {};
+  const userAttrs = {
+    ...(Object.keys(attrs).length > 0 ? { userAttrs: attrs } : {}),
+    ...(Object.keys(artifacts).length > 0 ? { artifacts } : {}),
+  };
 
   if (thrown) {
     if (isTrialPruned(thrown.error)) return { status: 'pruned', value: lastValue, ...userAttrs, durationMs };

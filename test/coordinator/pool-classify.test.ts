@@ -14,6 +14,15 @@ describe('WorkerPool: results', () => {
     expect(o.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('hands artifacts back with the outcome, typed arrays intact, apart from the stored attrs', async () => {
+    const o = await pool.run(task('withArtifact', { x: 3 }), noHooks);
+    expect(o).toMatchObject({ status: 'complete', value: 3, userAttrs: { stored: 1 } });
+    const art = (o as { artifacts?: Record<string, unknown> }).artifacts;
+    expect(art?.oof).toBeInstanceOf(Float64Array);
+    expect(Array.from(art!.oof as Float64Array)).toEqual([3, 6]);
+    expect((o as { userAttrs?: Record<string, unknown> }).userAttrs).not.toHaveProperty('oof');
+  });
+
   it('uses the default export when no exportName is given', async () => {
     expect(await pool.run(task(undefined, { x: 4 }), noHooks)).toMatchObject({ status: 'complete', value: 4 });
   });

@@ -7,6 +7,7 @@
  *   npm run build && node bench/automl/run.mjs [--datasets iris,wine] [--time 60] [--seed 0]
  *       [--cv 5] [--workers 2] [--no-prune] [--skip-peer] [--peer-prune] [--strategy tpe]
  *       [--python /usr/bin/python3] [--out bench/automl/RESULTS.md] [--keep]
+ *       [--seeds 0,1,2] [--models a,b] [--no-ensemble]
  */
 import { spawn, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -48,6 +49,9 @@ const { values: opt } = parseArgs({
     datasets: { type: 'string' },
     time: { type: 'string', default: '60' },
     seed: { type: 'string', default: '0' },
+    seeds: { type: 'string' },
+    models: { type: 'string' },
+    'no-ensemble': { type: 'boolean', default: false },
     cv: { type: 'string', default: '5' },
     workers: { type: 'string', default: '2' },
     'no-prune': { type: 'boolean', default: false },
@@ -61,10 +65,11 @@ const { values: opt } = parseArgs({
   },
 });
 const time = Number(opt.time);
-const seed = Number(opt.seed);
+const seeds = (opt.seeds ?? opt.seed).split(',').map((x) => Number(x.trim()));
+for (const s of seeds) if (!Number.isInteger(s) || s < 0) throw new Error(`--seeds: integers >= 0, got ${opt.seeds}`);
 const cv = Number(opt.cv);
 const workers = Number(opt.workers);
-for (const [k, v] of [['time', time], ['seed', seed], ['cv', cv], ['workers', workers]]) {
+for (const [k, v] of [['time', time], ['cv', cv], ['workers', workers]]) {
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number, got ${opt[k]}`);
 }
 const wanted = opt.datasets ? opt.datasets.split(',').map((s) => s.trim()) : DATASETS.map((d) => d[0]);
@@ -91,7 +96,7 @@ function run(cmd, args, env = {}) {
 }
 
 /** Writes train.csv / test.csv and folds.json for one dataset; returns what both tools need. */
-function prepare(name, target, dir) {
+function prepare(name, target, dir, seed) {
   const file = join(ROOT, 'datasets', `${name}.csv`);
   const csv = readCsv(file);
   const tj = csv.header.indexOf(target);
@@ -119,11 +124,13 @@ function prepare(name, target, dir) {
   return { task, metric: task === 'classification' ? 'accuracy' : 'r2', trainFile, testFile, foldsFile, nTrain: split.train.length, nTest: split.test.length, features: tr.features.length, classes: tr.target.classes?.length ?? null };
 }
 
-async function runOurs(name, target, p, dir) {
+async function runOurs(name, target, p, dir, seed) {
   const db = join(dir, 's.db');
   const args = [CLI, 'search', p.trainFile, '--target', target, '--test', p.testFile, '--time', String(time), '--cv', String(cv), '--seed', String(seed),
     '--workers', String(workers), '--json', '--storage', `sqlite:${db}`, '--quiet', '--study', name, '--out', join(dir, 'model.json')];
   if (opt['no-prune']) args.push('--no-prune');
+  if (opt['no-ensemble']) args.push('--no-ensemble');
+  if (opt.models) args.push('--models', opt.models);
   if (opt.strategy) args.push('--strategy', opt.strategy);
   if (opt['registry-space']) {
     // Every default family registered in this build, whether or not default.json was regenerated.
@@ -151,19 +158,20 @@ async function runOurs(name, target, p, dir) {
     }
   }
   return {
-    trials: { complete: res.trials.complete, pruned: res.trials.pruned, failed: res.trials.failed - interrupted, interrupted },
+    trials: { complete: res.trials.complete, pruned: res.trials.pruned, failed: res.trials.failed, interrupted },
     foldFits,
     foldFitsSaved: saved,
     best: res.best,
     bestFamily: res.best?.config?.model?.type ?? null,
     testScore: res.testScore,
+    ensemble: res.ensemble ? { members: res.ensemble.members.length, cvScore: res.ensemble.cvScore, bestSingleCvScore: res.ensemble.bestSingleCvScore } : null,
     families,
     failReasons,
     seconds: r.seconds,
   };
 }
 
-async function runPeer(target, p) {
+async function runPeer(target, p, seed) {
   const args = [join(HERE, 'peer.py'), '--train', p.trainFile, '--test', p.testFile, '--target', target, '--task', p.task, '--folds', p.foldsFile,
     '--time', String(time), '--seed', String(seed), '--jobs', String(workers)];
   if (opt['peer-prune']) args.push('--prune');
@@ -223,12 +231,12 @@ function markdown(info, rows, command, loads) {
   L.push(`- automl model families searched: ${info.families}` + (opt['registry-space'] ? ' (--registry-space: every default family registered in this build)' : '') +
     (info.staleDefault && !opt['registry-space'] ? ' (search-spaces/default.json lists fewer families than this build registers: run `npm run spaces`)' : ''));
   L.push(`- peer model families: hist_gradient_boosting, random_forest, extra_trees, logistic_regression (classification) / ridge (regression), knn, gaussian_nb (classification)`);
-  L.push(`- settings: budget ${time} s per tool and dataset, ${cv}-fold CV (same folds), seed ${seed}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
-    `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);
+  L.push(`- settings: budget ${time} s per tool and dataset, ${cv}-fold CV (same folds), seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
+    `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, automl ensemble ${opt['no-ensemble'] ? 'off' : 'on'}${opt.models ? `, automl --models ${opt.models}` : ''}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);
   L.push(`- command: \`${command}\``, '');
   L.push('Trials: complete/pruned/failed (failed excludes trials interrupted by the deadline). Fold fits: folds actually fitted (saved by pruning in parentheses). Winner on test score, |diff| <= 0.005 is a tie.', '');
-  L.push('| dataset | task | metric | train/test rows | ours trials c/p/f | ours fold fits (saved) | ours best CV | ours test | ours best family | peer trials c/f | peer fold fits | peer best CV | peer test | peer best family | winner |');
-  L.push('|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|');
+  L.push('| dataset | seed | task | metric | train/test rows | ours trials c/p/f | ours fold fits (saved) | ours best CV | ours ensemble (members: OOF vs best single OOF) | ours test | ours best family | peer trials c/f | peer fold fits | peer best CV | peer test | peer best family | winner |');
+  L.push('|---|---:|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|---|');
   const tally = { ours: 0, peer: 0, tie: 0, '-': 0 };
   const tot = { oc: 0, op: 0, of: 0, ff: 0, sv: 0, pc: 0, pf: 0, pff: 0 };
   for (const r of rows) {
@@ -250,9 +258,10 @@ function markdown(info, rows, command, loads) {
       tot.pf += q.trials.failed;
       tot.pff += q.foldFits;
     }
-    L.push(`| ${r.name} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${w} |`);
+    const ens = o.ensemble ? `${o.ensemble.members}: ${f3(o.ensemble.cvScore)} vs ${f3(o.ensemble.bestSingleCvScore)}` : '-';
+    L.push(`| ${r.name} | ${r.seed} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${ens} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${w} |`);
   }
-  L.push(`| **total** | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
+  L.push(`| **total** | | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
   const both = rows.filter((r) => r.ours.testScore != null && r.peer.testScore != null);
   if (both.length > 0) {
     const diffs = both.map((r) => r.ours.testScore - r.peer.testScore).sort((a, b) => a - b);
@@ -261,12 +270,35 @@ function markdown(info, rows, command, loads) {
     L.push(`Test score, ours minus peer, over ${both.length} datasets: mean ${mean.toFixed(3)}, median ${diffs[diffs.length >> 1].toFixed(3)}, min ${diffs[0].toFixed(3)}, max ${diffs[diffs.length - 1].toFixed(3)}. ` +
       `Best CV score, ours minus peer: mean ${cvDiff.toFixed(3)}. Completed trials: ours ${tot.oc}, peer ${tot.pc}; fold fits: ours ${tot.ff}, peer ${tot.pff}.`, '');
   }
+  if (seeds.length > 1 && both.length > 0) {
+    // Per dataset, the mean test score over seeds: one split of a small dataset is decided by a row
+    // or two, the mean over several splits much less so.
+    L.push(`Mean test score over seeds (${seeds.join(', ')}), per dataset; a tie when the means differ by <= ${TIE}:`, '');
+    L.push('| dataset | seeds | ours mean test | peer mean test | ours - peer | per-seed wins ours/peer/tie | winner on the mean |');
+    L.push('|---|---:|---:|---:|---:|---|---|');
+    const agg = { ours: 0, peer: 0, tie: 0 };
+    const names = [...new Set(both.map((r) => r.name))];
+    const meanDiffs = [];
+    for (const n of names) {
+      const rs = both.filter((r) => r.name === n);
+      const mo = rs.reduce((a, r) => a + r.ours.testScore, 0) / rs.length;
+      const mp = rs.reduce((a, r) => a + r.peer.testScore, 0) / rs.length;
+      const w = Math.abs(mo - mp) <= TIE ? 'tie' : mo > mp ? 'ours' : 'peer';
+      agg[w]++;
+      meanDiffs.push(mo - mp);
+      const per = { ours: 0, peer: 0, tie: 0 };
+      for (const r of rs) per[winner(r.ours, r.peer)]++;
+      L.push(`| ${n} | ${rs.length} | ${mo.toFixed(4)} | ${mp.toFixed(4)} | ${(mo - mp).toFixed(4)} | ${per.ours}/${per.peer}/${per.tie} | ${w} |`);
+    }
+    const md = meanDiffs.reduce((a, b) => a + b, 0) / meanDiffs.length;
+    L.push(`| **all** | | | | ${md.toFixed(4)} | ${tally.ours}/${tally.peer}/${tally.tie} | ours ${agg.ours}, peer ${agg.peer}, tie ${agg.tie} |`, '');
+  }
   L.push('Completed trials per model family (ours | peer), and wall time per tool including start-up and refit:', '');
   for (const r of rows) {
     const fam = (m) => Object.entries(m ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
     const fails = Object.entries(r.ours.failReasons ?? {}).map(([k, v]) => `${v}x ${k}`).join('; ');
     const wall = `wall ${r.ours.seconds?.toFixed(0) ?? '-'} s | ${r.peer.seconds?.toFixed(0) ?? '-'} s`;
-    L.push(`- ${r.name} (${wall}): ${fam(r.ours.families)} | ${fam(r.peer.families)}${fails ? ` (our failures: ${fails})` : ''}${r.peer.firstFailure ? ` (peer failure: ${r.peer.firstFailure})` : ''}`);
+    L.push(`- ${r.name}${seeds.length > 1 ? ` seed ${r.seed}` : ''} (${wall}): ${fam(r.ours.families)} | ${fam(r.peer.families)}${fails ? ` (our failures: ${fails})` : ''}${r.peer.firstFailure ? ` (peer failure: ${r.peer.firstFailure})` : ''}`);
   }
   return L.join('\n') + '\n';
 }
@@ -277,25 +309,27 @@ const rows = [];
 const loads = [];
 const mdOut = resolve(opt.out);
 mkdirSync(dirname(mdOut), { recursive: true });
-console.log(`bench/automl: ${wanted.length} datasets, ${time} s each per tool, cv ${cv}, seed ${seed}, ${workers} workers`);
-for (const [name, target] of DATASETS.filter((d) => wanted.includes(d[0]))) {
-  const dir = mkdtempSync(join(tmpdir(), `automl-bench-${name}-`));
-  loads.push({ name, load: sh("uptime | sed 's/.*load average: //'") });
-  try {
-    const p = prepare(name, target, dir);
-    const ours = await runOurs(name, target, p, dir);
-    const peer = opt['skip-peer'] ? { skipped: true } : await runPeer(target, p);
-    const row = { name, ...p, ours, peer };
-    rows.push(row);
-    const o = ours.error ? `ERROR ${ours.error}` : `trials ${ours.trials.complete}/${ours.trials.pruned}/${ours.trials.failed} fits ${ours.foldFits} cv ${f3(ours.best?.value)} test ${f3(ours.testScore)} (${ours.bestFamily})`;
-    const q = peer.skipped ? 'skipped' : peer.error ? `ERROR ${peer.error}` : `trials ${peer.trials.complete}/${peer.trials.failed} fits ${peer.foldFits} cv ${f3(peer.best?.value)} test ${f3(peer.testScore)} (${peer.best?.family})`;
-    console.log(`${name.padEnd(22)} ${p.metric.padEnd(8)} ours: ${o}  |  peer: ${q}  -> ${winner(ours, peer)}`);
-    // Rewrite after every dataset so an interrupted run still leaves its figures.
-    writeFileSync(mdOut, markdown(info, rows, command, loads));
-    writeFileSync(mdOut.replace(/\.md$/, '') + '.json', JSON.stringify({ info, command, loads, rows }, null, 1));
-  } finally {
-    if (!opt.keep) rmSync(dir, { recursive: true, force: true });
-    else console.log(`  files kept in ${dir}`);
+console.log(`bench/automl: ${wanted.length} datasets x seeds ${seeds.join(',')}, ${time} s each per tool, cv ${cv}, ${workers} workers`);
+for (const seed of seeds) {
+  for (const [name, target] of DATASETS.filter((d) => wanted.includes(d[0]))) {
+    const dir = mkdtempSync(join(tmpdir(), `automl-bench-${name}-`));
+    loads.push({ name: seeds.length > 1 ? `${name}/${seed}` : name, load: sh("uptime | sed 's/.*load average: //'") });
+    try {
+      const p = prepare(name, target, dir, seed);
+      const ours = await runOurs(name, target, p, dir, seed);
+      const peer = opt['skip-peer'] ? { skipped: true } : await runPeer(target, p, seed);
+      const row = { name, seed, ...p, ours, peer };
+      rows.push(row);
+      const o = ours.error ? `ERROR ${ours.error}` : `trials ${ours.trials.complete}/${ours.trials.pruned}/${ours.trials.failed} fits ${ours.foldFits} cv ${f3(ours.best?.value)} test ${f3(ours.testScore)} (${ours.bestFamily}${ours.ensemble ? ` +ens${ours.ensemble.members}` : ''})`;
+      const q = peer.skipped ? 'skipped' : peer.error ? `ERROR ${peer.error}` : `trials ${peer.trials.complete}/${peer.trials.failed} fits ${peer.foldFits} cv ${f3(peer.best?.value)} test ${f3(peer.testScore)} (${peer.best?.family})`;
+      console.log(`${name.padEnd(22)} s${seed} ${p.metric.padEnd(8)} ours: ${o}  |  peer: ${q}  -> ${winner(ours, peer)}`);
+      // Rewrite after every dataset so an interrupted run still leaves its figures.
+      writeFileSync(mdOut, markdown(info, rows, command, loads));
+      writeFileSync(mdOut.replace(/\.md$/, '') + '.json', JSON.stringify({ info, command, loads, rows }, null, 1));
+    } finally {
+      if (!opt.keep) rmSync(dir, { recursive: true, force: true });
+      else console.log(`  files kept in ${dir}`);
+    }
   }
 }
 console.log(`wrote ${mdOut}`);

@@ -92,6 +92,7 @@ interface SearchFlags {
   out?: string;
   json?: boolean;
   prune: boolean;
+  ensemble: boolean;
   trialTimeout?: number;
   gridSize?: number;
   quiet?: boolean;
@@ -120,6 +121,7 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
         model: r.modelFile,
         features: r.model ? r.model.features : null,
         featureSearch: r.featureSearch,
+        ensemble: r.ensemble,
         stoppedBy: interrupted ? 'interrupted' : r.stoppedBy,
       }) + '\n',
     );
@@ -161,9 +163,16 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
       const fs = r.featureSearch;
       out.push(`Feature search (${fs.direction}, ${fs.fits} fits): ${fs.columns.length} columns, cv ${fmtScore(fs.score)} vs ${fmtScore(fs.baselineScore)} with all columns: ${fs.improved ? `kept: ${fs.columns.join(', ')}` : 'not better, not used'}`);
     }
+    if (r.ensemble) {
+      const e = r.ensemble;
+      out.push(
+        `Ensemble: average of ${e.members.length} pipelines (${e.members.map((m) => `trial ${m.trial} x${m.weight.toFixed(2)}`).join(', ')}), ` +
+          `out-of-fold ${r.metric.name} ${fmtScore(e.cvScore)} vs ${fmtScore(e.bestSingleCvScore)} for the best single pipeline`,
+      );
+    }
     if (r.model) out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
     if (r.model) {
-      out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (best pipeline refit on all searched rows)`);
+      out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (${r.ensemble ? 'ensemble' : 'best pipeline'} refit on all searched rows)`);
       if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
     } else if (interrupted) out.push('Interrupted before the best pipeline was refit: no model written.');
   } else {
@@ -246,6 +255,7 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
         test: f.test,
         testSize: f.test !== undefined ? undefined : f.testSize,
         prune: f.prune,
+        ensemble: f.ensemble,
         trialTimeout: f.trialTimeout,
         gridSize: f.gridSize,
         maxConsecutiveFailures: f.maxFailures,
@@ -432,6 +442,7 @@ export function program(): Command {
     .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
+    .option('--no-ensemble', 'refit the best pipeline alone instead of averaging the best pipelines (ensemble selection on out-of-fold predictions)')
     .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
     .option('--max-failures <n>', 'stop the search after this many failed trials in a row (default 25)', intArg('--max-failures', 1))

@@ -10,8 +10,10 @@ import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
 
-/** Current model-file format version. */
+/** Model-file format version of a single pipeline (version 2 files hold an ensemble; both are read). */
 export const MODEL_FILE_VERSION = 1;
+/** Format version of a file holding an ensemble (`ensemble` instead of `pipeline`). */
+export const ENSEMBLE_MODEL_FILE_VERSION = 2;
 /** Largest model file accepted (forests of many deep trees stay well below this). */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -30,15 +32,43 @@ export interface ModelFileJSON {
   readonly testScore: number | null;
   /** Input columns the pipeline needs, with their types and categories. */
   readonly features: readonly ColumnSchema[];
-  readonly pipeline: PipelineJSON;
+  /** Version 1: the fitted pipeline. */
+  readonly pipeline?: PipelineJSON;
+  /** Version 2: the ensemble's pipelines with their weights (summing to 1); predictions are their weighted average. */
+  readonly ensemble?: readonly { readonly trial: number | null; readonly weight: number; readonly pipeline: PipelineJSON }[];
 }
 
-/** A fitted pipeline with its schema: what `search` returns and `automl predict` loads. */
+/** One pipeline of a model with its weight in the average. */
+export interface ModelMember {
+  readonly trial: number | null;
+  readonly weight: number;
+  readonly pipeline: Pipeline;
+}
+
+/**
+ * A fitted pipeline, or a weighted ensemble of pipelines, with its input schema: what `search`
+ * returns and `automl predict` loads.
+ */
 export class FittedModel {
+  /** The pipelines whose predictions are averaged, heaviest first; one member (weight 1) for a single pipeline. */
+  readonly members: readonly ModelMember[];
+
+  /**
+   * @param pipeline the single pipeline, or the ensemble's first (heaviest) member
+   * @param members the ensemble (two or more members); omitted for a single pipeline
+   */
   constructor(
     readonly pipeline: Pipeline,
-    readonly info: Omit<ModelFileJSON, 'format' | 'version' | 'createdAt' | 'pipeline'>,
-  ) {}
+    readonly info: Omit<ModelFileJSON, 'format' | 'version' | 'createdAt' | 'pipeline' | 'ensemble'>,
+    members?: readonly ModelMember[],
+  ) {
+    this.members = members && members.length > 1 ? members : [{ trial: info.trial, weight: 1, pipeline }];
+  }
+
+  /** True when predictions average several pipelines. */
+  get isEnsemble(): boolean {
+    return this.members.length > 1;
+  }
 
   get task(): Task {
     return this.info.task;
@@ -62,7 +92,7 @@ export class FittedModel {
   /** Predictions in input order: class labels (classification) or numbers (regression). */
   predict(data: string | readonly Record<string, unknown>[] | FeatureTable): (string | number)[] {
     const t = isTable(data) ? data : this.table(data);
-    const raw = this.pipeline.predict(t);
+    const raw = this.isEnsemble ? this.averagePredict(t) : this.pipeline.predict(t);
     if (this.info.task === 'regression') return Array.from(raw);
     const classes = this.info.classes!;
     return Array.from(raw, (k, i) => {
@@ -75,7 +105,7 @@ export class FittedModel {
   /** Class probabilities per row, keyed by class label (classification only). */
   predictProba(data: string | readonly Record<string, unknown>[] | FeatureTable): Record<string, number>[] {
     const t = isTable(data) ? data : this.table(data);
-    const p: Matrix = this.pipeline.predictProba(t);
+    const p: Matrix = this.isEnsemble ? this.averageProba(t) : this.pipeline.predictProba(t);
     const classes = this.info.classes!;
     const out: Record<string, number>[] = [];
     for (let i = 0; i < p.rows; i++) {
@@ -86,8 +116,42 @@ export class FittedModel {
     return out;
   }
 
+  /** Weighted average of the members' class probabilities. */
+  private averageProba(t: FeatureTable): Matrix {
+    let out: Matrix | null = null;
+    for (const m of this.members) {
+      const p = m.pipeline.predictProba(t);
+      if (out === null) out = { rows: p.rows, cols: p.cols, data: new Float64Array(p.data.length) };
+      for (let i = 0; i < p.data.length; i++) out.data[i]! += m.weight * p.data[i]!;
+    }
+    return out!;
+  }
+
+  /** Class index of the averaged probabilities (classification), or the weighted mean prediction. */
+  private averagePredict(t: FeatureTable): Float64Array {
+    if (this.info.task === 'classification') {
+      const p = this.averageProba(t);
+      const out = new Float64Array(p.rows);
+      for (let i = 0; i < p.rows; i++) {
+        let best = 0;
+        for (let j = 1; j < p.cols; j++) if (p.data[i * p.cols + j]! > p.data[i * p.cols + best]!) best = j;
+        out[i] = best;
+      }
+      return out;
+    }
+    let out: Float64Array | null = null;
+    for (const m of this.members) {
+      const p = m.pipeline.predict(t);
+      out ??= new Float64Array(p.length);
+      for (let i = 0; i < p.length; i++) out[i]! += m.weight * p[i]!;
+    }
+    return out!;
+  }
+
   toJSON(): ModelFileJSON {
-    return { format: 'automl.model', version: MODEL_FILE_VERSION, createdAt: new Date().toISOString(), ...this.info, pipeline: this.pipeline.toJSON() };
+    const head = { format: 'automl.model' as const, createdAt: new Date().toISOString(), ...this.info };
+    if (!this.isEnsemble) return { ...head, version: MODEL_FILE_VERSION, pipeline: this.pipeline.toJSON() };
+    return { ...head, version: ENSEMBLE_MODEL_FILE_VERSION, ensemble: this.members.map((m) => ({ trial: m.trial, weight: m.weight, pipeline: m.pipeline.toJSON() })) };
   }
 
   /** Writes the model file atomically (temp file + rename); returns the path. */
@@ -107,17 +171,19 @@ function bad(file: string, path: string, expected: string, value: unknown): Auto
   return new AutomlError('E_MODEL_FILE', `${file}: ${path}: expected ${expected}, got ${show(value)}`, { file, path, value });
 }
 
-const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline'];
+const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline', 'ensemble'];
 
 /** Parses and validates a model file's JSON; never evaluates code from it. */
 export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad(file, '$', 'a model object', json);
   const o = json as Record<string, unknown>;
   if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
-  if (o.version !== MODEL_FILE_VERSION) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads version ${MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
+  if (o.version !== MODEL_FILE_VERSION && o.version !== ENSEMBLE_MODEL_FILE_VERSION) {
+    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${MODEL_FILE_VERSION} and ${ENSEMBLE_MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
   }
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
+  if (o.version === MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION})`, '[...]');
+  if (o.version === ENSEMBLE_MODEL_FILE_VERSION && o.pipeline !== undefined) throw bad(file, '$.pipeline', `no single pipeline in a version ${ENSEMBLE_MODEL_FILE_VERSION} file (its pipelines are in $.ensemble)`, '{...}');
   if (o.task !== 'classification' && o.task !== 'regression') throw bad(file, '$.task', '"classification" or "regression"', o.task);
   if (typeof o.target !== 'string') throw bad(file, '$.target', 'a string', o.target);
   if (typeof o.metric !== 'string') throw bad(file, '$.metric', 'a string', o.metric);
@@ -141,20 +207,43 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
     if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string')) throw bad(file, '$.classes', 'an array of class labels', o.classes);
     classes = o.classes as string[];
   }
-  let pipeline: Pipeline;
-  try {
-    pipeline = loadPipeline(o.pipeline, getModel, file, '$.pipeline');
-  } catch (e) {
-    // Errors from deeper loaders may lack the file or the JSON path: add them.
-    if (isAutomlError(e) && e.code !== 'E_MODEL_FILE') {
-      throw new AutomlError('E_MODEL_FILE', `${file}: $.pipeline: ${e.message}`, { file, path: '$.pipeline' }, { cause: e });
+  const readPipeline = (json: unknown, path: string): Pipeline => {
+    let pipeline: Pipeline;
+    try {
+      pipeline = loadPipeline(json, getModel, file, path);
+    } catch (e) {
+      // Errors from deeper loaders may lack the file or the JSON path: add them.
+      if (isAutomlError(e) && e.code !== 'E_MODEL_FILE') {
+        throw new AutomlError('E_MODEL_FILE', `${file}: ${path}: ${e.message}`, { file, path }, { cause: e });
+      }
+      if (isAutomlError(e) && !e.message.includes(file)) throw new AutomlError('E_MODEL_FILE', `${file}: ${e.message}`, { ...e.details, file }, { cause: e });
+      throw e;
     }
-    if (isAutomlError(e) && !e.message.includes(file)) throw new AutomlError('E_MODEL_FILE', `${file}: ${e.message}`, { ...e.details, file }, { cause: e });
-    throw e;
-  }
-  if (pipeline.task !== o.task) throw bad(file, '$.pipeline.task', `${o.task} (as $.task says)`, pipeline.task);
-  if (JSON.stringify(pipeline.classes) !== JSON.stringify(o.task === 'classification' ? o.classes : null)) {
-    throw bad(file, '$.classes', `the pipeline's classes ${show(pipeline.classes, 200)}`, o.classes);
+    if (pipeline.task !== o.task) throw bad(file, `${path}.task`, `${o.task} (as $.task says)`, pipeline.task);
+    if (JSON.stringify(pipeline.classes) !== JSON.stringify(o.task === 'classification' ? o.classes : null)) {
+      throw bad(file, '$.classes', `the pipeline's classes ${show(pipeline.classes, 200)}`, o.classes);
+    }
+    return pipeline;
+  };
+  let members: ModelMember[] | undefined;
+  let pipeline: Pipeline;
+  if (o.version === ENSEMBLE_MODEL_FILE_VERSION) {
+    if (!Array.isArray(o.ensemble) || o.ensemble.length < 2) throw bad(file, '$.ensemble', 'an array of at least 2 members { trial, weight, pipeline }', o.ensemble);
+    let total = 0;
+    members = o.ensemble.map((m, i) => {
+      const at = `$.ensemble[${i}]`;
+      if (m === null || typeof m !== 'object' || Array.isArray(m)) throw bad(file, at, 'a member { trial, weight, pipeline }', m);
+      const r = m as Record<string, unknown>;
+      for (const k of Object.keys(r)) if (!['trial', 'weight', 'pipeline'].includes(k)) throw bad(file, `${at}.${k}`, 'no such key (known: trial, weight, pipeline)', r[k]);
+      if (r.trial !== null && r.trial !== undefined && (typeof r.trial !== 'number' || !Number.isInteger(r.trial))) throw bad(file, `${at}.trial`, 'a trial number or null', r.trial);
+      if (typeof r.weight !== 'number' || !(r.weight > 0) || r.weight > 1) throw bad(file, `${at}.weight`, 'a weight in (0, 1]', r.weight);
+      total += r.weight;
+      return { trial: typeof r.trial === 'number' ? r.trial : null, weight: r.weight, pipeline: readPipeline(r.pipeline, `${at}.pipeline`) };
+    });
+    if (Math.abs(total - 1) > 1e-6) throw bad(file, '$.ensemble', 'weights that sum to 1', `weights summing to ${total}`);
+    pipeline = members[0]!.pipeline;
+  } else {
+    pipeline = readPipeline(o.pipeline, '$.pipeline');
   }
   return new FittedModel(pipeline, {
     study: typeof o.study === 'string' ? o.study : null,
@@ -166,7 +255,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
     cvScore: numOrNull('cvScore'),
     testScore: numOrNull('testScore'),
     features,
-  });
+  }, members);
 }
 
 /** Reads a model file. @throws AutomlError E_FILE_NOT_FOUND, E_MODEL_FILE (with the JSON path). */

@@ -13,6 +13,7 @@ import { Pipeline, type PipelineConfig } from '../pipeline/index.js';
 import { TrialPruned, type ObjectiveContext } from '../protocol/messages.js';
 import { getWorkerData } from '../worker/shared.js';
 import { AutomlError } from '../util/errors.js';
+import { OOF_ARTIFACT } from './ensemble.js';
 
 /** A user's own model family: an ES module exporting a ModelSpec. */
 export interface ModelPluginRef {
@@ -27,6 +28,11 @@ export interface TabularWorkerData {
   readonly folds: readonly { readonly train: Int32Array; readonly test: Int32Array }[];
   readonly metric: string;
   readonly plugins: readonly ModelPluginRef[];
+  /**
+   * Hand each completed trial's out-of-fold predictions back (artifact {@link OOF_ARTIFACT}) for the
+   * final ensemble. Off when the study builds no ensemble or the predictions would be too large.
+   */
+  readonly oof?: boolean;
 }
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
@@ -97,11 +103,15 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
   const scores: number[] = [];
   const kept: string[][] = [];
   const selects = config.select !== undefined && (config.select as { type?: string }).type !== 'none';
+  const nClasses = data.dataset.target.classes?.length ?? 0;
+  const width = nClasses > 0 ? nClasses : 1;
+  // Out-of-fold predictions, row i = searched row i, when the study builds an ensemble.
+  const oof = data.oof && ctx.setArtifact ? new Float64Array(data.dataset.nRows * width) : null;
   for (let k = 0; k < data.folds.length; k++) {
     const fold = data.folds[k]!;
     const pipeline = new Pipeline(getModel);
     await pipeline.fit(data.dataset, fold.train, config, { seed: (ctx.seed + k * 7919) >>> 0, signal: ctx.signal });
-    const score = scoreRows(pipeline, data.dataset, fold.test, metric);
+    const score = oof ? scoreFoldKeepingPredictions(pipeline, data.dataset, fold.test, metric, oof, width) : scoreRows(pipeline, data.dataset, fold.test, metric);
     if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `fold ${k + 1}: the ${metric.name} score is ${score}`);
     scores.push(score);
     ctx.setUserAttr(FOLD_SCORES_ATTR, scores);
@@ -112,7 +122,25 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
     const prune = await ctx.report(k, score);
     if (prune && k < data.folds.length - 1) throw new TrialPruned(`pruned after fold ${k + 1}`);
   }
+  if (oof) ctx.setArtifact!(OOF_ARTIFACT, oof);
   return scores.reduce((a, b) => a + b, 0) / scores.length;
+}
+
+/**
+ * Scores one fold and writes its predictions into the out-of-fold array. Classification predicts
+ * probabilities once and takes the label as their argmax, so a fold costs one prediction pass.
+ */
+function scoreFoldKeepingPredictions(pipeline: Pipeline, dataset: Dataset, rows: Int32Array, metric: Metric, oof: Float64Array, width: number): number {
+  const yTrue = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) yTrue[i] = dataset.target.values[rows[i]!]!;
+  if (dataset.target.task === 'regression') {
+    const pred = pipeline.predict(dataset, rows);
+    for (let i = 0; i < rows.length; i++) oof[rows[i]!] = pred[i]!;
+    return metric.score(yTrue, pred);
+  }
+  const proba = pipeline.predictProba(dataset, rows);
+  for (let i = 0; i < rows.length; i++) oof.set(proba.data.subarray(i * width, (i + 1) * width), rows[i]! * width);
+  return metric.score(yTrue, argmaxRows(proba), proba, width);
 }
 
 /** The worker-thread objective (`dist/tabular/objective.js`, default export). */

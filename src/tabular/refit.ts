@@ -10,6 +10,10 @@ import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
 import { scoreRows, scoreTable } from './objective.js';
 import { FittedModel } from './model-file.js';
+import { scoreAverage } from './ensemble.js';
+import type { Pipeline } from '../pipeline/index.js';
+import type { ColumnSchema, FeatureTable } from '../data/types.js';
+import { subsetRows } from '../data/index.js';
 import type { PreparedData } from './search.js';
 
 export { FittedModel };
@@ -30,39 +34,92 @@ export async function refitBest(args: {
   columns?: readonly string[];
   cvScore?: number;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
-  const { study, best, prep, metric } = args;
-  const outcome = await args.executor.run(
-    {
-      objective: { module: compiledModule('tabular/refit-objective.js') },
-      trialNumber: best.number,
-      seed: trialRng(study.seed, best.number, 'refit').uint32(),
-      config: study.configOf(best),
-      params: best.params,
-      data: args.columns ? { columns: [...args.columns] } : {},
-    },
-    { report: async () => false },
-    args.signal ? { signal: args.signal } : {},
-  );
-  if (outcome.status === 'fail') {
-    if (outcome.failKind === 'interrupted') return null;
-    throw new AutomlError('E_MODEL', `refitting the best pipeline (trial ${best.number}) failed: ${outcome.failKind}: ${outcome.message}`);
-  }
-  const pipeline = loadPipeline(outcome.userAttrs?.[PIPELINE_ATTR], getModel, 'refit');
-  const nClasses = prep.dataset.target.classes?.length ?? 0;
-  let testScore: number | null = null;
-  if (prep.testSet) testScore = scoreTable(pipeline, prep.testSet.table, undefined, prep.testSet.y, nClasses, metric);
-  else if (prep.holdoutRows && prep.holdoutRows.length > 0) testScore = scoreRows(pipeline, prep.dataset, prep.holdoutRows, metric);
-  const model = new FittedModel(pipeline, {
+  return refitMembers({ ...args, members: [{ trial: args.best, weight: 1 }], cvScore: args.cvScore ?? args.best.value });
+}
+
+/**
+ * Refits each member's pipeline on every searched row (in parallel on `executor`'s threads),
+ * builds the model (a single pipeline, or the weighted ensemble) and scores it on the held-out
+ * rows or the test set. Members come heaviest first; the first one's trial names the model.
+ * Returns null when `signal` stopped it.
+ */
+export async function refitMembers(args: {
+  study: Study;
+  members: readonly { readonly trial: TrialRecord; readonly weight: number }[];
+  prep: PreparedData;
+  metric: Metric;
+  executor: Executor;
+  signal?: AbortSignal;
+  columns?: readonly string[];
+  cvScore: number | null;
+}): Promise<{ model: FittedModel; testScore: number | null } | null> {
+  const { study, prep, metric } = args;
+  const fitted = await Promise.all(args.members.map((m) => refitOne(study, m.trial, args.executor, args.signal, args.columns)));
+  if (fitted.some((p) => p === null)) return null;
+  const pipelines = fitted as NonNullable<(typeof fitted)[number]>[];
+  const first = pipelines[0]!;
+  const members = args.members.map((m, i) => ({ trial: m.trial.number, weight: m.weight, pipeline: pipelines[i]! }));
+  // Only the columns the fitted pipelines need: predict asks for nothing more.
+  const features: ColumnSchema[] = [];
+  for (const p of pipelines) for (const c of p.requiredSchema) if (!features.some((f) => f.name === c.name)) features.push(c);
+  const sourceOrder = prep.dataset.features.map((f) => f.name);
+  features.sort((a, b) => sourceOrder.indexOf(a.name) - sourceOrder.indexOf(b.name));
+  const info = {
     study: study.name,
-    trial: best.number,
+    trial: args.members[0]!.trial.number,
     task: prep.dataset.target.task,
     target: prep.dataset.target.name,
     classes: prep.dataset.target.classes ? [...prep.dataset.target.classes] : null,
     metric: metric.name,
-    cvScore: args.cvScore ?? best.value,
-    testScore,
-    // Only the columns the fitted pipeline needs: predict asks for nothing more.
-    features: pipeline.requiredSchema,
-  });
+    cvScore: args.cvScore,
+    testScore: null as number | null,
+    features,
+  };
+  let model = new FittedModel(first, info, members);
+  const nClasses = prep.dataset.target.classes?.length ?? 0;
+  let testScore: number | null = null;
+  if (prep.testSet) {
+    const { table, y } = prep.testSet;
+    testScore = model.isEnsemble ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);
+  } else if (prep.holdoutRows && prep.holdoutRows.length > 0) {
+    const rows = prep.holdoutRows;
+    if (!model.isEnsemble) testScore = scoreRows(first, prep.dataset, rows, metric);
+    else {
+      const y = new Float64Array(rows.length);
+      for (let i = 0; i < y.length; i++) y[i] = prep.dataset.target.values[rows[i]!]!;
+      testScore = scoreModel(model, subsetRows(prep.dataset, rows), y, nClasses, metric);
+    }
+  }
+  model = new FittedModel(first, { ...info, testScore }, members);
   return { model, testScore };
+}
+
+async function refitOne(study: Study, trial: TrialRecord, executor: Executor, signal: AbortSignal | undefined, columns: readonly string[] | undefined): Promise<Pipeline | null> {
+  const outcome = await executor.run(
+    {
+      objective: { module: compiledModule('tabular/refit-objective.js') },
+      trialNumber: trial.number,
+      seed: trialRng(study.seed, trial.number, 'refit').uint32(),
+      config: study.configOf(trial),
+      params: trial.params,
+      data: columns ? { columns: [...columns] } : {},
+    },
+    { report: async () => false },
+    signal ? { signal } : {},
+  );
+  if (outcome.status === 'fail') {
+    if (outcome.failKind === 'interrupted') return null;
+    throw new AutomlError('E_MODEL', `refitting the pipeline of trial ${trial.number} failed: ${outcome.failKind}: ${outcome.message}`);
+  }
+  return loadPipeline(outcome.userAttrs?.[PIPELINE_ATTR], getModel, 'refit');
+}
+
+/** Scores a model (single or ensemble) on every row of a table. */
+function scoreModel(model: FittedModel, table: FeatureTable, y: Float64Array, nClasses: number, metric: Metric): number {
+  if (nClasses === 0) return metric.score(y, Float64Array.from(model.predict(table) as number[]));
+  const probaRows = model.predictProba(table);
+  const classes = model.classes!;
+  const data = new Float64Array(probaRows.length * nClasses);
+  probaRows.forEach((r, i) => classes.forEach((c, k) => (data[i * nClasses + k] = r[c]!)));
+  return scoreAverage(data, y, nClasses, metric);
 }

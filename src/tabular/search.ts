@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
-import { createRng, deriveSeed } from '../util/rng.js';
+import { createRng, deriveSeed, trialRng } from '../util/rng.js';
 import { compiledModule } from '../util/package-paths.js';
 import { loadDataset, datasetFromRows, subsetRows, toShared, datasetFingerprint } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
@@ -24,7 +24,8 @@ import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef, type TabularWo
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
-import { refitBest, type FittedModel } from './refit.js';
+import { refitBest, refitMembers, type FittedModel } from './refit.js';
+import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool, selectEnsemble } from './ensemble.js';
 import { leaderboard, type LeaderboardRow } from './leaderboard.js';
 
 /** A user's own model family: its module (exporting a ModelSpec) and its search space. */
@@ -94,6 +95,24 @@ export interface SearchOptions {
   readonly featureSearch?: boolean | 'forward' | 'backward';
   /** Stop after this many failed trials in a row (default 25). */
   readonly maxConsecutiveFailures?: number;
+  /**
+   * The final model averages the best pipelines, chosen by greedy ensemble selection over their
+   * out-of-fold predictions, when that scores better out of fold than the best single pipeline.
+   * Default true; false refits the best trial alone. Not combined with `featureSearch`.
+   */
+  readonly ensemble?: boolean;
+}
+
+/** The ensemble chosen at the end of a search. */
+export interface EnsembleSummary {
+  /** Members (trial numbers) with their weights, heaviest first; weights sum to 1. */
+  readonly members: readonly { readonly trial: number; readonly weight: number }[];
+  /** Metric of the averaged out-of-fold predictions of the searched rows. */
+  readonly cvScore: number;
+  /** The same for the best single candidate, for comparison. */
+  readonly bestSingleCvScore: number;
+  /** Candidates considered (the best complete trials). */
+  readonly candidates: number;
 }
 
 /** What the wrapper feature search did. */
@@ -145,6 +164,8 @@ export interface SearchResult {
   readonly modelFile: string | null;
   /** The wrapper feature search's outcome, when it ran. */
   readonly featureSearch: FeatureSearchSummary | null;
+  /** The ensemble the model averages, or null when the model is a single pipeline. */
+  readonly ensemble: EnsembleSummary | null;
 }
 
 /** Study settings stored so that `automl resume` can continue with the same data and choices. */
@@ -163,6 +184,8 @@ export interface TabularSettings {
   readonly plugins: readonly ModelPluginRef[];
   /** End of the first run's time budget (epoch ms), which `automl worker` processes share; null without one. */
   readonly deadline: number | null;
+  /** Build an ensemble at the end (absent in studies made before ensembles existed: true). */
+  readonly ensemble?: boolean;
 }
 
 function checkOptions(o: SearchOptions): void {
@@ -305,6 +328,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     prune: options.prune ?? true,
     plugins,
     deadline: time !== undefined ? Date.now() + time * 1000 : null,
+    ensemble: options.ensemble ?? true,
   };
   const study = await createStudy({
     name,
@@ -385,7 +409,7 @@ async function runSearch(
   study: Study,
   prep: PreparedData,
   metric: Metric,
-  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures'>,
+  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures' | 'ensemble'>,
   plugins: readonly ModelPluginRef[],
   refit = true,
 ): Promise<SearchResult> {
@@ -395,7 +419,13 @@ async function runSearch(
     const foldSeed = createRng(deriveSeed(study.seed, 'folds')).uint32();
     const splits = searched.target.task === 'classification' ? stratifiedKFold(searched.target.values, settings.cv, foldSeed) : kFold(searched.nRows, settings.cv, foldSeed);
     const folds = splits.map((f) => ({ train: shareInt32(f.train), test: shareInt32(f.test) }));
-    const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins };
+    const nClasses = searched.target.classes?.length ?? 0;
+    const oofSize = searched.nRows * Math.max(nClasses, 1);
+    const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
+    if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
+    const ensembleOn = wantEnsemble && oofSize <= MAX_OOF_VALUES;
+    const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins, oof: ensembleOn };
+    const oofPool = new OofPool(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
     const workers = o.workers ?? availableParallelism();
     const modelChoice = study.space.param('model');
     o.onStart?.({
@@ -423,6 +453,7 @@ async function runSearch(
     let testScore: number | null = null;
     let modelFile: string | null = null;
     let featureSearch: FeatureSearchSummary | null = null;
+    let ensemble: EnsembleSummary | null = null;
     const best = () => study.bestTrial;
     try {
       result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
@@ -432,16 +463,27 @@ async function runSearch(
         signal: o.signal,
         timeout: o.trialTimeout,
         maxConsecutiveFailures: o.maxConsecutiveFailures,
-        onTrial: (t) => o.onTrial?.(t, study),
+        onTrial: (t, artifacts) => {
+          const oof = artifacts?.[OOF_ARTIFACT];
+          if (ensembleOn && t.state === 'COMPLETE' && t.value !== null && oof instanceof Float64Array && oof.length === oofSize) oofPool.offer({ trial: t.number, value: t.value, data: oof });
+          o.onTrial?.(t, study);
+        },
         onTrialStart: o.onTrialStart,
       });
       const winner = best();
       if (winner && o.featureSearch && !o.signal?.aborted) {
         featureSearch = await runFeatureSearch(o.featureSearch, winner, study, searched, folds, metric, o.time !== undefined ? startedAt + o.time * 1000 : undefined, o.signal, o.onNote);
       }
+      let choice: EnsembleSummary | null = null;
+      if (winner && ensembleOn && !o.signal?.aborted) {
+        choice = await chooseEnsemble(study, searched, metric, oofPool, pool, o.signal, o.onNote);
+      }
       if (winner && refit && !o.signal?.aborted) {
         const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
-        const fitted = await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+        const fitted = choice
+          ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
+          : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+        if (fitted && choice) ensemble = choice;
         if (fitted) {
           model = fitted.model;
           testScore = fitted.testScore;
@@ -471,8 +513,55 @@ async function runSearch(
       notes: prep.notes,
       modelFile,
       featureSearch,
+      ensemble,
     };
   }
+}
+
+/**
+ * Picks the ensemble from the best complete trials' out-of-fold predictions. Trials whose
+ * predictions this process did not see (an earlier run of a resumed study, another machine's
+ * worker) are cross-validated again on the pool, seeded from (study seed, trial). Returns null
+ * when the best single pipeline is as good out of fold, or when fewer than two candidates exist.
+ */
+async function chooseEnsemble(
+  study: Study,
+  searched: Dataset,
+  metric: Metric,
+  oofPool: OofPool,
+  executor: WorkerPool,
+  signal: AbortSignal | undefined,
+  onNote: ((n: string) => void) | undefined,
+): Promise<EnsembleSummary | null> {
+  const sign = metric.direction === 'maximize' ? -1 : 1;
+  const top = study.trials
+    .filter((t) => t.state === 'COMPLETE' && t.value !== null && Number.isFinite(t.value))
+    .sort((a, b) => sign * (a.value! - b.value!) || a.number - b.number)
+    .slice(0, oofPool.capacity);
+  if (top.length < 2) return null;
+  const missing = top.filter((t) => !oofPool.has(t.number));
+  if (missing.length > 0) {
+    onNote?.(`computing the out-of-fold predictions of ${missing.length} earlier trial${missing.length === 1 ? '' : 's'} for the ensemble`);
+    const width = Math.max(searched.target.classes?.length ?? 0, 1);
+    await Promise.all(
+      missing.map(async (t) => {
+        const outcome = await executor.run(
+          { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
+          { report: async () => false },
+          signal ? { signal } : {},
+        );
+        const oof = outcome.status === 'complete' ? outcome.artifacts?.[OOF_ARTIFACT] : undefined;
+        if (oof instanceof Float64Array && oof.length === searched.nRows * width) oofPool.offer({ trial: t.number, value: t.value!, data: oof });
+      }),
+    );
+    if (signal?.aborted) return null;
+  }
+  const candidates = top.filter((t) => oofPool.has(t.number)).map((t) => oofPool.sorted().find((c) => c.trial === t.number)!);
+  if (candidates.length < 2) return null;
+  const y = Float64Array.from(searched.target.values);
+  const choice = selectEnsemble(candidates, y, searched.target.classes?.length ?? 0, metric);
+  if (choice.members.length < 2) return null;
+  return { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
 }
 
 /** The wrapper feature search on the winning configuration; null when Ctrl-C stopped it. */

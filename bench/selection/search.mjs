@@ -1,106 +1,166 @@
-// The issue's noise benchmark through the real search: append 0, 20, 100 and 500 columns of seeded
-// N(0, 1) noise to breast-cancer, wine and diabetes-progression, then run `search()` with the
-// default space (feature selection searched with the model) and with the same space without the
-// `select` branch, same budget, split, folds and seed. Records the held-out test score of the
-// refit best pipeline for both, the score lost to noise and recovered by selection, and how many
-// noise columns the final pipeline keeps.
+// The issue's noise benchmark through the real search, repeated over seeds: append 0, 20, 100 and
+// 500 columns of seeded N(0, 1) noise to breast-cancer, wine and diabetes-progression, then run
+// `search()` with the space's `select` branch (selection "on") and with the same space without it
+// ("off"). Each seed gives a different holdout split, CV folds, sampler seed and noise draw; both
+// arms of one seed share all of them, so on - off is a paired difference. Records the held-out
+// test score of the refit best pipeline, the score lost to noise, the fraction recovered by
+// selection with a confidence statement over seeds, how many noise columns the final pipeline
+// keeps, and what the selection branch cost in trials.
 //
-//   npm run build && node bench/selection/search.mjs [--time 20] [--noise 0,20,100,500] [--datasets a,b] [--workers 2] [--out file.md]
+//   node bench/selection/search.mjs [--seeds 5 | --seed-list 0,1,2] [--time 10] [--workers 2]
+//     [--noise 0,20,100,500] [--datasets a,b] [--models knn,logistic_regression,ridge]
+//     [--dist ../../dist] [--out file.md] [--json file.json]
+//
+// `--models` restricts both arms to those families (each dataset gets the ones that fit its task):
+// tree ensembles shrug off noise, so the default space leaves little to recover. `--dist` takes
+// the compiled package from elsewhere (a private build, so that a rebuild of the shared dist/
+// during the run cannot change the code under test); the cwd must then be that package's root.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { search } from '../../dist/tabular/search.js';
-import { defaultSpace } from '../../dist/tabular/spaces.js';
-import { createRng } from '../../dist/util/rng.js';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { summarise, formatMarkdown } from './search-stats.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const TIME = Number(arg('time', '20'));
+const TIME = Number(arg('time', '10'));
 const WORKERS = Number(arg('workers', '2'));
+const SEEDS = arg('seed-list', null)?.split(',').map(Number) ?? Array.from({ length: Number(arg('seeds', '5')) }, (_, i) => i);
 const NOISE = arg('noise', '0,20,100,500').split(',').map(Number);
 const DATASETS = arg('datasets', 'breast-cancer,wine,diabetes-progression').split(',');
-const OUT = arg('out', 'bench/selection/SEARCH-RESULTS.md');
+const MODELS = arg('models', null)?.split(',') ?? null;
+const DIST = resolve(arg('dist', new URL('../../dist', import.meta.url).pathname));
+const label = MODELS ? `-${MODELS.join('-')}` : '';
+const OUT = arg('out', `bench/selection/search-results${label}.md`);
+const JSON_OUT = arg('json', OUT.replace(/\.md$/, '.json'));
 const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
 const TASKS = { 'breast-cancer': 'classification', wine: 'classification', 'diabetes-progression': 'regression' };
+if (!NOISE.includes(0)) throw new Error('--noise must include 0: the clean score is the reference of the loss');
+
+const load = (m) => import(pathToFileURL(join(DIST, m)).href);
+const { search } = await load('tabular/search.js');
+const { defaultSpace, composeSpaceJSON } = await load('tabular/spaces.js');
+const { createRng } = await load('util/rng.js');
+const { getModel } = await load('models/registry.js');
+
 const dir = mkdtempSync(join(tmpdir(), 'automl-selection-search-'));
 
-/** The dataset's CSV with `count` seeded noise columns appended before the target. */
-function noisyCsv(name, count) {
+/** The dataset's CSV with `count` noise columns (drawn from `seed`) appended before the target. */
+function noisyCsv(name, count, seed) {
   const lines = readFileSync(join('datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
-  const rng = createRng(`noise/${name}/${count}`);
+  const rng = createRng(`noise/${name}/${count}/${seed}`);
   const out = lines.map((line, i) => {
     const cells = line.split(',');
     const target = cells.pop();
     const noise = Array.from({ length: count }, (_, j) => (i === 0 ? `noise_${j}` : rng.normal().toFixed(5)));
     return [...cells, ...noise, target].join(',');
   });
-  const file = join(dir, `${name}-noise${count}.csv`);
+  const file = join(dir, `${name}-noise${count}-seed${seed}.csv`);
   writeFileSync(file, out.join('\n') + '\n');
   return file;
 }
 
-function withoutSelection(task) {
-  const json = defaultSpace(task).toJSON();
-  delete json.select;
+/** The space of one arm: default (or the given families) with or without its `select` branch. */
+function spaceFor(task, selection) {
+  let json;
+  if (MODELS) {
+    const fit = MODELS.filter((m) => getModel(m).tasks.includes(task));
+    if (fit.length === 0) throw new Error(`none of --models ${MODELS.join(',')} does ${task}`);
+    json = composeSpaceJSON(fit);
+  } else {
+    json = defaultSpace(task).toJSON();
+  }
+  if (!selection) delete json.select;
+  else if (!json.select) throw new Error('the space has no select branch');
   return json;
 }
 
-async function run(file, name, selection) {
+async function run(file, name, seed, selection) {
   const task = TASKS[name];
+  const bySelect = {};
+  const t0 = Date.now();
   const r = await search({
     data: file,
     target: TARGETS[name],
     time: TIME,
     workers: WORKERS,
-    seed: 0,
+    seed,
     storage: 'memory:',
-    study: `${name}-${selection ? 'on' : 'off'}`,
-    ...(selection ? {} : { space: withoutSelection(task) }),
+    study: `${name}-${seed}-${selection ? 'on' : 'off'}`,
+    space: spaceFor(task, selection),
+    onTrial: (t) => {
+      // Where the trial budget went, per selection branch: finished trials and their busy seconds.
+      const key = selection ? String(t.params.select ?? 'none') : 'off';
+      // seconds: finished (complete or pruned) trials; otherSeconds: failed or cut by the deadline.
+      const b = (bySelect[key] ??= { complete: 0, pruned: 0, other: 0, seconds: 0, otherSeconds: 0 });
+      const s = t.startedAt && t.finishedAt ? (t.finishedAt - t.startedAt) / 1000 : 0;
+      if (t.state === 'COMPLETE') b.complete++;
+      else if (t.state === 'PRUNED') b.pruned++;
+      else b.other++;
+      if (t.state === 'COMPLETE' || t.state === 'PRUNED') b.seconds += s;
+      else b.otherSeconds += s;
+    },
   });
   const features = r.model ? r.model.features : [];
+  const config = r.best?.config;
   await r.study.close();
   return {
     test: r.testScore,
     cv: r.best?.value ?? null,
-    trials: r.counts.complete,
+    complete: r.counts.complete,
+    pruned: r.counts.pruned,
+    failed: r.counts.failed,
+    interrupted: r.counts.interrupted,
     noiseKept: features.filter((f) => f.startsWith('noise_')).length,
     realKept: features.filter((f) => !f.startsWith('noise_')).length,
-    model: r.best ? r.best.config.model.type : '-',
-    select: r.best?.config.select ? r.best.config.select.type : 'none',
+    model: config ? config.model.type : '-',
+    select: config?.select ? config.select.type : 'none',
+    bySelect,
+    seconds: (Date.now() - t0) / 1000,
   };
 }
 
-const rows = [];
-const started = new Date().toISOString();
-for (const name of DATASETS) {
-  let clean = null;
-  for (const count of NOISE) {
-    const file = noisyCsv(name, count);
-    const off = await run(file, name, false);
-    const on = await run(file, name, true);
-    if (count === 0) clean = off;
-    const lost = clean ? clean.test - off.test : null;
-    const recovered = lost !== null && count > 0 && lost > 0 ? (on.test - off.test) / lost : null;
-    rows.push({ name, count, off, on, lost, recovered });
-    console.log(JSON.stringify(rows.at(-1)));
+const searches = SEEDS.length * DATASETS.length * NOISE.length * 2;
+console.log(`${searches} searches x ${TIME} s = ${((searches * TIME) / 60).toFixed(0)} min of budget (plus data loading and refits)`);
+const runs = [];
+const started = new Date();
+const load0 = loadavg()[0];
+const command = `node bench/selection/search.mjs ${process.argv.slice(2).join(' ')}`.trim();
+const meta = () => ({
+  started: started.toISOString(),
+  finished: new Date().toISOString(),
+  machine: `${cpus()[0]?.model ?? '?'} x ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  node: process.version,
+  loadavg: { start: load0, end: loadavg()[0] },
+  command,
+  time: TIME,
+  workers: WORKERS,
+  seeds: SEEDS,
+  noise: NOISE,
+  datasets: DATASETS,
+  models: MODELS,
+});
+// Seeds outermost so that a slow stretch of the shared machine spreads over every cell, and the
+// arm that runs first alternates with the seed so that neither arm always gets the warmer process.
+for (const seed of SEEDS) {
+  for (const name of DATASETS) {
+    for (const count of NOISE) {
+      const file = noisyCsv(name, count, seed);
+      const order = seed % 2 === 0 ? [false, true] : [true, false];
+      const result = {};
+      for (const selection of order) result[selection ? 'on' : 'off'] = await run(file, name, seed, selection);
+      runs.push({ name, count, seed, off: result.off, on: result.on });
+      const o = result.off;
+      const n = result.on;
+      console.log(`${name} noise=${count} seed=${seed}: off ${o.test?.toFixed(3)} (${o.complete} trials, ${o.model}) on ${n.test?.toFixed(3)} (${n.complete} trials, ${n.model}/${n.select}, noise kept ${n.noiseKept})`);
+      writeFileSync(JSON_OUT, JSON.stringify({ meta: meta(), runs }, null, 1) + '\n');
+    }
   }
 }
 
-const f = (v, d = 3) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(d) : String(v));
-const md = [
-  '# Feature selection inside the search: noise benchmark',
-  '',
-  `- date: ${started}; machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}`,
-  `- command: \`npm run build && node bench/selection/search.mjs --time ${TIME} --workers ${WORKERS}\``,
-  `- each cell: \`search()\` with ${TIME} s, ${WORKERS} workers, seed 0, 5-fold CV, 20% stratified holdout; "off" = the default space without its \`select\` branch, "on" = the default space (selection searched jointly with preprocessing and model)`,
-  '- lost = test(off, no noise) - test(off, with noise); recovered = (test(on) - test(off)) / lost',
-  '',
-  '| dataset | noise cols | off test | on test | lost to noise | recovered | noise kept (on) | real kept (on) | trials off / on | best on (model, selection) |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.count} | ${f(r.off.test)} | ${f(r.on.test)} | ${f(r.lost)} | ${r.recovered === null ? '-' : `${Math.round(r.recovered * 100)}%`} | ${r.on.noiseKept} / ${r.count} | ${r.on.realKept} | ${r.off.trials} / ${r.on.trials} | ${r.on.model}, ${r.on.select} |`),
-  '',
-];
-writeFileSync(OUT, md.join('\n'));
-console.log(`wrote ${OUT}`);
+const cells = summarise(runs, DATASETS, NOISE);
+writeFileSync(JSON_OUT, JSON.stringify({ meta: meta(), cells, runs }, null, 1) + '\n');
+writeFileSync(OUT, formatMarkdown(meta(), cells));
+console.log(`wrote ${OUT} and ${JSON_OUT}`);

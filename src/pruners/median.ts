@@ -1,45 +1,118 @@
 import { AutomlError, show } from '../util/errors.js';
+import type { Intermediate, TrialRecord } from '../trial/trial.js';
 import { isWorse, meanUpTo, type PruneContext, type Pruner } from './pruner.js';
 
 /** Options of {@link MedianPruner}. */
 export interface MedianPrunerOptions {
-  /** No pruning until this many COMPLETE trials have reported the step in question. Default 5. */
+  /** No pruning until this many reference trials (see `reference`) have reported the step in question. Default 5. */
   readonly nStartupTrials?: number;
   /** A trial is never pruned before it has reported more than this many values. Default 1. */
   readonly nWarmupSteps?: number;
+  /**
+   * Which finished trials set the median: 'complete' (default) only COMPLETE ones; 'finished'
+   * COMPLETE and PRUNED ones, each at the steps it reached (a gentler bar, since pruned trials are
+   * the weaker ones).
+   */
+  readonly reference?: 'complete' | 'finished';
 }
 
 /**
  * Prunes a trial whose running mean at step s (the mean of its values at steps <= s) is worse
- * than the median of the same running mean over the COMPLETE trials that reported step s. The
- * running mean rather than the latest value is compared because per-fold CV scores are noisy,
- * exchangeable samples: one hard fold should not kill a good configuration.
+ * than the median of the same running mean over the reference trials (COMPLETE ones by default)
+ * that reported step s. The running mean rather than the latest value is compared because
+ * per-fold CV scores are noisy, exchangeable samples: one hard fold should not kill a good
+ * configuration.
+ *
+ * Two ways to use it, with the same decisions: scanning `ctx.history` on every call (O(trials)),
+ * or, once a study feeds it finished trials through {@link MedianPruner.observe}, from an index
+ * of sorted running means per step (a median is then a lookup; adding a trial is a binary search
+ * and an array insert).
  */
 export class MedianPruner implements Pruner {
   readonly name = 'median';
   private readonly nStartup: number;
   private readonly nWarmup: number;
+  private readonly states: ReadonlySet<string>;
+  /** step -> running means at that step of the reference trials observed, ascending. */
+  private readonly byStep = new Map<number, number[]>();
+  private readonly seen = new Set<number>();
+  private observed = false;
 
   constructor(options: MedianPrunerOptions = {}) {
     this.nStartup = count(options.nStartupTrials, 'nStartupTrials', 5);
     this.nWarmup = count(options.nWarmupSteps, 'nWarmupSteps', 1);
+    const ref = options.reference ?? 'complete';
+    if (ref !== 'complete' && ref !== 'finished') {
+      throw new AutomlError('E_CONFIG', `median pruner: reference must be 'complete' or 'finished', got ${show(ref)}`, { param: 'reference', value: ref });
+    }
+    this.states = new Set(ref === 'complete' ? ['COMPLETE'] : ['COMPLETE', 'PRUNED']);
+  }
+
+  /** Adds a finished trial to the index (once per trial number; later calls for it are ignored). */
+  observe(trial: TrialRecord): void {
+    this.observed = true;
+    if (!this.states.has(trial.state) || this.seen.has(trial.number)) return;
+    this.seen.add(trial.number);
+    for (const [step, mean] of runningMeans(trial.intermediate)) {
+      let xs = this.byStep.get(step);
+      if (!xs) this.byStep.set(step, (xs = []));
+      xs.splice(upperBound(xs, mean), 0, mean);
+    }
   }
 
   shouldPrune(ctx: PruneContext): boolean {
     const own = meanUpTo(ctx.intermediate, ctx.step);
     if (own.count <= this.nWarmup || !Number.isFinite(own.mean)) return false;
+    const median = this.observed ? this.indexedMedian(ctx.step) : this.scannedMedian(ctx);
+    return median !== null && isWorse(own.mean, median, ctx.direction);
+  }
+
+  private indexedMedian(step: number): number | null {
+    const xs = this.byStep.get(step);
+    if (!xs || xs.length < this.nStartup || xs.length === 0) return null;
+    return medianOfSorted(xs);
+  }
+
+  private scannedMedian(ctx: PruneContext): number | null {
     const others: number[] = [];
     for (const t of ctx.history) {
-      if (t.state !== 'COMPLETE' || !t.intermediate.some((x) => x.step === ctx.step)) continue;
+      if (!this.states.has(t.state) || !t.intermediate.some((x) => x.step === ctx.step)) continue;
       const m = meanUpTo(t.intermediate, ctx.step);
       if (Number.isFinite(m.mean)) others.push(m.mean);
     }
-    if (others.length < this.nStartup) return false;
+    if (others.length < this.nStartup || others.length === 0) return null;
     others.sort((a, b) => a - b);
-    const h = others.length >> 1;
-    const median = others.length % 2 === 1 ? others[h]! : (others[h - 1]! + others[h]!) / 2;
-    return isWorse(own.mean, median, ctx.direction);
+    return medianOfSorted(others);
   }
+}
+
+/** [step, running mean up to that step] for every step a trial reported a finite value at. */
+function runningMeans(xs: readonly Intermediate[]): [number, number][] {
+  const finite = xs.filter((x) => Number.isFinite(x.value)).sort((a, b) => a.step - b.step);
+  const out: [number, number][] = [];
+  let sum = 0;
+  for (let i = 0; i < finite.length; i++) {
+    sum += finite[i]!.value;
+    out.push([finite[i]!.step, sum / (i + 1)]);
+  }
+  return out;
+}
+
+function medianOfSorted(xs: readonly number[]): number {
+  const h = xs.length >> 1;
+  return xs.length % 2 === 1 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
+}
+
+/** The first index whose value is > x (keeps equal values in insertion order; any order gives the same median). */
+function upperBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function count(v: unknown, name: string, dflt: number): number {

@@ -7,19 +7,29 @@ export interface PruneContext {
   readonly step: number;
   /** This trial's intermediate values so far (any order; one per step). */
   readonly intermediate: readonly Intermediate[];
-  /** The other trials of the study, any state. Never mutated. */
+  /** The other trials of the study, any state. Never mutated. May be built on first read, so
+   * pruners that keep an index (see `Pruner.observe`) should not touch it. */
   readonly history: readonly TrialRecord[];
 }
 
 /**
  * Decides from partial results whether a trial should stop early. Contract: `shouldPrune` is a
- * pure, deterministic function of its context (no clock, no randomness, no state kept between
- * calls), so a resumed or multi-process study prunes exactly as a single process would.
+ * deterministic function of its context (no clock, no randomness), so a resumed or multi-process
+ * study prunes exactly as a single process would. The one state a pruner may keep is an index of
+ * the finished trials it was shown through `observe`, and only to answer faster: its decisions
+ * must equal those it would make by scanning `history`.
  */
 export interface Pruner {
   /** Stable name: 'median', 'successive_halving', 'none'. */
   readonly name: string;
   shouldPrune(ctx: PruneContext): boolean;
+  /**
+   * Optional. A study calls it once for every finished trial it knows of (its own and other
+   * processes', in any order) before asking about trials that could see it. A pruner that
+   * implements it answers from what it was shown and need not read `ctx.history`, which the study
+   * then only builds if read. So an observed pruner instance serves one study.
+   */
+  observe?(trial: TrialRecord): void;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   checkObject,
   checkParams,
   checkResult,
+  checkResultIntermediate,
   deepFreeze,
   jsonCopy,
   notRunning,
@@ -213,9 +214,16 @@ export class MemoryStorage implements Storage {
     const t = this.trial(entry, studyId, number);
     const value = checkResult(studyId, number, result);
     const attrs = result.userAttrs === undefined ? undefined : jsonCopy(result.userAttrs, 'finishTrial: userAttrs');
+    const given = checkResultIntermediate(studyId, number, result);
     if (t.state !== 'RUNNING') return false;
+    let intermediate = t.intermediate;
+    if (given.length > 0) {
+      const steps = new Set(given.map((x) => x.step));
+      intermediate = [...t.intermediate.filter((x) => !steps.has(x.step)), ...given].sort((a, b) => a.step - b.step);
+    }
     const finished = this.replace(entry, {
       ...t,
+      intermediate,
       state: result.state,
       value,
       failKind: result.failKind ?? null,

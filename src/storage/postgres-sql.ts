@@ -150,5 +150,21 @@ export function pgStatements(S: string) {
   } as const;
 }
 
+/**
+ * `finish` (one of the three finish updates, with `nParams` parameters) made to also store
+ * intermediate values, given as two more parameters (steps, values), in the same statement: the
+ * values are inserted only if the update finished the trial, and `rowCount` is still the number of
+ * trials finished (0 or 1).
+ */
+export function finishWithIntermediate(S: string, finish: string, nParams: number): string {
+  const steps = `$${nParams + 1}::integer[]`;
+  const values = `$${nParams + 2}::double precision[]`;
+  return `WITH f AS (${finish} RETURNING study_id, number),
+    iv AS (INSERT INTO ${S}.trial_intermediate (study_id, number, step, value)
+      SELECT f.study_id, f.number, x.step, x.value FROM f CROSS JOIN unnest(${steps}, ${values}) AS x(step, value)
+      ON CONFLICT (study_id, number, step) DO UPDATE SET value = excluded.value)
+    SELECT number FROM f`;
+}
+
 /** The statements of one schema. */
 export type PgStatements = ReturnType<typeof pgStatements>;

@@ -9,7 +9,7 @@ import { emptyCounts } from './storage.js';
 import type { NewStudy, StartTrialOptions, Storage, StudyRecord, StudySummary, TrialFilter, TrialResult } from './storage.js';
 import { redactUrl } from './open.js';
 import { migratePg, quoteIdent } from './postgres-schema.js';
-import { pgStatements, pgStudy, pgTrial } from './postgres-sql.js';
+import { finishWithIntermediate, pgStatements, pgStudy, pgTrial } from './postgres-sql.js';
 import type { PgStatements, PgStudyRow, PgTrialRow } from './postgres-sql.js';
 import { isBrokenConnection, isRetryable, pgErrorText, splitSchema } from './postgres-errors.js';
 import {
@@ -20,6 +20,7 @@ import {
   checkObject,
   checkParams,
   checkResult,
+  checkResultIntermediate,
   deepFreeze,
   notRunning,
   studyNotFound,
@@ -65,6 +66,8 @@ export class PostgresStorage implements Storage {
   /** The URL without its password. */
   readonly url: string;
   private readonly sql: PgStatements;
+  /** The quoted schema name, for statements built per call. */
+  private readonly schemaSql: string;
   private readonly rng: Rng;
   private closed = false;
 
@@ -76,7 +79,8 @@ export class PostgresStorage implements Storage {
     schema: string,
   ) {
     this.url = url;
-    this.sql = pgStatements(quoteIdent(schema));
+    this.schemaSql = quoteIdent(schema);
+    this.sql = pgStatements(this.schemaSql);
     // Jitter only spreads retries apart; it never influences results.
     this.rng = createRng(`pg-retry/${process.pid}/${schema}`);
   }
@@ -275,14 +279,27 @@ export class PostgresStorage implements Storage {
     checkIndex(number, 'trial number');
     const value = checkResult(studyId, number, result);
     const attrsJson = result.userAttrs === undefined ? null : toJson(result.userAttrs, 'finishTrial: userAttrs');
+    const intermediate = checkResultIntermediate(studyId, number, result);
     if (number > INT_MAX) return this.missingTrial(studyId, number);
+    const bigStep = intermediate.find((x) => x.step > INT_MAX);
+    if (bigStep) {
+      throw new AutomlError('E_TRIAL_STATE', `finishTrial(study ${studyId}, trial ${number}): step ${bigStep.step} is above ${INT_MAX}, the largest step PostgreSQL storage holds.`, {
+        param: 'step',
+        value: bigStep.step,
+      });
+    }
     const base = [studyId, number, result.state, value, result.failKind ?? null, result.failReason == null ? null : scrub(result.failReason)];
+    // With intermediate values, each finish statement also inserts them, atomically (one statement).
+    const withIv = (sql: string, params: unknown[]): [string, unknown[]] =>
+      intermediate.length === 0
+        ? [sql, params]
+        : [finishWithIntermediate(this.schemaSql, sql, params.length), [...params, intermediate.map((x) => x.step), intermediate.map((x) => x.value)]];
     if (attrsJson === null) {
-      if ((await this.query(this.sql.finish, base)).rowCount === 1) return true;
+      if ((await this.query(...withIv(this.sql.finish, base))).rowCount === 1) return true;
       await this.stateOf(studyId, number);
       return false;
     }
-    if ((await this.query(this.sql.finishFirstAttrs, [...base, attrsJson])).rowCount === 1) return true;
+    if ((await this.query(...withIv(this.sql.finishFirstAttrs, [...base, attrsJson]))).rowCount === 1) return true;
     // Attributes are merged here rather than in SQL (jsonb would reorder keys); the update only
     // applies if the trial is still RUNNING with the attributes read, else it is read again.
     for (;;) {
@@ -291,7 +308,7 @@ export class PostgresStorage implements Storage {
       const row = r.rows[0]!;
       if (row.state !== 'RUNNING') return false;
       const merged = JSON.stringify({ ...(JSON.parse(row.user_attrs) as object), ...(JSON.parse(attrsJson) as object) });
-      if ((await this.query(this.sql.finishWithAttrs, [...base, merged, row.user_attrs])).rowCount === 1) return true;
+      if ((await this.query(...withIv(this.sql.finishWithAttrs, [...base, merged, row.user_attrs]))).rowCount === 1) return true;
     }
   }
 

@@ -17,6 +17,7 @@ import {
   checkObject,
   checkParams,
   checkResult,
+  checkResultIntermediate,
   deepFreeze,
   notRunning,
   studyNotFound,
@@ -300,6 +301,7 @@ export class SqliteStorage implements Storage {
     checkIndex(number, 'trial number');
     const value = checkResult(studyId, number, result);
     const attrsJson = result.userAttrs === undefined ? null : toJson(result.userAttrs, 'finishTrial: userAttrs');
+    const intermediate = checkResultIntermediate(studyId, number, result);
     return this.write(() => {
       let merged: string | null = null;
       if (attrsJson !== null) {
@@ -309,7 +311,10 @@ export class SqliteStorage implements Storage {
         merged = JSON.stringify({ ...(JSON.parse(row.user_attrs) as object), ...(JSON.parse(attrsJson) as object) });
       }
       const args = [result.state, value, result.failKind ?? null, result.failReason ?? null, merged, Date.now(), studyId, number];
-      if (this.st.finish.run(...args).changes === 1) return true;
+      if (this.st.finish.run(...args).changes === 1) {
+        for (const x of intermediate) this.st.upsertIntermediate.run(studyId, number, x.step, x.value);
+        return true;
+      }
       this.trialState(studyId, number);
       return false;
     });

@@ -1,4 +1,4 @@
-import type { Direction, FailKind, FlatParams, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
+import type { Direction, FailKind, FlatParams, Intermediate, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
 
 /**
  * Storage: where studies and their trials live. Implemented in memory, on SQLite (the embedded
@@ -109,6 +109,13 @@ export interface TrialResult {
   readonly failReason?: string | null;
   /** Merged into the trial's userAttrs. */
   readonly userAttrs?: Readonly<Record<string, unknown>>;
+  /**
+   * Intermediate values written with the final state, in the same transaction, each replacing a
+   * stored value of the same step (as `reportIntermediate` would). Lets a study keep a trial's
+   * values in memory while it runs and store them once. Nothing is written if the trial was
+   * already finished.
+   */
+  readonly intermediate?: readonly Intermediate[];
 }
 
 export interface TrialFilter {

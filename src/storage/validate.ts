@@ -1,5 +1,5 @@
 import { AutomlError, messageOf, show } from '../util/errors.js';
-import type { FailKind, FlatParams, TrialOrigin, TrialRecord } from '../trial/trial.js';
+import type { FailKind, FlatParams, Intermediate, TrialOrigin, TrialRecord } from '../trial/trial.js';
 import type { NewStudy, TrialResult } from './storage.js';
 
 /**
@@ -164,6 +164,32 @@ export function notRunning(what: string, studyId: number, t: Pick<TrialRecord, '
   return new AutomlError('E_TRIAL_STATE', `${what}: trial ${t.number} of study ${studyId} is ${t.state}, not RUNNING.`, {
     value: t.state,
   });
+}
+
+/**
+ * Checks the intermediate values of a `finishTrial` result; returns them one per step (the last
+ * given for a step wins), ordered by step, values with -0 as 0. Empty when there are none.
+ */
+export function checkResultIntermediate(studyId: number, number: number, result: TrialResult): Intermediate[] {
+  const xs = result.intermediate;
+  if (xs === undefined) return [];
+  if (!Array.isArray(xs)) {
+    throw new AutomlError('E_TRIAL_STATE', `finishTrial(study ${studyId}, trial ${number}): intermediate must be an array of { step, value }, got ${show(xs)}.`, {
+      param: 'intermediate',
+      value: xs,
+    });
+  }
+  const bySteps = new Map<number, number>();
+  for (const x of xs as readonly Intermediate[]) {
+    if (typeof x !== 'object' || x === null) {
+      throw new AutomlError('E_TRIAL_STATE', `finishTrial(study ${studyId}, trial ${number}): each intermediate value must be { step, value }, got ${show(x)}.`, {
+        param: 'intermediate',
+        value: x,
+      });
+    }
+    bySteps.set(x.step, checkIntermediate(studyId, number, x.step, x.value));
+  }
+  return [...bySteps].sort((a, b) => a[0] - b[0]).map(([step, value]) => ({ step, value }));
 }
 
 /** Checks an intermediate value (finite only, since pruners compare them); returns it with -0 as 0. */

@@ -14,6 +14,9 @@ export interface Trial<C> {
   readonly seed: number;
   /** Intermediate values reported so far. */
   readonly intermediate: readonly Intermediate[];
-  /** Stores an intermediate value (e.g. one fold's score); resolves true when the pruner says stop. */
+  /**
+   * Records an intermediate value (e.g. one fold's score) and resolves true when the pruner says
+   * stop. The values are kept in memory and stored with the trial's final state by `tell`.
+   */
   report(step: number, value: number): Promise<boolean>;
 }

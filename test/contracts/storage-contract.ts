@@ -261,6 +261,41 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         await expectCode(s.reportIntermediate(id, w.number, 0, 0.1), 'E_TRIAL_STATE');
       });
 
+      it('stores intermediate values given with the final state, in one write', async () => {
+        const t = (await s.startTrial(id, { worker: W }))!;
+        expect(await s.reportIntermediate(id, t.number, 1, 0.5)).toBe(true);
+        const intermediate = [
+          { step: 2, value: 0.3 },
+          { step: 0, value: -0 },
+          { step: 1, value: 0.4 },
+        ];
+        expect(await s.finishTrial(id, t.number, { state: 'PRUNED', value: 0.3, intermediate })).toBe(true);
+        const done = (await s.getTrial(id, t.number))!;
+        expect(done.state).toBe('PRUNED');
+        expect(done.intermediate).toEqual([
+          { step: 0, value: 0 },
+          { step: 1, value: 0.4 },
+          { step: 2, value: 0.3 },
+        ]);
+        expect(Object.is(done.intermediate[0]!.value, -0)).toBe(false);
+        // A late finish changes nothing, values included.
+        expect(await s.finishTrial(id, t.number, { state: 'COMPLETE', value: 1, intermediate: [{ step: 0, value: 9 }, { step: 5, value: 9 }] })).toBe(false);
+        expect((await s.getTrial(id, t.number))!.intermediate).toEqual(done.intermediate);
+        // Bad values are refused before anything is written.
+        const u = (await s.startTrial(id, { worker: W }))!;
+        await expectCode(s.finishTrial(id, u.number, { state: 'COMPLETE', value: 1, intermediate: [{ step: 0, value: Number.NaN }] }), 'E_TRIAL_STATE');
+        await expectCode(s.finishTrial(id, u.number, { state: 'COMPLETE', value: 1, intermediate: [{ step: -1, value: 0 }] }), 'E_TRIAL_STATE');
+        expect((await s.getTrial(id, u.number))!.state).toBe('RUNNING');
+        expect(await s.finishTrial(id, u.number, { state: 'FAIL', failKind: 'interrupted', intermediate: [{ step: 0, value: 0.7 }] })).toBe(true);
+        expect((await s.getTrial(id, u.number))!.intermediate).toEqual([{ step: 0, value: 0.7 }]);
+        // With attributes too (the merge path of some backends).
+        const v = (await s.startTrial(id, { worker: W }))!;
+        expect(await s.finishTrial(id, v.number, { state: 'COMPLETE', value: 0.6, userAttrs: { a: 1 }, intermediate: [{ step: 0, value: 0.6 }] })).toBe(true);
+        const vDone = (await s.getTrial(id, v.number))!;
+        expect(vDone.userAttrs).toEqual({ a: 1 });
+        expect(vDone.intermediate).toEqual([{ step: 0, value: 0.6 }]);
+      });
+
       it('refreshes heartbeats of RUNNING trials only', async () => {
         const a = (await s.startTrial(id, { worker: W }))!;
         const b = (await s.startTrial(id, { worker: W }))!;

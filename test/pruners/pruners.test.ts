@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPruner, MedianPruner, NopPruner, SuccessiveHalvingPruner, prunerNames } from '../../src/pruners/index.js';
 import type { Direction, Intermediate, TrialRecord } from '../../src/trial/trial.js';
 import { isAutomlError } from '../../src/util/errors.js';
+import { createRng } from '../../src/util/rng.js';
 import { record } from '../samplers/helpers.js';
 
 const folds = (...v: number[]): Intermediate[] => v.map((value, step) => ({ step, value }));
@@ -47,6 +48,70 @@ describe('MedianPruner', () => {
     const c = ctx(folds(0.6, 0.7), history);
     expect(p.shouldPrune(c)).toBe(p.shouldPrune(c));
     expect(JSON.stringify(history)).toBe(before);
+  });
+});
+
+describe('MedianPruner fed through observe (incremental)', () => {
+  // Random studies: trials finish in random order with 1-5 folds each, in every state; after each
+  // finish, a random running trial asks at a random step. The indexed pruner must answer exactly
+  // as the one scanning the history.
+  for (const reference of ['complete', 'finished'] as const) {
+    it(`equals the brute-force median on random histories (reference ${reference})`, () => {
+      const rng = createRng(`median-${reference}`);
+      let asked = 0;
+      let pruned = 0;
+      for (let study = 0; study < 20; study++) {
+        const direction: Direction = rng.next() < 0.5 ? 'minimize' : 'maximize';
+        const opts = { nStartupTrials: rng.int(0, 6), nWarmupSteps: rng.int(0, 2), reference };
+        const fed = new MedianPruner(opts);
+        const scan = new MedianPruner(opts);
+        const history: TrialRecord[] = [];
+        let observed = false;
+        // Integer-ish scores make ties (and even-sized medians) common.
+        const score = (): number => (rng.next() < 0.3 ? rng.int(0, 4) / 4 : rng.next());
+        for (let n = 0; n < 120; n++) {
+          const states = ['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING'] as const;
+          const state = states[Math.min(3, Math.floor(rng.next() * 4))]!;
+          const k = rng.int(1, 5);
+          const t = record(n, {}, state === 'COMPLETE' ? 0 : null, state, folds(...Array.from({ length: k }, score)));
+          history.push(t);
+          if (state !== 'RUNNING') {
+            fed.observe(t);
+            observed = true;
+          }
+          const own = folds(...Array.from({ length: rng.int(1, 5) }, score));
+          const c = { direction, step: own.at(-1)!.step, intermediate: own, history };
+          let reads = 0;
+          const a = fed.shouldPrune({ direction, step: c.step, intermediate: own, get history(): TrialRecord[] { reads++; return history; } });
+          expect(a).toBe(scan.shouldPrune(c));
+          // Until the first finished trial it may scan (there is nothing to index yet); never after.
+          if (observed) expect(reads).toBe(0);
+          asked++;
+          if (a) pruned++;
+        }
+      }
+      // Both outcomes occur, so the comparison is not vacuous.
+      expect(pruned).toBeGreaterThan(asked * 0.1);
+      expect(pruned).toBeLessThan(asked * 0.9);
+    });
+  }
+
+  it('indexes each trial once, and only finished reference trials', () => {
+    const p = new MedianPruner({ nStartupTrials: 1 });
+    const t = complete(0, 0.9, 0.9);
+    p.observe(t);
+    p.observe(t);
+    p.observe(record(1, {}, null, 'PRUNED', folds(0.1, 0.1)));
+    // Median of {0.9} (not {0.9, 0.9} or {0.1, 0.9}).
+    expect(p.shouldPrune(ctx(folds(0.85, 0.85), []))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.95, 0.95), []))).toBe(false);
+    const f = new MedianPruner({ nStartupTrials: 1, reference: 'finished' });
+    f.observe(t);
+    f.observe(record(1, {}, null, 'PRUNED', folds(0.1, 0.1)));
+    // Median of {0.1, 0.9} = 0.5.
+    expect(f.shouldPrune(ctx(folds(0.6, 0.6), []))).toBe(false);
+    expect(f.shouldPrune(ctx(folds(0.4, 0.4), []))).toBe(true);
+    expect(() => new MedianPruner({ reference: 'all' as never })).toThrow(/reference/);
   });
 });
 

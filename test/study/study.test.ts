@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { categorical, choice, createStudy, float, int, loadStudy, space, TrialPruned, isAutomlError } from '../../src/index.js';
+import { MedianPruner, type Pruner } from '../../src/pruners/index.js';
+import { MemoryStorage } from '../../src/storage/memory.js';
+import type { Storage } from '../../src/storage/storage.js';
 
 const branin = (x: number, y: number): number => {
   const a = 1, b = 5.1 / (4 * Math.PI ** 2), c = 5 / Math.PI, r = 6, s = 10, t = 1 / (8 * Math.PI);
@@ -182,5 +185,64 @@ describe('Study on SQLite', () => {
       expect(isAutomlError(e, 'E_STUDY_NOT_FOUND')).toBe(true);
       expect((e as Error).message).toMatch(/studies there: a/);
     }
+  });
+});
+
+describe('Study pruning bookkeeping', () => {
+  // Five folds whose scores drift with x: low x is good (minimize), with per-fold noise.
+  const folds = (x: number, n: number): number[] => Array.from({ length: 5 }, (_, k) => x + Math.sin(n * 7 + k * 3));
+  const objective = async (c: { x: number; y: number }, ctx: { trialNumber: number; report(s: number, v: number): Promise<boolean> }): Promise<number> => {
+    const scores = folds(c.x, ctx.trialNumber);
+    for (let k = 0; k < scores.length; k++) {
+      if ((await ctx.report(k, scores[k]!)) && k < scores.length - 1) throw new TrialPruned();
+    }
+    return scores.reduce((a, b) => a + b, 0) / scores.length;
+  };
+
+  it('keeps intermediate values in memory and stores them with the final state', async () => {
+    const inner = new MemoryStorage();
+    let reports = 0;
+    const storage = new Proxy(inner, {
+      get(target, key, receiver) {
+        if (key === 'reportIntermediate') reports++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    }) as Storage;
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 11, pruner: 'median', storage });
+    let storedWhileRunning = -1;
+    await study.optimize(async (c, ctx) => {
+      const v = await objective(c, ctx);
+      if (ctx.trialNumber === 3) storedWhileRunning = (await inner.getTrial(study.record.id, 3))!.intermediate.length;
+      return v;
+    }, { trials: 40 });
+    expect(reports).toBe(0);
+    expect(storedWhileRunning).toBe(0);
+    const pruned = study.trials.filter((t) => t.state === 'PRUNED');
+    const complete = study.trials.filter((t) => t.state === 'COMPLETE');
+    expect(pruned.length).toBeGreaterThan(5);
+    for (const t of complete) expect(t.intermediate.map((x) => x.step)).toEqual([0, 1, 2, 3, 4]);
+    for (const t of pruned) {
+      // Its partial scores, in step order, and its value is the last of them.
+      const k = t.intermediate.length;
+      expect(k).toBeGreaterThanOrEqual(2);
+      expect(k).toBeLessThan(5);
+      expect(t.intermediate).toEqual(folds(t.params.x as number, t.number).slice(0, k).map((value, step) => ({ step, value })));
+      expect(t.value).toBe(t.intermediate[k - 1]!.value);
+    }
+    // What was stored is what a fresh reader sees.
+    expect(await inner.getTrials(study.record.id)).toEqual(study.trials);
+  });
+
+  it('prunes through the incremental index exactly as by scanning the history', async () => {
+    const run = async (pruner: Pruner): Promise<string[]> => {
+      const study = await createStudy({ sampler: 'tpe', space: s2, seed: 4, pruner });
+      await study.optimize(objective, { trials: 60 });
+      return study.trials.map((t) => `${t.number}:${t.state}:${t.intermediate.length}`);
+    };
+    const scanning = new MedianPruner();
+    const plain: Pruner = { name: 'median-scan', shouldPrune: (ctx) => scanning.shouldPrune(ctx) };
+    const a = await run(new MedianPruner());
+    expect(a).toEqual(await run(plain));
+    expect(a.filter((x) => x.includes('PRUNED')).length).toBeGreaterThan(5);
   });
 });

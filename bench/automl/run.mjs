@@ -7,7 +7,7 @@
  *   npm run build && node bench/automl/run.mjs [--datasets iris,wine] [--time 60] [--seed 0]
  *       [--cv 5] [--workers 2] [--no-prune] [--skip-peer] [--peer-prune] [--strategy tpe]
  *       [--python /usr/bin/python3] [--out bench/automl/RESULTS.md] [--keep]
- *       [--seeds 0,1,2] [--models a,b] [--no-ensemble]
+ *       [--seeds 0,1,2] [--models a,b] [--no-ensemble] [--also-single]
  */
 import { spawn, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -52,6 +52,7 @@ const { values: opt } = parseArgs({
     seeds: { type: 'string' },
     models: { type: 'string' },
     'no-ensemble': { type: 'boolean', default: false },
+    'also-single': { type: 'boolean', default: false },
     cv: { type: 'string', default: '5' },
     workers: { type: 'string', default: '2' },
     'no-prune': { type: 'boolean', default: false },
@@ -141,6 +142,12 @@ async function runOurs(name, target, p, dir, seed) {
   const r = await run(process.execPath, args);
   if (r.code !== 0) return { error: `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`, seconds: r.seconds };
   const res = JSON.parse(r.stdout);
+  // The same study's best single pipeline, refit alone (no new trial runs: the budget is spent).
+  let singleTestScore = null;
+  if (opt['also-single'] && res.ensemble) {
+    const one = await run(process.execPath, [CLI, 'resume', res.study, '--storage', `sqlite:${db}`, '--trials', '1', '--no-ensemble', '--json', '--quiet', '--out', join(dir, 'single.json')]);
+    singleTestScore = one.code === 0 ? JSON.parse(one.stdout).testScore : null;
+  } else if (opt['also-single']) singleTestScore = res.testScore;
   const t = await run(process.execPath, [CLI, 'trials', res.study, '--storage', `sqlite:${db}`, '--json']);
   const trials = JSON.parse(t.stdout);
   let foldFits = 0;
@@ -164,6 +171,7 @@ async function runOurs(name, target, p, dir, seed) {
     best: res.best,
     bestFamily: res.best?.config?.model?.type ?? null,
     testScore: res.testScore,
+    singleTestScore,
     ensemble: res.ensemble ? { members: res.ensemble.members.length, cvScore: res.ensemble.cvScore, bestSingleCvScore: res.ensemble.bestSingleCvScore } : null,
     families,
     failReasons,
@@ -258,7 +266,7 @@ function markdown(info, rows, command, loads) {
       tot.pf += q.trials.failed;
       tot.pff += q.foldFits;
     }
-    const ens = o.ensemble ? `${o.ensemble.members}: ${f3(o.ensemble.cvScore)} vs ${f3(o.ensemble.bestSingleCvScore)}` : '-';
+    const ens = (o.ensemble ? `${o.ensemble.members}: ${f3(o.ensemble.cvScore)} vs ${f3(o.ensemble.bestSingleCvScore)}` : '-') + (o.ensemble && opt['also-single'] ? `; single test ${f3(o.singleTestScore)}` : '');
     L.push(`| ${r.name} | ${r.seed} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${ens} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${w} |`);
   }
   L.push(`| **total** | | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
@@ -292,6 +300,15 @@ function markdown(info, rows, command, loads) {
     }
     const md = meanDiffs.reduce((a, b) => a + b, 0) / meanDiffs.length;
     L.push(`| **all** | | | | ${md.toFixed(4)} | ${tally.ours}/${tally.peer}/${tally.tie} | ours ${agg.ours}, peer ${agg.peer}, tie ${agg.tie} |`, '');
+  }
+  if (opt['also-single']) {
+    const rs = rows.filter((r) => r.ours.testScore != null && r.ours.singleTestScore != null);
+    const d = rs.map((r) => r.ours.testScore - r.ours.singleTestScore);
+    const up = d.filter((x) => x > 1e-12).length;
+    const down = d.filter((x) => x < -1e-12).length;
+    const mean = d.reduce((a, b) => a + b, 0) / Math.max(d.length, 1);
+    L.push(`Ensemble vs the same study's best single pipeline refit alone (\`--also-single\`), over ${rs.length} runs: ensemble chosen in ${rows.filter((r) => r.ours.ensemble).length}; ` +
+      `test score higher in ${up}, lower in ${down}, equal in ${rs.length - up - down}; mean difference ${mean.toFixed(4)}.`, '');
   }
   L.push('Completed trials per model family (ours | peer), and wall time per tool including start-up and refit:', '');
   for (const r of rows) {

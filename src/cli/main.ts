@@ -267,11 +267,11 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
   );
 }
 
-function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean }): Promise<number> {
+function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean; ensemble?: boolean }): Promise<number> {
   return runWithProgress(
     Boolean(f.quiet || f.json),
     (info) => `automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
-    (hooks) => resumeSearch(name, { storage: f.storage, trials: f.trials, time: f.time, workers: f.workers, out: f.out ?? '{study}.model.json', ...hooks }),
+    (hooks) => resumeSearch(name, { storage: f.storage, trials: f.trials, time: f.time, workers: f.workers, out: f.out ?? '{study}.model.json', ...(f.ensemble === false ? { ensemble: false } : {}), ...hooks }),
     (result, interrupted) => printResult(result, Boolean(f.json), interrupted),
   );
 }
@@ -467,6 +467,7 @@ export function program(): Command {
     .option('--time <duration>', 'wall-clock budget for this run', durationArg)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
+    .option('--no-ensemble', 'refit the best pipeline alone (default: as the study was started)')
     .option('--json', 'print one JSON object with the result')
     .option('--quiet', 'no progress output')
     .action(async (name: string, flags) => {

@@ -396,7 +396,7 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
 }
 
 /** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures'> {
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble'> {
   /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
   readonly data?: string;
   /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */

@@ -62,6 +62,17 @@ describe('automl search end to end', () => {
     const agree = lines.slice(1).filter((l, i) => l.split(',')[0] === labels[i]).length;
     expect(agree / 435).toBeGreaterThan(0.9);
 
+    // The ensemble, when chosen, is in the JSON and the model file; resume --no-ensemble refits the best trial alone.
+    const model = JSON.parse(readFileSync(join(cwd, 'vote.model.json'), 'utf8'));
+    if (out.ensemble) {
+      expect(model.version).toBe(2);
+      expect(model.ensemble.map((m: { trial: number }) => m.trial)).toEqual(out.ensemble.members.map((m: { trial: number }) => m.trial));
+    } else expect(model.version).toBe(1);
+    const alone = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--json', '--out', 'alone.json'], cwd);
+    expect(alone.code).toBe(0);
+    expect(JSON.parse(alone.stdout).ensemble).toBeNull();
+    expect(JSON.parse(readFileSync(join(cwd, 'alone.json'), 'utf8'))).toMatchObject({ version: 1, trial: out.best.number });
+
     // A second search on the same file gets a fresh study name instead of failing.
     const again = automl(['search', DATA('vote.csv'), '--target', 'Class', '--trials', '2', '--cv', '3', '--workers', '1', '--json'], cwd);
     expect(again.code).toBe(0);

@@ -11,6 +11,7 @@
  */
 import type { Metric } from '../evaluation/metrics.js';
 import { matrix } from '../models/estimator.js';
+import { argmaxRows } from '../models/common.js';
 
 /** Name of the trial artifact carrying out-of-fold predictions (see `ctx.setArtifact`). */
 export const OOF_ARTIFACT = 'oof';
@@ -161,13 +162,8 @@ export function selectEnsemble(candidates: readonly OofCandidate[], yTrue: Float
 export function scoreAverage(avg: Float64Array, yTrue: Float64Array, nClasses: number, metric: Metric): number {
   const n = yTrue.length;
   if (nClasses === 0) return metric.score(yTrue, avg);
-  const pred = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < nClasses; k++) if (avg[i * nClasses + k]! > avg[i * nClasses + best]!) best = k;
-    pred[i] = best;
-  }
-  return metric.score(yTrue, pred, matrix(n, nClasses, avg), nClasses);
+  const proba = matrix(n, nClasses, avg);
+  return metric.score(yTrue, argmaxRows(proba), proba, nClasses);
 }
 
 function logLoss(p: Float64Array, y: Float64Array, k: number): number {

@@ -8,6 +8,7 @@ import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
+import { argmaxRows } from '../models/common.js';
 import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
 
 /** Model-file format version of a single pipeline (version 2 files hold an ensemble; both are read). */
@@ -130,14 +131,7 @@ export class FittedModel {
   /** Class index of the averaged probabilities (classification), or the weighted mean prediction. */
   private averagePredict(t: FeatureTable): Float64Array {
     if (this.info.task === 'classification') {
-      const p = this.averageProba(t);
-      const out = new Float64Array(p.rows);
-      for (let i = 0; i < p.rows; i++) {
-        let best = 0;
-        for (let j = 1; j < p.cols; j++) if (p.data[i * p.cols + j]! > p.data[i * p.cols + best]!) best = j;
-        out[i] = best;
-      }
-      return out;
+      return argmaxRows(this.averageProba(t));
     }
     let out: Float64Array | null = null;
     for (const m of this.members) {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { Dataset, FeatureTable } from '../data/types.js';
 import type { Matrix, ModelSpec } from '../models/estimator.js';
+import { argmaxRows } from '../models/common.js';
 import { getModel, registerModel, hasModel } from '../models/registry.js';
 import { getMetric, type Metric } from '../evaluation/metrics.js';
 import { Pipeline, type PipelineConfig } from '../pipeline/index.js';
@@ -83,15 +84,6 @@ export function scoreTable(pipeline: Pipeline, table: FeatureTable, rows: Int32A
   return metric.score(yTrue, pred, proba, nClasses);
 }
 
-function argmaxRows(p: Matrix): Float64Array {
-  const out = new Float64Array(p.rows);
-  for (let i = 0; i < p.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < p.cols; j++) if (p.data[i * p.cols + j]! > p.data[i * p.cols + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
-}
 
 /**
  * Cross-validates one configuration: fits the pipeline on each fold's training rows, scores the

@@ -5,6 +5,7 @@
  */
 import type { Matrix } from '../estimator.js';
 import type { Rng } from '../../util/rng.js';
+import { RankSelector, SELECT_MIN } from './quantiles.js';
 
 /** Bin index reserved for missing values (NaN). */
 export const MISSING_BIN = 255;
@@ -43,6 +44,9 @@ export function fitCuts(X: Matrix, rows: Uint32Array | null, maxBins: number, rn
   const m = sample.length;
   const cols = transpose(X, sample);
   const sorter = new RadixSorter(m);
+  const selector = new RankSelector(m);
+  // Ranks wanted by the quantile cuts (two per cut, plus the maximum).
+  const ranks = new Int32Array(2 * maxBins + 1);
   const cuts: Float64Array[] = [];
   const nBins = new Int32Array(p);
   for (let f = 0; f < p; f++) {
@@ -52,9 +56,26 @@ export function fitCuts(X: Matrix, rows: Uint32Array | null, maxBins: number, rn
       const v = col[i]!;
       if (v === v) col[k++] = v;
     }
-    const sorted = sorter.sort(col.subarray(0, k));
-    let distinct = 0;
-    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    const vals = col.subarray(0, k);
+    // Surely more distinct values than bins: only the quantiles' order statistics are needed.
+    const select = k >= SELECT_MIN && selector.sampleDistinct(vals) > maxBins;
+    let sorted: Float64Array;
+    let distinct = Infinity;
+    if (select) {
+      let nr = 0;
+      for (let q = 1; q < maxBins; q++) {
+        const pos = (q * (k - 1)) / maxBins;
+        const lo = Math.floor(pos);
+        if (nr === 0 || ranks[nr - 1] !== lo) ranks[nr++] = lo;
+        if (pos > lo) ranks[nr++] = lo + 1;
+      }
+      ranks[nr++] = k - 1;
+      sorted = selector.select(vals, ranks, nr);
+    } else {
+      sorted = sorter.sort(vals);
+      distinct = 0;
+      for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    }
     const c: number[] = [];
     if (distinct <= maxBins) {
       let prev = NaN;

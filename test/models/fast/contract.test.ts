@@ -18,6 +18,8 @@ describeEstimatorContract(extraTreesSpec, [
 describeEstimatorContract(logisticRegressionSpec, [
   { params: {}, task: 'classification' },
   { params: { C: 0.05 }, task: 'classification' },
+  { params: { penalty: 'l1' }, task: 'classification' },
+  { params: { penalty: 'l1', C: 0.2 }, task: 'classification' },
 ]);
 describeEstimatorContract(ridgeSpec, [
   { params: {}, task: 'regression' },

@@ -6,19 +6,24 @@ import { isWorse, meanUpTo, type PruneContext, type Pruner } from './pruner.js';
 export interface MedianPrunerOptions {
   /** No pruning until this many reference trials (see `reference`) have reported the step in question. Default 5. */
   readonly nStartupTrials?: number;
-  /** A trial is never pruned before it has reported more than this many values. Default 1. */
+  /**
+   * A trial is never pruned before it has reported more than this many values. Default 0: with
+   * CV folds as steps, a fold fit is the whole cost of a trial, so the first fold is the one
+   * worth judging (later folds only narrow the running mean).
+   */
   readonly nWarmupSteps?: number;
   /**
-   * Which finished trials set the median: 'complete' (default) only COMPLETE ones; 'finished'
-   * COMPLETE and PRUNED ones, each at the steps it reached (a gentler bar, since pruned trials are
-   * the weaker ones).
+   * Which finished trials set the median at a step: 'finished' (default) COMPLETE and PRUNED
+   * ones that reached the step, so about half of the trials reaching a step go on; 'complete'
+   * only COMPLETE ones, a stricter bar (they are the survivors) that ratchets up as the search
+   * improves and, on small noisy folds, prunes good configurations with one unlucky fold.
    */
   readonly reference?: 'complete' | 'finished';
 }
 
 /**
  * Prunes a trial whose running mean at step s (the mean of its values at steps <= s) is worse
- * than the median of the same running mean over the reference trials (COMPLETE ones by default)
+ * than the median of the same running mean over the reference trials (finished ones by default)
  * that reported step s. The running mean rather than the latest value is compared because
  * per-fold CV scores are noisy, exchangeable samples: one hard fold should not kill a good
  * configuration.
@@ -40,8 +45,8 @@ export class MedianPruner implements Pruner {
 
   constructor(options: MedianPrunerOptions = {}) {
     this.nStartup = count(options.nStartupTrials, 'nStartupTrials', 5);
-    this.nWarmup = count(options.nWarmupSteps, 'nWarmupSteps', 1);
-    const ref = options.reference ?? 'complete';
+    this.nWarmup = count(options.nWarmupSteps, 'nWarmupSteps', 0);
+    const ref = options.reference ?? 'finished';
     if (ref !== 'complete' && ref !== 'finished') {
       throw new AutomlError('E_CONFIG', `median pruner: reference must be 'complete' or 'finished', got ${show(ref)}`, { param: 'reference', value: ref });
     }

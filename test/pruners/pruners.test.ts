@@ -32,14 +32,28 @@ describe('MedianPruner', () => {
     expect(p.shouldPrune(ctx(folds(0.95, 0.9), history, 'minimize'))).toBe(true);
   });
 
-  it('waits for the warm-up steps and the startup trials, and ignores non-COMPLETE trials', () => {
-    const p = new MedianPruner();
+  it('waits for the warm-up steps and the startup trials, and ignores non-COMPLETE trials (reference complete)', () => {
+    const p = new MedianPruner({ nWarmupSteps: 1, reference: 'complete' });
     expect(p.shouldPrune(ctx(folds(0.1), history))).toBe(false);
     const four = history.slice(0, 4);
     const others = [record(10, {}, 0.99, 'PRUNED', folds(0.99, 0.99)), record(11, {}, null, 'RUNNING', folds(0.99, 0.99)), record(12, {}, null, 'FAIL', folds(0.99, 0.99))];
     expect(p.shouldPrune(ctx(folds(0.1, 0.1), [...four, ...others]))).toBe(false);
     expect(new MedianPruner({ nStartupTrials: 4 }).shouldPrune(ctx(folds(0.1, 0.1), four))).toBe(true);
     expect(new MedianPruner({ nWarmupSteps: 0 }).shouldPrune(ctx(folds(0.1), history))).toBe(true);
+  });
+
+  it('by default judges the first fold and counts PRUNED trials that reached the step, never RUNNING or FAIL ones', () => {
+    const p = new MedianPruner();
+    expect(p.shouldPrune(ctx(folds(0.1), history))).toBe(true);
+    const four = history.slice(0, 4);
+    // Four COMPLETE at step 0 (0.7..0.85) and one PRUNED there: five reference trials, median 0.75.
+    const pruned = record(10, {}, 0.2, 'PRUNED', folds(0.2));
+    const ignored = [record(11, {}, null, 'RUNNING', folds(0.99)), record(12, {}, null, 'FAIL', folds(0.99))];
+    expect(p.shouldPrune(ctx(folds(0.1), [...four, ...ignored]))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.74), [...four, pruned, ...ignored]))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.76), [...four, pruned]))).toBe(false);
+    // At step 1 the PRUNED trial (stopped at step 0) does not count: four reference trials only.
+    expect(p.shouldPrune(ctx(folds(0.1, 0.1), [...four, pruned]))).toBe(false);
   });
 
   it('is pure: same answer twice, history untouched', () => {
@@ -97,7 +111,7 @@ describe('MedianPruner fed through observe (incremental)', () => {
   }
 
   it('indexes each trial once, and only finished reference trials', () => {
-    const p = new MedianPruner({ nStartupTrials: 1 });
+    const p = new MedianPruner({ nStartupTrials: 1, reference: 'complete' });
     const t = complete(0, 0.9, 0.9);
     p.observe(t);
     p.observe(t);

@@ -1,13 +1,12 @@
 /**
- * Depth-first tree growth for random forests and extra trees on binned features. Each node
- * builds, for a random subset of features, a histogram of (weighted) class counts or target sums
- * per bin, remembering which bins it touched so small nodes scan only those; random forests scan
- * every threshold, extra trees evaluate one random threshold per feature. NaN has its own bin and
- * is tried on both sides of each threshold.
+ * Depth-first tree growth for random forests on binned features (extra trees: extra-grower.ts).
+ * Each node builds, for a random subset of features, a histogram of (weighted) class counts or
+ * target sums per bin, remembering which bins it touched so small nodes scan only those, and
+ * scans every threshold. NaN has its own bin and is tried on both sides of each threshold.
  */
 import type { Rng } from '../../util/rng.js';
 import { MISSING_BIN, cutValue, type BinCuts } from './binning.js';
-import { classHistogram, gatherRange, gatherRows, leftCountsNoMissing, leftStats, rangeOf, targetHistogram, unpackRange } from './forest-kernels.js';
+import { childScore, classHistogram, targetHistogram } from './forest-kernels.js';
 import { partitionRows } from './hist-kernels.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
@@ -22,8 +21,6 @@ export interface ForestTreeOptions {
   /** Maximum depth; Infinity for none. */
   readonly maxDepth: number;
   readonly minSamplesLeaf: number;
-  /** Extra trees: one random threshold per feature instead of the best. */
-  readonly random: boolean;
 }
 
 /** Training data of a forest. */
@@ -48,22 +45,14 @@ export class ForestGrower {
   private readonly touched = new Int32Array(256);
   private readonly width: number;
   private readonly scratch: Uint32Array;
-  private readonly featBins: Uint8Array;
   /** Node rows' labels, weights and weight * target, in segment order (see nodeTotals). */
   private readonly ol: Int32Array;
   private readonly ow: Float64Array;
   private readonly oy: Float64Array;
-  private readonly range = new Int32Array(3);
-  /** Row-major copy of the bins and the per-node batch of gathered bins (extra trees only). */
-  private readonly binsRow: Uint8Array;
-  private readonly batchBins: Uint8Array;
   private readonly featOrder: Int32Array;
   private readonly tot: Float64Array;
   private readonly left: Float64Array;
   private readonly miss: Float64Array;
-  private rBin = -1;
-  private rMissLeft = false;
-  private rGain = -Infinity;
 
   constructor(
     private readonly data: ForestData,
@@ -73,20 +62,6 @@ export class ForestGrower {
     this.hist = new Float64Array(256 * this.width);
     this.cnt = new Int32Array(256);
     this.scratch = new Uint32Array(data.n);
-    this.featBins = new Uint8Array(data.n);
-    // Run the range kernel once on a tiny input so V8 has type feedback for its code after
-    // the loop before the first large call optimises it mid-loop (on-stack replacement);
-    // without this it deoptimised on every exit from the loop.
-    for (let k = 0; k < 3; k++) rangeOf(Uint8Array.of(1, 2, MISSING_BIN), 0, 0, 3);
-    if (opt.random) {
-      const { n, p, bins } = data;
-      this.binsRow = new Uint8Array(n * p);
-      for (let f = 0; f < p; f++) for (let i = 0; i < n; i++) this.binsRow[i * p + f] = bins[f * n + i]!;
-      this.batchBins = new Uint8Array(Math.min(opt.mtry, p) * n);
-    } else {
-      this.binsRow = new Uint8Array(0);
-      this.batchBins = new Uint8Array(0);
-    }
     this.ol = new Int32Array(data.n);
     this.ow = new Float64Array(data.n);
     this.oy = new Float64Array(data.n);
@@ -173,27 +148,10 @@ export class ForestGrower {
 
   /** Proxy impurity score of a child from its stats (higher is better; summed over children). */
   private score(st: Float64Array, sub: Float64Array | null, sign: number): number {
-    const K = this.data.K;
-    if (K === 0) {
-      const sw = sub ? st[0]! - sign * sub[0]! : st[0]!;
-      const sy = sub ? st[1]! - sign * sub[1]! : st[1]!;
-      return sw > 0 ? (sy * sy) / sw : 0;
-    }
-    let sw = 0;
-    let acc = 0;
-    const ent = this.opt.criterion === 'entropy';
-    for (let k = 0; k < K; k++) {
-      const c = sub ? st[k]! - sign * sub[k]! : st[k]!;
-      sw += c;
-      if (ent) acc += c > 0 ? c * Math.log(c) : 0;
-      else acc += c * c;
-    }
-    if (sw <= 0) return 0;
-    // Gini: sum c^2 / W (weighted impurity W - sum c^2/W). Entropy: sum c log c - W log W.
-    return ent ? acc - sw * Math.log(sw) : acc / sw;
+    return childScore(st, sub, sign, this.data.K, this.opt.criterion === 'entropy');
   }
 
-  /** Best (or, for extra trees, random) split over a random subset of features, or null. */
+  /** Best split over a random subset of features, or null. */
   private findSplit(idx: Uint32Array, s: number, e: number, tot: Float64Array, rng: Rng): { feature: number; bin: number; missingLeft: boolean } | null {
     const { p, n, bins, labels, y } = this.data;
     const W = this.width;
@@ -211,44 +169,12 @@ export class ForestGrower {
     // Like scikit-learn, constant features count towards mtry, but drawing goes on past mtry
     // until a feature that is not constant in the node has been seen.
     let nonConstant = 0;
-    // Extra trees draw the first mtry features up front and gather their bins in one pass.
-    let batch = 0;
-    if (this.opt.random) {
-      batch = Math.min(this.opt.mtry, p);
-      for (let t = 0; t < batch; t++) {
-        const j = t + Math.floor(rng.next() * (p - t));
-        const f = order[j]!;
-        order[j] = order[t]!;
-        order[t] = f;
-      }
-      gatherRows(this.binsRow, p, idx, s, e, order, batch, this.batchBins);
-    }
     for (let t = 0; t < p && (t < this.opt.mtry || nonConstant === 0); t++) {
-      if (t >= batch) {
-        const j = t + Math.floor(rng.next() * (p - t));
-        const f = order[j]!;
-        order[j] = order[t]!;
-        order[t] = f;
-      }
-      const f = order[t]!;
+      const j = t + Math.floor(rng.next() * (p - t));
+      const f = order[j]!;
+      order[j] = order[t]!;
+      order[t] = f;
       const col = f * n;
-      if (this.opt.random) {
-        let fb = this.featBins;
-        let fo = 0;
-        if (t < batch) {
-          fb = this.batchBins;
-          fo = t * (e - s) - s;
-        } else gatherRange(bins, col, idx, s, e, fb);
-        if (!this.randomSplit(f, fb, fo, s, e, tot, parentScore, rng)) continue;
-        nonConstant++;
-        if (this.rBin >= 0 && this.rGain > bestGain) {
-          bestGain = this.rGain;
-          bestF = f;
-          bestBin = this.rBin;
-          bestML = this.rMissLeft;
-        }
-        continue;
-      }
       const nt = labels ? classHistogram(bins, col, idx, s, e, this.ol, this.ow, hist, cnt, touched, W) : targetHistogram(bins, col, idx, s, e, this.ow, this.oy, hist, cnt, touched);
       let nm = 0;
       miss.fill(0);
@@ -326,68 +252,6 @@ export class ForestGrower {
       }
     }
     return { bin: bestBin, missingLeft: bestML, gain: bestGain };
-  }
-
-  /**
-   * Extra trees: one threshold drawn uniformly in value between the node's smallest and largest
-   * non-missing bins (as scikit-learn draws between the node's min and max), in two passes over
-   * the rows and without a histogram: one for the bin range, one for the left side's stats.
-   * NaNs go to the better side; when the node has none, to the larger side. Returns false for a
-   * constant feature; otherwise leaves the result in rBin / rMissLeft / rGain (no allocation on
-   * this hot path).
-   */
-  private randomSplit(f: number, fb: Uint8Array, fo: number, s: number, e: number, tot: Float64Array, parentScore: number, rng: Rng): boolean {
-    const { labels } = this.data;
-    const range = this.range;
-    unpackRange(rangeOf(fb, fo, s, e), range);
-    const minB = range[0]!;
-    const maxB = range[1]!;
-    const nm = range[2]!;
-    const nb = maxB < 0 ? 0 : minB === maxB ? 1 : 2;
-    if (nb + (nm > 0 ? 1 : 0) <= 1) return false;
-    let t: number;
-    if (minB === maxB) t = maxB; // only a missing/non-missing split exists
-    else {
-      const c = this.data.cuts.cuts[f]!;
-      const v = c[minB]! + rng.next() * (c[maxB - 1]! - c[minB]!);
-      // Largest bin t in [minB, maxB - 1] with c[t] <= v.
-      let lo = minB;
-      let hi = maxB - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (c[mid]! <= v) lo = mid;
-        else hi = mid - 1;
-      }
-      t = lo;
-    }
-    const { left, miss } = this;
-    // Plain loops: these arrays hold a few values, where a fill() call costs more than the work.
-    for (let k = 0; k < left.length; k++) {
-      left[k] = 0;
-      miss[k] = 0;
-    }
-    const cl = nm === 0 && labels ? leftCountsNoMissing(fb, fo, this.ol, this.ow, s, e, t, left) : leftStats(fb, fo, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
-    const W = this.width;
-    const nNode = e - s;
-    const minLeaf = this.opt.minSamplesLeaf;
-    let gain = -Infinity;
-    let ml = nm === 0 && 2 * cl >= nNode;
-    if (cl >= minLeaf && nNode - cl >= minLeaf) gain = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
-    if (nm > 0 && t < maxB) {
-      const cl2 = cl + nm;
-      if (cl2 >= minLeaf && nNode - cl2 >= minLeaf) {
-        for (let k = 0; k < W; k++) left[k]! += miss[k]!;
-        const g2 = this.score(left, null, 0) + this.score(tot, left, 1) - parentScore;
-        if (g2 > gain) {
-          gain = g2;
-          ml = true;
-        }
-      }
-    }
-    this.rBin = gain > -Infinity ? t : -1;
-    this.rMissLeft = ml;
-    this.rGain = gain;
-    return true;
   }
 
   /** Stable partition of idx[s..e) on "bin <= b" (NaN by `missingLeft`); returns the boundary. */

@@ -8,6 +8,7 @@ import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } 
 import { createRng, deriveSeed } from '../../util/rng.js';
 import { MAX_BINS, binMatrix, fitCuts, identity } from './binning.js';
 import { argmaxRows, checkAbort, checkFit, checkPredict, modelFileError, notFitted, openJSON, stateNum, loadParams } from './common.js';
+import { ExtraTreeGrower } from './extra-grower.js';
 import { ForestGrower, type Criterion } from './forest-grower.js';
 import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
 import { addTreePredictions, treeFromJSON, treeToJSON, type Tree } from './tree.js';
@@ -77,10 +78,9 @@ export class Forest implements Estimator {
     const frac = P.max_features > 0 ? P.max_features : cls ? Math.sqrt(p) / p : 1;
     const mtry = Math.min(p, Math.max(1, Math.round(frac * p)));
     const criterion: Criterion = cls ? P.criterion : 'squared_error';
-    const grower = new ForestGrower(
-      { bins, n, p, cuts, labels: cls ? Int32Array.from(y) : null, y: cls ? null : y, K: cls ? this.nClasses : 0 },
-      { criterion, mtry, maxDepth: P.max_depth === 0 ? Infinity : P.max_depth, minSamplesLeaf: P.min_samples_leaf, random: name === 'extra_trees' },
-    );
+    const data = { bins, n, p, cuts, labels: cls ? Int32Array.from(y) : null, y: cls ? null : y, K: cls ? this.nClasses : 0 };
+    const treeOpt = { criterion, mtry, maxDepth: P.max_depth === 0 ? Infinity : P.max_depth, minSamplesLeaf: P.min_samples_leaf };
+    const grower = name === 'extra_trees' ? new ExtraTreeGrower(data, treeOpt) : new ForestGrower(data, treeOpt);
     const w = new Float64Array(n);
     const all = identity(n);
     const idx = new Uint32Array(n);

@@ -6,6 +6,7 @@
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError, loadParams } from './common.js';
+import { dotAt } from './logistic-kernels.js';
 import { boolParam, numParam, rejectUnknown } from './params.js';
 
 const NAME = 'ridge';
@@ -55,8 +56,7 @@ export class Ridge implements Estimator {
       for (let j = 0; j < p; j++) mx[j]! /= n;
       my /= n;
     }
-    // Upper triangle of Xc'Xc and Xc'yc in one pass over the rows, four rows at a time so each
-    // entry of A is read and written once per four rows.
+    // Upper triangle of Xc'Xc and Xc'yc, in chunks of rows (see gram).
     const A = new Float64Array(p * p);
     const r = new Float64Array(p);
     gram(d, n, p, mx, y, my, A, r, this.signal);
@@ -109,43 +109,81 @@ export class Ridge implements Estimator {
   }
 }
 
-/** Accumulates the upper triangle of Xc'Xc into A and Xc'yc into r (Xc = X - mx, yc = y - my). */
+/** Rows per chunk of the Gram product: a transposed chunk of 50 features stays in L2. */
+const CHUNK = 1024;
+
+/**
+ * Accumulates the upper triangle of Xc'Xc into A and Xc'yc into r (Xc = X - mx, yc = y - my).
+ * Each chunk of rows is centred into a transposed copy, so every entry of A is a dot product of
+ * two contiguous vectors; blocks of two rows x four columns of A keep eight sums in registers
+ * with six loads per eight multiply-adds and no store in the inner loop.
+ */
 function gram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float64Array, my: number, A: Float64Array, r: Float64Array, signal?: AbortSignal): void {
-  const c0 = new Float64Array(p);
-  const c1 = new Float64Array(p);
-  const c2 = new Float64Array(p);
-  const c3 = new Float64Array(p);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    if ((i & 0xfffc) === 0) checkAbort(NAME, signal);
-    for (let j = 0; j < p; j++) {
-      const m = mx[j]!;
-      c0[j] = d[i * p + j]! - m;
-      c1[j] = d[(i + 1) * p + j]! - m;
-      c2[j] = d[(i + 2) * p + j]! - m;
-      c3[j] = d[(i + 3) * p + j]! - m;
+  const T = new Float64Array(p * CHUNK);
+  const yc = new Float64Array(CHUNK);
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    checkAbort(NAME, signal);
+    const len = Math.min(CHUNK, n - i0);
+    for (let i = 0; i < len; i++) {
+      const o = (i0 + i) * p;
+      for (let j = 0; j < p; j++) T[j * len + i] = d[o + j]! - mx[j]!;
+      yc[i] = y[i0 + i]! - my;
     }
-    const y0 = y[i]! - my;
-    const y1 = y[i + 1]! - my;
-    const y2 = y[i + 2]! - my;
-    const y3 = y[i + 3]! - my;
-    for (let j = 0; j < p; j++) {
-      const a0 = c0[j]!;
-      const a1 = c1[j]!;
-      const a2 = c2[j]!;
-      const a3 = c3[j]!;
-      r[j]! += a0 * y0 + a1 * y1 + (a2 * y2 + a3 * y3);
-      const row = j * p;
-      for (let k = j; k < p; k++) A[row + k]! += a0 * c0[k]! + a1 * c1[k]! + (a2 * c2[k]! + a3 * c3[k]!);
-    }
+    for (let j = 0; j < p; j++) r[j]! += dotAt(T, j * len, yc, 0, len);
+    gramChunk(T, len, p, A);
   }
-  for (; i < n; i++) {
-    for (let j = 0; j < p; j++) c0[j] = d[i * p + j]! - mx[j]!;
-    const yc = y[i]! - my;
-    for (let j = 0; j < p; j++) {
-      const v = c0[j]!;
-      r[j]! += v * yc;
-      for (let k = j; k < p; k++) A[j * p + k]! += v * c0[k]!;
+}
+
+/** Adds T T' (upper triangle; T is p x len, row-major) into A. */
+function gramChunk(T: Float64Array, len: number, p: number, A: Float64Array): void {
+  for (let j = 0; j < p; j += 2) {
+    for (let k = j; k < p; k += 4) {
+      if (j + 1 >= p || k + 3 >= p) {
+        // Edge block: entry by entry.
+        for (let a = j; a < Math.min(j + 2, p); a++) for (let b = Math.max(k, a); b < Math.min(k + 4, p); b++) A[a * p + b]! += dotAt(T, a * len, T, b * len, len);
+        continue;
+      }
+      const ra = j * len;
+      const rb = ra + len;
+      const c0 = k * len;
+      const c1 = c0 + len;
+      const c2 = c1 + len;
+      const c3 = c2 + len;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let i = 0; i < len; i++) {
+        const u = T[ra + i]!;
+        const v = T[rb + i]!;
+        const x0 = T[c0 + i]!;
+        const x1 = T[c1 + i]!;
+        const x2 = T[c2 + i]!;
+        const x3 = T[c3 + i]!;
+        a0 += u * x0;
+        a1 += u * x1;
+        a2 += u * x2;
+        a3 += u * x3;
+        b0 += v * x0;
+        b1 += v * x1;
+        b2 += v * x2;
+        b3 += v * x3;
+      }
+      const oa = j * p + k;
+      const ob = oa + p;
+      A[oa]! += a0;
+      A[oa + 1]! += a1;
+      A[oa + 2]! += a2;
+      A[oa + 3]! += a3;
+      // Row j + 1 starts at column j + 1: b0 (column k = j) lies below the diagonal.
+      if (k > j) A[ob]! += b0;
+      A[ob + 1]! += b1;
+      A[ob + 2]! += b2;
+      A[ob + 3]! += b3;
     }
   }
 }

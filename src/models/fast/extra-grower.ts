@@ -13,7 +13,7 @@
 import type { Rng } from '../../util/rng.js';
 import { cutValue } from './binning.js';
 import type { ForestData, ForestTreeOptions } from './forest-grower.js';
-import { childScore, gatherFeatureRange, leftCountsNoMissing, leftCountsUnitBinary, leftStats, partitionOrdered, unpackRange } from './forest-kernels.js';
+import { childScore, gatherFeatureRange, leftCountsNoMissing, leftCountsUnitBinary, leftStats, leftSumsNoMissing, partitionOrdered, unpackRange } from './forest-kernels.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
 /** Grows extra trees; reuses its buffers, so keep one per fit. */
@@ -234,7 +234,8 @@ export class ExtraTreeGrower {
       miss[k] = 0;
     }
     let cl: number;
-    if (nm > 0 || !labels) cl = leftStats(fb, fo, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
+    if (nm === 0 && !labels) cl = leftSumsNoMissing(fb, fo, this.ow, this.oy, s, e, t, left);
+    else if (nm > 0 || !labels) cl = leftStats(fb, fo, this.ol, this.ow, this.oy, s, e, t, labels !== null, left, miss);
     else if (K === 2 && this.unit) cl = leftCountsUnitBinary(fb, fo, this.ol, s, e, t, left);
     else cl = leftCountsNoMissing(fb, fo, this.ol, this.ow, s, e, t, left);
     const W = this.width;

@@ -94,6 +94,25 @@ export function leftCountsUnitBinary(fb: Uint8Array, fo: number, ol: Int32Array,
   return cl;
 }
 
+/**
+ * Regression, no NaNs: sets left = [sum w, sum w*y] over rows with bin <= t and returns their
+ * count; branch-free like {@link leftCountsNoMissing}.
+ */
+export function leftSumsNoMissing(fb: Uint8Array, fo: number, ow: Float64Array, oy: Float64Array, s: number, e: number, t: number, left: Float64Array): number {
+  let cl = 0;
+  let sw = 0;
+  let sy = 0;
+  for (let i = s; i < e; i++) {
+    const go = (fb[fo + i]! - t - 1) >>> 31;
+    cl += go;
+    sw += go * ow[i]!;
+    sy += go * oy[i]!;
+  }
+  left[0] = sw;
+  left[1] = sy;
+  return cl;
+}
+
 /** Left-side and NaN stats (bins at fb[fo + i]) (class counts, or [sum w, sum w*y]) for threshold t; returns the left row count. */
 export function leftStats(fb: Uint8Array, fo: number, ol: Int32Array, ow: Float64Array, oy: Float64Array, s: number, e: number, t: number, cls: boolean, left: Float64Array, miss: Float64Array): number {
   let cl = 0;

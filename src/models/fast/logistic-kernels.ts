@@ -3,6 +3,7 @@
  * top-level functions over typed arrays so that V8 optimises them once, independent of the
  * closures that call them. Penalties are added by the caller (L2 smoothly, L1 by OWL-QN).
  */
+import { AbtWorkspace } from './abt-wasm.js';
 
 /** Binary log-loss sum and gradient; w = [p weights, bias], y in {0, 1}. */
 export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean): number {
@@ -31,33 +32,54 @@ export interface SoftmaxScratch {
   readonly z: Float64Array;
   /** Residuals (softmax minus one-hot), K x n class-major. */
   readonly R: Float64Array;
+  /**
+   * When WebAssembly SIMD is available: a workspace holding X, XT, W, z, R and the gradient G
+   * (the arrays above are views into it), whose kernel does both products.
+   */
+  readonly ws: AbtWorkspace | null;
 }
 
 /** Scratch for {@link softmaxLoss} on row-major `d` (n x p) with K classes. */
 export function softmaxScratch(d: Float64Array, n: number, p: number, K: number): SoftmaxScratch {
-  const XT = new Float64Array(n * p);
+  const np = n * p;
+  // Slots: X, XT, W (K x p), z (n x K), R (K x n), G (K x p).
+  const ws = AbtWorkspace.create(2 * np + 2 * K * p + 2 * n * K);
+  const XT = ws ? ws.f64.subarray(np, 2 * np) : new Float64Array(np);
+  if (ws) ws.f64.set(d.subarray(0, np), 0);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) XT[j * n + i] = d[i * p + j]!;
-  return { XT, z: new Float64Array(n * K), R: new Float64Array(K * n) };
+  const zAt = 2 * np + K * p;
+  const z = ws ? ws.f64.subarray(zAt, zAt + n * K) : new Float64Array(n * K);
+  const R = ws ? ws.f64.subarray(zAt + n * K, zAt + 2 * n * K) : new Float64Array(K * n);
+  return { XT, z, R, ws };
 }
 
 /**
- * Multinomial log-loss sum and gradient; w = [K x p weights row-major, K biases]. The forward
- * pass takes four rows x two classes at a time (six loads per eight multiply-adds); the
- * gradient X'R takes two classes x four features over the rows of the transposed copy, with
- * eight accumulators and no store in the inner loop.
+ * Multinomial log-loss sum and gradient; w = [K x p weights row-major, K biases]. Scores XW' and
+ * the gradient R'X go to the WebAssembly kernel when there is one; otherwise the forward pass
+ * takes four rows x two classes at a time (six loads per eight multiply-adds) and the gradient
+ * two classes x four features over the rows of the transposed copy, with eight accumulators and
+ * no store in the inner loop.
  */
 export function softmaxLoss(d: Float64Array, n: number, p: number, K: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean, sc: SoftmaxScratch): number {
-  const { XT, z, R } = sc;
+  const { XT, z, R, ws } = sc;
   const kp = K * p;
-  scores(d, n, p, K, w, fitIntercept, z);
+  const np = n * p;
+  if (ws) {
+    ws.f64.set(w.subarray(0, kp), 2 * np);
+    ws.abt(0, n, 2 * np, K, p, 2 * np + kp);
+    if (fitIntercept) for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) z[i * K + k]! += w[kp + k]!;
+  } else scores(d, n, p, K, w, fitIntercept, z);
   const loss = residuals(z, n, K, y, R);
   for (let k = 0; k < K; k++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += R[k * n + i]!;
-    g[kp + k] = s;
+    g[kp + k] = fitIntercept ? s : 0;
   }
-  if (!fitIntercept) for (let k = 0; k < K; k++) g[kp + k] = 0;
-  gradient(XT, R, n, p, K, g);
+  if (ws) {
+    const gAt = 2 * np + kp + 2 * n * K;
+    ws.abt(gAt - K * n, K, np, p, n, gAt);
+    g.set(ws.f64.subarray(gAt, gAt + kp));
+  } else gradient(XT, R, n, p, K, g);
   return loss;
 }
 

@@ -51,6 +51,7 @@ describe('logistic_regression penalty=l1 vs LogisticRegression(penalty="l1", sol
     ['wine', 0.1, 0.9556, 8, 39, 77.00420743323933],
     ['iris', 1, 0.9737, 5, 12, 25.88271857198886],
     ['iris', 0.1, 0.9737, 4, 12, 81.4299393962171],
+    ['digits', 0.1, 0.9467, 140, 640, 794.7562516549785],
   ];
   for (const [ds, C, acc, nz, size, obj] of cases) {
     it(`${ds} C=${C}: objective within 1e-4 (relative) of ${obj.toFixed(4)}, accuracy within 0.01 of ${acc}, ${nz} +- 1 non-zero weights`, () => {

@@ -19,6 +19,7 @@ import { loadDataset, readCsv, isMissing } from '../../dist/data/index.js';
 import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/splitters.js';
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
 import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/tabular/spaces.js';
+import { getModel } from '../../dist/models/registry.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -131,7 +132,8 @@ async function runOurs(name, target, p, dir, seed) {
     '--workers', String(workers), '--json', '--storage', `sqlite:${db}`, '--quiet', '--study', name, '--out', join(dir, 'model.json')];
   if (opt['no-prune']) args.push('--no-prune');
   if (opt['no-ensemble']) args.push('--no-ensemble');
-  if (opt.models) args.push('--models', opt.models);
+  // --models may mix families of both tasks: each dataset gets the ones that support its task.
+  if (opt.models) args.push('--models', opt.models.split(',').filter((m) => getModel(m.trim()).tasks.includes(p.task)).join(','));
   if (opt.strategy) args.push('--strategy', opt.strategy);
   if (opt['registry-space']) {
     // Every default family registered in this build, whether or not default.json was regenerated.

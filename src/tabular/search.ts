@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
-import { createRng, deriveSeed, trialRng } from '../util/rng.js';
+import { createRng, deriveSeed } from '../util/rng.js';
 import { compiledModule } from '../util/package-paths.js';
 import { loadDataset, datasetFromRows, subsetRows, toShared, datasetFingerprint } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
@@ -25,7 +25,8 @@ import { readLabeledRows, type LabeledTable } from './test-set.js';
 import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
 import { refitBest, refitMembers, type FittedModel } from './refit.js';
-import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool, selectEnsemble } from './ensemble.js';
+import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
+import { chooseEnsemble } from './choose-ensemble.js';
 import { leaderboard, type LeaderboardRow } from './leaderboard.js';
 
 /** A user's own model family: its module (exporting a ModelSpec) and its search space. */
@@ -518,51 +519,6 @@ async function runSearch(
   }
 }
 
-/**
- * Picks the ensemble from the best complete trials' out-of-fold predictions. Trials whose
- * predictions this process did not see (an earlier run of a resumed study, another machine's
- * worker) are cross-validated again on the pool, seeded from (study seed, trial). Returns null
- * when the best single pipeline is as good out of fold, or when fewer than two candidates exist.
- */
-async function chooseEnsemble(
-  study: Study,
-  searched: Dataset,
-  metric: Metric,
-  oofPool: OofPool,
-  executor: WorkerPool,
-  signal: AbortSignal | undefined,
-  onNote: ((n: string) => void) | undefined,
-): Promise<EnsembleSummary | null> {
-  const sign = metric.direction === 'maximize' ? -1 : 1;
-  const top = study.trials
-    .filter((t) => t.state === 'COMPLETE' && t.value !== null && Number.isFinite(t.value))
-    .sort((a, b) => sign * (a.value! - b.value!) || a.number - b.number)
-    .slice(0, oofPool.capacity);
-  if (top.length < 2) return null;
-  const missing = top.filter((t) => !oofPool.has(t.number));
-  if (missing.length > 0) {
-    onNote?.(`computing the out-of-fold predictions of ${missing.length} earlier trial${missing.length === 1 ? '' : 's'} for the ensemble`);
-    const width = Math.max(searched.target.classes?.length ?? 0, 1);
-    await Promise.all(
-      missing.map(async (t) => {
-        const outcome = await executor.run(
-          { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
-          { report: async () => false },
-          signal ? { signal } : {},
-        );
-        const oof = outcome.status === 'complete' ? outcome.artifacts?.[OOF_ARTIFACT] : undefined;
-        if (oof instanceof Float64Array && oof.length === searched.nRows * width) oofPool.offer({ trial: t.number, value: t.value!, data: oof });
-      }),
-    );
-    if (signal?.aborted) return null;
-  }
-  const candidates = top.filter((t) => oofPool.has(t.number)).map((t) => oofPool.sorted().find((c) => c.trial === t.number)!);
-  if (candidates.length < 2) return null;
-  const y = Float64Array.from(searched.target.values);
-  const choice = selectEnsemble(candidates, y, searched.target.classes?.length ?? 0, metric);
-  if (choice.members.length < 2) return null;
-  return { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
-}
 
 /** The wrapper feature search on the winning configuration; null when Ctrl-C stopped it. */
 async function runFeatureSearch(

@@ -6,7 +6,7 @@ import { getMetric } from '../../src/evaluation/metrics.js';
 import { OofPool, scoreAverage, selectEnsemble, type OofCandidate } from '../../src/tabular/ensemble.js';
 import { crossValidate, type TabularWorkerData } from '../../src/tabular/objective.js';
 import { loadModel, modelFromJSON } from '../../src/tabular/model-file.js';
-import { search } from '../../src/tabular/search.js';
+import { resumeSearch, search } from '../../src/tabular/search.js';
 import { loadDataset } from '../../src/data/index.js';
 import { stratifiedKFold } from '../../src/evaluation/splitters.js';
 import type { ObjectiveContext } from '../../src/protocol/messages.js';
@@ -112,7 +112,7 @@ describe('out-of-fold predictions from cross-validation', () => {
 
 describe('search with an ensemble', () => {
   it('averages the chosen pipelines, saves a version 2 model file that predicts the same after loading, and --no-ensemble gives one pipeline', async () => {
-    const common = { data: DATA('credit-g.csv'), target: 'class', trials: 24, cv: 3, workers: 2, seed: 3, prune: false, storage: `sqlite:${join(dir, 's.db')}` } as const;
+    const common = { data: DATA('credit-g.csv'), target: 'class', trials: 20, cv: 3, workers: 2, seed: 3, prune: false, strategy: 'random', storage: `sqlite:${join(dir, 's.db')}` } as const;
     const r = await search({ ...common, study: 'with', out: join(dir, 'with.json') });
     expect(r.ensemble).not.toBeNull();
     const e = r.ensemble!;
@@ -142,9 +142,22 @@ describe('search with an ensemble', () => {
     expect(single.ensemble).toBeNull();
     expect(single.model!.isEnsemble).toBe(false);
     expect(JSON.parse(readFileSync(single.modelFile!, 'utf8')).version).toBe(1);
-    // Same seed, same trials: only the final model differs.
+    // Same seed and the random sampler: the same trials whatever the timing; only the final model differs.
     expect(single.best).toEqual(r.best);
   }, 120_000);
+
+  it('a resumed study re-runs the CV of the earlier run\'s best trials to get their out-of-fold predictions', async () => {
+    const storage = `sqlite:${join(dir, 'resume.db')}`;
+    const first = await search({ data: DATA('vote.csv'), target: 'Class', trials: 8, cv: 3, workers: 1, seed: 5, prune: false, storage, study: 'v', ensemble: false });
+    await first.study.close();
+    const notes: string[] = [];
+    const r = await resumeSearch('v', { storage, trials: 10, workers: 2, ensemble: true, onNote: (n) => notes.push(n) });
+    await r.study.close();
+    const earlier = notes.find((n) => n.startsWith('computing the out-of-fold predictions of'));
+    expect(earlier).toMatch(/of [1-8] earlier trials? for the ensemble/);
+    expect(r.counts.complete).toBe(10);
+    if (r.ensemble) for (const m of r.ensemble.members) expect(r.study.trial(m.trial)?.state).toBe('COMPLETE');
+  }, 60_000);
 
   it('refuses damaged ensemble files naming the JSON path', async () => {
     const file = join(dir, 'with.json');

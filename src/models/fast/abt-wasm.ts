@@ -58,7 +58,12 @@ export class AbtWorkspace {
   static create(doubles: number): AbtWorkspace | null {
     const mod = module();
     if (!mod || doubles * 8 > MAX_BYTES) return null;
-    return new AbtWorkspace(mod, doubles);
+    try {
+      return new AbtWorkspace(mod, doubles);
+    } catch {
+      // Memory could not grow that far: the JavaScript kernels need no extra memory.
+      return null;
+    }
   }
 
   /** C (ma x mb, at slot c) = A (ma x len, at slot a) times B' (B: mb x len, at slot b); slots in float64 units. */

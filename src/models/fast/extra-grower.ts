@@ -29,7 +29,7 @@ export class ExtraTreeGrower {
   private readonly ol: Int32Array;
   private readonly ow: Float64Array;
   private readonly oy: Float64Array;
-  /** Bins of the features tried at a node, one contiguous run per feature. */
+  /** Bins of the feature being tried, for the node's rows (at batch[i - s]). */
   private readonly batch: Uint8Array;
   private readonly featOrder: Int32Array;
   private readonly width: number;
@@ -57,7 +57,7 @@ export class ExtraTreeGrower {
     this.ol = new Int32Array(n);
     this.ow = new Float64Array(n);
     this.oy = new Float64Array(n);
-    this.batch = new Uint8Array(p * n);
+    this.batch = new Uint8Array(n);
     this.featOrder = new Int32Array(p);
     this.width = data.K > 0 ? data.K : 2;
     this.tot = new Float64Array(this.width);
@@ -197,10 +197,11 @@ export class ExtraTreeGrower {
 
   /**
    * One threshold drawn uniformly in value between the node's smallest and largest non-missing
-   * bins (as scikit-learn draws between the node's min and max), in two passes over the batch
-   * (bins of node row i at batch[fo + i]): the bin range, then the left side's stats. NaNs go to
-   * the better side; when the node has none, to the larger side. Returns false for a constant
-   * feature; otherwise leaves the result in rBin / rMissLeft / rGain (no allocation here).
+   * bins (as scikit-learn draws between the node's min and max; `packed` is that range, found
+   * while gathering the bins), then one pass over the bins (node row i at batch[fo + i]) for the
+   * left side's stats. NaNs go to the better side; when the node has none, to the larger side.
+   * Returns false for a constant feature; otherwise leaves the result in rBin / rMissLeft /
+   * rGain (no allocation on this hot path).
    */
   private randomSplit(f: number, packed: number, fo: number, s: number, e: number, tot: Float64Array, parentScore: number, rng: Rng): boolean {
     const { labels, K } = this.data;

@@ -54,10 +54,13 @@ export class AbtWorkspace {
     this.fn = inst.exports.abt as AbtWorkspace['fn'];
   }
 
+  /** False forces the JavaScript kernels everywhere (tests use it to cover the fallback). */
+  static enabled = true;
+
   /** A workspace of `doubles` float64 slots, or null when WebAssembly SIMD is missing or it would be too large. */
   static create(doubles: number): AbtWorkspace | null {
     const mod = module();
-    if (!mod || doubles * 8 > MAX_BYTES) return null;
+    if (!mod || !AbtWorkspace.enabled || doubles * 8 > MAX_BYTES) return null;
     try {
       return new AbtWorkspace(mod, doubles);
     } catch {

@@ -6,6 +6,7 @@
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError, loadParams } from './common.js';
+import { AbtWorkspace } from './abt-wasm.js';
 import { dotAt } from './logistic-kernels.js';
 import { boolParam, numParam, rejectUnknown } from './params.js';
 
@@ -119,7 +120,9 @@ const CHUNK = 1024;
  * with six loads per eight multiply-adds and no store in the inner loop.
  */
 function gram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float64Array, my: number, A: Float64Array, r: Float64Array, signal?: AbortSignal): void {
-  const T = new Float64Array(p * CHUNK);
+  // With WebAssembly SIMD the chunk's full T T' (both triangles) is still the faster product.
+  const ws = AbtWorkspace.create(p * CHUNK + p * p);
+  const T = ws ? ws.f64.subarray(0, p * CHUNK) : new Float64Array(p * CHUNK);
   const yc = new Float64Array(CHUNK);
   for (let i0 = 0; i0 < n; i0 += CHUNK) {
     checkAbort(NAME, signal);
@@ -130,7 +133,12 @@ function gram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float6
       yc[i] = y[i0 + i]! - my;
     }
     for (let j = 0; j < p; j++) r[j]! += dotAt(T, j * len, yc, 0, len);
-    gramChunk(T, len, p, A);
+    if (ws) {
+      const c = p * CHUNK;
+      ws.abt(0, p, 0, p, len, c);
+      const C = ws.f64;
+      for (let j = 0; j < p; j++) for (let k = j; k < p; k++) A[j * p + k]! += C[c + j * p + k]!;
+    } else gramChunk(T, len, p, A);
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The WebAssembly product kernel and the JavaScript kernels it stands in for agree: odd shapes
- * (every tail path of the 2 x 2 blocks and of the f64x2 pairs), and the multinomial loss and
- * gradient through either path.
+ * (every tail path of the 2 x 2 blocks and of the f64x2 pairs), the multinomial loss and
+ * gradient through either path, and whole ridge / logistic fits with WebAssembly turned off.
  */
 import { describe, expect, it } from 'vitest';
 import { AbtWorkspace } from '../../../src/models/fast/abt-wasm.js';
+import { logisticRegressionSpec, ridgeSpec } from '../../../src/models/fast/index.js';
 import { softmaxLoss, softmaxScratch } from '../../../src/models/fast/logistic-kernels.js';
 import { createRng } from '../../../src/util/rng.js';
 
@@ -64,4 +65,31 @@ describe('softmaxLoss: WebAssembly and JavaScript paths', () => {
       }
     });
   }
+});
+
+describe('learners without WebAssembly (the JavaScript fallback)', () => {
+  it('ridge and multinomial logistic regression fit the same models either way', () => {
+    const n = 203;
+    const p = 7;
+    const X = { rows: n, cols: p, data: randomArray(n * p, 6) };
+    const rng = createRng(7);
+    const yr = Float64Array.from({ length: n }, (_, i) => X.data[i * p]! - 2 * X.data[i * p + 3]! + rng.next());
+    const yc = Float64Array.from({ length: n }, (_, i) => (X.data[i * p]! > 0.3 ? 2 : X.data[i * p + 1]! > 0 ? 1 : 0));
+    const fit = (): { ridge: Float64Array; logistic: Float64Array } => {
+      const r = ridgeSpec.create({ alpha: 0.5 }, { task: 'regression', nClasses: 0, seed: 0 });
+      r.fit(X, yr);
+      const l = logisticRegressionSpec.create({ C: 2 }, { task: 'classification', nClasses: 3, seed: 0 });
+      l.fit(X, yc);
+      return { ridge: r.predict(X), logistic: l.predictProba!(X).data };
+    };
+    const withWasm = fit();
+    AbtWorkspace.enabled = false;
+    try {
+      const without = fit();
+      for (let i = 0; i < n; i++) expect(without.ridge[i]).toBeCloseTo(withWasm.ridge[i]!, 9);
+      for (let i = 0; i < without.logistic.length; i++) expect(without.logistic[i]).toBeCloseTo(withWasm.logistic[i]!, 6);
+    } finally {
+      AbtWorkspace.enabled = true;
+    }
+  });
 });

@@ -10,11 +10,14 @@
 //   node bench/selection/search.mjs [--seeds 5 | --seed-list 0,1,2] [--time 10] [--workers 2]
 //     [--noise 0,20,100,500] [--datasets a,b] [--models knn,logistic_regression,ridge]
 //     [--dist ../../dist] [--out file.md] [--json file.json]
+//   node bench/selection/search.mjs --from-json a.json,b.json --out file.md
 //
 // `--models` restricts both arms to those families (each dataset gets the ones that fit its task):
 // tree ensembles shrug off noise, so the default space leaves little to recover. `--dist` takes
 // the compiled package from elsewhere (a private build, so that a rebuild of the shared dist/
 // during the run cannot change the code under test); the cwd must then be that package's root.
+// `--from-json` runs nothing: it pools the runs of earlier JSON outputs (e.g. more seeds of the
+// same arm) and writes their summary.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +41,26 @@ const JSON_OUT = arg('json', OUT.replace(/\.md$/, '.json'));
 const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
 const TASKS = { 'breast-cancer': 'classification', wine: 'classification', 'diabetes-progression': 'regression' };
 if (!NOISE.includes(0)) throw new Error('--noise must include 0: the clean score is the reference of the loss');
+
+const FROM = arg('from-json', null);
+if (FROM) {
+  const parts = FROM.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  const runs = parts.flatMap((p) => p.runs);
+  const first = parts[0].meta;
+  const meta = {
+    ...first,
+    finished: parts.map((p) => p.meta.finished).sort().at(-1),
+    seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
+    noise: [...new Set(runs.map((r) => r.count))].sort((a, b) => a - b),
+    command: parts.map((p) => p.meta.command).join('` and `'),
+    loadavg: { start: first.loadavg.start, end: parts.at(-1).meta.loadavg.end },
+  };
+  const cells = summarise(runs, meta.datasets, meta.noise);
+  writeFileSync(JSON_OUT, JSON.stringify({ meta, cells, runs }, null, 1) + '\n');
+  writeFileSync(OUT, formatMarkdown(meta, cells));
+  console.log(`pooled ${runs.length} runs; wrote ${OUT} and ${JSON_OUT}`);
+  process.exit(0);
+}
 
 const load = (m) => import(pathToFileURL(join(DIST, m)).href);
 const { search } = await load('tabular/search.js');

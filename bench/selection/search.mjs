@@ -23,6 +23,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { summarise, formatMarkdown } from './search-stats.mjs';
+import { noisyCsv as makeNoisyCsv } from './noisy-csv.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,20 +71,7 @@ const { getModel } = await load('models/registry.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'automl-selection-search-'));
 
-/** The dataset's CSV with `count` noise columns (drawn from `seed`) appended before the target. */
-function noisyCsv(name, count, seed) {
-  const lines = readFileSync(join('datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
-  const rng = createRng(`noise/${name}/${count}/${seed}`);
-  const out = lines.map((line, i) => {
-    const cells = line.split(',');
-    const target = cells.pop();
-    const noise = Array.from({ length: count }, (_, j) => (i === 0 ? `noise_${j}` : rng.normal().toFixed(5)));
-    return [...cells, ...noise, target].join(',');
-  });
-  const file = join(dir, `${name}-noise${count}-seed${seed}.csv`);
-  writeFileSync(file, out.join('\n') + '\n');
-  return file;
-}
+const noisyCsv = (name, count, seed) => makeNoisyCsv(name, count, seed, dir, createRng);
 
 /** The space of one arm: default (or the given families) with or without its `select` branch. */
 function spaceFor(task, selection) {

@@ -20,7 +20,7 @@ import {
 import type { Trial } from './trial-handle.js';
 import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
-import { resolvePruner, type Pruner } from './pruning.js';
+import { decide, resolvePruner, type Pruner } from './pruning.js';
 
 /** Tries a configuration gets when its trials keep being interrupted (killed process, Ctrl-C, budget end). */
 export const MAX_ATTEMPTS = 3;
@@ -261,22 +261,8 @@ export class Study<S extends Space = Space> {
         const i = intermediate.findIndex((x) => x.step === step);
         if (i >= 0) intermediate[i] = { step, value };
         else intermediate.push({ step, value });
-        const pruner = study.pruner;
-        if (!pruner) return Promise.resolve(false);
-        let history: TrialRecord[] | null = null;
-        const ctx = {
-          direction: study.direction,
-          step,
-          intermediate,
-          get history(): TrialRecord[] {
-            return (history ??= study.historyWithout(number));
-          },
-        };
-        try {
-          return Promise.resolve(pruner.shouldPrune(ctx));
-        } catch (e) {
-          return Promise.reject(e as Error);
-        }
+        if (!study.pruner) return Promise.resolve(false);
+        return decide(study.pruner, study.direction, step, intermediate, () => study.historyWithout(number));
       },
     };
   }

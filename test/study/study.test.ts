@@ -233,6 +233,29 @@ describe('Study pruning bookkeeping', () => {
     expect(await inner.getTrials(study.record.id)).toEqual(study.trials);
   });
 
+  it('a resumed study indexes the stored trials: it prunes as a scan of them would', async () => {
+    const storage = `sqlite:${join(tmp(), 'resume.db')}`;
+    const first = await createStudy({ name: 'r', sampler: 'random', space: s2, seed: 8, pruner: 'median', storage });
+    await first.optimize(objective, { trials: 30 });
+    await first.close();
+    const resumed = await loadStudy({ name: 'r', storage, pruner: 'median' });
+    const history = await resumed.getTrials();
+    expect(history.some((t) => t.state === 'PRUNED' && t.intermediate.length > 0)).toBe(true);
+    const scan = new MedianPruner();
+    const t = (await resumed.ask())!;
+    let decisions = 0;
+    for (const [step, value] of [[0, 0], [1, 3], [2, -3], [3, 9]] as const) {
+      const own = [...t.intermediate.filter((x) => x.step !== step), { step, value }];
+      const expected = scan.shouldPrune({ direction: 'minimize', step, intermediate: own, history });
+      expect(await t.report(step, value)).toBe(expected);
+      if (expected) decisions++;
+    }
+    expect(decisions).toBeGreaterThan(0);
+    await resumed.tell(t, { state: 'PRUNED' });
+    expect((await resumed.getTrials()).at(-1)!.intermediate).toEqual([{ step: 0, value: 0 }, { step: 1, value: 3 }, { step: 2, value: -3 }, { step: 3, value: 9 }]);
+    await resumed.close();
+  });
+
   it('prunes through the incremental index exactly as by scanning the history', async () => {
     const run = async (pruner: Pruner): Promise<string[]> => {
       const study = await createStudy({ sampler: 'tpe', space: s2, seed: 4, pruner });

@@ -151,9 +151,19 @@ export class Study<S extends Space = Space> {
     if (this.pruner?.observe && FINISHED_STATES.includes(t.state) && (!before || !FINISHED_STATES.includes(before.state))) this.pruner.observe(t);
   }
 
-  /** The other trials, dense; built only when a pruner reads `ctx.history`. */
+  /**
+   * The other trials, dense; built only when a pruner reads `ctx.history`. This process's trials
+   * in flight carry the values reported so far (they are stored only when the trial ends, so
+   * other processes' trials in flight show none).
+   */
   private historyWithout(number: number): TrialRecord[] {
-    return this.trialCache.filter((t) => t !== undefined && t.number !== number);
+    const out: TrialRecord[] = [];
+    for (const t of this.trialCache) {
+      if (t === undefined || t.number === number) continue;
+      const live = t.state === 'RUNNING' ? this.live.get(t.number) : undefined;
+      out.push(live && live.length > 0 ? { ...t, intermediate: [...live].sort((a, b) => a.step - b.step) } : t);
+    }
+    return out;
   }
 
   /**

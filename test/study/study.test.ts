@@ -256,6 +256,18 @@ describe('Study pruning bookkeeping', () => {
     await resumed.close();
   });
 
+  it('a scanning pruner sees the values reported by other trials of this process in flight', async () => {
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 2, direction: 'maximize', pruner: 'successive_halving' });
+    const a = (await study.ask())!;
+    const b = (await study.ask())!;
+    expect(await a.report(0, 0.9)).toBe(false);
+    // At the first rung b meets a (0.9, still running): 1 of 2 is better, b stops.
+    expect(await b.report(0, 0.1)).toBe(true);
+    await study.tell(b, { state: 'PRUNED' });
+    await study.tell(a, 0.9);
+    expect(study.trial(b.number)!.intermediate).toEqual([{ step: 0, value: 0.1 }]);
+  });
+
   it('prunes through the incremental index exactly as by scanning the history', async () => {
     const run = async (pruner: Pruner): Promise<string[]> => {
       const study = await createStudy({ sampler: 'tpe', space: s2, seed: 4, pruner });

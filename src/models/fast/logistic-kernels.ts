@@ -5,7 +5,11 @@
  */
 import { AbtWorkspace } from './abt-wasm.js';
 
-/** Binary log-loss sum and gradient; w = [p weights, bias], y in {0, 1}. */
+/**
+ * Binary log-loss sum and gradient; w = [p weights, bias], y in {0, 1}. Plain JavaScript: a
+ * binary fit takes few iterations, so copying X into WebAssembly memory would cost more than
+ * it saves.
+ */
 export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean): number {
   g.fill(0);
   const b = fitIntercept ? w[p]! : 0;
@@ -46,7 +50,7 @@ export function softmaxScratch(d: Float64Array, n: number, p: number, K: number)
   const ws = AbtWorkspace.create(2 * np + 2 * K * p + 2 * n * K);
   const XT = ws ? ws.f64.subarray(np, 2 * np) : new Float64Array(np);
   if (ws) ws.f64.set(d.subarray(0, np), 0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) XT[j * n + i] = d[i * p + j]!;
+  transposeInto(d, n, p, XT);
   const zAt = 2 * np + K * p;
   const z = ws ? ws.f64.subarray(zAt, zAt + n * K) : new Float64Array(n * K);
   const R = ws ? ws.f64.subarray(zAt + n * K, zAt + 2 * n * K) : new Float64Array(K * n);
@@ -308,6 +312,21 @@ function oneClassGradient(XT: Float64Array, R: Float64Array, n: number, p: numbe
     g[ga + j + 3] = a3;
   }
   for (; j < p; j++) g[ga + j] = dotAt(R, ra, XT, j * n, n);
+}
+
+/**
+ * out (p x n) = d' for row-major d (n x p), eight rows at a time so that each column's writes
+ * fill whole cache lines instead of touching a new line per element.
+ */
+function transposeInto(d: Float64Array, n: number, p: number, out: Float64Array): void {
+  let i0 = 0;
+  for (; i0 + 7 < n; i0 += 8) {
+    for (let j = 0; j < p; j++) {
+      const o = j * n + i0;
+      for (let i = 0; i < 8; i++) out[o + i] = d[(i0 + i) * p + j]!;
+    }
+  }
+  for (let i = i0; i < n; i++) for (let j = 0; j < p; j++) out[j * n + i] = d[i * p + j]!;
 }
 
 /** Adds lam/2 ||w[0..m)||^2 to the gradient's first m entries; returns the penalty. */

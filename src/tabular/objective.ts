@@ -15,6 +15,8 @@ import { TrialPruned, type ObjectiveContext } from '../protocol/messages.js';
 import { getWorkerData } from '../worker/shared.js';
 import { AutomlError } from '../util/errors.js';
 import { OOF_ARTIFACT } from './ensemble.js';
+import { kFold, stratifiedKFold } from '../evaluation/splitters.js';
+import { deriveSeed } from '../util/rng.js';
 
 /** A user's own model family: an ES module exporting a ModelSpec. */
 export interface ModelPluginRef {
@@ -34,6 +36,11 @@ export interface TabularWorkerData {
    * final ensemble. Off when the study builds no ensemble or the predictions would be too large.
    */
   readonly oof?: boolean;
+  /**
+   * Each trial draws its own CV split, seeded by its objective seed, instead of using `folds` (which
+   * then only gives the number of folds). Keeps a long search from tuning itself to one split.
+   */
+  readonly reshuffle?: boolean;
 }
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
@@ -99,8 +106,9 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
   const width = nClasses > 0 ? nClasses : 1;
   // Out-of-fold predictions, row i = searched row i, when the study builds an ensemble.
   const oof = data.oof && ctx.setArtifact ? new Float64Array(data.dataset.nRows * width) : null;
-  for (let k = 0; k < data.folds.length; k++) {
-    const fold = data.folds[k]!;
+  const folds = data.reshuffle ? trialFolds(data.dataset, data.folds.length, ctx.seed) : data.folds;
+  for (let k = 0; k < folds.length; k++) {
+    const fold = folds[k]!;
     const pipeline = new Pipeline(getModel);
     await pipeline.fit(data.dataset, fold.train, config, { seed: (ctx.seed + k * 7919) >>> 0, signal: ctx.signal });
     const score = oof ? scoreFoldKeepingPredictions(pipeline, data.dataset, fold.test, metric, oof, width) : scoreRows(pipeline, data.dataset, fold.test, metric);
@@ -112,10 +120,21 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
       ctx.setUserAttr(KEPT_COLUMNS_ATTR, kept);
     }
     const prune = await ctx.report(k, score);
-    if (prune && k < data.folds.length - 1) throw new TrialPruned(`pruned after fold ${k + 1}`);
+    if (prune && k < folds.length - 1) throw new TrialPruned(`pruned after fold ${k + 1}`);
   }
   if (oof) ctx.setArtifact!(OOF_ARTIFACT, oof);
   return scores.reduce((a, b) => a + b, 0) / scores.length;
+}
+
+/**
+ * A trial's own CV split (stratified for classification), a pure function of its seed, so a
+ * retry or a re-run of the trial sees the same split. Nagler et al., "Reshuffling resampling splits
+ * can improve generalization of hyperparameter optimization" (NeurIPS 2024), show why: with one
+ * fixed split, many trials end up selecting for that split's noise.
+ */
+export function trialFolds(dataset: Dataset, k: number, seed: number): { train: Int32Array; test: Int32Array }[] {
+  const s = deriveSeed(seed, 'trial-folds');
+  return dataset.target.task === 'classification' ? stratifiedKFold(dataset.target.values, k, s) : kFold(dataset.nRows, k, s);
 }
 
 /**

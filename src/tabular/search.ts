@@ -102,6 +102,11 @@ export interface SearchOptions {
    * Default true; false refits the best trial alone. Not combined with `featureSearch`.
    */
   readonly ensemble?: boolean;
+  /**
+   * Each trial cross-validates on its own split, drawn from the study seed and the trial's sampling
+   * index, rather than every trial on the same split. Default true (reproducible all the same).
+   */
+  readonly reshuffleFolds?: boolean;
 }
 
 /** The ensemble chosen at the end of a search. */
@@ -187,6 +192,8 @@ export interface TabularSettings {
   readonly deadline: number | null;
   /** Build an ensemble at the end (absent in studies made before ensembles existed: true). */
   readonly ensemble?: boolean;
+  /** Each trial draws its own CV split (absent in studies made before this option: false, the fixed split). */
+  readonly reshuffleFolds?: boolean;
 }
 
 function checkOptions(o: SearchOptions): void {
@@ -330,6 +337,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     plugins,
     deadline: time !== undefined ? Date.now() + time * 1000 : null,
     ensemble: options.ensemble ?? true,
+    reshuffleFolds: options.reshuffleFolds ?? true,
   };
   const study = await createStudy({
     name,
@@ -425,7 +433,7 @@ async function runSearch(
     const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
     if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
     const ensembleOn = wantEnsemble && oofSize <= MAX_OOF_VALUES;
-    const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins, oof: ensembleOn };
+    const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins, oof: ensembleOn, reshuffle: settings.reshuffleFolds === true };
     const oofPool = new OofPool(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
     const workers = o.workers ?? availableParallelism();
     const modelChoice = study.space.param('model');

@@ -181,3 +181,35 @@ describe('search with an ensemble', () => {
     expect(() => modelFromJSON(good, 'ok')).not.toThrow();
   });
 });
+
+describe('reshuffled folds (each trial its own split)', () => {
+  it('a trial\'s split is a partition of the rows, stratified, fixed by its seed, and differs between seeds', async () => {
+    const { trialFolds } = await import('../../src/tabular/objective.js');
+    const ds = loadDataset(DATA('iris.csv'), { target: 'species' });
+    const a = trialFolds(ds, 5, 11);
+    expect(trialFolds(ds, 5, 11)).toEqual(a);
+    const seen = new Int32Array(ds.nRows);
+    for (const f of a) {
+      expect(f.train.length + f.test.length).toBe(ds.nRows);
+      for (const r of f.test) seen[r]!++;
+      const perClass = [0, 0, 0];
+      for (const r of f.test) perClass[ds.target.values[r]!]!++;
+      expect(perClass).toEqual([10, 10, 10]);
+    }
+    expect([...seen].every((c) => c === 1)).toBe(true);
+    expect(trialFolds(ds, 5, 12).map((f) => [...f.test])).not.toEqual(a.map((f) => [...f.test]));
+  });
+
+  it('search: reshuffled splits give other fold scores than the fixed split for the same configurations, and the same seed reproduces them', async () => {
+    const opts = { data: DATA('wine.csv'), target: 'class', trials: 6, cv: 3, workers: 1, seed: 9, prune: false, strategy: 'random', ensemble: false, storage: `sqlite:${join(dir, 'reshuffle.db')}` } as const;
+    const r1 = await search({ ...opts, study: 'r1' });
+    const r2 = await search({ ...opts, study: 'r2' });
+    const fixed = await search({ ...opts, study: 'f', reshuffleFolds: false });
+    const vals = (r: Awaited<ReturnType<typeof search>>) => r.study.trials.map((t) => t.userAttrs.foldScores);
+    expect(vals(r2)).toEqual(vals(r1));
+    // Same configurations (random sampler, same seed), other splits: the fold scores differ somewhere.
+    expect(fixed.study.trials.map((t) => t.params)).toEqual(r1.study.trials.map((t) => t.params));
+    expect(vals(fixed)).not.toEqual(vals(r1));
+    for (const r of [r1, r2, fixed]) await r.study.close();
+  }, 60_000);
+});

@@ -1,12 +1,13 @@
 // Would a one-standard-error rule stop selection from winning CV ties it should not win?
 // Runs the "on" search of search.mjs (same data, seeds, space) and, besides the search's own
-// refit winner, refits a second choice: the best trial *with* selection is kept only if its
-// per-fold scores beat those of the best trial *without* selection (same folds, so paired) by at
-// least `--se` standard errors of the differences; otherwise the best no-selection trial. Both
-// are refit on the searched rows and scored on the same holdout, so the comparison is paired.
+// refit winner, refits other choices: the best trial *with* selection is kept only if its
+// per-fold scores beat those of the best trial *without* selection (same folds, so paired) by
+// more than `--se` standard errors of the differences (each factor of the list is one rule);
+// otherwise the best no-selection trial. All are refit on the searched rows and scored on the
+// same holdout, so the comparison is paired.
 //
 //   node bench/selection/se-rule.mjs [--cells wine:0,wine:20,...] [--seeds 5] [--time 10]
-//     [--models knn,logistic_regression,ridge] [--se 1] [--dist ../../dist] [--out file.json]
+//     [--models knn,logistic_regression,ridge] [--se 1,2] [--dist ../../dist] [--out file.json]
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const TIME = Number(arg('time', '10'));
-const SE = Number(arg('se', '1'));
+const SE = arg('se', '1,2').split(',').map(Number);
 const SEEDS = Array.from({ length: Number(arg('seeds', '5')) }, (_, i) => i);
 const CELLS = arg('cells', 'wine:0,wine:20,wine:100,breast-cancer:100,diabetes-progression:20,diabetes-progression:100').split(',').map((c) => {
   const [name, count] = c.split(':');
@@ -41,7 +42,7 @@ const { getMetric } = await load('evaluation/metrics.js');
 const dir = mkdtempSync(join(tmpdir(), 'automl-selection-se-'));
 
 /** The winner under the rule, from completed trials with their fold scores. */
-function ruleWinner(trials, maximize) {
+function ruleWinner(trials, maximize, factor) {
   const better = (a, b) => (maximize ? a.value > b.value : a.value < b.value);
   let best = null;
   let bestNone = null;
@@ -49,11 +50,13 @@ function ruleWinner(trials, maximize) {
     if (best === null || better(t, best)) best = t;
     if (t.select === 'none' && (bestNone === null || better(t, bestNone))) bestNone = t;
   }
-  if (best === null || best.select === 'none' || bestNone === null) return { trial: best, why: 'best' };
+  if (best === null || best.select === 'none' || bestNone === null) return { trial: best, bestNone, why: best?.select === 'none' ? 'best is none' : 'no none trial completed' };
   const d = best.folds.map((v, k) => (maximize ? v - bestNone.folds[k] : bestNone.folds[k] - v));
   const s = describe(d);
   const se = s.sd / Math.sqrt(d.length);
-  return s.mean >= SE * se ? { trial: best, why: `beats none by ${s.mean.toFixed(4)} >= ${SE} x ${se.toFixed(4)}` } : { trial: bestNone, why: `within ${SE} SE (${s.mean.toFixed(4)} < ${(SE * se).toFixed(4)})` };
+  // Strictly more than `factor` SE: when a single fold differs, mean = SE exactly, and that must
+  // not count as evidence.
+  return s.mean > factor * se ? { trial: best, bestNone, why: `beats none by ${s.mean.toFixed(4)} > ${factor} x ${se.toFixed(4)}` } : { trial: bestNone, bestNone, why: `within ${factor} SE (${s.mean.toFixed(4)} <= ${(factor * se).toFixed(4)})` };
 }
 
 const rows = [];
@@ -77,7 +80,6 @@ for (const seed of SEEDS) {
     });
     const space = r.study.space;
     const maximize = r.metric.direction === 'maximize';
-    const pick = ruleWinner(trials, maximize);
     // Refit here both the search's winner (must reproduce the search's own test score: checks
     // this path) and the rule's.
     const prep = prepareData({ data: file, target: TARGETS[name], seed, cv: 5, testSize: 0.2 });
@@ -87,21 +89,37 @@ for (const seed of SEEDS) {
     };
     const bestTrial = trials.find((t) => t.number === r.best?.number);
     const check = bestTrial ? await refit(bestTrial) : null;
-    const ruleTest = pick.trial ? (pick.trial === bestTrial ? check : await refit(pick.trial)) : null;
+    const tests = new Map();
+    const testOf = async (t) => {
+      if (!t) return null;
+      if (t === bestTrial) return check;
+      if (!tests.has(t.number)) tests.set(t.number, await refit(t));
+      return tests.get(t.number);
+    };
+    const rules = {};
+    let noneTest = null;
+    for (const factor of SE) {
+      const pick = ruleWinner(trials, maximize, factor);
+      rules[factor] = { test: await testOf(pick.trial), select: pick.trial?.select ?? '-', why: pick.why };
+      noneTest = await testOf(pick.bestNone);
+    }
     await r.study.close();
-    const row = { name, count, seed, trials: trials.length, searchTest: r.testScore, refitCheck: check, searchSelect: r.best?.config.select?.type ?? 'none', ruleTest, ruleSelect: pick.trial?.select ?? '-', why: pick.why };
+    const row = { name, count, seed, trials: trials.length, searchTest: r.testScore, refitCheck: check, searchSelect: r.best?.config.select?.type ?? 'none', noneTest, rules };
     rows.push(row);
     console.log(JSON.stringify(row));
-    writeFileSync(OUT, JSON.stringify({ time: TIME, se: SE, models: MODELS, rows }, null, 1) + '\n');
+    writeFileSync(OUT, JSON.stringify({ time: TIME, se: SE, models: MODELS, command: `node bench/selection/se-rule.mjs ${process.argv.slice(2).join(' ')}`, rows }, null, 1) + '\n');
   }
 }
 
-console.log('\n| dataset | noise | search winner (test) | with the SE rule (test) | rule - search [95%] | winners with selection: search / rule |');
-console.log('|---|---:|---:|---:|---:|---:|');
+const ci = (xs) => {
+  const d = describe(xs);
+  return d.lo === null ? d.mean?.toFixed(3) : `${d.mean.toFixed(3)} [${d.lo.toFixed(3)}, ${d.hi.toFixed(3)}]`;
+};
+console.log(`\n| dataset | noise | search winner (test) | best without selection | ${SE.map((f) => `rule ${f} SE`).join(' | ')} | ${SE.map((f) => `rule ${f} SE - search [95%]`).join(' | ')} | winners with selection: search / ${SE.map((f) => `${f} SE`).join(' / ')} |`);
+console.log(`|---|---:|---:|---:|${SE.map(() => '---:|').join('')}${SE.map(() => '---:|').join('')}---:|`);
 for (const { name, count } of CELLS) {
-  const rs = rows.filter((r) => r.name === name && r.count === count);
-  const a = describe(rs.map((r) => r.searchTest));
-  const b = describe(rs.map((r) => r.ruleTest));
-  const d = describe(rs.map((r) => r.ruleTest - r.searchTest));
-  console.log(`| ${name} | ${count} | ${a.mean.toFixed(3)} | ${b.mean.toFixed(3)} | ${d.mean.toFixed(3)} [${d.lo?.toFixed(3)}, ${d.hi?.toFixed(3)}] | ${rs.filter((r) => r.searchSelect !== 'none').length} / ${rs.filter((r) => r.ruleSelect !== 'none').length} of ${rs.length} |`);
+  const rs = rows.filter((r) => r.name === name && r.count === count && r.rules[SE[0]].test !== null);
+  const m = (xs) => describe(xs).mean?.toFixed(3);
+  const withSel = SE.map((f) => rs.filter((r) => r.rules[f].select !== 'none').length);
+  console.log(`| ${name} | ${count} | ${m(rs.map((r) => r.searchTest))} | ${m(rs.map((r) => r.noneTest ?? r.searchTest))} | ${SE.map((f) => m(rs.map((r) => r.rules[f].test))).join(' | ')} | ${SE.map((f) => ci(rs.map((r) => r.rules[f].test - r.searchTest))).join(' | ')} | ${rs.filter((r) => r.searchSelect !== 'none').length} / ${withSel.join(' / ')} of ${rs.length} |`);
 }

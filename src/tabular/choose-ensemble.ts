@@ -8,6 +8,7 @@ import type { Study } from '../study/index.js';
 import type { Executor } from '../coordinator/executor.js';
 import { compiledModule } from '../util/package-paths.js';
 import { trialRng } from '../util/rng.js';
+import { mapLimit } from '../util/map-limit.js';
 import { OOF_ARTIFACT, selectEnsemble, type OofPool } from './ensemble.js';
 import type { EnsembleSummary } from './search.js';
 
@@ -36,8 +37,10 @@ export async function chooseEnsemble(
   if (missing.length > 0) {
     onNote?.(`computing the out-of-fold predictions of ${missing.length} earlier trial${missing.length === 1 ? '' : 's'} for the ensemble`);
     const width = Math.max(searched.target.classes?.length ?? 0, 1);
-    await Promise.all(
-      missing.map(async (t) => {
+    await mapLimit(
+      missing,
+      executor.concurrency,
+      async (t) => {
         const outcome = await executor.run(
           { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
           { report: async () => false },
@@ -45,7 +48,7 @@ export async function chooseEnsemble(
         );
         const oof = outcome.status === 'complete' ? outcome.artifacts?.[OOF_ARTIFACT] : undefined;
         if (oof instanceof Float64Array && oof.length === searched.nRows * width) oofPool.offer({ trial: t.number, value: t.value!, data: oof });
-      }),
+      },
     );
     if (signal?.aborted) return null;
   }

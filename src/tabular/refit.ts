@@ -8,6 +8,7 @@ import { PIPELINE_ATTR } from './refit-objective.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
+import { mapLimit } from '../util/map-limit.js';
 import { scoreRows, scoreTable } from './objective.js';
 import { FittedModel } from './model-file.js';
 import { scoreAverage } from './ensemble.js';
@@ -54,7 +55,7 @@ export async function refitMembers(args: {
   cvScore: number | null;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   const { study, prep, metric } = args;
-  const fitted = await Promise.all(args.members.map((m) => refitOne(study, m.trial, args.executor, args.signal, args.columns)));
+  const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns));
   if (fitted.some((p) => p === null)) return null;
   const pipelines = fitted as NonNullable<(typeof fitted)[number]>[];
   const first = pipelines[0]!;

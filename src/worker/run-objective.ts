@@ -55,7 +55,7 @@ export async function runObjective(fn: ObjectiveFn, task: TrialTask, io: Objecti
       attrs[checkAttrKey(task.trialNumber, key)] = jsonCopy(task.trialNumber, key, value);
     },
     setArtifact(key: string, value: unknown): void {
-      artifacts[checkAttrKey(task.trialNumber, key)] = value;
+      artifacts[checkAttrKey(task.trialNumber, key, 'setArtifact')] = value;
     },
   };
 
@@ -129,9 +129,9 @@ function checkReport(trial: number, step: unknown, value: unknown): void {
   }
 }
 
-function checkAttrKey(trial: number, key: unknown): string {
+function checkAttrKey(trial: number, key: unknown, method = 'setUserAttr'): string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw new AutomlError('E_OBJECTIVE', `trial ${trial}: ctx.setUserAttr(key, value): key must be a non-empty string, got ${show(key)}`, {
+    throw new AutomlError('E_OBJECTIVE', `trial ${trial}: ctx.${method}(key, value): key must be a non-empty string, got ${show(key)}`, {
       param: 'key',
       value: key,
     });

@@ -35,6 +35,7 @@ describe('WorkerPool: objective errors', () => {
     ['throwsString', 'plain string'],
     ['badReport', 'step must be an integer >= 0, got -1'],
     ['badAttr', 'ctx.setUserAttr("n", value): value must be JSON-serialisable'],
+    ['badArtifact', 'ctx.setArtifact(key, value): key must be a non-empty string'],
   ])('%s -> fail/error with the message', async (name, message) => {
     const f = failOf(await pool.run(task(name), noHooks));
     expect(f.failKind).toBe('error');

@@ -179,21 +179,25 @@ function cubicMin(a: number, fa: number, sa: number, b: number, fb: number, sb: 
   return b - ((b - a) * (sb + d2 - d1)) / (sb - sa + 2 * d2);
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/** Vector helper shared by the quasi-Newton solvers (lbfgs, owlqn). */
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }
 
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
+/** Vector helper shared by the quasi-Newton solvers (lbfgs, owlqn). */
+export function axpy(a: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i]! += a * x[i]!;
 }
 
-function scale(a: number, x: Float64Array): void {
+/** Vector helper shared by the quasi-Newton solvers (lbfgs, owlqn). */
+export function scale(a: number, x: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i]! *= a;
 }
 
-function maxAbs(a: Float64Array): number {
+/** Vector helper shared by the quasi-Newton solvers (lbfgs, owlqn). */
+export function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;

@@ -7,6 +7,7 @@
  * that cross zero land exactly on zero. That projection is what makes weights exactly 0.
  */
 import type { LbfgsResult, Objective } from './lbfgs.js';
+import { axpy, dot, maxAbs, scale } from './lbfgs.js';
 
 /** Stopping rules and memory of {@link owlqn}. */
 export interface OwlqnOptions {
@@ -139,24 +140,4 @@ function l1(x: Float64Array, m: number): number {
   let s = 0;
   for (let i = 0; i < m; i++) s += Math.abs(x[i]!);
   return s;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < x.length; i++) y[i]! += a * x[i]!;
-}
-
-function scale(a: number, x: Float64Array): void {
-  for (let i = 0; i < x.length; i++) x[i]! *= a;
-}
-
-function maxAbs(a: Float64Array): number {
-  let mx = 0;
-  for (let i = 0; i < a.length; i++) mx = Math.max(mx, Math.abs(a[i]!));
-  return mx;
 }

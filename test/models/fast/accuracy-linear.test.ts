@@ -7,20 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression, logisticRegressionSpec, ridgeSpec } from '../../../src/models/fast/index.js';
-import { accuracy, loadCsv, r2, splitEvery, type Loaded } from './data.js';
-
-function standardise(train: Loaded, test: Loaded): void {
-  const p = train.X.cols;
-  for (let j = 0; j < p; j++) {
-    let m = 0;
-    for (let i = 0; i < train.X.rows; i++) m += train.X.data[i * p + j]!;
-    m /= train.X.rows;
-    let v = 0;
-    for (let i = 0; i < train.X.rows; i++) v += (train.X.data[i * p + j]! - m) ** 2;
-    const sd = Math.sqrt(v / train.X.rows) || 1;
-    for (const M of [train.X, test.X]) for (let i = 0; i < M.rows; i++) M.data[i * p + j] = (M.data[i * p + j]! - m) / sd;
-  }
-}
+import { accuracy, loadCsv, r2, splitEvery, standardise } from './data.js';
 
 describe('logistic_regression vs LogisticRegression(lbfgs)', () => {
   // [dataset, sklearn accuracy, sklearn n_iter]

@@ -68,3 +68,17 @@ export function r2(pred: Float64Array, y: Float64Array): number {
   }
   return 1 - ss / st;
 }
+
+/** Standardises both sets with the training rows' mean and population sd, in place (as the references in bench/learners do). */
+export function standardise(train: Loaded, test: Loaded): void {
+  const p = train.X.cols;
+  for (let j = 0; j < p; j++) {
+    let m = 0;
+    for (let i = 0; i < train.X.rows; i++) m += train.X.data[i * p + j]!;
+    m /= train.X.rows;
+    let v = 0;
+    for (let i = 0; i < train.X.rows; i++) v += (train.X.data[i * p + j]! - m) ** 2;
+    const sd = Math.sqrt(v / train.X.rows) || 1;
+    for (const M of [train.X, test.X]) for (let i = 0; i < M.rows; i++) M.data[i * p + j] = (M.data[i * p + j]! - m) / sd;
+  }
+}

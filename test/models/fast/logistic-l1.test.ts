@@ -10,20 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression, logisticRegressionSpec } from '../../../src/models/fast/index.js';
 import { AutomlError } from '../../../src/util/errors.js';
-import { accuracy, loadCsv, splitEvery, type Loaded } from './data.js';
-
-function standardise(train: Loaded, test: Loaded): void {
-  const p = train.X.cols;
-  for (let j = 0; j < p; j++) {
-    let m = 0;
-    for (let i = 0; i < train.X.rows; i++) m += train.X.data[i * p + j]!;
-    m /= train.X.rows;
-    let v = 0;
-    for (let i = 0; i < train.X.rows; i++) v += (train.X.data[i * p + j]! - m) ** 2;
-    const sd = Math.sqrt(v / train.X.rows) || 1;
-    for (const M of [train.X, test.X]) for (let i = 0; i < M.rows; i++) M.data[i * p + j] = (M.data[i * p + j]! - m) / sd;
-  }
-}
+import { accuracy, loadCsv, splitEvery, standardise, type Loaded } from './data.js';
 
 function fitL1(ds: string, params: Record<string, unknown>): { m: LogisticRegression; train: Loaded; test: Loaded; W: number[] } {
   const { train, test } = splitEvery(loadCsv(ds, true));

@@ -52,7 +52,8 @@ export async function chooseEnsemble(
     );
     if (signal?.aborted) return null;
   }
-  const candidates = top.filter((t) => oofPool.has(t.number)).map((t) => oofPool.sorted().find((c) => c.trial === t.number)!);
+  const byTrial = new Map(oofPool.sorted().map((c) => [c.trial, c]));
+  const candidates = top.flatMap((t) => byTrial.get(t.number) ?? []);
   if (candidates.length < 2) return null;
   const y = Float64Array.from(searched.target.values);
   const choice = selectEnsemble(candidates, y, searched.target.classes?.length ?? 0, metric);

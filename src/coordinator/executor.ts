@@ -18,6 +18,11 @@ export interface TrialHooks {
 export interface Executor {
   /** How many trials may run at once. */
   readonly concurrency: number;
+  /**
+   * True when trials run off this thread (worker threads), so this thread is free while they run:
+   * the study then prepares the next trial ahead of time. Absent or false for in-thread executors.
+   */
+  readonly offThread?: boolean;
   run(task: TrialTask, hooks: TrialHooks, opts?: RunOptions): Promise<TrialOutcome>;
   /** Stops every thread; running trials end as interrupted. Idempotent. */
   close(): Promise<void>;

@@ -65,6 +65,8 @@ const TIMEOUT_NOTE = '; its worker thread was terminated and will be replaced';
 export class WorkerPool implements Executor {
   /** The number of worker threads: trials run at once. */
   readonly concurrency: number;
+  /** Trials run in worker threads. */
+  readonly offThread = true;
   /** The heap limit per thread in MB, as configured. */
   readonly memoryLimitMb: number;
   /** The limit on ArrayBuffer memory a trial may add, in MB (Infinity: none). */

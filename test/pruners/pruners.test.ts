@@ -56,6 +56,27 @@ describe('MedianPruner', () => {
     expect(p.shouldPrune(ctx(folds(0.1, 0.1), [...four, pruned]))).toBe(false);
   });
 
+  it('prunes a tie with the median unless it also ties the best (ties: prune, the default); keeps ties with ties: keep', () => {
+    // Accuracy on 30-row folds: first-fold scores 0.9, 0.933, 0.967, 0.967, 0.967, 1.0, 1.0.
+    const h = [0.9, 28 / 30, 29 / 30, 29 / 30, 29 / 30, 1, 1].map((m, i) => complete(i, m));
+    const p = new MedianPruner();
+    expect(p.shouldPrune(ctx(folds(29 / 30), h))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(1), h))).toBe(false);
+    expect(new MedianPruner({ ties: 'keep' }).shouldPrune(ctx(folds(29 / 30), h))).toBe(false);
+    // When the median is also the best (most trials perfect), a tie goes on.
+    const top = [0.9, 1, 1, 1, 1].map((m, i) => complete(i, m));
+    expect(p.shouldPrune(ctx(folds(1), top))).toBe(false);
+    expect(p.shouldPrune(ctx(folds(0.95), top))).toBe(true);
+    // Minimize: the best is the smallest running mean.
+    const loss = [0.2, 0.3, 0.3, 0.3, 0.5].map((m, i) => complete(i, m));
+    expect(p.shouldPrune(ctx(folds(0.3), loss, 'minimize'))).toBe(true);
+    expect(p.shouldPrune(ctx(folds(0.2), loss, 'minimize'))).toBe(false);
+    // The same fold scores reported in another order (running means differ in the last bits) still tie.
+    const mixed = [complete(0, 1, 0.9, 0.8), complete(1, 0.8, 0.9, 1), complete(2, 0.9, 1, 0.8), complete(3, 1, 1, 1), complete(4, 0.5, 0.5, 0.5)];
+    expect(p.shouldPrune(ctx(folds(0.9, 0.8, 1), mixed))).toBe(true);
+    expect(() => new MedianPruner({ ties: 'maybe' as never })).toThrow(/ties/);
+  });
+
   it('is pure: same answer twice, history untouched', () => {
     const p = new MedianPruner();
     const before = JSON.stringify(history);
@@ -76,7 +97,7 @@ describe('MedianPruner fed through observe (incremental)', () => {
       let pruned = 0;
       for (let study = 0; study < 20; study++) {
         const direction: Direction = rng.next() < 0.5 ? 'minimize' : 'maximize';
-        const opts = { nStartupTrials: rng.int(0, 6), nWarmupSteps: rng.int(0, 2), reference };
+        const opts = { nStartupTrials: rng.int(0, 6), nWarmupSteps: rng.int(0, 2), reference, ties: rng.next() < 0.5 ? ('keep' as const) : ('prune' as const) };
         const fed = new MedianPruner(opts);
         const scan = new MedianPruner(opts);
         const history: TrialRecord[] = [];

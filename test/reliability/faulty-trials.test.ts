@@ -101,8 +101,9 @@ describe('faulty trials through the worker pool', () => {
     expect(error?.message).toMatch(/last 5 trials all failed \(last: trial \d+: (error|invalid-value): .+\)/);
     const trials = await study.getTrials();
     expect(trials.length).toBeGreaterThanOrEqual(5);
-    expect(trials.length).toBeLessThanOrEqual(7);
-    // The trial running when the study stopped is interrupted and queued once more (WAITING).
+    // 5 failures, then the trial running on the other worker and the one asked ahead for the next
+    // free worker: each recorded FAIL (interrupted) and queued once more (WAITING).
+    expect(trials.length).toBeLessThanOrEqual(9);
     expect(trials.every((t) => t.state === 'FAIL' || t.state === 'WAITING')).toBe(true);
     expect(trials.filter((t) => t.state === 'FAIL' && t.failKind !== 'interrupted').length).toBeGreaterThanOrEqual(5);
     await study.close();

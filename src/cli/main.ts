@@ -93,6 +93,7 @@ interface SearchFlags {
   json?: boolean;
   prune: boolean;
   ensemble: boolean;
+  warmStart: boolean;
   fixedFolds?: boolean;
   trialTimeout?: number;
   gridSize?: number;
@@ -257,6 +258,7 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
         testSize: f.test !== undefined ? undefined : f.testSize,
         prune: f.prune,
         ensemble: f.ensemble,
+        ...(f.warmStart === false ? { warmStart: false } : {}),
         reshuffleFolds: !f.fixedFolds,
         trialTimeout: f.trialTimeout,
         gridSize: f.gridSize,
@@ -445,6 +447,7 @@ export function program(): Command {
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
     .option('--no-ensemble', 'refit the best pipeline alone instead of averaging the best pipelines (ensemble selection on out-of-fold predictions)')
+    .option('--no-warm-start', "do not start with each model family's default configuration (default: those trials run first, cheapest family first, except with --strategy grid)")
     .option('--fixed-folds', 'cross-validate every trial on the same split (default: each trial draws its own split from the seed, so the search cannot tune itself to one split)')
     .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))

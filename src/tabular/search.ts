@@ -16,6 +16,7 @@ import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js'
 import { stratifiedKFold, kFold, trainTestSplit } from '../evaluation/splitters.js';
 import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/index.js';
 import { createStudy, loadStudy, type Study } from '../study/index.js';
+import { enqueueDefaults } from './warm-start.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { WorkerPool } from '../coordinator/pool.js';
 import { openStorage } from '../storage/open.js';
@@ -107,6 +108,12 @@ export interface SearchOptions {
    * index, rather than every trial on the same split. Default true (reproducible all the same).
    */
   readonly reshuffleFolds?: boolean;
+  /**
+   * Before sampling, evaluate each model family once with its usual defaults (cheapest first), so
+   * that a short budget starts from known good pipelines. Default true, except with the grid
+   * strategy (which enumerates its grid). Families or values the space does not allow are skipped.
+   */
+  readonly warmStart?: boolean;
 }
 
 /** The ensemble chosen at the end of a search. */
@@ -352,6 +359,10 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     settings: settings as unknown as Record<string, unknown>,
   });
   try {
+    if (options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid') {
+      const queued = await enqueueDefaults(study, task, dataset.features.length);
+      if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
+    }
     return await runSearch(study, prep, metric, { ...options, time, trials }, plugins);
   } catch (e) {
     await study.close();

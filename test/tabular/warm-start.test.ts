@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStudy } from '../../src/study/index.js';
+import { spaceFromJSON } from '../../src/space/index.js';
+import { defaultSpace } from '../../src/tabular/spaces.js';
+import { search } from '../../src/tabular/search.js';
+import { defaultConfigs, enqueueDefaults } from '../../src/tabular/warm-start.js';
+
+const DATA = (f: string) => join(import.meta.dirname, '../../datasets', f);
+const dir = mkdtempSync(join(tmpdir(), 'automl-warm-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('warm start with each family default', () => {
+  it('every default configuration is valid in the default space of its task, cheapest family first', async () => {
+    for (const task of ['classification', 'regression'] as const) {
+      const study = await createStudy({ space: defaultSpace(task), seed: 1, sampler: 'tpe' });
+      const queued = await enqueueDefaults(study, task, 30);
+      const families = queued.map((n) => study.trial(n)!.params['model']);
+      expect(families).toEqual(
+        task === 'classification'
+          ? ['gaussian_nb', 'logistic_regression', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting']
+          : ['ridge', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting'],
+      );
+      // The first trials asked are the queued ones, in order, before anything is sampled.
+      for (const n of queued) expect((await study.ask())!.number).toBe(n);
+      await study.close();
+    }
+  });
+
+  it('forests use the square-root rule for classification and every feature for regression', () => {
+    const rf = (task: 'classification' | 'regression', p: number) =>
+      (defaultConfigs(task, p).find((c) => (c.model as { type: string }).type === 'random_forest')!.model as { max_features: number }).max_features;
+    expect(rf('classification', 100)).toBeCloseTo(0.1, 3);
+    expect(rf('classification', 4)).toBeCloseTo(0.5, 3);
+    expect(rf('classification', 1000)).toBe(0.1); // clamped to the space's lower bound
+    expect(rf('regression', 100)).toBe(1);
+  });
+
+  it('skips what a custom space does not allow (a family left out, a value outside its range)', async () => {
+    const json = {
+      preprocess: { type: 'group', params: { imputation: { type: 'categorical', choices: ['median'] }, missing_indicator: { type: 'categorical', choices: [false] }, encoding: { type: 'categorical', choices: ['ordinal', 'onehot'] }, scaler: { type: 'categorical', choices: ['none', 'standard'] } } },
+      select: { type: 'choice', branches: { none: {} } },
+      model: {
+        type: 'choice',
+        branches: {
+          random_forest: { n_estimators: { type: 'int', low: 10, high: 50 }, max_features: { type: 'float', low: 0.1, high: 1 }, min_samples_leaf: { type: 'int', low: 1, high: 5 }, criterion: { type: 'categorical', choices: ['gini'] } },
+          knn: { n_neighbors: { type: 'int', low: 1, high: 30 }, weights: { type: 'categorical', choices: ['uniform', 'distance'] }, metric: { type: 'categorical', choices: ['euclidean'] } },
+        },
+      },
+    };
+    const study = await createStudy({ space: spaceFromJSON(json as never, 'test'), seed: 1 });
+    const queued = await enqueueDefaults(study, 'classification', 10);
+    // random_forest's 100 trees are outside 10..50: only knn's default is queued.
+    expect(queued.map((n) => study.trial(n)!.params['model'])).toEqual(['knn']);
+    await study.close();
+  });
+
+  it('search() runs the defaults first unless warmStart is false', async () => {
+    const base = { data: DATA('iris.csv'), target: 'species', trials: 8, cv: 3, workers: 1, seed: 2, prune: false, ensemble: false, storage: `sqlite:${join(dir, 's.db')}` } as const;
+    const families = (r: Awaited<ReturnType<typeof search>>) =>
+      r.study.trials
+        .slice()
+        .sort((a, b) => a.number - b.number)
+        .map((t) => t.params['model']);
+    const warm = await search({ ...base, study: 'warm' });
+    expect(families(warm).slice(0, 6)).toEqual(['gaussian_nb', 'logistic_regression', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting']);
+    expect(warm.study.configOf(warm.study.trials.find((t) => t.number === 0)!)).toMatchObject({ model: { type: 'gaussian_nb' }, select: { type: 'none' } });
+    await warm.study.close();
+    const cold = await search({ ...base, study: 'cold', warmStart: false });
+    expect(families(cold).slice(0, 6)).not.toEqual(families(warm).slice(0, 6));
+    await cold.study.close();
+  });
+});

@@ -34,15 +34,17 @@ export interface TpeSamplerOptions {
 /** Default split: the best 10% (at most 25) are "good". */
 export const defaultGamma = (n: number): number => Math.min(Math.ceil(0.1 * n), 25);
 
-/** Parsed per-call view of the history: one entry per usable trial. */
-interface History {
-  readonly enc: Float64Array[];
+/** One usable trial in the sampler's encoding. */
+interface Obs {
+  readonly number: number;
+  readonly record: TrialRecord;
+  readonly enc: Float64Array;
   /** 0 = COMPLETE, 1 = PRUNED, 2 = in flight (constant liar). */
-  readonly tier: Int8Array;
+  readonly tier: 0 | 1 | 2;
   /** Last reported step of PRUNED trials (a later step ranks higher). */
-  readonly step: Float64Array;
+  readonly step: number;
   /** Objective value, negated for maximisation so lower is always better. */
-  readonly value: Float64Array;
+  readonly value: number;
 }
 
 /**
@@ -74,6 +76,8 @@ export class TpeSampler implements Sampler {
   private readonly maxAbove: number;
   private readonly liar: boolean;
   private readonly forget: number | null;
+  /** Memo of finished trials per (space, direction sign); see {@link FinishedIndex}. */
+  private readonly indexes = new WeakMap<Space, Map<1 | -1, FinishedIndex>>();
 
   constructor(options: TpeSamplerOptions = {}) {
     this.nStartup = intOption(options.nStartupTrials, 'nStartupTrials', 10, 0);
@@ -90,12 +94,11 @@ export class TpeSampler implements Sampler {
   }
 
   sample(ctx: SamplerContext): FlatParams {
-    let finished = 0;
-    for (const t of ctx.history) if (t.state === 'COMPLETE' || t.state === 'PRUNED') finished++;
-    if (finished < this.nStartup) return sampleIndependent(ctx.space, ctx.rng);
-    const hist = this.parseHistory(ctx.space, ctx.history, ctx.direction === 'maximize' ? -1 : 1);
+    const index = this.indexFor(ctx.space, ctx.direction === 'maximize' ? -1 : 1);
+    const liars = index.update(ctx.history, this.liar);
+    if (index.finishedCount < this.nStartup) return sampleIndependent(ctx.space, ctx.rng);
     const out: Record<string, ParamValue> = {};
-    this.sampleGroup(ctx.space, planGroups(ctx.space), hist, ctx.rng, out);
+    this.sampleGroup(ctx.space, planGroups(ctx.space), index, liars, ctx.rng, out);
     return out;
   }
 
@@ -103,53 +106,22 @@ export class TpeSampler implements Sampler {
     return Infinity;
   }
 
-  private parseHistory(space: Space, history: readonly TrialRecord[], sign: number): History {
-    const m = history.length;
-    const enc: Float64Array[] = [];
-    const tier = new Int8Array(m);
-    const step = new Float64Array(m);
-    const value = new Float64Array(m);
-    for (const t of history) {
-      let tr: number;
-      let v = 0;
-      let s = 0;
-      if (t.state === 'COMPLETE') {
-        if (t.value === null || !Number.isFinite(t.value)) continue;
-        tr = 0;
-        v = t.value;
-      } else if (t.state === 'PRUNED') {
-        const last = t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1]! : null;
-        const pv = t.value ?? last?.value ?? null;
-        if (pv === null || !Number.isFinite(pv)) continue;
-        tr = 1;
-        v = pv;
-        s = last?.step ?? 0;
-      } else if ((t.state === 'RUNNING' || t.state === 'WAITING') && this.liar) {
-        tr = 2;
-      } else continue;
-      const i = enc.length;
-      enc.push(encodeRecord(space, t));
-      tier[i] = tr;
-      step[i] = s;
-      value[i] = sign * v;
-    }
-    return { enc, tier: tier.subarray(0, enc.length), step: step.subarray(0, enc.length), value: value.subarray(0, enc.length) };
+  /**
+   * The memo of finished trials for a space and direction. It only saves work: every ask checks
+   * it against the history it is given (record identity) and rebuilds it on any difference, so a
+   * result never depends on what was asked before (see the `Sampler` contract).
+   */
+  private indexFor(space: Space, sign: 1 | -1): FinishedIndex {
+    let bySign = this.indexes.get(space);
+    if (!bySign) this.indexes.set(space, (bySign = new Map()));
+    let index = bySign.get(sign);
+    if (!index) bySign.set(sign, (index = new FinishedIndex(space, sign)));
+    return index;
   }
 
-  private sampleGroup(space: Space, g: GroupPlan, h: History, rng: Rng, out: Record<string, ParamValue>): void {
-    const cols = Int32Array.from([...g.num, ...g.cat]);
-    const cond = g.condition;
-    const done: number[] = [];
-    const liars: number[] = [];
-    for (let i = 0; i < h.enc.length; i++) {
-      const e = h.enc[i]!;
-      if (cond && e[cond.selector] !== cond.branch) continue;
-      let ok = true;
-      for (let c = 0; c < cols.length; c++) if (e[cols[c]!] !== e[cols[c]!]) ok = false;
-      if (!ok) continue;
-      if (h.tier[i]! < 2) done.push(i);
-      else liars.push(i);
-    }
+  private sampleGroup(space: Space, g: GroupPlan, index: FinishedIndex, allLiars: readonly Obs[], rng: Rng, out: Record<string, ParamValue>): void {
+    const done = index.members(g);
+    const liars = allLiars.filter((o) => inGroup(g, o.enc));
     const num = new Float64Array(this.nEi * g.num.length);
     const cat = new Int32Array(this.nEi * g.cat.length);
     let pick = 0;
@@ -159,16 +131,15 @@ export class TpeSampler implements Sampler {
       for (let j = 0; j < g.cat.length; j++) cat[j] = Math.min(g.catSizes[j]! - 1, Math.floor(rng.next() * g.catSizes[j]!));
     } else {
       const nBelow = Math.max(1, Math.min(done.length, Math.round(this.gamma(done.length))));
-      const below = topK(done, nBelow, h);
-      const inBelow = new Uint8Array(h.enc.length);
-      for (const i of below) inBelow[i] = 1;
-      const rest: number[] = [];
-      for (const i of done) if (inBelow[i] === 0) rest.push(i);
+      const below = topK(done, nBelow);
+      const inBelow = new Set<Obs>(below);
+      const rest: Obs[] = [];
+      for (const o of done) if (!inBelow.has(o)) rest.push(o);
       const above = stride(rest, Math.max(1, this.maxAbove - liars.length));
-      for (const i of liars) above.push(i);
+      for (const o of liars) above.push(o);
       const settings = { priorWeight: this.priorWeight, minBandwidth: this.minBandwidth };
-      const l = new ParzenEstimator(gather(h, below, g), g.num.length, g.catSizes, settings);
-      const aboveObs = gather(h, above, g);
+      const l = new ParzenEstimator(gather(below, g), g.num.length, g.catSizes, settings);
+      const aboveObs = gather(above, g);
       const gx = new ParzenEstimator(this.forget === null ? aboveObs : { ...aboveObs, weights: ramp(above.length, this.forget) }, g.num.length, g.catSizes, settings);
       l.sample(rng, this.nEi, num, cat);
       const ll = new Float64Array(this.nEi);
@@ -192,28 +163,131 @@ export class TpeSampler implements Sampler {
       const p = space.params[pi]!;
       out[p.name] = (p.dimension as CategoricalDimension).choices[q]!;
       const child = g.children.get(`${pi}:${q}`);
-      if (child) this.sampleGroup(space, child, h, rng, out);
+      if (child) this.sampleGroup(space, child, index, allLiars, rng, out);
     });
   }
 }
 
-/** The `k` best of `idx` (ascending rank), found by insertion into a short sorted list. */
-function topK(idx: readonly number[], k: number, h: History): number[] {
-  const worse = (a: number, b: number): boolean => {
-    if (h.tier[a] !== h.tier[b]) return h.tier[a]! > h.tier[b]!;
-    if (h.tier[a] === 1 && h.step[a] !== h.step[b]) return h.step[a]! < h.step[b]!;
-    if (h.value[a] !== h.value[b]) return h.value[a]! > h.value[b]!;
-    return a > b;
+/** True when an encoded trial belongs to group `g`: it took the group's branch and has every one of its parameters. */
+function inGroup(g: GroupPlan, e: Float64Array): boolean {
+  const cond = g.condition;
+  if (cond && e[cond.selector] !== cond.branch) return false;
+  for (const c of g.num) if (e[c] !== e[c]) return false;
+  for (const c of g.cat) if (e[c] !== e[c]) return false;
+  return true;
+}
+
+/**
+ * The usable finished trials (COMPLETE with a finite value, PRUNED with one) of a study in
+ * trial-number order, each group's members among them, and how many trials finished, kept up to
+ * date across asks: a study's finished records never change, so each ask only adds the trials that
+ * finished since the last one instead of re-reading thousands (on a 2,000-trial tabular study the
+ * re-reading was most of an ask's 1.8 ms). Any record it holds that is missing from the history or
+ * is another object than the history's is a sign of another history (a refreshed or different
+ * study): it then starts over, so the result is always that of a fresh read.
+ */
+class FinishedIndex {
+  private byNumber = new Map<number, Obs>();
+  private sorted: Obs[] = [];
+  private groups = new Map<GroupPlan, Obs[]>();
+  /** COMPLETE and PRUNED trials in the last history, usable or not (the start-up count). */
+  finishedCount = 0;
+
+  constructor(
+    private readonly space: Space,
+    private readonly sign: 1 | -1,
+  ) {}
+
+  /** Brings the index up to `history`; returns the in-flight trials to treat as bad results. */
+  update(history: readonly TrialRecord[], liar: boolean): Obs[] {
+    const liars: Obs[] = [];
+    const added: Obs[] = [];
+    let matched = 0;
+    let finished = 0;
+    for (const t of history) {
+      const have = this.byNumber.get(t.number);
+      if (have !== undefined) {
+        if (have.record !== t) return this.restart(history, liar);
+        matched++;
+        finished++;
+        continue;
+      }
+      if (t.state === 'COMPLETE' || t.state === 'PRUNED') finished++;
+      const o = this.observe(t, liar);
+      if (o === null) continue;
+      if (o.tier === 2) liars.push(o);
+      else added.push(o);
+    }
+    if (matched !== this.byNumber.size) return this.restart(history, liar);
+    this.finishedCount = finished;
+    for (const o of added) {
+      this.byNumber.set(o.number, o);
+      insertByNumber(this.sorted, o);
+      for (const [g, list] of this.groups) if (inGroup(g, o.enc)) insertByNumber(list, o);
+    }
+    return liars;
+  }
+
+  /** The group's usable finished trials, in trial-number order. */
+  members(g: GroupPlan): readonly Obs[] {
+    let list = this.groups.get(g);
+    if (!list) this.groups.set(g, (list = this.sorted.filter((o) => inGroup(g, o.enc))));
+    return list;
+  }
+
+  private restart(history: readonly TrialRecord[], liar: boolean): Obs[] {
+    this.byNumber = new Map();
+    this.sorted = [];
+    this.groups = new Map();
+    return this.update(history, liar);
+  }
+
+  private observe(t: TrialRecord, liar: boolean): Obs | null {
+    let tier: 0 | 1 | 2;
+    let v = 0;
+    let s = 0;
+    if (t.state === 'COMPLETE') {
+      if (t.value === null || !Number.isFinite(t.value)) return null;
+      tier = 0;
+      v = t.value;
+    } else if (t.state === 'PRUNED') {
+      const last = t.intermediate.length > 0 ? t.intermediate[t.intermediate.length - 1]! : null;
+      const pv = t.value ?? last?.value ?? null;
+      if (pv === null || !Number.isFinite(pv)) return null;
+      tier = 1;
+      v = pv;
+      s = last?.step ?? 0;
+    } else if ((t.state === 'RUNNING' || t.state === 'WAITING') && liar) {
+      tier = 2;
+    } else return null;
+    return { number: t.number, record: t, enc: encodeRecord(this.space, t), tier, step: s, value: this.sign * v };
+  }
+}
+
+/** Inserts `o` into `list` (ascending trial numbers); trials mostly finish in order, so usually an append. */
+function insertByNumber(list: Obs[], o: Obs): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.number > o.number) i--;
+  list.splice(i, 0, o);
+}
+
+/** The `k` best of `obs` (ascending rank), found by insertion into a short sorted list. */
+function topK(obs: readonly Obs[], k: number): Obs[] {
+  const worse = (a: Obs, b: Obs): boolean => {
+    if (a.tier !== b.tier) return a.tier > b.tier;
+    if (a.tier === 1 && a.step !== b.step) return a.step < b.step;
+    if (a.value !== b.value) return a.value > b.value;
+    return a.number > b.number;
   };
-  const top: number[] = [];
-  for (const i of idx) {
-    if (top.length === k && !worse(top[k - 1]!, i)) continue;
+  const top: Obs[] = [];
+  for (const o of obs) {
+    if (top.length === k && !worse(top[k - 1]!, o)) continue;
     let p = top.length === k ? k - 1 : top.length;
-    while (p > 0 && worse(top[p - 1]!, i)) {
+    while (p > 0 && worse(top[p - 1]!, o)) {
       top[p] = top[p - 1]!;
       p--;
     }
-    top[p] = i;
+    top[p] = o;
   }
   return top;
 }
@@ -231,24 +305,24 @@ function ramp(n: number, keep: number): Float64Array {
 }
 
 /** At most `cap` items of `xs`, evenly spread over it (oldest to newest). */
-function stride(xs: number[], cap: number): number[] {
+function stride<T>(xs: T[], cap: number): T[] {
   if (xs.length <= cap) return xs.slice();
-  const out: number[] = new Array(cap);
+  const out: T[] = new Array<T>(cap);
   for (let i = 0; i < cap; i++) out[i] = xs[Math.floor((i * xs.length) / cap)]!;
   return out;
 }
 
-function gather(h: History, idx: readonly number[], g: GroupPlan): GroupObservations {
+function gather(obs: readonly Obs[], g: GroupPlan): GroupObservations {
   const nNum = g.num.length;
   const nCat = g.cat.length;
-  const num = new Float64Array(idx.length * nNum);
-  const cat = new Int32Array(idx.length * nCat);
-  idx.forEach((i, r) => {
-    const e = h.enc[i]!;
+  const num = new Float64Array(obs.length * nNum);
+  const cat = new Int32Array(obs.length * nCat);
+  obs.forEach((o, r) => {
+    const e = o.enc;
     for (let d = 0; d < nNum; d++) num[r * nNum + d] = e[g.num[d]!]!;
     for (let j = 0; j < nCat; j++) cat[r * nCat + j] = e[g.cat[j]!]!;
   });
-  return { n: idx.length, num, cat };
+  return { n: obs.length, num, cat };
 }
 
 function intOption(v: unknown, name: string, dflt: number, min: number): number {

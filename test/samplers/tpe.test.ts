@@ -49,6 +49,33 @@ describe('TpeSampler', () => {
     expect(median(history.slice(40).filter((t) => t.params.model === 'knn').map((t) => t.params['model.knn.k'] as number))).toBeLessThan(8);
   });
 
+  it('answers from its memo of finished trials exactly as a fresh sampler reading the whole history', () => {
+    // One long-lived sampler (as a study keeps) against a new one per ask, over a history that
+    // grows, has trials finishing out of order, and is replaced by fresh copies (a refresh).
+    const sp = contractSpaces().conditional!;
+    const kept = new TpeSampler({ nStartupTrials: 3 });
+    let history: TrialRecord[] = [];
+    const pending: number[] = [];
+    let changed = 0;
+    for (let n = 0; n < 120; n++) {
+      const a = ask(kept, sp, 5, n, history, n % 2 === 0 ? 'minimize' : 'maximize')!;
+      const b = ask(new TpeSampler({ nStartupTrials: 3 }), sp, 5, n, history, n % 2 === 0 ? 'minimize' : 'maximize')!;
+      expect(a).toEqual(b);
+      const v = (n * 37) % 11;
+      const state = n % 5 === 0 ? 'RUNNING' : n % 7 === 0 ? 'PRUNED' : n % 13 === 0 ? 'FAIL' : 'COMPLETE';
+      history.push(record(n, a, state === 'COMPLETE' || state === 'PRUNED' ? v : null, state, state === 'PRUNED' ? [{ step: 0, value: v }] : []));
+      if (state === 'RUNNING') pending.push(n);
+      if (n % 3 === 0 && pending.length > 1) {
+        // An older running trial finishes, after later ones did.
+        const k = pending.shift()!;
+        history[k] = record(k, history[k]!.params, v / 2, 'COMPLETE');
+        changed++;
+      }
+      if (n % 40 === 39) history = history.map((t) => ({ ...t }));
+    }
+    expect(changed).toBeGreaterThan(5);
+  });
+
   it('steers a second worker away from a RUNNING trial (constant liar)', () => {
     const sp = space({ x: float(0, 1) });
     const { history } = drive(new TpeSampler(), sp, (p) => ((p.x as number) - 0.3) ** 2, 3, 30);

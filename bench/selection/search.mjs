@@ -35,13 +35,16 @@ const SEEDS = arg('seed-list', null)?.split(',').map(Number) ?? Array.from({ len
 const NOISE = arg('noise', '0,20,100,500').split(',').map(Number);
 const DATASETS = arg('datasets', 'breast-cancer,wine,diabetes-progression').split(',');
 const MODELS = arg('models', null)?.split(',') ?? null;
+// `--arms on` runs only the arm with selection (to compare two versions of the selection code on
+// the same seeds with compare-on.mjs); the summary then needs both arms and is skipped.
+const ARMS = arg('arms', 'off,on').split(',');
 const DIST = resolve(arg('dist', new URL('../../dist', import.meta.url).pathname));
 const label = MODELS ? `-${MODELS.join('-')}` : '';
 const OUT = arg('out', `bench/selection/search-results${label}.md`);
 const JSON_OUT = arg('json', OUT.replace(/\.md$/, '.json'));
 const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
 const TASKS = { 'breast-cancer': 'classification', wine: 'classification', 'diabetes-progression': 'regression' };
-if (!NOISE.includes(0)) throw new Error('--noise must include 0: the clean score is the reference of the loss');
+if (ARMS.length > 1 && !NOISE.includes(0)) throw new Error('--noise must include 0: the clean score is the reference of the loss');
 
 const FROM = arg('from-json', null);
 if (FROM) {
@@ -116,6 +119,31 @@ async function run(file, name, seed, selection) {
   });
   const features = r.model ? r.model.features : [];
   const config = r.best?.config;
+  // What won, for the diagnosis: the ensemble's members and the best complete trials, each with
+  // its model, selection step and the columns its folds kept (noise vs real).
+  const describe = (t) => {
+    const c = r.study.configOf(t);
+    // keptColumns: one list of source columns per fold; report the mean over folds.
+    const folds = Array.isArray(t.userAttrs?.keptColumns) ? t.userAttrs.keptColumns.filter(Array.isArray) : [];
+    const mean = (f) => (folds.length ? folds.reduce((a, cols) => a + cols.filter(f).length, 0) / folds.length : null);
+    const kept = folds.length ? { noise: mean((c) => c.startsWith('noise_')), real: mean((c) => !c.startsWith('noise_')) } : null;
+    return {
+      trial: t.number,
+      cv: t.value,
+      model: c.model?.type ?? '-',
+      select: c.select ?? { type: 'none' },
+      ...(kept ? { noiseKept: kept.noise, realKept: kept.real } : {}),
+    };
+  };
+  const sign = r.study.direction === 'minimize' ? 1 : -1;
+  const top = r.study.trials
+    .filter((t) => t.state === 'COMPLETE' && t.value !== null)
+    .sort((a, b) => sign * (a.value - b.value))
+    .slice(0, 5)
+    .map(describe);
+  const ensemble = r.ensemble
+    ? { cv: r.ensemble.cvScore, bestSingleCv: r.ensemble.bestSingleCvScore, members: r.ensemble.members.map((m) => ({ weight: m.weight, ...describe(r.study.trial(m.trial)) })) }
+    : null;
   await r.study.close();
   return {
     test: r.testScore,
@@ -129,11 +157,13 @@ async function run(file, name, seed, selection) {
     model: config ? config.model.type : '-',
     select: config?.select ? config.select.type : 'none',
     bySelect,
+    ensemble,
+    top,
     seconds: (Date.now() - t0) / 1000,
   };
 }
 
-const searches = SEEDS.length * DATASETS.length * NOISE.length * 2;
+const searches = SEEDS.length * DATASETS.length * NOISE.length * ARMS.length;
 console.log(`${searches} searches x ${TIME} s = ${((searches * TIME) / 60).toFixed(0)} min of budget (plus data loading and refits)`);
 const runs = [];
 const started = new Date();
@@ -159,18 +189,24 @@ for (const seed of SEEDS) {
   for (const name of DATASETS) {
     for (const count of NOISE) {
       const file = noisyCsv(name, count, seed);
-      const order = seed % 2 === 0 ? [false, true] : [true, false];
+      const order = (seed % 2 === 0 ? [false, true] : [true, false]).filter((sel) => ARMS.includes(sel ? 'on' : 'off'));
       const result = {};
       for (const selection of order) result[selection ? 'on' : 'off'] = await run(file, name, seed, selection);
       runs.push({ name, count, seed, off: result.off, on: result.on });
       const o = result.off;
       const n = result.on;
-      console.log(`${name} noise=${count} seed=${seed}: off ${o.test?.toFixed(3)} (${o.complete} trials, ${o.model}) on ${n.test?.toFixed(3)} (${n.complete} trials, ${n.model}/${n.select}, noise kept ${n.noiseKept})`);
+      const offText = o ? `off ${o.test?.toFixed(3)} (${o.complete} trials, ${o.model})` : '';
+      const onText = n ? `on ${n.test?.toFixed(3)} (${n.complete} trials, ${n.model}/${n.select}, noise kept ${n.noiseKept})` : '';
+      console.log(`${name} noise=${count} seed=${seed}: ${offText} ${onText}`);
       writeFileSync(JSON_OUT, JSON.stringify({ meta: meta(), runs }, null, 1) + '\n');
     }
   }
 }
 
+if (ARMS.length < 2) {
+  console.log(`wrote ${JSON_OUT} (one arm: no summary)`);
+  process.exit(0);
+}
 const cells = summarise(runs, DATASETS, NOISE);
 writeFileSync(JSON_OUT, JSON.stringify({ meta: meta(), cells, runs }, null, 1) + '\n');
 writeFileSync(OUT, formatMarkdown(meta(), cells));

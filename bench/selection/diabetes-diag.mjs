@@ -1,0 +1,120 @@
+// Diagnosis of selection on diabetes-progression with appended noise: 5-fold CV R² of a fixed ridge
+// (default settings) behind each selection setting, averaged over noise seeds, with the noise and
+// real columns each setting keeps (mean over folds). Also an FDR rule prototyped here: keep the
+// columns whose univariate regression F test passes Benjamini-Hochberg at level q (the same
+// ranking as the F filter, so it runs as `filter f` with k = the number that pass).
+//
+//   node bench/selection/diabetes-diag.mjs [--dist dist] [--seeds 10] [--noise 100] [--model ridge]
+//     [--dataset diabetes-progression] [--settings all|importance]
+// Other datasets (classification: accuracy, no FDR rows) with e.g. --dataset breast-cancer
+// --model logistic_regression.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const DIST = resolve(arg('dist', new URL('../../dist', import.meta.url).pathname));
+const SEEDS = Number(arg('seeds', '10'));
+const NOISE = Number(arg('noise', '100'));
+const MODEL = { type: arg('model', 'ridge') };
+const DATASET = arg('dataset', 'diabetes-progression');
+const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
+const ONLY_IMPORTANCE = arg('settings', 'all') === 'importance';
+const load = (m) => import(pathToFileURL(join(DIST, m)).href);
+const { loadDataset } = await load('data/index.js');
+const { getMetric } = await load('evaluation/metrics.js');
+const { kFold } = await load('evaluation/splitters.js');
+const { getModel } = await load('models/registry.js');
+const { Pipeline } = await load('pipeline/index.js');
+const { createRng } = await load('util/rng.js');
+const { fRegression } = await load('pipeline/selection/univariate.js');
+
+const base = loadDataset(`datasets/${DATASET}.csv`, { target: TARGETS[DATASET] });
+const regression = base.target.task === 'regression';
+const metric = getMetric(regression ? 'r2' : 'accuracy');
+
+function withNoise(ds, count, seed) {
+  if (count === 0) return ds;
+  const rng = createRng(`noise/${ds.name}/${count}/${seed}`);
+  const features = [...ds.features];
+  const columns = [...ds.columns];
+  for (let j = 0; j < count; j++) {
+    features.push({ name: `noise_${j}`, type: 'numeric' });
+    columns.push(Float64Array.from({ length: ds.nRows }, () => rng.normal()));
+  }
+  return { ...ds, features, columns };
+}
+
+// Standard normal upper tail (Abramowitz-Stegun 7.1.26 via erfc); F(1, n-2) with n ~ 350 is close
+// enough to chi2(1) for a prototype: p = 2 (1 - Phi(sqrt(F))).
+function erfc(x) {
+  const t = 1 / (1 + 0.3275911 * x);
+  return t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+}
+const pOfF = (f) => (f === Infinity ? 0 : erfc(Math.sqrt(f / 2)));
+
+function bhCount(ds, rows, q) {
+  const p = ds.features.length;
+  const X = { rows: rows.length, cols: p, data: new Float64Array(rows.length * p) };
+  rows.forEach((r, i) => ds.columns.forEach((c, j) => (X.data[i * p + j] = c[r])));
+  const y = Float64Array.from(rows, (r) => ds.target.values[r]);
+  const ps = Array.from(fRegression(X, y), pOfF).sort((a, b) => a - b);
+  let m = 0;
+  ps.forEach((v, i) => {
+    if (v <= (q * (i + 1)) / p) m = i + 1;
+  });
+  return Math.max(1, m);
+}
+
+const FILTERS = [
+  ...[0.05, 0.07, 0.09, 0.12, 0.2, 0.4].map((fraction) => ({ label: `F ${fraction}`, select: () => ({ type: 'filter', score: 'f', fraction }) })),
+  ...[0.05, 0.09, 0.2].map((fraction) => ({ label: `MI ${fraction}`, select: () => ({ type: 'filter', score: 'mutual_info', fraction }) })),
+  ...(regression ? [0.01, 0.05, 0.2].map((q) => ({ label: `F-FDR q=${q}`, select: (ds, rows) => ({ type: 'filter', score: 'f', k: bhCount(ds, rows, q) }) })) : []),
+];
+const SETTINGS = [
+  { label: 'none', select: () => ({ type: 'none' }) },
+  ...(ONLY_IMPORTANCE ? [] : FILTERS),
+  ...[0.5, 1, 2, 4].map((threshold) => ({ label: `trees ${threshold}x`, select: () => ({ type: 'model_importance', estimator: 'trees', threshold }) })),
+  ...[0.02, 0.05, 0.1, 0.2].flatMap((a) => [0.25, 1, 2, 4].map((threshold) => ({ label: `l1 a=${a} ${threshold}x`, select: () => ({ type: 'model_importance', estimator: 'l1', threshold, alpha_ratio: a }) }))),
+];
+
+const acc = new Map();
+const clean = [];
+for (let s = 0; s < SEEDS; s++) {
+  const ds = withNoise(base, NOISE, s);
+  const splits = kFold(ds.nRows, 5, 1000 + s);
+  const run = async (data, label, selectOf) => {
+    let r2 = 0;
+    let noise = 0;
+    let real = 0;
+    for (let k = 0; k < splits.length; k++) {
+      const tr = Int32Array.from(splits[k].train);
+      const te = Int32Array.from(splits[k].test);
+      const p = await new Pipeline(getModel).fit(data, tr, { select: selectOf(data, tr), model: MODEL }, { seed: s * 10 + k });
+      const yTrue = Float64Array.from(te, (r) => data.target.values[r]);
+      r2 += metric.score(yTrue, p.predict(data, te), undefined, data.target.classes?.length ?? 0) / splits.length;
+      const kept = p.keptColumns ?? data.features.map((f) => f.name);
+      noise += kept.filter((c) => c.startsWith('noise_')).length / splits.length;
+      real += kept.filter((c) => !c.startsWith('noise_')).length / splits.length;
+    }
+    const a = acc.get(label) ?? { r2: [], noise: 0, real: 0 };
+    a.r2.push(r2);
+    a.noise += noise / SEEDS;
+    a.real += real / SEEDS;
+    acc.set(label, a);
+  };
+  await run(base, 'clean (no noise, none)', () => ({ type: 'none' }));
+  for (const st of SETTINGS) await run(ds, st.label, st.select);
+}
+const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+const ref = acc.get('clean (no noise, none)').r2;
+const off = acc.get('none').r2;
+console.log(`${DATASET} +${NOISE} noise, ${MODEL.type}, 5-fold CV ${metric.name}, ${SEEDS} noise seeds; recovered = (setting - none) / (clean - none)`);
+console.log(`| setting | CV ${metric.name} | recovered | noise kept | real kept |`);
+console.log('|---|---:|---:|---:|---:|');
+for (const [label, a] of acc) {
+  const rec = (mean(a.r2) - mean(off)) / (mean(ref) - mean(off));
+  console.log(`| ${label} | ${mean(a.r2).toFixed(3)} | ${label.startsWith('clean') ? '-' : (100 * rec).toFixed(0) + '%'} | ${a.noise.toFixed(1)} | ${a.real.toFixed(1)} |`);
+}

@@ -116,5 +116,5 @@ console.log(`| setting | CV ${metric.name} | recovered | noise kept | real kept 
 console.log('|---|---:|---:|---:|---:|');
 for (const [label, a] of acc) {
   const rec = (mean(a.r2) - mean(off)) / (mean(ref) - mean(off));
-  console.log(`| ${label} | ${mean(a.r2).toFixed(3)} | ${label.startsWith('clean') ? '-' : (100 * rec).toFixed(0) + '%'} | ${a.noise.toFixed(1)} | ${a.real.toFixed(1)} |`);
+  console.log(`| ${label} | ${mean(a.r2).toFixed(3)} | ${label.startsWith('clean') || !Number.isFinite(rec) ? '-' : (100 * rec).toFixed(0) + '%'} | ${a.noise.toFixed(1)} | ${a.real.toFixed(1)} |`);
 }

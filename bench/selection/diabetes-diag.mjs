@@ -10,6 +10,7 @@
 // --model logistic_regression.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withNoise } from './noisy-csv.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,17 +36,6 @@ const base = loadDataset(`datasets/${DATASET}.csv`, { target: TARGETS[DATASET] }
 const regression = base.target.task === 'regression';
 const metric = getMetric(regression ? 'r2' : 'accuracy');
 
-function withNoise(ds, count, seed) {
-  if (count === 0) return ds;
-  const rng = createRng(`noise/${ds.name}/${count}/${seed}`);
-  const features = [...ds.features];
-  const columns = [...ds.columns];
-  for (let j = 0; j < count; j++) {
-    features.push({ name: `noise_${j}`, type: 'numeric' });
-    columns.push(Float64Array.from({ length: ds.nRows }, () => rng.normal()));
-  }
-  return { ...ds, features, columns };
-}
 
 // Standard normal upper tail (Abramowitz-Stegun 7.1.26 via erfc); F(1, n-2) with n ~ 350 is close
 // enough to chi2(1) for a prototype: p = 2 (1 - Phi(sqrt(F))).
@@ -83,7 +73,7 @@ const SETTINGS = [
 const acc = new Map();
 const clean = [];
 for (let s = 0; s < SEEDS; s++) {
-  const ds = withNoise(base, NOISE, s);
+  const ds = withNoise(base, NOISE, s, createRng);
   const splits = kFold(ds.nRows, 5, 1000 + s);
   const run = async (data, label, selectOf) => {
     let r2 = 0;

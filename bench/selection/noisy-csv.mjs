@@ -19,3 +19,19 @@ export function noisyCsv(name, count, seed, dir, createRng) {
   writeFileSync(file, out.join('\n') + '\n');
   return file;
 }
+
+/**
+ * A loaded dataset with `count` numeric noise columns (`noise_0`, ...) appended, drawn from
+ * `createRng('noise/<ds.name>/<count>/<seed>')` (the in-memory twin of `noisyCsv`).
+ */
+export function withNoise(ds, count, seed, createRng) {
+  if (count === 0) return ds;
+  const rng = createRng(`noise/${ds.name}/${count}/${seed}`);
+  const features = [...ds.features];
+  const columns = [...ds.columns];
+  for (let j = 0; j < count; j++) {
+    features.push({ name: `noise_${j}`, type: 'numeric' });
+    columns.push(Float64Array.from({ length: ds.nRows }, () => rng.normal()));
+  }
+  return { ...ds, features, columns };
+}

@@ -16,6 +16,7 @@ import { getModel } from '../../dist/models/registry.js';
 import { Pipeline } from '../../dist/pipeline/index.js';
 import { createRng } from '../../dist/util/rng.js';
 import { cpus } from 'node:os';
+import { withNoise } from './noisy-csv.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,17 +42,6 @@ function modelFor(task) {
   return { type: MODEL };
 }
 
-function withNoise(ds, count, seed) {
-  if (count === 0) return ds;
-  const rng = createRng(`noise/${ds.name}/${count}/${seed}`);
-  const features = [...ds.features];
-  const columns = [...ds.columns];
-  for (let j = 0; j < count; j++) {
-    features.push({ name: `noise_${j}`, type: 'numeric' });
-    columns.push(Float64Array.from({ length: ds.nRows }, () => rng.normal()));
-  }
-  return { ...ds, features, columns };
-}
 
 // accuracy and r2 score predictions, not probabilities.
 function score(pipeline, ds, rows, metric) {
@@ -84,7 +74,7 @@ for (const name of DATASETS) {
   for (const noise of NOISE) {
     const cell = { dataset: name, noise, metric: metric.name, off: 0, on: 0, noiseKept: 0, realKept: 0, real: base.features.length, chosen: [] };
     for (let r = 0; r < REPEATS; r++) {
-      const ds = withNoise(base, noise, r);
+      const ds = withNoise(base, noise, r, createRng);
       const split = trainTestSplit(ds.nRows, 0.25, `split/${r}`, task === 'classification' ? ds.target.values : undefined);
       const model = modelFor(task);
       const offP = await new Pipeline(getModel).fit(ds, split.train, { model }, { seed: r });

@@ -95,6 +95,10 @@ export function verdict(cell) {
 
 /** The generated markdown: settings, the score table and the budget table. */
 export function formatMarkdown(meta, cells) {
+  // The selection branches the runs used, in the space's order (older spaces had model_importance).
+  const known = ['none', 'filter', 'fdr', 'tree_importance', 'l1_importance', 'model_importance'];
+  const used = new Set(cells.flatMap((c) => Object.keys(c.budgetOn ?? {})));
+  const br = [...known.filter((k) => used.has(k)), ...[...used].filter((k) => !known.includes(k)).sort()];
   const arm = meta.models ? `the families ${meta.models.join(', ')} (those that fit the task)` : 'the default space';
   const md = [
     `# Feature selection through search(), ${meta.seeds.length} seeds: ${meta.models ? meta.models.join(', ') : 'default space'}`,
@@ -114,11 +118,10 @@ export function formatMarkdown(meta, cells) {
     '',
     'Finished = complete + pruned trials summed over seeds; busy s = summed durations of all trials, including those failed or cut at the deadline (2 workers run trials side by side); s per trial = seconds per finished trial.',
     '',
-    '| dataset | noise | completed off / on (mean) | on: finished by branch (none / filter / model_importance) | on: busy s share (none / filter / model_importance) | s per trial off; on none / filter / model_importance | best on: selection | best on: model | best off: model |',
+    `| dataset | noise | completed off / on (mean) | on: finished by branch (${br.join(' / ')}) | on: busy s share (${br.join(' / ')}) | s per trial off; on ${br.join(' / ')} | best on: selection | best on: model | best off: model |`,
     '|---|---:|---:|---|---|---|---|---|---|',
     ...cells.map((c) => {
       const b = c.budgetOn;
-      const br = ['none', 'filter', 'model_importance'];
       const fin = (k) => (b[k] ? b[k].complete + b[k].pruned : 0);
       const busy = (k) => (b[k] ? b[k].seconds + b[k].otherSeconds : 0);
       const total = br.reduce((a, k) => a + busy(k), 0);

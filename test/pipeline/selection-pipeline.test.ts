@@ -25,6 +25,8 @@ const ALL_METHODS: SelectConfig[] = [
   { type: 'filter', score: 'mutual_info', k: 1 },
   { type: 'model_importance', estimator: 'trees', threshold: 2 },
   { type: 'model_importance', estimator: 'l1', threshold: 2 },
+  { type: 'fdr', alpha: 0.05 },
+  { type: 'l1_importance', threshold: 1, alpha_ratio: 0.3 },
 ];
 
 /**
@@ -126,7 +128,7 @@ describe('selection inside the pipeline', () => {
 
   it('round trip: a loaded pipeline keeps the step and predicts identically', async () => {
     const data = synthRegression(200, 15, 6);
-    for (const select of [...ALL_METHODS.slice(0, 2), { type: 'model_importance', estimator: 'l1', threshold: 0.5, alpha_ratio: 0.1 }] as SelectConfig[]) {
+    for (const select of [...ALL_METHODS.slice(0, 2), { type: 'model_importance', estimator: 'l1', threshold: 0.5, alpha_ratio: 0.1 }, { type: 'fdr', alpha: 0.01 }] as SelectConfig[]) {
       const p = await new Pipeline(lookup).fit(data, range(0, 150), { select, model: ridge }, { seed: 3 });
       const json = JSON.parse(JSON.stringify(p.toJSON()));
       expect(json.steps).toHaveLength(1);

@@ -179,7 +179,7 @@ describe('select config', () => {
       expect(() => resolveSelectConfig(select, 'classification')).not.toThrow();
       expect(() => resolveSelectConfig(select, 'regression')).not.toThrow();
     }
-    expect([...seen].sort()).toEqual(['filter', 'model_importance', 'none']);
+    expect([...seen].sort()).toEqual(['fdr', 'filter', 'l1_importance', 'none', 'tree_importance']);
   });
 });
 

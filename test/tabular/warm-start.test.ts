@@ -6,7 +6,7 @@ import { createStudy } from '../../src/study/index.js';
 import { spaceFromJSON } from '../../src/space/index.js';
 import { defaultSpace } from '../../src/tabular/spaces.js';
 import { search } from '../../src/tabular/search.js';
-import { defaultConfigs, enqueueDefaults } from '../../src/tabular/warm-start.js';
+import { WARM_SELECT, defaultConfigs, enqueueDefaults } from '../../src/tabular/warm-start.js';
 
 const DATA = (f: string) => join(import.meta.dirname, '../../datasets', f);
 const dir = mkdtempSync(join(tmpdir(), 'automl-warm-'));
@@ -20,9 +20,13 @@ describe('warm start with each family default', () => {
       const families = queued.map((n) => study.trial(n)!.params['model']);
       expect(families).toEqual(
         task === 'classification'
-          ? ['gaussian_nb', 'logistic_regression', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting']
-          : ['ridge', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting'],
+          ? ['gaussian_nb', 'logistic_regression', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting', 'logistic_regression', 'gradient_boosting']
+          : ['ridge', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting', 'ridge', 'gradient_boosting'],
       );
+      // The plain defaults select nothing; the last two use the FDR filter at 0.05.
+      const selects = queued.map((n) => study.configOf(study.trial(n)!).select);
+      expect(selects.slice(-2)).toEqual([WARM_SELECT, WARM_SELECT]);
+      expect(selects.slice(0, -2).every((s) => (s as { type: string }).type === 'none')).toBe(true);
       // The first trials asked are the queued ones, in order, before anything is sampled.
       for (const n of queued) expect((await study.ask())!.number).toBe(n);
       await study.close();
@@ -55,6 +59,19 @@ describe('warm start with each family default', () => {
     // random_forest's 100 trees are outside 10..50: only knn's default is queued.
     expect(queued.map((n) => study.trial(n)!.params['model'])).toEqual(['knn']);
     await study.close();
+  });
+
+  it('a space without select queues each plain default once; one without the fdr branch skips the selected ones', async () => {
+    const json = defaultSpace('regression').toJSON() as Record<string, unknown>;
+    const withoutSelect = { ...json };
+    delete withoutSelect.select;
+    const a = await createStudy({ space: spaceFromJSON(withoutSelect as never, 'test'), seed: 1 });
+    expect((await enqueueDefaults(a, 'regression', 10)).map((n) => a.trial(n)!.params['model'])).toEqual(['ridge', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting']);
+    await a.close();
+    const noFdr = { ...json, select: { type: 'choice', branches: { none: {}, filter: { score: { type: 'categorical', choices: ['f'] } } } } };
+    const b = await createStudy({ space: spaceFromJSON(noFdr as never, 'test'), seed: 1 });
+    expect(await enqueueDefaults(b, 'regression', 10)).toHaveLength(5);
+    await b.close();
   });
 
   it('search() runs the defaults first unless warmStart is false', async () => {

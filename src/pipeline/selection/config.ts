@@ -13,7 +13,13 @@
  *   importance (importance 0 never counts), from a small seeded extremely-randomised tree ensemble
  *   (`estimator: 'trees'`) or L1-penalised linear/logistic coefficients (`estimator: 'l1'`, with
  *   penalty `alpha_ratio` times the smallest penalty that zeroes every coefficient).
- * Every method keeps at least one column.
+ * - `tree_importance`, `l1_importance`: `model_importance` with the estimator named by the type, so
+ *   that a search space can give `l1_importance` its own `alpha_ratio` dimension (a nested choice
+ *   inside the `model_importance` branch would change the config's shape).
+ * - `fdr`: keep the columns whose univariate F-test p-value (ANOVA F with (k-1, n-k) degrees of
+ *   freedom for classification, regression F with (1, n-2) for regression) passes the
+ *   Benjamini-Hochberg procedure at false discovery rate `alpha` (default 0.05).
+ * Every method keeps at least one column (the best scored one when nothing passes).
  */
 import type { Task } from '../../models/estimator.js';
 import { AutomlError, show } from '../../util/errors.js';
@@ -44,16 +50,39 @@ export type SelectConfig =
       readonly threshold?: number;
       /** `l1` only: penalty relative to the smallest all-zero penalty, in (0, 1]. Default 0.05. */
       readonly alpha_ratio?: number;
+    }
+  | {
+      readonly type: 'tree_importance';
+      /** Default 1. */
+      readonly threshold?: number;
+    }
+  | {
+      readonly type: 'l1_importance';
+      /** Default 1. */
+      readonly threshold?: number;
+      /** Default 0.05. */
+      readonly alpha_ratio?: number;
+    }
+  | {
+      readonly type: 'fdr';
+      /** False discovery rate of the Benjamini-Hochberg procedure, in (0, 1). Default 0.05. */
+      readonly alpha?: number;
     };
 
 /** The concrete method a resolved config runs; also the `method` of a saved step. */
-export type SelectMethod = 'anova_f' | 'f_regression' | 'mutual_info' | 'tree_importance' | 'l1_importance';
+export type SelectMethod = 'anova_f' | 'f_regression' | 'mutual_info' | 'tree_importance' | 'l1_importance' | 'fdr';
 
 /** A checked selection config with the task-dependent method decided and defaults filled in. */
 export type ResolvedSelect =
   | { readonly method: 'anova_f' | 'f_regression' | 'mutual_info'; readonly k: number | null; readonly fraction: number | null }
   | { readonly method: 'tree_importance'; readonly threshold: number }
-  | { readonly method: 'l1_importance'; readonly threshold: number; readonly alphaRatio: number };
+  | { readonly method: 'l1_importance'; readonly threshold: number; readonly alphaRatio: number }
+  | { readonly method: 'fdr'; readonly alpha: number };
+
+/** L1 penalty ratio when a config gives none (the value every study and model file before it used). */
+export const DEFAULT_ALPHA_RATIO = 0.05;
+/** False discovery rate of the `fdr` filter when a config gives none. */
+export const DEFAULT_FDR_ALPHA = 0.05;
 
 /** Fraction kept by a filter when neither `k` nor `fraction` is given. */
 export const DEFAULT_FRACTION = 0.5;
@@ -65,6 +94,9 @@ const KEYS: Record<string, readonly string[]> = {
   f_regression: ['type', 'k', 'fraction'],
   mutual_info: ['type', 'k', 'fraction'],
   model_importance: ['type', 'estimator', 'threshold', 'alpha_ratio'],
+  tree_importance: ['type', 'threshold'],
+  l1_importance: ['type', 'threshold', 'alpha_ratio'],
+  fdr: ['type', 'alpha'],
 };
 
 function bad(param: string, value: unknown, expected: string): AutomlError {
@@ -90,8 +122,15 @@ export function resolveSelectConfig(config: unknown, task: Task): ResolvedSelect
   switch (type) {
     case 'none':
       return null;
+    case 'fdr': {
+      const alpha = c.alpha ?? DEFAULT_FDR_ALPHA;
+      if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw bad('alpha', alpha, 'a false discovery rate in (0, 1), such as 0.05');
+      return { method: 'fdr', alpha };
+    }
+    case 'tree_importance':
+    case 'l1_importance':
     case 'model_importance': {
-      const estimator = c.estimator ?? 'trees';
+      const estimator = type === 'tree_importance' ? 'trees' : type === 'l1_importance' ? 'l1' : (c.estimator ?? 'trees');
       if (estimator !== 'trees' && estimator !== 'l1') throw bad('estimator', estimator, '"trees" or "l1"');
       const threshold = c.threshold ?? 1;
       if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) throw bad('threshold', threshold, 'a number >= 0 (a multiple of the mean importance)');
@@ -99,7 +138,7 @@ export function resolveSelectConfig(config: unknown, task: Task): ResolvedSelect
         if (c.alpha_ratio !== undefined) throw bad('alpha_ratio', c.alpha_ratio, 'nothing: alpha_ratio applies to estimator "l1" only');
         return { method: 'tree_importance', threshold };
       }
-      const alphaRatio = c.alpha_ratio ?? 0.05;
+      const alphaRatio = c.alpha_ratio ?? DEFAULT_ALPHA_RATIO;
       if (typeof alphaRatio !== 'number' || !(alphaRatio > 0 && alphaRatio <= 1)) throw bad('alpha_ratio', alphaRatio, 'a number in (0, 1]');
       return { method: 'l1_importance', threshold, alphaRatio };
     }

@@ -1,9 +1,11 @@
 /**
- * Feature selection: the pipeline's `select` step (filters, model importances), its config, and a
+ * Feature selection: the pipeline's `select` step (filters, an FDR filter, model importances), its config, and a
  * greedy wrapper search over source columns.
  */
 export type { FilterScore, ImportanceEstimator, KeepCount, ResolvedSelect, SelectConfig, SelectMethod } from './config.js';
-export { DEFAULT_FRACTION, keepCount, resolveSelectConfig } from './config.js';
+export { DEFAULT_ALPHA_RATIO, DEFAULT_FDR_ALPHA, DEFAULT_FRACTION, keepCount, resolveSelectConfig } from './config.js';
+export { fSurvival, logGamma, regularizedBeta } from './f-dist.js';
+export { benjaminiHochbergCount, fPValues, fTestDof } from './fdr.js';
 export type { SelectionStepJSON } from './step.js';
 export { SELECT_KIND, SelectionStep, createSelectionStep, loadSelectionStep } from './step.js';
 export { anovaF, fRegression } from './univariate.js';

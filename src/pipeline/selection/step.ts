@@ -11,7 +11,8 @@ import type { JsonAt } from '../json-check.js';
 import { at, badJson, readArray, readEnum, readNumber, readObject, readString } from '../json-check.js';
 import type { FeatureStep } from '../pipeline.js';
 import type { ResolvedSelect, SelectMethod } from './config.js';
-import { keepCount } from './config.js';
+import { DEFAULT_ALPHA_RATIO, DEFAULT_FDR_ALPHA, keepCount } from './config.js';
+import { benjaminiHochbergCount, fPValues, fTestDof } from './fdr.js';
 import { l1Importances, treeImportances } from './importance.js';
 import { mutualInfo } from './mutual-info.js';
 import { anovaF, fRegression } from './univariate.js';
@@ -24,7 +25,7 @@ export interface SelectionStepJSON {
   readonly kind: typeof SELECT_KIND;
   readonly version: 1;
   readonly method: SelectMethod;
-  /** Method settings (k/fraction or threshold/alpha_ratio) as resolved at fit time, for reports. */
+  /** Method settings (k/fraction, threshold/alpha_ratio, or alpha) as resolved at fit time, for reports. */
   readonly settings: Readonly<Record<string, number | null>>;
   /** Width of the input matrix. */
   readonly inputs: number;
@@ -37,7 +38,7 @@ export interface SelectionStepJSON {
   readonly [key: string]: unknown;
 }
 
-const METHODS: readonly SelectMethod[] = ['anova_f', 'f_regression', 'mutual_info', 'tree_importance', 'l1_importance'];
+const METHODS: readonly SelectMethod[] = ['anova_f', 'f_regression', 'mutual_info', 'tree_importance', 'l1_importance', 'fdr'];
 
 /** A fitted-or-unfitted selection step. Create with {@link createSelectionStep} or {@link loadSelectionStep}. */
 export class SelectionStep implements FeatureStep {
@@ -71,6 +72,11 @@ export class SelectionStep implements FeatureStep {
       mean /= p;
       const cut = c.threshold * mean;
       keep = order.filter((j) => scores[j]! > 0 && scores[j]! >= cut).length;
+    } else if (c.method === 'fdr') {
+      // Within one test every column shares the degrees of freedom, so p falls as F rises and the
+      // BH discoveries are a prefix of the F order.
+      const { d1, d2 } = fTestDof(this.task, X.rows, y, this.nClasses);
+      keep = benjaminiHochbergCount(fPValues(scores, d1, d2), c.alpha);
     } else keep = keepCount(c.k, c.fraction, p);
     const kept = Int32Array.from(order.slice(0, Math.max(1, Math.min(p, keep)))).sort();
     this.state = { inputs: p, kept, names: [...names], scores };
@@ -87,6 +93,9 @@ export class SelectionStep implements FeatureStep {
         break;
       case 'f_regression':
         s = fRegression(X, y);
+        break;
+      case 'fdr':
+        s = this.task === 'classification' ? anovaF(X, y, this.nClasses) : fRegression(X, y);
         break;
       case 'mutual_info':
         s = mutualInfo(X, y, k, rng);
@@ -147,7 +156,9 @@ export class SelectionStep implements FeatureStep {
         ? { threshold: c.threshold }
         : c.method === 'l1_importance'
           ? { threshold: c.threshold, alpha_ratio: c.alphaRatio }
-          : { k: c.k, fraction: c.fraction };
+          : c.method === 'fdr'
+            ? { alpha: c.alpha }
+            : { k: c.k, fraction: c.fraction };
     return {
       kind: SELECT_KIND,
       version: 1,
@@ -219,7 +230,9 @@ export function loadSelectionStep(json: unknown, where: JsonAt, task: Task, nCla
     method === 'tree_importance'
       ? { method, threshold: num('threshold') ?? 1 }
       : method === 'l1_importance'
-        ? { method, threshold: num('threshold') ?? 1, alphaRatio: num('alpha_ratio') ?? 0.05 }
-        : { method, k: num('k'), fraction: num('fraction') };
+        ? { method, threshold: num('threshold') ?? 1, alphaRatio: num('alpha_ratio') ?? DEFAULT_ALPHA_RATIO }
+        : method === 'fdr'
+          ? { method, alpha: num('alpha') ?? DEFAULT_FDR_ALPHA }
+          : { method, k: num('k'), fraction: num('fraction') };
   return new SelectionStep(config, task, nClasses, 0).restore(inputs, kept, names, scores);
 }

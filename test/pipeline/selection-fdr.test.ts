@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Dataset } from '../../src/data/index.js';
+import { loadDataset } from '../../src/data/index.js';
 import { fitPreprocessor } from '../../src/pipeline/index.js';
 import type { ResolvedSelect } from '../../src/pipeline/selection/index.js';
 import {
@@ -95,7 +98,7 @@ describe('Benjamini-Hochberg', () => {
   });
 });
 
-function kept(data: ReturnType<typeof synthRegression>, config: ResolvedSelect, rows = range(0, data.nRows)): string[] {
+function kept(data: Dataset, config: ResolvedSelect, rows = range(0, data.nRows)): string[] {
   const pre = fitPreprocessor(data, rows);
   const step = createSelectionStep(config, data.target.task, data.target.classes?.length ?? 0, 1);
   step.fit(pre.transform(data, rows), Float64Array.from(rows, (i) => data.target.values[i]!), pre.outputNames);
@@ -114,6 +117,22 @@ describe('fdr filter', () => {
     const names = new Set(kept(synthClassification(300, 100, 5), { method: 'fdr', alpha: 0.05 }));
     for (const c of ['x0', 'x1', 'color']) expect(names.has(c)).toBe(true);
     expect([...names].filter((n) => n.startsWith('n')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('diabetes-progression with 100 seeded noise columns: keeps nearly every real column and almost no noise', () => {
+    // The issue's benchmark case, where a fraction filter must guess how many of 110 columns are real.
+    const base = loadDataset(join(import.meta.dirname, '../../datasets/diabetes-progression.csv'), { target: 'progression' });
+    for (let seed = 0; seed < 3; seed++) {
+      const rng = createRng(`fdr-test/${seed}`);
+      const noisy: Dataset = {
+        ...base,
+        features: [...base.features, ...Array.from({ length: 100 }, (_, j) => ({ ...base.features[0]!, name: `noise_${j}` }))],
+        columns: [...base.columns, ...Array.from({ length: 100 }, () => Float64Array.from({ length: base.nRows }, () => rng.normal()))],
+      };
+      const names = kept(noisy, { method: 'fdr', alpha: 0.05 }, range(0, 354));
+      expect(names.filter((n) => !n.startsWith('noise_')).length).toBeGreaterThanOrEqual(8);
+      expect(names.filter((n) => n.startsWith('noise_')).length).toBeLessThanOrEqual(2);
+    }
   });
 
   it('a larger alpha keeps at least as many columns; nothing significant keeps the single best', () => {

@@ -6,6 +6,7 @@ import { createStudy } from '../../src/study/index.js';
 import { spaceFromJSON } from '../../src/space/index.js';
 import { defaultSpace } from '../../src/tabular/spaces.js';
 import { search } from '../../src/tabular/search.js';
+import { createRng } from '../../src/util/rng.js';
 import { WARM_SELECT, defaultConfigs, enqueueDefaults } from '../../src/tabular/warm-start.js';
 
 const DATA = (f: string) => join(import.meta.dirname, '../../datasets', f);
@@ -72,6 +73,29 @@ describe('warm start with each family default', () => {
     const b = await createStudy({ space: spaceFromJSON(noFdr as never, 'test'), seed: 1 });
     expect(await enqueueDefaults(b, 'regression', 10)).toHaveLength(5);
     await b.close();
+  });
+
+  it('search() on a table with many noise columns: the FDR defaults complete and keep (almost) only the real columns', async () => {
+    const rng = createRng(4);
+    const rows = Array.from({ length: 200 }, () => {
+      const row: Record<string, unknown> = { a: rng.normal(), b: rng.normal() };
+      for (let j = 0; j < 40; j++) row[`noise_${j}`] = rng.normal();
+      row.y = (row.a as number) - (row.b as number) + 0.5 * rng.normal();
+      return row;
+    });
+    const r = await search({ data: rows, target: 'y', task: 'regression', trials: 7, cv: 3, workers: 1, seed: 3, prune: false, ensemble: false, storage: 'memory:', study: 'noisy' });
+    const selected = r.study.trials.filter((t) => t.params['select'] === 'fdr');
+    expect(selected.map((t) => t.params['model'])).toEqual(['ridge', 'gradient_boosting']);
+    for (const t of selected) {
+      expect(t.state).toBe('COMPLETE');
+      const folds = t.userAttrs['keptColumns'] as string[][];
+      expect(folds).toHaveLength(3);
+      for (const kept of folds) {
+        expect(kept).toEqual(expect.arrayContaining(['a', 'b']));
+        expect(kept.filter((c) => c.startsWith('noise_')).length).toBeLessThanOrEqual(2);
+      }
+    }
+    await r.study.close();
   });
 
   it('search() runs the defaults first unless warmStart is false', async () => {

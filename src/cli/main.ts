@@ -93,6 +93,7 @@ interface SearchFlags {
   json?: boolean;
   prune: boolean;
   ensemble: boolean;
+  recheck: boolean;
   warmStart: boolean;
   fixedFolds?: boolean;
   trialTimeout?: number;
@@ -124,6 +125,8 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
         features: r.model ? r.model.features : null,
         featureSearch: r.featureSearch,
         ensemble: r.ensemble,
+        recheck: r.recheck,
+        modelTrials: r.modelTrials,
         stoppedBy: interrupted ? 'interrupted' : r.stoppedBy,
       }) + '\n',
     );
@@ -165,11 +168,21 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
       const fs = r.featureSearch;
       out.push(`Feature search (${fs.direction}, ${fs.fits} fits): ${fs.columns.length} columns, cv ${fmtScore(fs.score)} vs ${fmtScore(fs.baselineScore)} with all columns: ${fs.improved ? `kept: ${fs.columns.join(', ')}` : 'not better, not used'}`);
     }
+    if (r.recheck) {
+      const c = r.recheck;
+      const sb = c.searchBest;
+      out.push(
+        `Re-check: the ${c.candidates} best pipelines cross-validated again on ${c.repeats} fresh split${c.repeats === 1 ? '' : 's'}: ` +
+          `best trial ${sb.trial} (cv ${fmtScore(sb.value)}) scores ${sb.fresh === null ? 'n/a' : fmtScore(sb.fresh)} there; ` +
+          (c.freshBest.trial === sb.trial ? 'it stays the best' : `trial ${c.freshBest.trial} (cv ${fmtScore(c.freshBest.value)}) scores best, ${fmtScore(c.freshBest.fresh)}`),
+      );
+    }
+    if (!r.ensemble && r.modelTrials.length === 1 && r.modelTrials[0]!.trial !== r.best.number) out.push(`Final model: trial ${r.modelTrials[0]!.trial}, the best on the fresh splits`);
     if (r.ensemble) {
       const e = r.ensemble;
       out.push(
         `Ensemble: average of ${e.members.length} pipelines (${e.members.map((m) => `trial ${m.trial} x${m.weight.toFixed(2)}`).join(', ')}), ` +
-          `out-of-fold ${r.metric.name} ${fmtScore(e.cvScore)} vs ${fmtScore(e.bestSingleCvScore)} for the best single pipeline`,
+          `out-of-fold ${r.metric.name}${r.recheck ? ' on the fresh splits' : ''} ${fmtScore(e.cvScore)} vs ${fmtScore(e.bestSingleCvScore)} for the best single pipeline`,
       );
     }
     if (r.model) out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
@@ -258,6 +271,7 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
         testSize: f.test !== undefined ? undefined : f.testSize,
         prune: f.prune,
         ensemble: f.ensemble,
+        recheck: f.recheck,
         ...(f.warmStart === false ? { warmStart: false } : {}),
         reshuffleFolds: !f.fixedFolds,
         trialTimeout: f.trialTimeout,
@@ -271,11 +285,11 @@ function runSearchCommand(data: string, f: SearchFlags): Promise<number> {
   );
 }
 
-function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean; ensemble?: boolean }): Promise<number> {
+function runResumeCommand(name: string, f: { storage: string; trials?: number; time?: number; workers?: number; out?: string; json?: boolean; quiet?: boolean; ensemble?: boolean; recheck?: boolean }): Promise<number> {
   return runWithProgress(
     Boolean(f.quiet || f.json),
     (info) => `automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
-    (hooks) => resumeSearch(name, { storage: f.storage, trials: f.trials, time: f.time, workers: f.workers, out: f.out ?? '{study}.model.json', ...(f.ensemble === false ? { ensemble: false } : {}), ...hooks }),
+    (hooks) => resumeSearch(name, { storage: f.storage, trials: f.trials, time: f.time, workers: f.workers, out: f.out ?? '{study}.model.json', ...(f.ensemble === false ? { ensemble: false } : {}), ...(f.recheck === false ? { recheck: false } : {}), ...hooks }),
     (result, interrupted) => printResult(result, Boolean(f.json), interrupted),
   );
 }
@@ -447,6 +461,7 @@ export function program(): Command {
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
     .option('--no-ensemble', 'refit the best pipeline alone instead of averaging the best pipelines (ensemble selection on out-of-fold predictions)')
+    .option('--no-recheck', 'choose the final model on the search\'s own CV scores (default: the 20 best pipelines are cross-validated again on fresh splits, up to 3, in the last 5-25% of --time, and the final model is chosen on those scores, which a long search cannot have overfitted)')
     .option('--no-warm-start', "do not start with each model family's default configuration (default: those trials run first, cheapest family first, except with --strategy grid)")
     .option('--fixed-folds', 'cross-validate every trial on the same split (default: each trial draws its own split from the seed, so the search cannot tune itself to one split)')
     .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
@@ -474,6 +489,7 @@ export function program(): Command {
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
     .option('--no-ensemble', 'refit the best pipeline alone (default: as the study was started)')
+    .option('--no-recheck', 'choose the final model on the search\'s own CV scores, without re-checking the best pipelines on fresh splits')
     .option('--json', 'print one JSON object with the result')
     .option('--quiet', 'no progress output')
     .action(async (name: string, flags) => {

@@ -39,6 +39,12 @@ export interface OptimizeOptions {
   readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
   /** Stop after this many failures in a row (default 25); the error names the last failure. */
   readonly maxConsecutiveFailures?: number;
+  /**
+   * Polled after each recorded trial: true winds the run down: no trial starts after it, the running
+   * ones finish (the time budget still cuts them at its deadline), stoppedBy is 'time'. Lets a
+   * caller keep the end of its budget for work of its own whose cost it learns from the trials.
+   */
+  readonly stopEarly?: () => boolean;
   /** Heartbeat period of running trials in ms (default 5 000). */
   readonly heartbeatMs?: number;
   /** Run trials on this executor instead of creating one (it is not closed afterwards). */
@@ -80,6 +86,8 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
   // Every running trial listens to this signal; more than 10 at once is expected, not a leak.
   setMaxListeners(Math.max(10, executor.concurrency * 2 + 10), stop.signal);
   let stoppedBy: OptimizeResult['stoppedBy'] | null = null;
+  // Set by `stopEarly`: start nothing more, let the running trials finish.
+  let winding = false;
   const halt = (why: OptimizeResult['stoppedBy']): void => {
     if (stoppedBy === null) stoppedBy = why;
     if (!stop.signal.aborted) stop.abort(why);
@@ -160,6 +168,10 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
         }
       } else if (record.state !== 'FAIL') consecutiveFails = 0;
       opts.onTrial?.(record, outcome.status !== 'fail' ? outcome.artifacts : undefined);
+      if (!winding && opts.stopEarly?.()) {
+        winding = true;
+        stoppedBy ??= 'time';
+      }
     }
   };
 
@@ -186,27 +198,27 @@ export async function optimize(study: Study, objective: Objective<unknown>, opts
     recovered = await study.recoverAbandonedTrials();
     let launching = true;
     for (;;) {
-      while (launching && !stop.signal.aborted && busy.size < executor.concurrency) {
+      while (launching && !winding && !stop.signal.aborted && busy.size < executor.concurrency) {
         const trial = ahead ?? (await study.ask({ maxTrials: opts.trials }));
         ahead = null;
         if (!trial) {
           launching = false;
           break;
         }
-        if (stop.signal.aborted) {
+        if (stop.signal.aborted || winding) {
           // The budget ended while we were asking: record the trial as not run.
           await notStarted(trial);
           break;
         }
         launch(trial);
       }
-      if (askAhead && launching && ahead === null && !stop.signal.aborted && busy.size >= executor.concurrency) {
+      if (askAhead && launching && !winding && ahead === null && !stop.signal.aborted && busy.size >= executor.concurrency) {
         ahead = await study.ask({ maxTrials: opts.trials });
         if (!ahead) launching = false;
         continue;
       }
       if (running.size === 0) break;
-      const slotWait = launching && !stop.signal.aborted && busy.size >= executor.concurrency;
+      const slotWait = launching && !winding && !stop.signal.aborted && busy.size >= executor.concurrency;
       await Promise.race((slotWait ? busy : running).values());
     }
     if (ahead) {

@@ -1,62 +1,263 @@
 /**
- * The end-of-search step that turns the best trials into an ensemble: gathers their out-of-fold
- * predictions (re-running the CV of trials this process did not see) and runs ensemble selection.
+ * The end-of-search step that decides what the final model is: re-checks the best trials on fresh
+ * CV splits, then picks an ensemble (or a single pipeline) from those fresh out-of-fold predictions.
+ *
+ * Why re-check: a search that ran thousands of trials picks its winner as the maximum of many noisy
+ * CV means, so the winner's score is optimistic, most of all on small data (a 60-row dataset gives
+ * dozens of trials a perfect CV score). Scores on splits the search never saw carry no selection
+ * bias, and choosing among 20 candidates on them is a much smaller maximum than among thousands.
+ * Every candidate sees the same fresh splits, so their differences are not split noise.
  */
 import type { Dataset } from '../data/types.js';
 import type { Metric } from '../evaluation/metrics.js';
 import type { Study } from '../study/index.js';
 import type { Executor } from '../coordinator/executor.js';
+import type { TrialRecord } from '../trial/trial.js';
 import { compiledModule } from '../util/package-paths.js';
-import { trialRng } from '../util/rng.js';
+import { createRng, deriveSeed, trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
-import { OOF_ARTIFACT, selectEnsemble, type OofPool } from './ensemble.js';
-import type { EnsembleSummary } from './search.js';
+import { MAX_OOF_VALUES, OOF_ARTIFACT, scoreAverage, selectEnsemble, type OofCandidate, type OofPool } from './ensemble.js';
+import type { EnsembleSummary, RecheckSummary } from './search.js';
+
+/** Fresh CV splits each candidate is re-checked on at most (when time allows). */
+export const MAX_RECHECK_REPEATS = 3;
+/** Least share of a time budget kept for the re-check (the trials get the rest). */
+export const RECHECK_MIN_SHARE = 0.05;
+/** Largest share of a time budget kept for the re-check, however slow the best trials are. */
+export const RECHECK_MAX_SHARE = 0.25;
 
 /**
- * Picks the ensemble from the best complete trials' out-of-fold predictions. Trials whose
- * predictions this process did not see (an earlier run of a resumed study, another machine's
- * worker) are cross-validated again on the pool, seeded from (study seed, trial). Returns null
- * when the best single pipeline is as good out of fold, or when fewer than two candidates exist.
+ * The best `capacity` complete trials' durations, to estimate what re-checking them costs while the
+ * search still runs. Ties keep the earlier trial, as the final ranking does.
  */
-export async function chooseEnsemble(
-  study: Study,
-  searched: Dataset,
-  metric: Metric,
-  oofPool: OofPool,
-  executor: Executor,
-  signal: AbortSignal | undefined,
-  onNote: ((n: string) => void) | undefined,
-): Promise<EnsembleSummary | null> {
+export class TopTrials {
+  readonly #items: { value: number; ms: number }[] = [];
+  #total = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly direction: 'minimize' | 'maximize',
+  ) {}
+
+  offer(value: number, ms: number): void {
+    if (!Number.isFinite(value)) return;
+    const better = (a: number, b: number) => (this.direction === 'maximize' ? a > b : a < b);
+    let at = this.#items.length;
+    while (at > 0 && better(value, this.#items[at - 1]!.value)) at--;
+    if (at >= this.capacity) return;
+    this.#items.splice(at, 0, { value, ms: Number.isFinite(ms) && ms > 0 ? ms : 0 });
+    this.#total += this.#items[at]!.ms;
+    if (this.#items.length > this.capacity) this.#total -= this.#items.pop()!.ms;
+  }
+
+  /** Sum of the kept trials' durations in milliseconds. */
+  totalMs(): number {
+    return this.#total;
+  }
+}
+
+/** What the final model is. */
+export interface FinalChoice {
+  /** Trials averaged by the model with their weights (one member: a single pipeline). */
+  readonly members: readonly { readonly trial: number; readonly weight: number }[];
+  /** The choice's score out of fold: on the fresh splits when re-checked, else on the search's. */
+  readonly cvScore: number;
+  /** The ensemble, when the model averages two or more pipelines. */
+  readonly ensemble: EnsembleSummary | null;
+  /** What the re-check found, or null when it did not run. */
+  readonly recheck: RecheckSummary | null;
+}
+
+/** Inputs of {@link chooseFinal}. */
+export interface FinalChoiceArgs {
+  readonly study: Study;
+  readonly searched: Dataset;
+  readonly metric: Metric;
+  /** Out-of-fold predictions of the best trials (null when the study builds no ensemble). */
+  readonly oofPool: OofPool | null;
+  readonly executor: Executor;
+  /** Candidates: the best this many complete trials. */
+  readonly candidates: number;
+  /** Re-check the candidates on fresh splits (else choose on the search's own scores). */
+  readonly recheck: boolean;
+  /** Epoch ms by which the re-check must end (it then uses the passes completed). */
+  readonly deadline?: number;
+  readonly signal?: AbortSignal;
+  readonly onNote?: (n: string) => void;
+}
+
+/**
+ * Chooses the final model among the best complete trials. With `recheck`, each candidate is
+ * cross-validated again on up to {@link MAX_RECHECK_REPEATS} fresh splits (one without a deadline),
+ * seeded from the study seed and the pass, the same splits for every candidate; the ensemble (or the
+ * single best) is then chosen on those fresh predictions. A pass cut short by the deadline is
+ * dropped, except the first, whose finished candidates are used when there are two or more.
+ * Without a usable re-check, the choice is made on the search's own out-of-fold predictions as
+ * before. Returns null when there is no complete trial or `signal` stopped it.
+ */
+export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | null> {
+  const { study, metric } = a;
   const sign = metric.direction === 'maximize' ? -1 : 1;
   const top = study.trials
     .filter((t) => t.state === 'COMPLETE' && t.value !== null && Number.isFinite(t.value))
-    .sort((a, b) => sign * (a.value! - b.value!) || a.number - b.number)
-    .slice(0, oofPool.capacity);
-  if (top.length < 2) return null;
-  const missing = top.filter((t) => !oofPool.has(t.number));
-  if (missing.length > 0) {
-    onNote?.(`computing the out-of-fold predictions of ${missing.length} earlier trial${missing.length === 1 ? '' : 's'} for the ensemble`);
-    const width = Math.max(searched.target.classes?.length ?? 0, 1);
-    await mapLimit(
-      missing,
-      executor.concurrency,
-      async (t) => {
-        const outcome = await executor.run(
-          { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
+    .sort((x, y) => sign * (x.value! - y.value!) || x.number - y.number)
+    .slice(0, Math.max(1, a.candidates));
+  if (top.length === 0) return null;
+  const single = (t: TrialRecord, cvScore: number, recheck: RecheckSummary | null): FinalChoice => ({ members: [{ trial: t.number, weight: 1 }], cvScore, ensemble: null, recheck });
+  if (top.length === 1) return single(top[0]!, top[0]!.value!, null);
+  if (a.recheck) {
+    const fresh = await recheckCandidates(a, top);
+    if (fresh === 'aborted') return null;
+    if (fresh) return fresh;
+  }
+  if (!a.oofPool) return single(top[0]!, top[0]!.value!, null);
+  const choice = await chooseOnSearchOof(a, top);
+  if (choice === 'aborted') return null;
+  return choice ?? single(top[0]!, top[0]!.value!, null);
+}
+
+/** One candidate's results on the fresh passes. */
+interface FreshResult {
+  readonly trial: TrialRecord;
+  /** Mean over folds of each pass. */
+  readonly values: number[];
+  /** Out-of-fold predictions of each pass (when the study builds an ensemble). */
+  readonly oof: Float64Array[];
+}
+
+async function recheckCandidates(a: FinalChoiceArgs, top: readonly TrialRecord[]): Promise<FinalChoice | null | 'aborted'> {
+  const { study, searched, metric } = a;
+  const nClasses = searched.target.classes?.length ?? 0;
+  const width = Math.max(nClasses, 1);
+  const wantOof = a.oofPool !== null;
+  const oofLength = searched.nRows * width;
+  // Each pass adds rows x classes numbers per candidate: stay within what one trial may hand back.
+  const maxRepeats = a.deadline === undefined ? 1 : Math.max(1, Math.min(MAX_RECHECK_REPEATS, Math.floor(MAX_OOF_VALUES / oofLength)));
+  const results = new Map<number, FreshResult>(top.map((t) => [t.number, { trial: t, values: [], oof: [] }]));
+  let passes = 0;
+  let lastPassMs = 0;
+  for (let r = 0; r < maxRepeats; r++) {
+    if (a.deadline !== undefined && r > 0 && Date.now() + lastPassMs * 1.2 > a.deadline) break;
+    const started = Date.now();
+    const cut = new AbortController();
+    const timer = a.deadline !== undefined ? setTimeout(() => cut.abort(), Math.max(0, a.deadline - started)) : undefined;
+    const signal = a.signal ? AbortSignal.any([a.signal, cut.signal]) : cut.signal;
+    const seed = createRng(deriveSeed(study.seed, 'recheck', r)).uint32();
+    const live = [...results.values()];
+    try {
+      await mapLimit(live, a.executor.concurrency, async (c) => {
+        if (signal.aborted) return;
+        const outcome = await a.executor.run(
+          { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: c.trial.number, seed, config: study.configOf(c.trial), params: c.trial.params, data: { freshSplit: true } },
           { report: async () => false },
-          signal ? { signal } : {},
+          { signal },
         );
-        const oof = outcome.status === 'complete' ? outcome.artifacts?.[OOF_ARTIFACT] : undefined;
-        if (oof instanceof Float64Array && oof.length === searched.nRows * width) oofPool.offer({ trial: t.number, value: t.value!, data: oof });
-      },
-    );
-    if (signal?.aborted) return null;
+        if (outcome.status !== 'complete' || typeof outcome.value !== 'number' || !Number.isFinite(outcome.value)) return;
+        const oof = outcome.artifacts?.[OOF_ARTIFACT];
+        if (wantOof && !(oof instanceof Float64Array && oof.length === oofLength)) return;
+        c.values.push(outcome.value);
+        if (wantOof) c.oof.push(oof as Float64Array);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (a.signal?.aborted) return 'aborted';
+    const finished = live.filter((c) => c.values.length === r + 1);
+    if (finished.length < live.length) {
+      // Cut short by the deadline (or a candidate failed on this split): a later pass is dropped,
+      // the first keeps its finished candidates.
+      if (r === 0) {
+        for (const c of live) if (c.values.length === 0) results.delete(c.trial.number);
+        passes = 1;
+      } else for (const c of finished) (c.values.pop(), c.oof.pop());
+      break;
+    }
+    passes = r + 1;
+    lastPassMs = Date.now() - started;
+  }
+  const fresh = [...results.values()].filter((c) => c.values.length === passes);
+  if (passes === 0 || fresh.length < 2) {
+    a.onNote?.(`re-check of the best pipelines on a fresh split did not finish in time for ${fresh.length < 2 ? 'two of them' : 'any'}; choosing on the search's own scores`);
+    return null;
+  }
+  return chooseOnFresh(a, top[0]!, fresh, passes, nClasses);
+}
+
+function chooseOnFresh(a: FinalChoiceArgs, searchBest: TrialRecord, fresh: readonly FreshResult[], passes: number, nClasses: number): FinalChoice {
+  const { metric, searched } = a;
+  const better = metric.direction === 'maximize' ? 1 : -1;
+  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const freshOf = new Map(fresh.map((c) => [c.trial.number, mean(c.values)]));
+  // Pooled predictions of all passes: the passes' rows one after another.
+  let ranked: { trial: TrialRecord; fresh: number; data?: Float64Array }[];
+  let yAll: Float64Array | null = null;
+  if (a.oofPool) {
+    const y = searched.target.values;
+    yAll = new Float64Array(y.length * passes);
+    for (let r = 0; r < passes; r++) yAll.set(y, r * y.length);
+    ranked = fresh.map((c) => {
+      const data = concat(c.oof);
+      return { trial: c.trial, data, fresh: scoreAverage(data, yAll!, nClasses, metric) };
+    });
+  } else ranked = fresh.map((c) => ({ trial: c.trial, fresh: freshOf.get(c.trial.number)! }));
+  ranked.sort((x, y) => better * (y.fresh - x.fresh) || x.trial.number - y.trial.number);
+  const best = ranked[0]!;
+  const recheck: RecheckSummary = {
+    candidates: fresh.length,
+    repeats: passes,
+    searchBest: { trial: searchBest.number, value: searchBest.value!, fresh: ranked.find((c) => c.trial.number === searchBest.number)?.fresh ?? null },
+    freshBest: { trial: best.trial.number, value: best.trial.value!, fresh: best.fresh },
+  };
+  if (yAll) {
+    const candidates: OofCandidate[] = ranked.map((c) => ({ trial: c.trial.number, value: c.fresh, data: c.data! }));
+    const choice = selectEnsemble(candidates, yAll, nClasses, metric);
+    if (choice.members.length >= 2) {
+      const ensemble: EnsembleSummary = { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
+      return { members: choice.members, cvScore: choice.score, ensemble, recheck };
+    }
+    return { members: [{ trial: choice.singleTrial, weight: 1 }], cvScore: choice.singleScore, ensemble: null, recheck };
+  }
+  return { members: [{ trial: best.trial.number, weight: 1 }], cvScore: best.fresh, ensemble: null, recheck };
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}
+
+/**
+ * The choice on the search's own out-of-fold predictions: trials whose predictions this process
+ * did not see (an earlier run of a resumed study, another machine's worker) are cross-validated
+ * again, seeded from (study seed, trial). Null when fewer than two candidates have predictions.
+ */
+async function chooseOnSearchOof(a: FinalChoiceArgs, top: readonly TrialRecord[]): Promise<FinalChoice | null | 'aborted'> {
+  const { study, searched, metric } = a;
+  const oofPool = a.oofPool!;
+  const pooled = top.slice(0, oofPool.capacity);
+  const missing = pooled.filter((t) => !oofPool.has(t.number));
+  if (missing.length > 0) {
+    a.onNote?.(`computing the out-of-fold predictions of ${missing.length} earlier trial${missing.length === 1 ? '' : 's'} for the ensemble`);
+    const width = Math.max(searched.target.classes?.length ?? 0, 1);
+    await mapLimit(missing, a.executor.concurrency, async (t) => {
+      const outcome = await a.executor.run(
+        { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
+        { report: async () => false },
+        a.signal ? { signal: a.signal } : {},
+      );
+      const oof = outcome.status === 'complete' ? outcome.artifacts?.[OOF_ARTIFACT] : undefined;
+      if (oof instanceof Float64Array && oof.length === searched.nRows * width) oofPool.offer({ trial: t.number, value: t.value!, data: oof });
+    });
+    if (a.signal?.aborted) return 'aborted';
   }
   const byTrial = new Map(oofPool.sorted().map((c) => [c.trial, c]));
-  const candidates = top.flatMap((t) => byTrial.get(t.number) ?? []);
+  const candidates = pooled.flatMap((t) => byTrial.get(t.number) ?? []);
   if (candidates.length < 2) return null;
   const y = Float64Array.from(searched.target.values);
   const choice = selectEnsemble(candidates, y, searched.target.classes?.length ?? 0, metric);
   if (choice.members.length < 2) return null;
-  return { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
+  const ensemble: EnsembleSummary = { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
+  return { members: choice.members, cvScore: choice.score, ensemble, recheck: null };
 }

@@ -106,7 +106,9 @@ export async function crossValidate(config: PipelineConfig, ctx: ObjectiveContex
   const width = nClasses > 0 ? nClasses : 1;
   // Out-of-fold predictions, row i = searched row i, when the study builds an ensemble.
   const oof = data.oof && ctx.setArtifact ? new Float64Array(data.dataset.nRows * width) : null;
-  const folds = data.reshuffle ? trialFolds(data.dataset, data.folds.length, ctx.seed) : data.folds;
+  // The final re-check asks for a split of its own even when the study keeps one fixed split.
+  const freshSplit = (ctx.data as { freshSplit?: unknown } | undefined)?.freshSplit === true;
+  const folds = data.reshuffle || freshSplit ? trialFolds(data.dataset, data.folds.length, ctx.seed) : data.folds;
   for (let k = 0; k < folds.length; k++) {
     const fold = folds[k]!;
     const pipeline = new Pipeline(getModel);

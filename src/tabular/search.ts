@@ -27,7 +27,7 @@ import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
 import { refitBest, refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
-import { chooseEnsemble } from './choose-ensemble.js';
+import { chooseFinal, RECHECK_MAX_SHARE, RECHECK_MIN_SHARE, TopTrials, type FinalChoice } from './choose-ensemble.js';
 import { leaderboard, type LeaderboardRow } from './leaderboard.js';
 
 /** A user's own model family: its module (exporting a ModelSpec) and its search space. */
@@ -104,6 +104,14 @@ export interface SearchOptions {
    */
   readonly ensemble?: boolean;
   /**
+   * Before choosing the final model, cross-validate the 20 best trials again on fresh splits (the
+   * same for all of them; up to 3 with a time budget, whose trials then stop early enough to leave
+   * one pass: 1.5x the best trials' CV time, between 5% and 25% of the budget) and
+   * choose the ensemble or the single best on those scores, which carry no selection bias. Default
+   * true; false chooses on the search's own scores. Not combined with `featureSearch`.
+   */
+  readonly recheck?: boolean;
+  /**
    * Each trial cross-validates on its own split, drawn from the study seed and the trial's sampling
    * index, rather than every trial on the same split. Default true (reproducible all the same).
    */
@@ -179,6 +187,22 @@ export interface SearchResult {
   readonly featureSearch: FeatureSearchSummary | null;
   /** The ensemble the model averages, or null when the model is a single pipeline. */
   readonly ensemble: EnsembleSummary | null;
+  /** What the final re-check on fresh splits found, or null when it did not run. */
+  readonly recheck: RecheckSummary | null;
+  /** Trials the model is made of, with their weights (one member: a single pipeline); empty without a model. */
+  readonly modelTrials: readonly { readonly trial: number; readonly weight: number }[];
+}
+
+/** The final re-check of the best trials on fresh CV splits. */
+export interface RecheckSummary {
+  /** Candidates that finished every fresh split. */
+  readonly candidates: number;
+  /** Fresh splits each candidate was cross-validated on. */
+  readonly repeats: number;
+  /** The search's best trial: its search CV value and its fresh score (null if it did not finish). */
+  readonly searchBest: { readonly trial: number; readonly value: number; readonly fresh: number | null };
+  /** The best single candidate on the fresh splits. */
+  readonly freshBest: { readonly trial: number; readonly value: number; readonly fresh: number };
 }
 
 /** Study settings stored so that `automl resume` can continue with the same data and choices. */
@@ -416,7 +440,7 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
 }
 
 /** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble'> {
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck'> {
   /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
   readonly data?: string;
   /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */
@@ -429,7 +453,7 @@ async function runSearch(
   study: Study,
   prep: PreparedData,
   metric: Metric,
-  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures' | 'ensemble'>,
+  o: Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck'>,
   plugins: readonly ModelPluginRef[],
   refit = true,
 ): Promise<SearchResult> {
@@ -467,13 +491,27 @@ async function runSearch(
     // One pool for the trials and the final refit: its threads already hold the searched rows.
     const pool = new WorkerPool({ workers, workerData });
     const startedAt = Date.now();
+    const recheck = (o.recheck ?? true) && !o.featureSearch && refit;
     const searchTime = o.time !== undefined && o.featureSearch ? o.time * 0.75 : o.time;
+    // The re-check needs about one CV run of each of the best trials per fresh split: the search
+    // stops early enough to leave that (learnt from those trials' durations), within bounds.
+    const topDurations = new TopTrials(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
+    const stopEarly =
+      recheck && o.time !== undefined
+        ? () => {
+            const budget = o.time! * 1000;
+            const reserve = Math.min(RECHECK_MAX_SHARE * budget, Math.max(RECHECK_MIN_SHARE * budget, (1.5 * topDurations.totalMs()) / workers));
+            return Date.now() > startedAt + budget - reserve;
+          }
+        : undefined;
     let result;
     let model: FittedModel | null = null;
     let testScore: number | null = null;
     let modelFile: string | null = null;
     let featureSearch: FeatureSearchSummary | null = null;
     let ensemble: EnsembleSummary | null = null;
+    let recheckSummary: RecheckSummary | null = null;
+    let modelTrials: { trial: number; weight: number }[] = [];
     const best = () => study.bestTrial;
     try {
       result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
@@ -483,7 +521,9 @@ async function runSearch(
         signal: o.signal,
         timeout: o.trialTimeout,
         maxConsecutiveFailures: o.maxConsecutiveFailures,
+        ...(stopEarly ? { stopEarly } : {}),
         onTrial: (t, artifacts) => {
+          if (t.state === 'COMPLETE' && t.value !== null) topDurations.offer(t.value, Number(t.userAttrs.durationMs ?? 0));
           const oof = artifacts?.[OOF_ARTIFACT];
           if (ensembleOn && t.state === 'COMPLETE' && t.value !== null && oof instanceof Float64Array && oof.length === oofSize) oofPool.offer({ trial: t.number, value: t.value, data: oof });
           o.onTrial?.(t, study);
@@ -494,17 +534,31 @@ async function runSearch(
       if (winner && o.featureSearch && !o.signal?.aborted) {
         featureSearch = await runFeatureSearch(o.featureSearch, winner, study, searched, folds, metric, o.time !== undefined ? startedAt + o.time * 1000 : undefined, o.signal, o.onNote);
       }
-      let choice: EnsembleSummary | null = null;
-      if (winner && ensembleOn && !o.signal?.aborted) {
-        choice = await chooseEnsemble(study, searched, metric, oofPool, pool, o.signal, o.onNote);
+      let choice: FinalChoice | null = null;
+      if (winner && refit && (ensembleOn || recheck) && !o.signal?.aborted) {
+        if (recheck) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
+        choice = await chooseFinal({
+          study,
+          searched,
+          metric,
+          oofPool: ensembleOn ? oofPool : null,
+          executor: pool,
+          candidates: DEFAULT_ENSEMBLE_CANDIDATES,
+          recheck,
+          ...(o.time !== undefined ? { deadline: startedAt + o.time * 1000 } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.onNote ? { onNote: o.onNote } : {}),
+        });
       }
       if (winner && refit && !o.signal?.aborted) {
         const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
         const fitted = choice
           ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
           : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
-        if (fitted && choice) ensemble = choice;
         if (fitted) {
+          ensemble = choice?.ensemble ?? null;
+          recheckSummary = choice?.recheck ?? null;
+          modelTrials = choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }];
           model = fitted.model;
           testScore = fitted.testScore;
           if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
@@ -534,6 +588,8 @@ async function runSearch(
       modelFile,
       featureSearch,
       ensemble,
+      recheck: recheckSummary,
+      modelTrials,
     };
   }
 }

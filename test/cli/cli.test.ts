@@ -68,10 +68,18 @@ describe('automl search end to end', () => {
       expect(model.version).toBe(2);
       expect(model.ensemble.map((m: { trial: number }) => m.trial)).toEqual(out.ensemble.members.map((m: { trial: number }) => m.trial));
     } else expect(model.version).toBe(1);
-    const alone = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--json', '--out', 'alone.json'], cwd);
+    const alone = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--no-recheck', '--json', '--out', 'alone.json'], cwd);
     expect(alone.code).toBe(0);
-    expect(JSON.parse(alone.stdout).ensemble).toBeNull();
+    expect(JSON.parse(alone.stdout)).toMatchObject({ ensemble: null, recheck: null, modelTrials: [{ trial: out.best.number, weight: 1 }] });
     expect(JSON.parse(readFileSync(join(cwd, 'alone.json'), 'utf8'))).toMatchObject({ version: 1, trial: out.best.number });
+    // Without --no-recheck the single pipeline is the best of the re-check on a fresh split.
+    const rechecked = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--json', '--out', 'rechecked.json'], cwd);
+    expect(rechecked.code).toBe(0);
+    const rj = JSON.parse(rechecked.stdout);
+    expect(rj.recheck).toMatchObject({ repeats: 1, searchBest: { trial: out.best.number, value: out.best.value } });
+    expect(rj.recheck.candidates).toBe(out.trials.complete);
+    expect(rj.modelTrials).toEqual([{ trial: rj.recheck.freshBest.trial, weight: 1 }]);
+    expect(JSON.parse(readFileSync(join(cwd, 'rechecked.json'), 'utf8'))).toMatchObject({ version: 1, trial: rj.recheck.freshBest.trial, cvScore: rj.recheck.freshBest.fresh });
 
     // A second search on the same file gets a fresh study name instead of failing.
     const again = automl(['search', DATA('vote.csv'), '--target', 'Class', '--trials', '2', '--cv', '3', '--workers', '1', '--json'], cwd);
@@ -85,6 +93,7 @@ describe('automl search end to end', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Leaderboard/);
     expect(r.stdout).toMatch(/Test accuracy: [01]\.\d{4}/);
+    expect(r.stdout).toMatch(/Re-check: the \d+ best pipelines cross-validated again on 1 fresh split: best trial \d+ \(cv [01]\.\d{4}\) scores [01]\.\d{4} there/);
     expect(r.stdout).toMatch(/Model written to wine\.json/);
     expect(statSync(join(cwd, 'wine.json')).size).toBeGreaterThan(100);
   });

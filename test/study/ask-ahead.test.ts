@@ -63,4 +63,21 @@ describe('asking ahead while every worker is busy', () => {
     expect([...ex.runningAtEnd.keys()]).toEqual([0]);
     await study.close();
   });
+
+  it('stopEarly winds the run down: running trials finish, nothing starts after it, an asked-ahead one is queued again', async () => {
+    const study = await createStudy({ space: sp, seed: 3, sampler: 'random' });
+    const ex = new FakeExecutor(true, () => study, 20);
+    let polls = 0;
+    const r = await study.optimize(() => 0, { trials: 50, executor: ex, stopEarly: () => ++polls >= 3 });
+    expect(r.stoppedBy).toBe('time');
+    expect(polls).toBe(3);
+    const byNumber = study.trials.slice().sort((a, b) => a.number - b.number);
+    // Trial 3 had already started in trial 2's freed slot when trial 2's record asked to stop: it
+    // finishes. Trial 4, asked ahead meanwhile, never starts; nothing else is asked.
+    expect(r.complete).toBe(4);
+    expect(byNumber.slice(0, 4).map((t) => t.state)).toEqual(Array(4).fill('COMPLETE'));
+    expect(byNumber[4]).toMatchObject({ state: 'FAIL', failKind: 'interrupted', failReason: 'not started: the study was stopping' });
+    expect(byNumber.filter((t) => t.state !== 'WAITING')).toHaveLength(5);
+    await study.close();
+  });
 });

@@ -158,6 +158,8 @@ async function run(file, name, seed, selection) {
     select: config?.select ? config.select.type : 'none',
     bySelect,
     ensemble,
+    // The final choice's re-check on fresh splits (engines from 37e4351 on; absent before).
+    recheck: r.recheck ?? null,
     top,
     seconds: (Date.now() - t0) / 1000,
   };

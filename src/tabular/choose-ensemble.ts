@@ -126,7 +126,7 @@ interface FreshResult {
 }
 
 async function recheckCandidates(a: FinalChoiceArgs, top: readonly TrialRecord[]): Promise<FinalChoice | null | 'aborted'> {
-  const { study, searched, metric } = a;
+  const { study, searched } = a;
   const nClasses = searched.target.classes?.length ?? 0;
   const width = Math.max(nClasses, 1);
   const wantOof = a.oofPool !== null;

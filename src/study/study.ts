@@ -337,12 +337,25 @@ export class Study<S extends Space = Space> {
 
   /**
    * Enqueues the configuration of interrupted trial `number` again (up to {@link MAX_ATTEMPTS} tries
-   * of one configuration), unless it had none. Called by whoever marked the trial interrupted
-   * (exactly one caller, since marking is a conditional update).
+   * of one configuration). A sampled trial whose process died between taking its number and storing
+   * its configuration has none: it gets the configuration the sampler draws for its place in the
+   * sampling order, so the study still proposes what an uninterrupted run would. Called by whoever
+   * marked the trial interrupted (exactly one caller, since marking is a conditional update).
    */
   async retryLater(number: number): Promise<void> {
-    const t = this.trialCache[number] ?? (await this.storage.getTrial(this.record.id, number));
-    if (!t || Object.keys(t.params).length === 0) return;
+    let t = this.trialCache[number] ?? (await this.storage.getTrial(this.record.id, number));
+    if (!t) return;
+    if (Object.keys(t.params).length === 0) {
+      if (t.origin !== 'sampler') return;
+      let params: FlatParams | null = null;
+      try {
+        params = await this.sampleFor(number);
+      } catch {
+        return;
+      }
+      if (params === null) return;
+      t = { ...t, params };
+    }
     // A retry points at the original trial; a configuration gets MAX_ATTEMPTS tries in all, so one
     // that keeps killing its process cannot loop forever.
     const original = t.origin === 'retry' && t.retryOf !== null ? t.retryOf : t.number;

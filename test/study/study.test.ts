@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { categorical, choice, createStudy, float, int, loadStudy, space, TrialPruned, isAutomlError } from '../../src/index.js';
@@ -169,6 +170,30 @@ describe('Study on SQLite', () => {
     const reopened = await loadStudy({ name: 'branin', storage });
     expect(reopened.trials.map((t) => JSON.stringify(t.params))).toEqual(straight.trials.map((t) => JSON.stringify(t.params)));
     await reopened.close();
+    await straight.close();
+  });
+
+  it('a trial whose process died before storing its configuration is retried with the configuration of its place in the sampling order', async () => {
+    const storage = `sqlite:${join(tmp(), 'died.db')}`;
+    const study = await createStudy({ sampler: 'random', name: 'd', space: s2, seed: 5, storage });
+    await study.optimize((c) => branin(c.x, c.y), { trials: 5 });
+    // Another process on this host took trial 5 and died before sampling it: no parameters stored.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const orphan = await study.storage.startTrial(study.record.id, { worker: `${hostname()}:${dead}:gone` });
+    expect(orphan!.number).toBe(5);
+    expect(orphan!.params).toEqual({});
+    await study.optimize((c) => branin(c.x, c.y), { trials: 20 });
+    const byNumber = study.trials;
+    expect(byNumber[5]).toMatchObject({ state: 'FAIL', failKind: 'interrupted' });
+    const retry = byNumber.find((t) => t.retryOf === 5)!;
+    expect(retry.state).toBe('COMPLETE');
+    const straight = await createStudy({ sampler: 'random', name: 'straight', space: s2, seed: 5, storage });
+    await straight.optimize((c) => branin(c.x, c.y), { trials: 20 });
+    expect(retry.params).toEqual(straight.trials[5]!.params);
+    expect(retry.value).toBe(straight.trials[5]!.value);
+    const key = (t: { params: unknown }) => JSON.stringify(t.params);
+    expect(byNumber.filter((t) => t.state === 'COMPLETE').map(key).sort()).toEqual(straight.trials.map(key).sort());
+    await study.close();
     await straight.close();
   });
 

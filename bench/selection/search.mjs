@@ -9,7 +9,7 @@
 //
 //   node bench/selection/search.mjs [--seeds 5 | --seed-list 0,1,2] [--time 10] [--workers 2]
 //     [--noise 0,20,100,500] [--datasets a,b] [--models knn,logistic_regression,ridge]
-//     [--dist ../../dist] [--out file.md] [--json file.json]
+//     [--dist ../../dist] [--out file.md] [--json file.json] [--no-summary]
 //   node bench/selection/search.mjs --from-json a.json,b.json --out file.md
 //
 // `--models` restricts both arms to those families (each dataset gets the ones that fit its task):
@@ -44,7 +44,10 @@ const OUT = arg('out', `bench/selection/search-results${label}.md`);
 const JSON_OUT = arg('json', OUT.replace(/\.md$/, '.json'));
 const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
 const TASKS = { 'breast-cancer': 'classification', wine: 'classification', 'diabetes-progression': 'regression' };
-if (ARMS.length > 1 && !NOISE.includes(0)) throw new Error('--noise must include 0: the clean score is the reference of the loss');
+// `--no-summary` runs levels without the clean one, to be pooled later with `--from-json` together
+// with a run that has it (the same seeds at noise 0).
+const NO_SUMMARY = process.argv.includes('--no-summary');
+if (ARMS.length > 1 && !NOISE.includes(0) && !NO_SUMMARY) throw new Error('--noise must include 0 (or pass --no-summary and pool with --from-json): the clean score is the reference of the loss');
 
 const FROM = arg('from-json', null);
 if (FROM) {
@@ -205,8 +208,8 @@ for (const seed of SEEDS) {
   }
 }
 
-if (ARMS.length < 2) {
-  console.log(`wrote ${JSON_OUT} (one arm: no summary)`);
+if (ARMS.length < 2 || NO_SUMMARY) {
+  console.log(`wrote ${JSON_OUT} (${NO_SUMMARY ? '--no-summary' : 'one arm'}: no summary)`);
   process.exit(0);
 }
 const cells = summarise(runs, DATASETS, NOISE);

@@ -56,6 +56,7 @@ if (FROM) {
   const first = parts[0].meta;
   const meta = {
     ...first,
+    datasets: [...new Set(parts.flatMap((p) => p.meta.datasets))],
     finished: parts.map((p) => p.meta.finished).sort().at(-1),
     seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
     noise: [...new Set(runs.map((r) => r.count))].sort((a, b) => a - b),

@@ -378,7 +378,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   });
   try {
     if (options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid') {
-      const queued = await enqueueDefaults(study, task, dataset.features.length);
+      const queued = await enqueueDefaults(study, task, dataset.features.length, prep.searchRows.length);
       if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
     }
     return await runSearch(study, prep, metric, { ...options, time, trials }, plugins);

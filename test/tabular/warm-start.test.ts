@@ -34,6 +34,17 @@ describe('warm start with each family default', () => {
     }
   });
 
+  it('a wide table (more columns than half the rows) starts with the two selected defaults', () => {
+    const selectsOf = (p: number, rows?: number) => defaultConfigs('regression', p, rows).map((c) => (c.select as { type: string }).type);
+    const plainFirst = ['none', 'none', 'none', 'none', 'none', 'none', 'none', 'fdr', 'fdr'];
+    expect(selectsOf(510, 354)).toEqual(['fdr', 'fdr', 'none', 'none', 'none', 'none', 'none', 'none', 'none']);
+    expect(selectsOf(110, 354)).toEqual(plainFirst);
+    expect(selectsOf(510)).toEqual(plainFirst);
+    // The same configurations either way, only the order differs.
+    const key = (cs: Record<string, unknown>[]) => cs.map((c) => JSON.stringify(c)).sort();
+    expect(key(defaultConfigs('classification', 600, 400))).toEqual(key(defaultConfigs('classification', 600)));
+  });
+
   it('forests use the square-root rule for classification and every feature for regression', () => {
     const rf = (task: 'classification' | 'regression', p: number) =>
       (defaultConfigs(task, p).find((c) => (c.model as { type: string }).type === 'random_forest')!.model as { max_features: number }).max_features;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AutomlError, show } from '../util/errors.js';
+import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { trialRng } from '../util/rng.js';
 import { Space } from '../space/space.js';
 import type { ConfigOf } from '../space/space.js';
@@ -208,7 +208,18 @@ export class Study<S extends Space = Space> {
         await this.storage.finishTrial(this.record.id, record.number, { state: 'FAIL', failKind: 'interrupted', failReason: 'the sampler has no configurations left' });
         return null;
       }
-      await this.storage.setTrialParams(this.record.id, record.number, params);
+      try {
+        await this.storage.setTrialParams(this.record.id, record.number, params);
+      } catch (e) {
+        // This process was paused (or its heartbeat lost) long enough between taking the number and
+        // storing the configuration for another process to take the trial over as abandoned; that
+        // process retries it. Ours is gone: ask again.
+        if (isAutomlError(e, 'E_TRIAL_STATE')) {
+          await this.refresh();
+          return this.ask(opts);
+        }
+        throw e;
+      }
       record = { ...record, params };
     }
     this.remember(record);

@@ -197,6 +197,27 @@ describe('Study on SQLite', () => {
     await straight.close();
   });
 
+  it('a trial taken over by another process before its configuration was stored is given up, and ask takes the next one', async () => {
+    // Another process marks the trial abandoned while this one samples it (as after a long pause).
+    class TakenOver extends MemoryStorage {
+      once = true;
+      override async setTrialParams(studyId: number, number: number, params: Record<string, unknown>): Promise<void> {
+        if (this.once) {
+          this.once = false;
+          await this.finishTrial(studyId, number, { state: 'FAIL', failKind: 'interrupted', failReason: 'abandoned: taken over' });
+        }
+        return super.setTrialParams(studyId, number, params as never);
+      }
+    }
+    const study = await createStudy({ sampler: 'random', space: s2, seed: 8, storage: new TakenOver() });
+    const t = (await study.ask())!;
+    expect(t.number).toBe(1);
+    expect(study.trial(0)).toMatchObject({ state: 'FAIL', failKind: 'interrupted' });
+    await study.tell(t, { state: 'COMPLETE', value: 1 });
+    expect(study.trial(1)!.state).toBe('COMPLETE');
+    await study.close();
+  });
+
   it('refuses to resume with a different space or direction, and names missing studies', async () => {
     const storage = `sqlite:${join(tmp(), 'runs.db')}`;
     const st = await createStudy({ sampler: 'random', name: 'a', space: s2, storage });

@@ -187,7 +187,6 @@ function chooseOnFresh(a: FinalChoiceArgs, searchBest: TrialRecord, fresh: reado
   const { metric, searched } = a;
   const better = metric.direction === 'maximize' ? 1 : -1;
   const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const freshOf = new Map(fresh.map((c) => [c.trial.number, mean(c.values)]));
   // Pooled predictions of all passes: the passes' rows one after another.
   let ranked: { trial: TrialRecord; fresh: number; data?: Float64Array }[];
   let yAll: Float64Array | null = null;
@@ -199,7 +198,7 @@ function chooseOnFresh(a: FinalChoiceArgs, searchBest: TrialRecord, fresh: reado
       const data = concat(c.oof);
       return { trial: c.trial, data, fresh: scoreAverage(data, yAll!, nClasses, metric) };
     });
-  } else ranked = fresh.map((c) => ({ trial: c.trial, fresh: freshOf.get(c.trial.number)! }));
+  } else ranked = fresh.map((c) => ({ trial: c.trial, fresh: mean(c.values) }));
   ranked.sort((x, y) => better * (y.fresh - x.fresh) || x.trial.number - y.trial.number);
   const best = ranked[0]!;
   const recheck: RecheckSummary = {

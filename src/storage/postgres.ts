@@ -45,6 +45,8 @@ export interface PostgresOptions {
 const INT_MAX = 2 ** 31 - 1;
 const BACKOFF_BASE_MS = 2;
 const BACKOFF_CAP_MS = 1000;
+/** Marks a statement that may run twice with the same effect (see `query`). */
+const REPEATABLE = true;
 
 /**
  * Storage in a PostgreSQL database through `pg`: one study shared by processes on several
@@ -56,8 +58,10 @@ const BACKOFF_CAP_MS = 1000;
  * they are gap-free; a start with a trial budget locks the study row while it counts, and queued
  * (WAITING) trials are claimed with `FOR UPDATE SKIP LOCKED`. Serialization failures, deadlocks,
  * unique violations, lock timeouts and connections lost before a statement was sent are retried
- * after a jittered, growing pause and never reach the caller. A connection lost while a statement
- * was in flight is not retried (it may have been applied) and gives E_STORAGE.
+ * after a jittered, growing pause and never reach the caller; so are connections lost before a
+ * read or another statement that may run twice. A reused connection is checked before any other
+ * statement; one lost while such a statement was in flight is not retried (it may have been
+ * applied) and gives E_STORAGE.
  *
  * Times (`createdAt`, `startedAt`, `heartbeatAt`, `finishedAt`) are the server's clock, so that
  * heartbeats written by different machines are compared on one clock.
@@ -70,6 +74,8 @@ export class PostgresStorage implements Storage {
   private readonly schemaSql: string;
   private readonly rng: Rng;
   private closed = false;
+  /** Connections opened and not yet used: they need no check before a first statement. */
+  private readonly fresh = new WeakSet<PoolClient>();
 
   private constructor(
     private readonly pool: Pool,
@@ -112,8 +118,10 @@ export class PostgresStorage implements Storage {
     pool.on('error', () => undefined);
     // JIT compilation pays off for long analytic queries; for ours (index lookups, a study's
     // history) it only adds hundreds of milliseconds to the few that the planner thinks are big.
+    let storage: PostgresStorage | undefined;
     pool.on('connect', (client) => {
       client.query('SET jit = off').catch(() => undefined);
+      storage?.fresh.add(client as PoolClient);
     });
     try {
       let client: PoolClient;
@@ -137,7 +145,8 @@ export class PostgresStorage implements Storage {
       } finally {
         client.release();
       }
-      return new PostgresStorage(pool, shown, Math.max(1, options.maxAttempts ?? 60), options.retryForMs ?? 60_000, schema);
+      storage = new PostgresStorage(pool, shown, Math.max(1, options.maxAttempts ?? 60), options.retryForMs ?? 60_000, schema);
+      return storage;
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw e;
@@ -160,7 +169,7 @@ export class PostgresStorage implements Storage {
 
   /** {@inheritDoc Storage.getStudy} */
   async getStudy(name: string): Promise<StudyRecord | null> {
-    const r = await this.query<PgStudyRow>(this.sql.studyByName, [name]);
+    const r = await this.query<PgStudyRow>(this.sql.studyByName, [name], REPEATABLE);
     return r.rows.length ? pgStudy(r.rows[0]!) : null;
   }
 
@@ -171,7 +180,7 @@ export class PostgresStorage implements Storage {
       mx: number | null;
       counts: Record<TrialState, number | string> | null;
     };
-    const r = await this.query<Row>(this.sql.studyList, []);
+    const r = await this.query<Row>(this.sql.studyList, [], REPEATABLE);
     return r.rows.map((row) => {
       const counts = emptyCounts();
       for (const [k, n] of Object.entries(row.counts ?? {})) counts[k as TrialState] = Number(n);
@@ -259,7 +268,7 @@ export class PostgresStorage implements Storage {
         value: step,
       });
     }
-    if ((await this.query(this.sql.upsertIntermediate, [studyId, number, step, v])).rowCount === 1) return true;
+    if ((await this.query(this.sql.upsertIntermediate, [studyId, number, step, v], REPEATABLE)).rowCount === 1) return true;
     const state = await this.stateOf(studyId, number);
     if (state === 'WAITING') throw notRunning('reportIntermediate', studyId, { number, state });
     return false;
@@ -269,7 +278,7 @@ export class PostgresStorage implements Storage {
   async heartbeat(studyId: number, numbers: readonly number[]): Promise<void> {
     checkStudyId(studyId);
     const valid = numbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= INT_MAX);
-    const r = await this.query(this.sql.heartbeat, [studyId, valid]);
+    const r = await this.query(this.sql.heartbeat, [studyId, valid], REPEATABLE);
     if (r.rowCount === 0) await this.requireStudy(studyId);
   }
 
@@ -303,7 +312,7 @@ export class PostgresStorage implements Storage {
     // Attributes are merged here rather than in SQL (jsonb would reorder keys); the update only
     // applies if the trial is still RUNNING with the attributes read, else it is read again.
     for (;;) {
-      const r = await this.query<{ state: TrialState; user_attrs: string }>(this.sql.trialAttrs, [studyId, number]);
+      const r = await this.query<{ state: TrialState; user_attrs: string }>(this.sql.trialAttrs, [studyId, number], REPEATABLE);
       if (r.rows.length === 0) await this.missingTrial(studyId, number);
       const row = r.rows[0]!;
       if (row.state !== 'RUNNING') return false;
@@ -319,7 +328,7 @@ export class PostgresStorage implements Storage {
       await this.requireStudy(studyId);
       return null;
     }
-    const r = await this.query<PgTrialRow & { study: number }>(this.sql.trialGet, [studyId, number]);
+    const r = await this.query<PgTrialRow & { study: number }>(this.sql.trialGet, [studyId, number], REPEATABLE);
     if (r.rows.length === 0) throw studyNotFound(studyId);
     const row = r.rows[0]!;
     return row.number === null ? null : pgTrial(row);
@@ -334,7 +343,7 @@ export class PostgresStorage implements Storage {
       await this.requireStudy(studyId);
       return [];
     }
-    const r = await this.query<PgTrialRow & { study: number }>(this.sql.trialsFrom, [studyId, from, states]);
+    const r = await this.query<PgTrialRow & { study: number }>(this.sql.trialsFrom, [studyId, from, states], REPEATABLE);
     if (r.rows.length === 0) throw studyNotFound(studyId);
     return r.rows.filter((row) => row.number !== null).map(pgTrial);
   }
@@ -342,7 +351,7 @@ export class PostgresStorage implements Storage {
   /** {@inheritDoc Storage.countTrials} */
   async countTrials(studyId: number): Promise<Record<TrialState, number>> {
     checkStudyId(studyId);
-    const r = await this.query<{ state: TrialState | null; n: number }>(this.sql.counts, [studyId]);
+    const r = await this.query<{ state: TrialState | null; n: number }>(this.sql.counts, [studyId], REPEATABLE);
     if (r.rows.length === 0) throw studyNotFound(studyId);
     const counts = emptyCounts();
     for (const row of r.rows) if (row.state !== null) counts[row.state] = row.n;
@@ -357,12 +366,12 @@ export class PostgresStorage implements Storage {
   }
 
   private async requireStudy(studyId: number): Promise<void> {
-    if ((await this.query(this.sql.studyExists, [studyId])).rows.length === 0) throw studyNotFound(studyId);
+    if ((await this.query(this.sql.studyExists, [studyId], REPEATABLE)).rows.length === 0) throw studyNotFound(studyId);
   }
 
   /** The state of a trial; throws the not-found error of the study or of the trial. */
   private async stateOf(studyId: number, number: number): Promise<TrialState> {
-    const r = await this.query<{ state: TrialState }>(this.sql.trialState, [studyId, number]);
+    const r = await this.query<{ state: TrialState }>(this.sql.trialState, [studyId, number], REPEATABLE);
     if (r.rows.length === 0) return this.missingTrial(studyId, number);
     return r.rows[0]!.state;
   }
@@ -372,9 +381,13 @@ export class PostgresStorage implements Storage {
     throw trialNotFound(studyId, number);
   }
 
-  /** One statement, retried on transient errors. */
-  private query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<R>> {
-    return this.withClient((c) => c.query<R>(text, values));
+  /**
+   * One statement, retried on transient errors. `repeatable` marks a statement that may run twice
+   * with the same effect (a read, a heartbeat, an upsert of the same value): it is also retried
+   * when its connection is lost before the answer.
+   */
+  private query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], repeatable = false): Promise<QueryResult<R>> {
+    return this.withClient((c) => c.query<R>(text, values), repeatable);
   }
 
   /** `fn` inside BEGIN ... COMMIT on one connection; the whole transaction is retried on transient errors. */
@@ -389,27 +402,43 @@ export class PostgresStorage implements Storage {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
-    });
+    }, false);
   }
 
-  private async withClient<T>(op: (c: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` on a pooled connection, retrying transient failures. A connection the server has
+   * closed while it sat in the pool (restart, failover, an idle-session kill) is only found out
+   * when used; before a statement that must not run twice, a reused connection is therefore
+   * checked with a round trip, as SQLAlchemy's `pool_pre_ping` does, so that a dead one costs a
+   * retry on a new connection rather than an unknown outcome.
+   */
+  private async withClient<T>(op: (c: PoolClient) => Promise<T>, repeatable: boolean): Promise<T> {
     const since = Date.now();
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AutomlError('E_STORAGE', `Storage ${this.url} is closed; open a new one.`, { value: this.url });
       let client: PoolClient | null = null;
       let sent = false;
+      // A checked-out connection has no listener of the pool's; one that dies between statements
+      // would emit an unhandled 'error' and end the process. The failure reaches `op` anyway.
+      const onError = (): void => undefined;
       try {
         client = await this.pool.connect();
+        client.on('error', onError);
+        const unused = this.fresh.delete(client);
+        if (!repeatable && !unused) await client.query('SELECT 1');
         sent = true;
         const out = await op(client);
+        client.removeListener('error', onError);
         client.release();
         return out;
       } catch (e) {
         // A connection that failed mid-statement is closed rather than given back to the pool.
-        client?.release(isBrokenConnection(e) ? (e as Error) : undefined);
+        const broken = isBrokenConnection(e);
+        client?.removeListener('error', onError);
+        client?.release(broken ? (e as Error) : undefined);
         if (e instanceof AutomlError) throw e;
         const givenUp = attempt >= this.maxAttempts || Date.now() - since > this.retryForMs;
-        if (this.closed || givenUp || !isRetryable(e, sent)) {
+        if (this.closed || givenUp || !isRetryable(e, sent && !(repeatable && broken))) {
           const hint = sent ? '' : ' (could not get a connection; is the server up and reachable?)';
           throw new AutomlError('E_STORAGE', `PostgreSQL error on ${this.url}: ${pgErrorText(e)}${hint}.`, { value: this.url }, { cause: e });
         }

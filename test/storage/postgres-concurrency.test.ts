@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { PostgresStorage } from '../../src/storage/postgres.js';
@@ -69,6 +70,53 @@ describePg('PostgresStorage under contention', (url) => {
     expect(await s.finishTrial(id, 3, { state: 'COMPLETE', value: 1, userAttrs: { a: 1 } })).toBe(true);
     expect((await s.countTrials(id)).RUNNING).toBe(3);
     await s.close();
+  });
+
+  it('finds out a pooled connection that died unnoticed before a write or a read uses it, and retries on a new one', async () => {
+    // A proxy that can cut its connections the way a failover or a NAT timeout does: the client is
+    // not told, and its next bytes get the connection closed without an answer. Without the check
+    // before a write, startTrial would go out on such a connection and fail with an unknown outcome.
+    const target = new URL(url);
+    const pairs: { client: net.Socket; server: net.Socket; cut: boolean }[] = [];
+    const proxy = net.createServer((client) => {
+      const server = net.connect(Number(target.port || 5432), target.hostname);
+      const pair = { client, server, cut: false };
+      pairs.push(pair);
+      client.on('data', (d) => (pair.cut ? client.destroy() : server.write(d)));
+      server.on('data', (d) => client.write(d));
+      client.on('error', () => undefined);
+      server.on('error', () => undefined);
+      client.on('close', () => server.destroy());
+      server.on('close', () => (pair.cut ? undefined : client.destroy()));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxied = new URL(url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as net.AddressInfo).port);
+    const cutAll = (): void => {
+      for (const p of pairs) {
+        p.cut = true;
+        p.server.destroy();
+      }
+    };
+    const s = await PostgresStorage.open(proxied.toString(), { schema: schema(), poolSize: 2 });
+    try {
+      const { id } = await s.createStudy(spec);
+      await Promise.all([s.startTrial(id, { worker: 'w' }), s.countTrials(id)]);
+      cutAll();
+      expect((await s.startTrial(id, { worker: 'w' }))!.number).toBe(1);
+      cutAll();
+      expect(await s.finishTrial(id, 1, { state: 'COMPLETE', value: 0.5 })).toBe(true);
+      cutAll();
+      expect((await s.getTrials(id)).map((t) => [t.number, t.state])).toEqual([
+        [0, 'RUNNING'],
+        [1, 'COMPLETE'],
+      ]);
+      expect(pairs.filter((p) => p.cut).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await s.close();
+      proxy.close();
+    }
   });
 
   it('answers ids, numbers and steps beyond PostgreSQL integers like unknown ones, not with a server error', async () => {

@@ -7,7 +7,7 @@
  *   npm run build && node bench/automl/run.mjs [--datasets iris,wine] [--time 60] [--seed 0]
  *       [--cv 5] [--workers 2] [--no-prune] [--skip-peer] [--peer-prune] [--strategy tpe]
  *       [--python /usr/bin/python3] [--out bench/automl/RESULTS.md] [--keep]
- *       [--seeds 0,1,2] [--models a,b] [--no-ensemble] [--no-recheck] [--no-warm-start] [--also-single]
+ *       [--seeds 0,1,2] [--models a,b] [--no-ensemble] [--no-recheck] [--no-warm-start] [--fixed-folds] [--also-single]
  */
 import { spawn, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -55,6 +55,7 @@ const { values: opt } = parseArgs({
     'no-ensemble': { type: 'boolean', default: false },
     'no-warm-start': { type: 'boolean', default: false },
     'no-recheck': { type: 'boolean', default: false },
+    'fixed-folds': { type: 'boolean', default: false },
     'also-single': { type: 'boolean', default: false },
     cv: { type: 'string', default: '5' },
     workers: { type: 'string', default: '2' },
@@ -136,6 +137,7 @@ async function runOurs(name, target, p, dir, seed) {
   if (opt['no-ensemble']) args.push('--no-ensemble');
   if (opt['no-warm-start']) args.push('--no-warm-start');
   if (opt['no-recheck']) args.push('--no-recheck');
+  if (opt['fixed-folds']) args.push('--fixed-folds');
   // --models may mix families of both tasks: each dataset gets the ones that support its task.
   if (opt.models) args.push('--models', opt.models.split(',').filter((m) => getModel(m.trim()).tasks.includes(p.task)).join(','));
   if (opt.strategy) args.push('--strategy', opt.strategy);
@@ -248,7 +250,7 @@ function markdown(info, rows, command, loads) {
     (info.staleDefault && !opt['registry-space'] ? ' (search-spaces/default.json lists fewer families than this build registers: run `npm run spaces`)' : ''));
   L.push(`- peer model families: hist_gradient_boosting, random_forest, extra_trees, logistic_regression (classification) / ridge (regression), knn, gaussian_nb (classification)`);
   L.push(`- settings: budget ${time} s per tool and dataset, ${cv}-fold CV (same folds), seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
-    `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, automl ensemble ${opt['no-ensemble'] ? 'off' : 'on'}, automl warm start ${opt['no-warm-start'] ? 'off' : 'on'}, automl re-check ${opt['no-recheck'] ? 'off' : 'on'}${opt.models ? `, automl --models ${opt.models}` : ''}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);
+    `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, automl ensemble ${opt['no-ensemble'] ? 'off' : 'on'}, automl warm start ${opt['no-warm-start'] ? 'off' : 'on'}, automl re-check ${opt['no-recheck'] ? 'off' : 'on'}, automl folds ${opt['fixed-folds'] ? 'fixed' : 'reshuffled per trial'}${opt.models ? `, automl --models ${opt.models}` : ''}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);
   L.push(`- command: \`${command}\``, '');
   L.push('Trials: complete/pruned/failed (failed excludes trials interrupted by the deadline). Fold fits: folds actually fitted (saved by pruning in parentheses). Winner on test score, |diff| <= 0.005 is a tie.', '');
   L.push('| dataset | seed | task | metric | train/test rows | ours trials c/p/f | ours fold fits (saved) | ours best CV | ours ensemble (members: OOF vs best single OOF) | ours test | ours best family | peer trials c/f | peer fold fits | peer best CV | peer test | peer best family | winner |');

@@ -4,16 +4,27 @@
 // interval (runs resampled within each dataset, datasets kept) and a two-sided sign test.
 //
 //   node bench/automl/pool.mjs bench/automl/RESULTS.json bench/automl/RESULTS-37e4351-seed2.json ... [--tie 0.005]
+//       [--ours variant.json,...]
 // Prints markdown. The seeds are taken from the files; a (dataset, seed) pair seen twice is an error.
+// With --ours, automl's figures come from those files instead (e.g. a --skip-peer run of a variant
+// on the same seeds, hence the same splits), the peer's from the positional files.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values: opt, positionals: files } = parseArgs({ allowPositionals: true, options: { tie: { type: 'string', default: '0.005' } } });
+const { values: opt, positionals: files } = parseArgs({ allowPositionals: true, options: { tie: { type: 'string', default: '0.005' }, ours: { type: 'string' } } });
 if (files.length === 0) {
   console.error('usage: node bench/automl/pool.mjs <run.json> [<run.json> ...] [--tie 0.005]');
   process.exit(2);
 }
 const tie = Number(opt.tie);
+const variant = new Map();
+for (const f of opt.ours ? opt.ours.split(',') : []) {
+  for (const r of JSON.parse(readFileSync(f, 'utf8')).rows) {
+    const key = `${r.name}/${r.seed}`;
+    if (variant.has(key)) throw new Error(`${f}: ${key} is also in an earlier --ours file`);
+    variant.set(key, r.ours);
+  }
+}
 const byName = new Map();
 const seen = new Set();
 for (const f of files) {
@@ -21,14 +32,19 @@ for (const f of files) {
     const key = `${r.name}/${r.seed}`;
     if (seen.has(key)) throw new Error(`${f}: ${key} is also in an earlier file`);
     seen.add(key);
-    const ours = r.ours?.testScore;
+    if (opt.ours && !variant.has(key)) {
+      console.error(`${key}: not in the --ours files; left out`);
+      continue;
+    }
+    const oursRun = opt.ours ? variant.get(key) : r.ours;
+    const ours = oursRun?.testScore;
     const peer = r.peer?.testScore;
     if (typeof ours !== 'number' || typeof peer !== 'number') {
       console.error(`${f}: ${key} has no test score for ${typeof ours !== 'number' ? 'automl' : 'the peer'}; left out`);
       continue;
     }
     if (!byName.has(r.name)) byName.set(r.name, []);
-    byName.get(r.name).push({ seed: r.seed, ours, peer, oursTrials: r.ours.trials?.complete ?? 0, peerTrials: r.peer.trials?.complete ?? 0 });
+    byName.get(r.name).push({ seed: r.seed, ours, peer, oursTrials: oursRun.trials?.complete ?? 0, peerTrials: r.peer.trials?.complete ?? 0 });
   }
 }
 

@@ -106,6 +106,57 @@ export const PG_MIGRATIONS: readonly (readonly string[])[] = [
        FOREIGN KEY (study_id, number) REFERENCES {S}.trials (study_id, number) ON DELETE CASCADE
      )`,
   ],
+  // Version 2: a start carries a claim token, unique to the call, stored on the trial it took. When
+  // the connection is lost before the answer, the start is sent again with the same token and
+  // answers with the trial already taken, so a start runs exactly once.
+  [
+    `ALTER TABLE {S}.trials ADD COLUMN claim text`,
+    `CREATE UNIQUE INDEX trials_claim ON {S}.trials (study_id, claim) WHERE claim IS NOT NULL`,
+    `DROP FUNCTION {S}.start_trial(integer, text, integer)`,
+    `CREATE FUNCTION {S}.start_trial(p_study integer, p_worker text, p_max integer, p_claim text) RETURNS SETOF {S}.trials
+     LANGUAGE plpgsql VOLATILE AS $fn$
+     DECLARE
+       used bigint;
+       now_ms bigint := floor(extract(epoch from statement_timestamp()) * 1000)::bigint;
+     BEGIN
+       IF p_claim IS NOT NULL THEN
+         RETURN QUERY SELECT * FROM {S}.trials t WHERE t.study_id = p_study AND t.claim = p_claim;
+         IF FOUND THEN
+           RETURN;
+         END IF;
+       END IF;
+       IF p_max IS NULL THEN
+         PERFORM 1 FROM {S}.studies WHERE id = p_study FOR KEY SHARE;
+       ELSE
+         PERFORM 1 FROM {S}.studies WHERE id = p_study FOR UPDATE;
+       END IF;
+       IF NOT FOUND THEN
+         RAISE EXCEPTION 'automl: no study with id %', p_study USING ERRCODE = 'AU404';
+       END IF;
+       IF p_max IS NOT NULL THEN
+         SELECT s.next_number
+              - (SELECT count(*) FROM {S}.trials x WHERE x.study_id = p_study AND x.state = 'WAITING')
+              - (SELECT count(*) FROM {S}.trials x WHERE x.study_id = p_study AND x.state = 'FAIL' AND x.fail_kind = 'interrupted')
+           INTO used FROM {S}.studies s WHERE s.id = p_study;
+         IF used >= p_max THEN
+           RETURN;
+         END IF;
+       END IF;
+       RETURN QUERY UPDATE {S}.trials t SET state = 'RUNNING', worker = p_worker, started_at = now_ms, heartbeat_at = now_ms, claim = p_claim
+         WHERE t.study_id = p_study AND t.number = (
+           SELECT w.number FROM {S}.trials w WHERE w.study_id = p_study AND w.state = 'WAITING' ORDER BY w.number LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING t.*;
+       IF FOUND THEN
+         RETURN;
+       END IF;
+       RETURN QUERY WITH n AS (
+           UPDATE {S}.studies SET next_number = next_number + 1 WHERE id = p_study RETURNING next_number - 1 AS number)
+         INSERT INTO {S}.trials AS t (study_id, number, state, params, origin, user_attrs, worker, created_at, started_at, heartbeat_at, claim)
+         SELECT p_study, n.number, 'RUNNING', '{}', 'sampler', '{}', p_worker, now_ms, now_ms, now_ms, p_claim FROM n
+         RETURNING t.*;
+     END
+     $fn$`,
+  ],
 ];
 
 /** The schema version this code writes. */

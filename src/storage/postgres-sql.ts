@@ -109,7 +109,7 @@ export function pgStatements(S: string) {
     settingsForUpdate: `SELECT settings FROM ${S}.studies WHERE id = $1 FOR UPDATE`,
     settingsSet: `UPDATE ${S}.studies SET settings = $2 WHERE id = $1`,
     studyDelete: `DELETE FROM ${S}.studies WHERE name = $1`,
-    startTrial: `SELECT ${TRIAL_COLUMNS} FROM ${S}.start_trial($1, $2, $3)`,
+    startTrial: `SELECT ${TRIAL_COLUMNS} FROM ${S}.start_trial($1, $2, $3, $4)`,
     // The retried trial must exist; the check sits in the counter's WHERE so that a refused
     // enqueue takes no number.
     insertWaiting: `WITH n AS (UPDATE ${S}.studies s SET next_number = next_number + 1

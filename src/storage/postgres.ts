@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
@@ -59,9 +60,10 @@ const REPEATABLE = true;
  * (WAITING) trials are claimed with `FOR UPDATE SKIP LOCKED`. Serialization failures, deadlocks,
  * unique violations, lock timeouts and connections lost before a statement was sent are retried
  * after a jittered, growing pause and never reach the caller; so are connections lost before a
- * read or another statement that may run twice. A reused connection is checked before any other
- * statement; one lost while such a statement was in flight is not retried (it may have been
- * applied) and gives E_STORAGE.
+ * read or another statement that may run twice, including a start, which carries a claim token
+ * that makes it run once. A reused connection is checked before any other statement; one lost
+ * while such a statement was in flight is not retried (it may have been applied) and gives
+ * E_STORAGE.
  *
  * Times (`createdAt`, `startedAt`, `heartbeatAt`, `finishedAt`) are the server's clock, so that
  * heartbeats written by different machines are compared on one clock.
@@ -221,7 +223,10 @@ export class PostgresStorage implements Storage {
     const worker = scrub(String(opts.worker));
     const max = opts.maxTrials;
     try {
-      const r = await this.query<PgTrialRow>(this.sql.startTrial, [studyId, worker, max === undefined || Number.isNaN(max) ? null : Math.min(Math.ceil(max), INT_MAX)]);
+      // The claim token makes the start safe to send again after a lost connection (see the schema).
+      const claim = randomUUID();
+      const limit = max === undefined || Number.isNaN(max) ? null : Math.min(Math.ceil(max), INT_MAX);
+      const r = await this.query<PgTrialRow>(this.sql.startTrial, [studyId, worker, limit, claim], REPEATABLE);
       return r.rows.length ? pgTrial(r.rows[0]!) : null;
     } catch (e) {
       if ((e as { cause?: { code?: string } }).cause?.code === 'AU404') throw studyNotFound(studyId);
@@ -383,8 +388,8 @@ export class PostgresStorage implements Storage {
 
   /**
    * One statement, retried on transient errors. `repeatable` marks a statement that may run twice
-   * with the same effect (a read, a heartbeat, an upsert of the same value): it is also retried
-   * when its connection is lost before the answer.
+   * with the same effect (a read, a heartbeat, an upsert of the same value, a start with its claim
+   * token): it is also retried when its connection is lost before the answer.
    */
   private query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], repeatable = false): Promise<QueryResult<R>> {
     return this.withClient((c) => c.query<R>(text, values), repeatable);

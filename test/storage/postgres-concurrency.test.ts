@@ -72,50 +72,98 @@ describePg('PostgresStorage under contention', (url) => {
     await s.close();
   });
 
-  it('finds out a pooled connection that died unnoticed before a write or a read uses it, and retries on a new one', async () => {
-    // A proxy that can cut its connections the way a failover or a NAT timeout does: the client is
-    // not told, and its next bytes get the connection closed without an answer. Without the check
-    // before a write, startTrial would go out on such a connection and fail with an unknown outcome.
+  /**
+   * A TCP proxy to the test server that can cut its connections the way a failover or a NAT
+   * timeout does: `cutIdle()` closes the server side without telling the client, whose next bytes
+   * get the connection closed without an answer; `cutNextAnswer()` lets the client's next
+   * statement through and closes the connection instead of passing the answer back.
+   */
+  async function proxy(): Promise<{ url: string; cutIdle: () => void; cutNextAnswer: () => void; cuts: () => number; close: () => void }> {
     const target = new URL(url);
-    const pairs: { client: net.Socket; server: net.Socket; cut: boolean }[] = [];
-    const proxy = net.createServer((client) => {
-      const server = net.connect(Number(target.port || 5432), target.hostname);
-      const pair = { client, server, cut: false };
+    const pairs: { client: net.Socket; server: net.Socket; cut: boolean; dropAnswer: boolean }[] = [];
+    const server = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      const pair = { client, server: upstream, cut: false, dropAnswer: false };
       pairs.push(pair);
-      client.on('data', (d) => (pair.cut ? client.destroy() : server.write(d)));
-      server.on('data', (d) => client.write(d));
+      client.on('data', (d) => (pair.cut ? client.destroy() : upstream.write(d)));
+      upstream.on('data', (d) => {
+        if (pair.dropAnswer) {
+          pair.cut = true;
+          client.destroy();
+          upstream.destroy();
+        } else client.write(d);
+      });
       client.on('error', () => undefined);
-      server.on('error', () => undefined);
-      client.on('close', () => server.destroy());
-      server.on('close', () => (pair.cut ? undefined : client.destroy()));
+      upstream.on('error', () => undefined);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => (pair.cut ? undefined : client.destroy()));
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const proxied = new URL(url);
     proxied.hostname = '127.0.0.1';
-    proxied.port = String((proxy.address() as net.AddressInfo).port);
-    const cutAll = (): void => {
-      for (const p of pairs) {
-        p.cut = true;
-        p.server.destroy();
-      }
+    proxied.port = String((server.address() as net.AddressInfo).port);
+    const live = () => pairs.filter((p) => !p.cut && !p.client.destroyed);
+    return {
+      url: proxied.toString(),
+      cutIdle: () => {
+        for (const p of live()) {
+          p.cut = true;
+          p.server.destroy();
+        }
+      },
+      cutNextAnswer: () => {
+        for (const p of live()) p.dropAnswer = true;
+      },
+      cuts: () => pairs.filter((p) => p.cut).length,
+      close: () => server.close(),
     };
-    const s = await PostgresStorage.open(proxied.toString(), { schema: schema(), poolSize: 2 });
+  }
+
+  it('finds out a pooled connection that died unnoticed before a write or a read uses it, and retries on a new one', async () => {
+    // Without the check before a write, finishTrial would go out on such a connection and fail
+    // with an unknown outcome.
+    const px = await proxy();
+    const s = await PostgresStorage.open(px.url, { schema: schema(), poolSize: 2 });
     try {
       const { id } = await s.createStudy(spec);
       await Promise.all([s.startTrial(id, { worker: 'w' }), s.countTrials(id)]);
-      cutAll();
+      px.cutIdle();
       expect((await s.startTrial(id, { worker: 'w' }))!.number).toBe(1);
-      cutAll();
+      px.cutIdle();
       expect(await s.finishTrial(id, 1, { state: 'COMPLETE', value: 0.5 })).toBe(true);
-      cutAll();
+      px.cutIdle();
       expect((await s.getTrials(id)).map((t) => [t.number, t.state])).toEqual([
         [0, 'RUNNING'],
         [1, 'COMPLETE'],
       ]);
-      expect(pairs.filter((p) => p.cut).length).toBeGreaterThanOrEqual(3);
+      expect(px.cuts()).toBeGreaterThanOrEqual(3);
     } finally {
       await s.close();
-      proxy.close();
+      px.close();
+    }
+  });
+
+  it('a start whose answer is lost is sent again and answers with the trial it took: no second trial', async () => {
+    const px = await proxy();
+    const s = await PostgresStorage.open(px.url, { schema: schema(), poolSize: 1 });
+    try {
+      const { id } = await s.createStudy(spec);
+      await s.enqueueTrial(id, { a: 1 });
+      await s.countTrials(id);
+      px.cutNextAnswer();
+      // Claims the queued trial 0; the answer is lost, so the start is sent again on a new connection.
+      const t = await s.startTrial(id, { worker: 'w', maxTrials: 5 });
+      expect(px.cuts()).toBe(1);
+      expect(t).toMatchObject({ number: 0, state: 'RUNNING', params: { a: 1 } });
+      px.cutNextAnswer();
+      const u = await s.startTrial(id, { worker: 'w', maxTrials: 5 });
+      expect(px.cuts()).toBe(2);
+      expect(u).toMatchObject({ number: 1, state: 'RUNNING' });
+      expect(await s.countTrials(id)).toMatchObject({ RUNNING: 2, WAITING: 0 });
+      expect((await s.startTrial(id, { worker: 'w' }))!.number).toBe(2);
+    } finally {
+      await s.close();
+      px.close();
     }
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isAutomlError } from '../../src/util/errors.js';
 import { openStorage } from '../../src/storage/open.js';
 import { PostgresStorage } from '../../src/storage/postgres.js';
-import { PG_SCHEMA_VERSION } from '../../src/storage/postgres-schema.js';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../src/storage/postgres-schema.js';
 import { describePg, freshSchemas, withSchema } from '../fixtures/pg/env.js';
 
 async function failure(p: Promise<unknown>): Promise<Error> {
@@ -69,6 +69,28 @@ describePg('PostgreSQL storage setup', (url) => {
     await all[0]!.createStudy({ name: 's', direction: 'minimize', space: {}, seed: 1, sampler: 'random' });
     expect((await all[5]!.listStudies()).map((s) => s.name)).toEqual(['s']);
     await Promise.all(all.map((s) => s.close()));
+  });
+
+  it('upgrades a version 1 schema in place: its studies and trials are kept and starts work', async () => {
+    const name = schema();
+    const S = `"${name}"`;
+    await raw(async (c) => {
+      await c.query(`CREATE SCHEMA ${S}`);
+      await c.query(`CREATE TABLE ${S}.schema_version (version integer NOT NULL)`);
+      for (const sql of PG_MIGRATIONS[0]!) await c.query(sql.replaceAll('{S}', S));
+      await c.query(`INSERT INTO ${S}.schema_version VALUES (1)`);
+      await c.query(`INSERT INTO ${S}.studies (name, direction, space, seed, sampler, settings, created_at) VALUES ('old', 'minimize', '{}', 1, 'random', '{}', 0)`);
+      await c.query(`SELECT * FROM ${S}.start_trial(1, 'v1-worker', NULL)`);
+    });
+    const s = await PostgresStorage.open(url, { schema: name });
+    const { id } = (await s.getStudy('old'))!;
+    expect((await s.getTrials(id)).map((t) => [t.number, t.state, t.worker])).toEqual([[0, 'RUNNING', 'v1-worker']]);
+    expect(await s.startTrial(id, { worker: 'v2', maxTrials: 2 })).toMatchObject({ number: 1, worker: 'v2' });
+    expect(await s.startTrial(id, { worker: 'v2', maxTrials: 2 })).toBeNull();
+    await s.close();
+    const versions = await raw((c) => c.query(`SELECT version FROM ${S}.schema_version`));
+    expect(versions.rows).toEqual([{ version: PG_SCHEMA_VERSION }]);
+    expect(PG_SCHEMA_VERSION).toBe(2);
   });
 
   it("refuses a schema holding other tables, or a newer automl schema, and leaves it unchanged", async () => {

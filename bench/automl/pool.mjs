@@ -5,11 +5,12 @@
 //
 //   node bench/automl/pool.mjs bench/automl/RESULTS.json bench/automl/RESULTS-37e4351-seed2.json ... [--tie 0.005]
 //       [--ours variant.json,...]
-// Prints markdown. The seeds are taken from the files; a (dataset, seed) pair seen twice is an error.
+// Needs a build (npm run build). Prints markdown. The seeds are taken from the files; a (dataset, seed) pair seen twice is an error.
 // With --ours, automl's figures come from those files instead (e.g. a --skip-peer run of a variant
 // on the same seeds, hence the same splits), the peer's from the positional files.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createRng } from '../../dist/util/rng.js';
 
 const { values: opt, positionals: files } = parseArgs({ allowPositionals: true, options: { tie: { type: 'string', default: '0.005' }, ours: { type: 'string' } } });
 if (files.length === 0) {
@@ -48,14 +49,9 @@ for (const f of files) {
   }
 }
 
-// A small seeded generator (mulberry32) so the interval is the same on every run of this script.
-let state = 12345;
-const rand = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// The project's seeded generator, so the interval is the same on every run of this script.
+const rng = createRng('bench/automl/pool');
+const rand = () => rng.next();
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x, d = 4) => (x >= 0 ? '+' : '') + x.toFixed(d);
 

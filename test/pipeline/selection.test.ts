@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitPreprocessor } from '../../src/pipeline/index.js';
 import type { ResolvedSelect } from '../../src/pipeline/selection/index.js';
-import { anovaF, createSelectionStep, fRegression, keepCount, keptFrequency, mutualInfo, resolveSelectConfig } from '../../src/pipeline/selection/index.js';
+import { anovaF, createSelectionStep, fRegression, keepCount, keptFrequency, l1Importances, mutualInfo, resolveSelectConfig } from '../../src/pipeline/selection/index.js';
 import { matrix } from '../../src/models/estimator.js';
 import { loadSpaceFile } from '../../src/space/index.js';
 import { createRng } from '../../src/util/rng.js';
@@ -190,5 +190,93 @@ describe('keptFrequency', () => {
       { column: 'a', folds: 1, frequency: 1 / 3 },
       { column: 'c', folds: 1, frequency: 1 / 3 },
     ]);
+  });
+});
+
+describe('l1Importances', () => {
+  /** Plain cyclic coordinate descent for the same lasso, run to a tight tolerance: the reference. */
+  function lassoByCoordinateDescent(X: Float64Array, n: number, p: number, y: Float64Array, alphaRatio: number): Float64Array {
+    const Z = new Float64Array(n * p);
+    for (let j = 0; j < p; j++) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += X[i * p + j]!;
+      m /= n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (X[i * p + j]! - m) ** 2;
+      const sd = Math.sqrt(v / n);
+      for (let i = 0; i < n; i++) Z[i * p + j] = (X[i * p + j]! - m) / sd;
+    }
+    const ym = y.reduce((s, v) => s + v, 0) / n;
+    const ysd = Math.sqrt(y.reduce((s, v) => s + (v - ym) ** 2, 0) / n);
+    const r = Float64Array.from(y, (v) => (v - ym) / ysd);
+    let alphaMax = 0;
+    for (let j = 0; j < p; j++) {
+      let g = 0;
+      for (let i = 0; i < n; i++) g += Z[i * p + j]! * r[i]!;
+      alphaMax = Math.max(alphaMax, Math.abs(g) / n);
+    }
+    const alpha = alphaRatio * alphaMax;
+    const w = new Float64Array(p);
+    for (let sweep = 0; sweep < 5000; sweep++) {
+      let moved = 0;
+      for (let j = 0; j < p; j++) {
+        let g = 0;
+        for (let i = 0; i < n; i++) g += Z[i * p + j]! * r[i]!;
+        const u = g / n + w[j]!;
+        const next = Math.sign(u) * Math.max(0, Math.abs(u) - alpha);
+        const d = next - w[j]!;
+        if (d !== 0) for (let i = 0; i < n; i++) r[i]! -= d * Z[i * p + j]!;
+        moved = Math.max(moved, Math.abs(d));
+        w[j] = next;
+      }
+      if (moved < 1e-12) break;
+    }
+    return w.map(Math.abs);
+  }
+
+  // Dense data, and mostly-zero data (one-hot-like), which takes the sparse path.
+  for (const kind of ['dense', 'sparse'] as const) {
+    it(`converges to the lasso solution (regression, ${kind} data), for weak and strong penalties`, () => {
+      const rng = createRng(7);
+      const n = 200;
+      const p = 30;
+      const X = new Float64Array(n * p);
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        // Correlated columns make the problem ill-conditioned, where a plain FISTA crawls.
+        const shared = rng.normal();
+        for (let j = 0; j < p; j++) {
+          X[i * p + j] = kind === 'dense' ? rng.normal() + (j < 10 ? 2 * shared : 0) : rng.next() < (j < 10 && shared > 0 ? 0.4 : 0.15) ? 1 : 0;
+        }
+        y[i] = X[i * p]! - 2 * X[i * p + 1]! + 0.5 * X[i * p + 12]! + rng.normal();
+      }
+      for (const alphaRatio of [0.01, 0.05, 0.3]) {
+        const got = l1Importances(matrix(n, p, X), y, 0, alphaRatio);
+        const want = lassoByCoordinateDescent(X, n, p, y, alphaRatio);
+        const scale = Math.max(...want);
+        for (let j = 0; j < p; j++) expect(Math.abs(got[j]! - want[j]!), `alpha_ratio ${alphaRatio}, column ${j}`).toBeLessThan(2e-3 * scale);
+      }
+    });
+  }
+
+  it('gives the same importances through the sparse path as through the dense one (classification)', () => {
+    // Standardising ignores a shift, so X + 1 (no zeros: the dense path) must score like X (mostly zeros: the sparse path).
+    const rng = createRng(11);
+    const n = 240;
+    const p = 25;
+    const X = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 3;
+      for (let j = 0; j < p; j++) X[i * p + j] = rng.next() < (j === y[i]! ? 0.6 : 0.15) ? 1 + (j % 4) : 0;
+    }
+    const shifted = X.map((v) => v + 1);
+    for (const [nClasses, target] of [[3, y], [2, y.map((v) => (v === 0 ? 1 : 0))]] as const) {
+      const sparse = l1Importances(matrix(n, p, X), target, nClasses, 0.05);
+      const dense = l1Importances(matrix(n, p, shifted), target, nClasses, 0.05);
+      const scale = Math.max(...dense);
+      expect(scale).toBeGreaterThan(0);
+      for (let j = 0; j < p; j++) expect(Math.abs(sparse[j]! - dense[j]!), `${nClasses} classes, column ${j}`).toBeLessThan(1e-6 * scale);
+    }
   });
 });

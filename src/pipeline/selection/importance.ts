@@ -159,9 +159,15 @@ function splitImpurity(X: Matrix, y: Float64Array, K: number, rows: Int32Array, 
   return (nl > 0 ? ssl - (sl * sl) / nl : 0) + (nr > 0 ? ssr - (sr * sr) / nr : 0);
 }
 
+/** Iteration cap of the L1 fit (reached only by very weak penalties on hard problems). */
 const FISTA_ITERATIONS = 300;
-/** Stop when no standardised coefficient moves more than this in an iteration: ranks are settled long before. */
-const FISTA_TOLERANCE = 1e-5;
+/**
+ * Stop when no standardised coefficient moves more than this share of the largest one in an
+ * iteration: the importances are compared with their mean, so ranks are settled long before.
+ */
+const FISTA_TOLERANCE = 1e-4;
+/** Below this share of non-zero entries the standardised design is applied through the sparse raw one. */
+const SPARSE_DENSITY = 0.5;
 
 /**
  * |coefficients| of an L1-penalised linear (nClasses 0) or one-vs-rest logistic model on
@@ -169,8 +175,8 @@ const FISTA_TOLERANCE = 1e-5;
  */
 export function l1Importances(X: Matrix, y: Float64Array, nClasses: number, alphaRatio: number): Float64Array {
   const { rows: n, cols: p } = X;
-  const Z = standardised(X);
-  const L0 = largestEigen(Z, n, p);
+  const Z = standardisedDesign(X);
+  const L0 = largestEigen(Z);
   const out = new Float64Array(p);
   const targets: Float64Array[] = [];
   if (nClasses > 0) {
@@ -187,63 +193,209 @@ export function l1Importances(X: Matrix, y: Float64Array, nClasses: number, alph
     targets.push(Float64Array.from(y, (v) => (v - m) / sd));
   }
   for (const t of targets) {
-    const w = fista(Z, n, p, t, nClasses > 0, alphaRatio, L0);
+    const w = fista(Z, t, nClasses > 0, alphaRatio, L0);
     for (let j = 0; j < p; j++) out[j] += Math.abs(w[j]!);
   }
   return out;
 }
 
-function standardised(X: Matrix): Float64Array {
+/**
+ * The standardised design Z = (X - mean) / sd, applied as products: `times(w)` is Z w (n values),
+ * `transposeTimes(r)` is Z' r (p values). Constant columns act as zero columns.
+ */
+interface Design {
+  readonly n: number;
+  readonly p: number;
+  times(w: Float64Array, out: Float64Array): void;
+  transposeTimes(r: Float64Array, out: Float64Array): void;
+}
+
+function standardisedDesign(X: Matrix): Design {
   const { rows: n, cols: p, data } = X;
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] += data[i * p + j]!;
+  let nonZero = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      const v = data[i * p + j]!;
+      mean[j] += v;
+      if (v !== 0) nonZero++;
+    }
+  }
   for (let j = 0; j < p; j++) mean[j]! /= n;
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) sd[j] += (data[i * p + j]! - mean[j]!) ** 2;
-  for (let j = 0; j < p; j++) sd[j] = Math.sqrt(sd[j]! / n);
-  const Z = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < p; j++) Z[i * p + j] = sd[j]! > 1e-12 * Math.max(1, Math.abs(mean[j]!)) ? (data[i * p + j]! - mean[j]!) / sd[j]! : 0;
+  // inv[j] = 1 / sd, or 0 for a constant column (which then contributes nothing).
+  const inv = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const s = Math.sqrt(sd[j]! / n);
+    inv[j] = s > 1e-12 * Math.max(1, Math.abs(mean[j]!)) ? 1 / s : 0;
   }
-  return Z;
+  return nonZero < SPARSE_DENSITY * n * p ? new SparseDesign(X, mean, inv, nonZero) : new DenseDesign(X, mean, inv);
+}
+
+class DenseDesign implements Design {
+  readonly n: number;
+  readonly p: number;
+  readonly #Z: Float64Array;
+  readonly #active: Int32Array;
+
+  constructor(X: Matrix, mean: Float64Array, inv: Float64Array) {
+    const { rows: n, cols: p, data } = X;
+    this.n = n;
+    this.p = p;
+    const Z = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Z[i * p + j] = (data[i * p + j]! - mean[j]!) * inv[j]!;
+    this.#Z = Z;
+    this.#active = new Int32Array(p);
+  }
+
+  times(w: Float64Array, out: Float64Array): void {
+    const { n, p } = this;
+    const Z = this.#Z;
+    const active = this.#active;
+    // The iterate is sparse (that is the point of L1), so only its non-zeros enter.
+    let nnz = 0;
+    for (let j = 0; j < p; j++) if (w[j] !== 0) active[nnz++] = j;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const o = i * p;
+      for (let a = 0; a < nnz; a++) {
+        const j = active[a]!;
+        s += Z[o + j]! * w[j]!;
+      }
+      out[i] = s;
+    }
+  }
+
+  transposeTimes(r: Float64Array, out: Float64Array): void {
+    const { n, p } = this;
+    const Z = this.#Z;
+    out.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ri = r[i]!;
+      if (ri === 0) continue;
+      const o = i * p;
+      for (let j = 0; j < p; j++) out[j] += Z[o + j]! * ri;
+    }
+  }
+}
+
+/**
+ * Mostly-zero data (one-hot columns, pixel counts): Z is never formed. Z w = X (w / sd) - mean . (w / sd)
+ * and Z' r = (X' r - mean * sum(r)) / sd touch only the non-zero entries of X, kept row by row.
+ */
+class SparseDesign implements Design {
+  readonly n: number;
+  readonly p: number;
+  readonly #start: Int32Array;
+  readonly #col: Int32Array;
+  readonly #val: Float64Array;
+  readonly #mean: Float64Array;
+  readonly #inv: Float64Array;
+  readonly #u: Float64Array;
+
+  constructor(X: Matrix, mean: Float64Array, inv: Float64Array, nonZero: number) {
+    const { rows: n, cols: p, data } = X;
+    this.n = n;
+    this.p = p;
+    const start = new Int32Array(n + 1);
+    const col = new Int32Array(nonZero);
+    const val = new Float64Array(nonZero);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      start[i] = at;
+      for (let j = 0; j < p; j++) {
+        const v = data[i * p + j]!;
+        if (v !== 0 && inv[j] !== 0) {
+          col[at] = j;
+          val[at++] = v;
+        }
+      }
+    }
+    start[n] = at;
+    this.#start = start;
+    this.#col = col;
+    this.#val = val;
+    this.#mean = mean;
+    this.#inv = inv;
+    this.#u = new Float64Array(p);
+  }
+
+  times(w: Float64Array, out: Float64Array): void {
+    const { n, p } = this;
+    const start = this.#start;
+    const col = this.#col;
+    const val = this.#val;
+    const mean = this.#mean;
+    const inv = this.#inv;
+    const u = this.#u;
+    let shift = 0;
+    for (let j = 0; j < p; j++) {
+      u[j] = w[j]! * inv[j]!;
+      shift += mean[j]! * u[j]!;
+    }
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      let s = -shift;
+      const end = start[i + 1]!;
+      for (; e < end; e++) s += val[e]! * u[col[e]!]!;
+      out[i] = s;
+    }
+  }
+
+  transposeTimes(r: Float64Array, out: Float64Array): void {
+    const { n, p } = this;
+    const start = this.#start;
+    const col = this.#col;
+    const val = this.#val;
+    const mean = this.#mean;
+    const inv = this.#inv;
+    out.fill(0);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i]!;
+      total += ri;
+      const end = start[i + 1]!;
+      for (let e = start[i]!; e < end; e++) out[col[e]!] += val[e]! * ri;
+    }
+    for (let j = 0; j < p; j++) out[j] = (out[j]! - mean[j]! * total) * inv[j]!;
+  }
 }
 
 /** Largest eigenvalue of Z'Z / n by power iteration (an upper bound is fine: it sets the step). */
-function largestEigen(Z: Float64Array, n: number, p: number): number {
-  let v = new Float64Array(p).fill(1 / Math.sqrt(p));
+function largestEigen(Z: Design): number {
+  const { n, p } = Z;
+  const v = new Float64Array(p).fill(1 / Math.sqrt(p));
   let lambda = 1;
   const u = new Float64Array(n);
+  const w = new Float64Array(p);
   for (let it = 0; it < 30; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += Z[i * p + j]! * v[j]!;
-      u[i] = s;
-    }
-    const w = new Float64Array(p);
-    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) w[j] += Z[i * p + j]! * u[i]!;
+    Z.times(v, u);
+    Z.transposeTimes(u, w);
     let norm = 0;
     for (const x of w) norm += x * x;
     norm = Math.sqrt(norm);
     if (!(norm > 0)) return 1;
     lambda = norm / n;
-    v = w.map((x) => x / norm);
+    for (let j = 0; j < p; j++) v[j] = w[j]! / norm;
   }
   // Power iteration approaches from below; a margin keeps the step safely under 1/L.
   return lambda * 1.05;
 }
 
 /** FISTA for mean loss + alpha ||w||_1 with an unpenalised intercept; returns w. */
-function fista(Z: Float64Array, n: number, p: number, t: Float64Array, logistic: boolean, alphaRatio: number, eig: number): Float64Array {
+function fista(Z: Design, t: Float64Array, logistic: boolean, alphaRatio: number, eig: number): Float64Array {
+  const { n, p } = Z;
   let tm = 0;
   for (const v of t) tm += v;
   tm /= n;
+  const r = new Float64Array(n);
+  const grad = new Float64Array(p);
   // Gradient at w = 0 with the optimal intercept: the penalty above which every w stays 0.
+  for (let i = 0; i < n; i++) r[i] = t[i]! - tm;
+  Z.transposeTimes(r, grad);
   let alphaMax = 0;
-  for (let j = 0; j < p; j++) {
-    let g = 0;
-    for (let i = 0; i < n; i++) g += Z[i * p + j]! * (t[i]! - tm);
-    alphaMax = Math.max(alphaMax, Math.abs(g) / n);
-  }
+  for (let j = 0; j < p; j++) alphaMax = Math.max(alphaMax, Math.abs(grad[j]!) / n);
   const w = new Float64Array(p);
   if (!(alphaMax > 0)) return w;
   const alpha = alphaRatio * alphaMax;
@@ -251,49 +403,48 @@ function fista(Z: Float64Array, n: number, p: number, t: Float64Array, logistic:
   let b = logistic ? Math.log(Math.max(tm, 1e-6) / Math.max(1 - tm, 1e-6)) : tm;
   const L = (logistic ? 0.25 : 1) * eig + 1e-12;
   const step = 1 / L;
-  let z = new Float64Array(p);
+  const z = new Float64Array(p);
   let zb = b;
-  let wPrev = new Float64Array(p);
+  const wPrev = new Float64Array(p);
   let bPrev = b;
   let theta = 1;
-  const r = new Float64Array(n);
-  const grad = new Float64Array(p);
-  const active = new Int32Array(p);
+  const s = new Float64Array(n);
   for (let it = 0; it < FISTA_ITERATIONS; it++) {
+    Z.times(z, s);
     let gb = 0;
-    // The iterate is sparse (that is the point of L1), so only its non-zeros enter Z z.
-    let nnz = 0;
-    for (let j = 0; j < p; j++) if (z[j] !== 0) active[nnz++] = j;
     for (let i = 0; i < n; i++) {
-      let s = zb;
-      const o = i * p;
-      for (let a = 0; a < nnz; a++) s += Z[o + active[a]!]! * z[active[a]!]!;
-      const pred = logistic ? 1 / (1 + Math.exp(-s)) : s;
+      const v = zb + s[i]!;
+      const pred = logistic ? 1 / (1 + Math.exp(-v)) : v;
       r[i] = pred - t[i]!;
       gb += r[i]!;
     }
-    grad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const ri = r[i]!;
-      if (ri === 0) continue;
-      for (let j = 0; j < p; j++) grad[j] += Z[i * p + j]! * ri;
-    }
+    Z.transposeTimes(r, grad);
     let change = 0;
+    let largest = 0;
+    // Gradient restart (O'Donoghue and Candes 2015): when the step turns against the momentum,
+    // drop the momentum. It keeps FISTA from oscillating on these ill-conditioned problems.
+    let against = 0;
     for (let j = 0; j < p; j++) {
       const v = z[j]! - (step * grad[j]!) / n;
       const next = Math.sign(v) * Math.max(0, Math.abs(v) - step * alpha);
       change = Math.max(change, Math.abs(next - wPrev[j]!));
+      largest = Math.max(largest, Math.abs(next));
+      against += (z[j]! - next) * (next - wPrev[j]!);
       w[j] = next;
     }
     b = logistic ? zb - (step * gb) / n : tm;
+    against += (zb - b) * (b - bPrev);
+    if (against > 0) theta = 1;
     const thetaNext = (1 + Math.sqrt(1 + 4 * theta * theta)) / 2;
     const mom = (theta - 1) / thetaNext;
-    z = w.map((v, j) => v + mom * (v - wPrev[j]!));
+    for (let j = 0; j < p; j++) {
+      z[j] = w[j]! + mom * (w[j]! - wPrev[j]!);
+      wPrev[j] = w[j]!;
+    }
     zb = b + mom * (b - bPrev);
-    wPrev = w.slice();
     bPrev = b;
     theta = thetaNext;
-    if (change < FISTA_TOLERANCE) break;
+    if (change <= FISTA_TOLERANCE * largest) break;
   }
   return w;
 }

@@ -142,7 +142,7 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
         rows.map((l) => [
           String(l.rank),
           String(l.number),
-          l.model,
+          l.targetTransform ? `${l.model} (${l.targetTransform} y)` : l.model,
           `${fmtScore(l.mean)}${l.std !== null ? ` ± ${fmtScore(l.std)}` : ''}`,
           fmtDuration(l.durationMs),
           fmtKept(l.kept, l.totalColumns),
@@ -162,6 +162,8 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
     if (cfg.preprocess) out.push(`      preprocessing: ${fmtParams(cfg.preprocess, 20)}`);
     const sel = (r.best.config as { select?: Record<string, unknown> }).select;
     if (sel && sel.type !== 'none') out.push(`      feature selection: ${String(sel.type)} ${fmtParams(Object.fromEntries(Object.entries(sel).filter(([k]) => k !== 'type')), 20)}`);
+    const transform = (r.best.config as { target_transform?: unknown }).target_transform;
+    if (transform !== undefined && transform !== 'none') out.push(`      target transform: ${String(transform)} (the model fits sign(y) log(1 + |y|); predictions are mapped back)`);
     const top = r.leaderboard.find((l) => l.number === r.best!.number);
     if (top?.kept) out.push(`      features kept (share of folds): ${top.kept.map((k) => `${k.column}${k.frequency < 1 ? ` (${Math.round(k.frequency * 100)}%)` : ''}`).join(', ')}`);
     if (r.featureSearch) {

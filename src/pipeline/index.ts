@@ -8,6 +8,8 @@ export { MISSING_LEVEL, OTHER_LEVEL, Preprocessor, fitPreprocessor, outputNamesO
 export { loadPreprocessor } from './preprocessor-json.js';
 export type { FeatureStep, ModelConfig, ModelLookup, PipelineConfig, PipelineFitContext, PipelineJSON } from './pipeline.js';
 export { Pipeline, loadPipeline } from './pipeline.js';
+export type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
+export { LOG_MARGIN, LogTargetTransform, TARGET_TRANSFORMS, resolveTargetTransform } from './target-transform.js';
 export type {
   FilterScore,
   GreedySearchOptions,

@@ -19,6 +19,8 @@ import { loadPreprocessor } from './preprocessor-json.js';
 import type { SelectConfig } from './selection/config.js';
 import { resolveSelectConfig } from './selection/config.js';
 import { createSelectionStep, loadSelectionStep } from './selection/step.js';
+import type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
+import { LogTargetTransform, resolveTargetTransform } from './target-transform.js';
 
 /** Model choice: the registry name in `type`, every other key a hyperparameter. */
 export interface ModelConfig {
@@ -34,6 +36,11 @@ export interface ModelConfig {
 export interface PipelineConfig {
   readonly preprocess?: Partial<PreprocessConfig>;
   readonly select?: SelectConfig;
+  /**
+   * Regression only: fit the selection step and the model to a transform of the target (`log`:
+   * the signed log(1 + |y|), see `target-transform.ts`), predictions mapped back. Default `none`.
+   */
+  readonly target_transform?: TargetTransformName;
   readonly model: ModelConfig;
 }
 
@@ -70,7 +77,8 @@ export interface FeatureStep {
 /** Serialised fitted pipeline. */
 export interface PipelineJSON {
   readonly format: 'automl.pipeline';
-  readonly version: 1;
+  /** 1, or 2 when the pipeline transforms its target (`targetTransform`). */
+  readonly version: 1 | 2;
   readonly task: Task;
   readonly target: string;
   readonly classes: readonly string[] | null;
@@ -78,6 +86,8 @@ export interface PipelineJSON {
   readonly preprocessor: PreprocessorJSON;
   readonly steps: readonly ReturnType<FeatureStep['toJSON']>[];
   readonly estimator: EstimatorJSON;
+  /** The fitted target transform (version 2 only). */
+  readonly targetTransform?: TargetTransformJSON;
 }
 
 interface Fitted {
@@ -88,6 +98,7 @@ interface Fitted {
   readonly preprocessor: Preprocessor;
   readonly steps: readonly FeatureStep[];
   readonly estimator: Estimator;
+  readonly targetTransform: LogTargetTransform | null;
 }
 
 /**
@@ -118,9 +129,12 @@ export class Pipeline {
       });
     }
     const select = resolveSelectConfig(config.select, task);
+    const transformName = resolveTargetTransform(config.target_transform, task);
     const preprocessor = fitPreprocessor(dataset, rows, config.preprocess);
-    const y = new Float64Array(rows.length);
+    let y: Float64Array = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) y[i] = dataset.target.values[rows[i]!]!;
+    let targetTransform: LogTargetTransform | null = null;
+    if (transformName === 'log') ({ transform: targetTransform, z: y } = LogTargetTransform.fit(y));
     let X = preprocessor.transform(dataset, rows);
     const nClasses = dataset.target.classes?.length ?? 0;
     const steps: FeatureStep[] = select ? [createSelectionStep(select, task, nClasses, deriveSeed(ctx.seed, 'select'))] : [];
@@ -146,6 +160,7 @@ export class Pipeline {
       preprocessor,
       steps,
       estimator,
+      targetTransform,
     };
     return this;
   }
@@ -261,7 +276,9 @@ export class Pipeline {
 
   /** One prediction per row: a class index (classification) or a value (regression). */
   predict(table: FeatureTable, rows?: Int32Array): Float64Array {
-    return this.fittedState().estimator.predict(this.transform(table, rows));
+    const s = this.fittedState();
+    const pred = s.estimator.predict(this.transform(table, rows));
+    return s.targetTransform ? s.targetTransform.inverse(pred) : pred;
   }
 
   /**
@@ -287,7 +304,7 @@ export class Pipeline {
     const s = this.fittedState();
     return {
       format: 'automl.pipeline',
-      version: 1,
+      version: s.targetTransform ? 2 : 1,
       task: s.task,
       target: s.target,
       classes: s.classes,
@@ -295,6 +312,7 @@ export class Pipeline {
       preprocessor: s.preprocessor.toJSON(),
       steps: s.steps.map((step) => step.toJSON()),
       estimator: s.estimator.toJSON(),
+      ...(s.targetTransform ? { targetTransform: s.targetTransform.toJSON() } : {}),
     };
   }
 
@@ -330,21 +348,28 @@ export class Pipeline {
 export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = 'model', path = '$'): Pipeline {
   const where: JsonAt = { source, path };
   const o = readObject(json, where);
-  const keys = ['format', 'version', 'task', 'target', 'classes', 'config', 'preprocessor', 'steps', 'estimator'];
+  const keys = ['format', 'version', 'task', 'target', 'classes', 'config', 'preprocessor', 'steps', 'estimator', 'targetTransform'];
   for (const k of Object.keys(o)) {
     if (!keys.includes(k)) {
       throw new AutomlError('E_MODEL_FILE', `${source}: ${at(where, k).path}: unknown key (a pipeline holds ${keys.join(', ')}); the model file was edited or damaged`, { file: source, path: at(where, k).path });
     }
   }
   if (o.format !== 'automl.pipeline') throw badJson(at(where, 'format'), '"automl.pipeline"', o.format);
-  if (o.version !== 1) throw badJson(at(where, 'version'), '1 (the only version this build reads)', o.version);
+  if (o.version !== 1 && o.version !== 2) throw badJson(at(where, 'version'), '1 or 2 (the versions this build reads)', o.version);
   const task = readEnum(o.task, ['classification', 'regression'] as const, at(where, 'task'));
+  // Version 2 is a regression pipeline with a target transform; version 1 has none.
+  if (o.version === 1 && o.targetTransform !== undefined) throw badJson(at(where, 'targetTransform'), 'absent in a version 1 pipeline (target transforms came with version 2)', o.targetTransform);
+  if (o.version === 2 && task !== 'regression') throw badJson(at(where, 'task'), '"regression" in a version 2 pipeline (it transforms its target)', o.task);
+  const targetTransform = o.version === 2 ? LogTargetTransform.load(o.targetTransform, at(where, 'targetTransform')) : null;
   const target = readString(o.target, at(where, 'target'));
   const classes = o.classes === null && task === 'regression' ? null : readStrings(o.classes, at(where, 'classes'));
   const configO = readObject(o.config, at(where, 'config'));
   const modelO = readObject(configO.model, at(at(where, 'config'), 'model'));
   readString(modelO.type, at(at(at(where, 'config'), 'model'), 'type'));
   if (configO.preprocess !== undefined) readObject(configO.preprocess, at(at(where, 'config'), 'preprocess'));
+  const transformAt = at(at(where, 'config'), 'target_transform');
+  const configured = configO.target_transform === undefined ? 'none' : readEnum(configO.target_transform, ['none', 'log'] as const, transformAt);
+  if ((configured === 'log') !== (targetTransform !== null)) throw badJson(transformAt, targetTransform ? '"log" (the pipeline holds a fitted log transform)' : '"none" or absent (the pipeline holds no fitted transform)', configO.target_transform);
   const preprocessor = loadPreprocessor(o.preprocessor, source, at(where, 'preprocessor').path);
   if (configO.select !== undefined) {
     try {
@@ -384,6 +409,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
     preprocessor,
     steps,
     estimator,
+    targetTransform,
   });
 }
 

@@ -11,6 +11,8 @@ export interface LeaderboardRow {
   /** The model's hyperparameters, plus the preprocessing choices. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly preprocess: Readonly<Record<string, unknown>>;
+  /** The regression target's transform (`log`), or null when the model fits the target as it is. */
+  readonly targetTransform: string | null;
   readonly mean: number;
   readonly std: number | null;
   readonly foldScores: readonly number[];
@@ -38,7 +40,7 @@ export function leaderboard(study: Study, n = 10, totalColumns: number | null = 
   const done = study.trials.filter((t): t is TrialRecord => t !== undefined && t.state === 'COMPLETE' && t.value !== null);
   done.sort((a, b) => (a.value === b.value ? a.number - b.number : isBetter(a.value!, b.value!, study.direction) ? -1 : 1));
   return done.slice(0, n).map((t, i) => {
-    const config = study.configOf(t) as { model?: { type?: string }; preprocess?: Record<string, unknown> };
+    const config = study.configOf(t) as { model?: { type?: string }; preprocess?: Record<string, unknown>; target_transform?: unknown };
     const { type, ...params } = (config.model ?? {}) as Record<string, unknown>;
     const folds = foldScoresOf(t);
     const mean = t.value!;
@@ -50,6 +52,7 @@ export function leaderboard(study: Study, n = 10, totalColumns: number | null = 
       model: typeof type === 'string' ? type : '?',
       params,
       preprocess: config.preprocess ?? {},
+      targetTransform: typeof config.target_transform === 'string' && config.target_transform !== 'none' ? config.target_transform : null,
       mean,
       std,
       foldScores: folds,

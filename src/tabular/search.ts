@@ -17,7 +17,7 @@ import { createStudy, loadStudy, type Study } from '../study/index.js';
 import { enqueueDefaults } from './warm-start.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { openStorage } from '../storage/open.js';
-import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask } from './spaces.js';
+import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask, spaceWithTargetFor } from './spaces.js';
 import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef } from './objective.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import type { FittedModel } from './refit.js';
@@ -301,7 +301,7 @@ function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[]
   const builtins = names.length > 0 ? resolveModels(task, names) : [];
   const extra: Record<string, SpaceJSON> = {};
   for (const c of custom) extra[c.name] = c.space instanceof Space ? c.space.toJSON() : c.space;
-  return spaceFromJSON(composeSpaceJSON(builtins, extra), 'search space');
+  return spaceFromJSON(spaceWithTargetFor(composeSpaceJSON(builtins, extra), task), 'search space');
 }
 
 function freeStudyName(base: string, taken: ReadonlySet<string>): string {

@@ -73,7 +73,10 @@ export function defaultConfigs(task: Task, nFeatures: number, nRows?: number): R
 export async function enqueueDefaults(study: Study, task: Task, nFeatures: number, nRows?: number): Promise<number[]> {
   const queued: number[] = [];
   const seen = new Set<string>();
-  for (const config of defaultConfigs(task, nFeatures, nRows)) {
+  // Defaults fit the target as it is; a space that searches the transform gets that said explicitly.
+  const transform = study.space.param('target_transform') ? { target_transform: 'none' } : {};
+  for (const base of defaultConfigs(task, nFeatures, nRows)) {
+    const config = { ...base, ...transform };
     try {
       // A space without `select` ignores the select setting, so a selected default would repeat
       // its plain twin: queue each distinct trial once.

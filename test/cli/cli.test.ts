@@ -113,6 +113,37 @@ describe('automl search end to end', () => {
     expect(preds.stdout.split('\n')[0]).toBe(target);
     expect(preds.stdout.trim().split('\n')).toHaveLength(rows.length - 351 + 1);
   });
+
+  it('regression on a skewed target (cpu) with the log target transform: leaderboard, model file, predictions in target units', () => {
+    const cwd = dir();
+    // Only log-target extra trees, so every trial transforms the target.
+    const space = {
+      preprocess: { type: 'group', params: { encoding: { type: 'categorical', choices: ['ordinal'] }, scaler: { type: 'categorical', choices: ['none'] } } },
+      target_transform: { type: 'categorical', choices: ['log'] },
+      model: { type: 'choice', branches: { extra_trees: { n_estimators: { type: 'int', low: 20, high: 40 } } } },
+    };
+    writeFileSync(join(cwd, 'space.json'), JSON.stringify(space));
+    const r = automl(['search', DATA('cpu.csv'), '--target', 'class', '--space', 'space.json', '--trials', '3', '--cv', '3', '--workers', '1', '--no-recheck', '--no-ensemble'], cwd);
+    expect(r.stderr).not.toMatch(/error|fail/i);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/extra_trees \(log y\)/);
+    expect(r.stdout).toMatch(/target transform: log/);
+    expect(Number(/Test r2: (-?[0-9.]+)/.exec(r.stdout)![1])).toBeGreaterThan(0.5);
+    const file = JSON.parse(readFileSync(join(cwd, 'cpu.model.json'), 'utf8'));
+    expect(file.pipeline.version).toBe(2);
+    expect(file.pipeline.targetTransform.kind).toBe('log');
+    const preds = automl(['predict', 'cpu.model.json', DATA('cpu.csv')], cwd);
+    expect(preds.code).toBe(0);
+    const values = preds.stdout.trim().split('\n').slice(1).map(Number);
+    const truth = readFileSync(DATA('cpu.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',').pop()));
+    expect(values).toHaveLength(truth.length);
+    // In the target's units (6 to 1150), not in log units (2 to 7).
+    expect(Math.max(...values)).toBeGreaterThan(300);
+    const mean = truth.reduce((x, y) => x + y, 0) / truth.length;
+    const ssRes = truth.reduce((acc, y, i) => acc + (y - values[i]!) ** 2, 0);
+    const ssTot = truth.reduce((acc, y) => acc + (y - mean) ** 2, 0);
+    expect(1 - ssRes / ssTot).toBeGreaterThan(0.7);
+  });
 });
 
 describe('feature selection in the search', () => {

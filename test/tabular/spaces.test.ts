@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask } from '../../src/tabular/spaces.js';
+import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask, spaceWithTargetFor } from '../../src/tabular/spaces.js';
 import { listModels } from '../../src/models/registry.js';
 import { loadSpaceFile, spaceFromJSON } from '../../src/space/index.js';
 
@@ -14,7 +14,7 @@ describe('bundled search spaces', () => {
   });
 
   it('every registered model has a valid space file, and every space file a model', () => {
-    const files = readdirSync(SPACES_DIR).filter((f) => f.endsWith('.json') && !['default.json', 'preprocess.json', 'selection.json'].includes(f));
+    const files = readdirSync(SPACES_DIR).filter((f) => f.endsWith('.json') && !['default.json', 'preprocess.json', 'selection.json', 'target.json'].includes(f));
     const models = listModels().map((m) => m.name).sort();
     expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual(models);
     for (const f of files) {
@@ -31,6 +31,19 @@ describe('bundled search spaces', () => {
     for (const m of cls.choices) expect(byName.get(m)!.tasks).toContain('classification');
     expect(reg.choices.length).toBeGreaterThan(1);
     expect(cls.choices.length).toBeGreaterThan(1);
+  });
+
+  it('regression spaces search the target transform; classification spaces leave it out', () => {
+    expect(defaultSpace('regression').param('target_transform')!.dimension.toJSON()).toEqual({ type: 'categorical', choices: ['none', 'log'] });
+    expect(defaultSpace('classification').param('target_transform')).toBeUndefined();
+    const composed = composeSpaceJSON(['ridge', 'knn']);
+    expect(Object.keys(composed)).toEqual(['preprocess', 'select', 'target_transform', 'model']);
+    expect('target_transform' in spaceWithTargetFor(composed, 'classification')).toBe(false);
+    expect(spaceWithTargetFor(composed, 'regression')).toBe(composed);
+    // A user's space file gets the same treatment.
+    const mine = { target_transform: { type: 'categorical' as const, choices: ['none', 'log'] }, model: { type: 'choice' as const, branches: { knn: {} } } };
+    expect(Object.keys(spaceForTask(mine, 'classification', 'mine.json'))).toEqual(['model']);
+    expect(Object.keys(spaceForTask(mine, 'regression', 'mine.json'))).toEqual(['target_transform', 'model']);
   });
 
   it('a space naming an unknown model is refused with its JSON path', () => {

@@ -28,6 +28,9 @@ describe('warm start with each family default', () => {
       const selects = queued.map((n) => study.configOf(study.trial(n)!).select);
       expect(selects.slice(-2)).toEqual([WARM_SELECT, WARM_SELECT]);
       expect(selects.slice(0, -2).every((s) => (s as { type: string }).type === 'none')).toBe(true);
+      // Defaults fit the target as it is: said explicitly where the space searches the transform.
+      const transforms = queued.map((n) => (study.configOf(study.trial(n)!) as { target_transform?: string }).target_transform);
+      expect(transforms.every((t) => t === (task === 'regression' ? 'none' : undefined))).toBe(true);
       // The first trials asked are the queued ones, in order, before anything is sampled.
       for (const n of queued) expect((await study.ask())!.number).toBe(n);
       await study.close();

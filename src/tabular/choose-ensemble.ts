@@ -98,15 +98,15 @@ export interface FinalChoiceArgs {
 export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | null> {
   const { study, metric } = a;
   const sign = metric.direction === 'maximize' ? -1 : 1;
-  const top = study.trials
+  const ranked = study.trials
     .filter((t) => t.state === 'COMPLETE' && t.value !== null && Number.isFinite(t.value))
-    .sort((x, y) => sign * (x.value! - y.value!) || x.number - y.number)
-    .slice(0, Math.max(1, a.candidates));
+    .sort((x, y) => sign * (x.value! - y.value!) || x.number - y.number);
+  const top = ranked.slice(0, Math.max(1, a.candidates));
   if (top.length === 0) return null;
   const single = (t: TrialRecord, cvScore: number, recheck: RecheckSummary | null): FinalChoice => ({ members: [{ trial: t.number, weight: 1 }], cvScore, ensemble: null, recheck });
   if (top.length === 1) return single(top[0]!, top[0]!.value!, null);
   if (a.recheck) {
-    const fresh = await recheckCandidates(a, top);
+    const fresh = await recheckCandidates(a, diverseCandidates(ranked, Math.max(1, a.candidates), (t) => familyOf(study.configOf(t))));
     if (fresh === 'aborted') return null;
     if (fresh) return fresh;
   }
@@ -114,6 +114,33 @@ export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | nul
   const choice = await chooseOnSearchOof(a, top);
   if (choice === 'aborted') return null;
   return choice ?? single(top[0]!, top[0]!.value!, null);
+}
+
+/**
+ * The re-check's candidates: the best trial of each model family first, then the best of the
+ * rest, `n` in all, in rank order. A long search's top 20 are often near copies of one family,
+ * whose average adds little; the best of each other family gives the ensemble something to
+ * combine, and on small data a family whose search scores trail by noise gets its fair chance on
+ * the fresh splits.
+ */
+export function diverseCandidates<T>(ranked: readonly T[], n: number, family: (t: T) => string): T[] {
+  const chosen = new Set<T>();
+  const seen = new Set<string>();
+  for (const t of ranked) {
+    if (chosen.size >= n) break;
+    const f = family(t);
+    if (!seen.has(f)) (seen.add(f), chosen.add(t));
+  }
+  for (const t of ranked) {
+    if (chosen.size >= n) break;
+    chosen.add(t);
+  }
+  return ranked.filter((t) => chosen.has(t));
+}
+
+function familyOf(config: unknown): string {
+  const type = (config as { model?: { type?: unknown } } | null)?.model?.type;
+  return typeof type === 'string' ? type : '';
 }
 
 /** One candidate's results on the fresh passes. */
@@ -203,6 +230,7 @@ function chooseOnFresh(a: FinalChoiceArgs, searchBest: TrialRecord, fresh: reado
   const best = ranked[0]!;
   const recheck: RecheckSummary = {
     candidates: fresh.length,
+    trials: fresh.map((c) => c.trial.number),
     repeats: passes,
     searchBest: { trial: searchBest.number, value: searchBest.value!, fresh: ranked.find((c) => c.trial.number === searchBest.number)?.fresh ?? null },
     freshBest: { trial: best.trial.number, value: best.trial.value!, fresh: best.fresh },

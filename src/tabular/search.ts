@@ -98,7 +98,8 @@ export interface SearchOptions {
    */
   readonly ensemble?: boolean;
   /**
-   * Before choosing the final model, cross-validate the 20 best trials again on fresh splits (the
+   * Before choosing the final model, cross-validate 20 trials (the best of each model family,
+   * then the best of the rest) again on fresh splits (the
    * same for all of them; up to 3 with a time budget, whose trials then stop early enough to leave
    * one pass: 1.5x the best trials' CV time, between 5% and 25% of the budget) and
    * choose the ensemble or the single best on those scores, which carry no selection bias. Default
@@ -191,6 +192,8 @@ export interface SearchResult {
 export interface RecheckSummary {
   /** Candidates that finished every fresh split. */
   readonly candidates: number;
+  /** Their trial numbers, best search value first. */
+  readonly trials: readonly number[];
   /** Fresh splits each candidate was cross-validated on. */
   readonly repeats: number;
   /** The search's best trial: its search CV value and its fresh score (null if it did not finish). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { search } from '../../src/tabular/search.js';
+import { diverseCandidates } from '../../src/tabular/choose-ensemble.js';
 import { crossValidate, type TabularWorkerData } from '../../src/tabular/objective.js';
 import { loadDataset } from '../../src/data/index.js';
 import { stratifiedKFold } from '../../src/evaluation/splitters.js';
@@ -37,18 +38,30 @@ describe('final re-check of the best trials on fresh splits', () => {
     expect(a.best!.value).toBeGreaterThan(0.55);
     expect(rc.searchBest.fresh).not.toBeNull();
     expect(rc.searchBest.fresh!).toBeLessThan(a.best!.value - 0.03);
-    // Every member of the model is one of the re-checked candidates (the best 20 complete trials).
-    const top20 = a.study.trials
-      .filter((t) => t.state === 'COMPLETE')
-      .sort((x, y) => y.value! - x.value! || x.number - y.number)
-      .slice(0, 20)
-      .map((t) => t.number);
-    for (const m of a.modelTrials) expect(top20).toContain(m.trial);
+    // Every member of the model is one of the re-checked candidates.
+    for (const m of a.modelTrials) expect(rc.trials).toContain(m.trial);
     expect(a.modelTrials.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 9);
     // Reproducible: the same seed gives the same trials, the same fresh scores and the same model.
     expect(b.recheck).toEqual(a.recheck);
     expect(b.modelTrials).toEqual(a.modelTrials);
     for (const r of [a, b]) await r.study.close();
+  }, 120_000);
+
+  it('the candidates are the best trial of each family, then the best of the rest, in rank order', async () => {
+    const r = await search({ ...common, data: DATA('breast-cancer.csv'), target: 'diagnosis', trials: 100, cv: 3, storage: `sqlite:${join(dir, 'families.db')}`, study: 'families' });
+    const rc = r.recheck!;
+    const ranked = r.study.trials.filter((t) => t.state === 'COMPLETE').sort((x, y) => y.value! - x.value! || x.number - y.number);
+    const familyOf = (n: number) => (r.study.configOf(r.study.trial(n)!) as { model: { type: string } }).model.type;
+    const families = [...new Set(ranked.map((t) => familyOf(t.number)))];
+    expect(families).toHaveLength(3);
+    const bestOfEach = families.map((f) => ranked.find((t) => familyOf(t.number) === f)!.number);
+    // The case this is for: some family's best is not among the 20 best overall.
+    const top20 = ranked.slice(0, 20).map((t) => t.number);
+    expect(bestOfEach.some((n) => !top20.includes(n))).toBe(true);
+    const rest = ranked.map((t) => t.number).filter((n) => !bestOfEach.includes(n)).slice(0, 20 - bestOfEach.length);
+    expect(rc.trials).toEqual(ranked.map((t) => t.number).filter((n) => bestOfEach.includes(n) || rest.includes(n)));
+    expect(rc.candidates).toBe(20);
+    await r.study.close();
   }, 120_000);
 
   it('recheck: false chooses on the search scores; ensemble: false still re-checks and keeps the fresh best single pipeline', async () => {
@@ -99,5 +112,19 @@ describe('the objective\'s fresh split', () => {
     expect(await run(1, { freshSplit: true })).toEqual(freshA);
     expect(freshA).not.toEqual(fixedA);
     expect(freshB).not.toEqual(freshA);
+  });
+});
+
+describe('the re-check candidates', () => {
+  it('take the best trial of every family first, then the best of the rest, in rank order', () => {
+    const ranked = ['et1', 'et2', 'et3', 'gb1', 'et4', 'lr1', 'gb2', 'nb1'];
+    const family = (t: string) => t.slice(0, 2);
+    expect(diverseCandidates(ranked, 5, family)).toEqual(['et1', 'et2', 'gb1', 'lr1', 'nb1']);
+    expect(diverseCandidates(ranked, 6, family)).toEqual(['et1', 'et2', 'et3', 'gb1', 'lr1', 'nb1']);
+    // More families than places: the best-ranked families win.
+    expect(diverseCandidates(ranked, 3, family)).toEqual(['et1', 'gb1', 'lr1']);
+    // Enough places for everything: the ranking unchanged.
+    expect(diverseCandidates(ranked, 20, family)).toEqual(ranked);
+    expect(diverseCandidates([], 5, family)).toEqual([]);
   });
 });

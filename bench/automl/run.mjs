@@ -20,28 +20,12 @@ import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/sp
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
 import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/tabular/spaces.js';
 import { getModel } from '../../dist/models/registry.js';
+import { DATASETS } from './datasets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 
-/** Every bundled dataset and its target column (datasets/README.md). */
-const DATASETS = [
-  ['iris', 'species'],
-  ['wine', 'class'],
-  ['breast-cancer', 'diagnosis'],
-  ['digits', 'digit'],
-  ['diabetes-progression', 'progression'],
-  ['credit-g', 'class'],
-  ['soybean', 'class'],
-  ['vote', 'Class'],
-  ['glass', 'Type'],
-  ['ionosphere', 'class'],
-  ['labor', 'class'],
-  ['cpu', 'class'],
-  ['segment', 'class'],
-  ['uci-breast-cancer', 'Class'],
-];
 /** Test scores closer than this are a tie. */
 const TIE = 0.005;
 

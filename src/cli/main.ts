@@ -174,7 +174,7 @@ function printResult(r: SearchResult, json: boolean, interrupted: boolean): void
       const c = r.recheck;
       const sb = c.searchBest;
       out.push(
-        `Re-check: the ${c.candidates} best pipelines cross-validated again on ${c.repeats} fresh split${c.repeats === 1 ? '' : 's'}: ` +
+        `Re-check: ${c.candidates} pipelines (the best of each model family, then the best of the rest) cross-validated again on ${c.repeats} fresh split${c.repeats === 1 ? '' : 's'}: ` +
           `best trial ${sb.trial} (cv ${fmtScore(sb.value)}) scores ${sb.fresh === null ? 'n/a' : fmtScore(sb.fresh)} there; ` +
           (c.freshBest.trial === sb.trial ? 'it stays the best' : `trial ${c.freshBest.trial} (cv ${fmtScore(c.freshBest.value)}) scores best, ${fmtScore(c.freshBest.fresh)}`),
       );

@@ -20,7 +20,7 @@ import type { SelectConfig } from './selection/config.js';
 import { resolveSelectConfig } from './selection/config.js';
 import { createSelectionStep, loadSelectionStep } from './selection/step.js';
 import type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
-import { LogTargetTransform, resolveTargetTransform } from './target-transform.js';
+import { LogTargetTransform, TARGET_TRANSFORMS, resolveTargetTransform } from './target-transform.js';
 
 /** Model choice: the registry name in `type`, every other key a hyperparameter. */
 export interface ModelConfig {
@@ -368,7 +368,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   readString(modelO.type, at(at(at(where, 'config'), 'model'), 'type'));
   if (configO.preprocess !== undefined) readObject(configO.preprocess, at(at(where, 'config'), 'preprocess'));
   const transformAt = at(at(where, 'config'), 'target_transform');
-  const configured = configO.target_transform === undefined ? 'none' : readEnum(configO.target_transform, ['none', 'log'] as const, transformAt);
+  const configured = configO.target_transform === undefined ? 'none' : readEnum(configO.target_transform, TARGET_TRANSFORMS, transformAt);
   if ((configured === 'log') !== (targetTransform !== null)) throw badJson(transformAt, targetTransform ? '"log" (the pipeline holds a fitted log transform)' : '"none" or absent (the pipeline holds no fitted transform)', configO.target_transform);
   const preprocessor = loadPreprocessor(o.preprocessor, source, at(where, 'preprocessor').path);
   if (configO.select !== undefined) {

@@ -6,6 +6,7 @@ import { spaceFromJSON } from '../space/json.js';
 import type { Space, SpaceJSON } from '../space/index.js';
 import type { Task } from '../models/estimator.js';
 import { getModel, hasModel, listModels } from '../models/registry.js';
+import { resolveTargetTransform } from '../pipeline/target-transform.js';
 
 /** Folder of the bundled search-space files. */
 export const SPACES_DIR = join(PACKAGE_ROOT, 'search-spaces');
@@ -135,11 +136,25 @@ export function writeDefaultSpace(): string {
 }
 
 /**
- * Checks a space's model branches against the models' own parameter rules before any trial runs:
+ * Checks a space's `target_transform` values against the task, and its model branches against the
+ * models' own parameter rules, before any trial runs:
  * each parameter's extreme values (and every categorical choice) must be accepted by the model,
  * so a range the model refuses is reported with its JSON path instead of failing every trial.
  */
 export function checkModelRanges(space: Space, task: Task, source: string): void {
+  const transform = space.param('target_transform');
+  if (transform) {
+    const json = transform.dimension.toJSON();
+    const values = json.type === 'categorical' ? json.choices : [transform.dimension.decode(0), transform.dimension.decode(1)];
+    for (const v of values) {
+      try {
+        resolveTargetTransform(v, task);
+      } catch (e) {
+        if (!isAutomlError(e, 'E_PARAM')) throw e;
+        throw new AutomlError('E_SPACE_FILE', `${source}: $.target_transform: ${e.message}`, { file: source, path: '$.target_transform', value: v });
+      }
+    }
+  }
   const selector = space.param('model');
   if (!selector?.isBranch) return;
   for (const branch of (selector.dimension.toJSON() as { choices: string[] }).choices) {

@@ -46,6 +46,16 @@ describe('bundled search spaces', () => {
     expect(Object.keys(spaceForTask(mine, 'regression', 'mine.json'))).toEqual(['target_transform', 'model']);
   });
 
+  it('target_transform values the task cannot use are refused before any trial, with the JSON path', () => {
+    const model = { type: 'choice' as const, branches: { knn: {} } };
+    const bad = spaceFromJSON({ target_transform: { type: 'categorical', choices: ['none', 'sqrt'] }, model });
+    expect(() => checkModelRanges(bad, 'regression', 'mine.json')).toThrow(/mine\.json: \$\.target_transform: target_transform is "sqrt"; expected one of none, log/);
+    // A typed space keeps what it is given: log on a classification task is refused here, not in every trial.
+    const log = spaceFromJSON({ target_transform: { type: 'categorical', choices: ['log'] }, model });
+    expect(() => checkModelRanges(log, 'classification', 'search space')).toThrow(/search space: \$\.target_transform: .*regression only/);
+    expect(() => checkModelRanges(log, 'regression', 'search space')).not.toThrow();
+  });
+
   it('a space naming an unknown model is refused with its JSON path', () => {
     const json = { model: { type: 'choice' as const, branches: { svm: {} } } };
     expect(() => spaceForTask(json, 'classification', 'my.json')).toThrow(/my\.json: \$\.model\.branches\.svm: no model named 'svm'/);

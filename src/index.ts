@@ -24,13 +24,13 @@ export { createRng, trialRng, deriveSeed } from './util/rng.js';
 export type { Rng } from './util/rng.js';
 
 // Tabular AutoML
-export { search, resumeSearch, DEFAULT_STRATEGY } from './tabular/search.js';
-export type { SearchOptions, SearchResult, SearchStartInfo, CustomModel, ResumeOptions } from './tabular/search.js';
-export { loadModel, modelFromJSON, FittedModel } from './tabular/model-file.js';
-export type { ModelFileJSON } from './tabular/model-file.js';
-export { leaderboard } from './tabular/leaderboard.js';
-export type { LeaderboardRow } from './tabular/leaderboard.js';
-export { defaultSpace, DEFAULT_MODELS } from './tabular/spaces.js';
+export { search, resumeSearch, DEFAULT_STRATEGY } from './automl/search.js';
+export type { SearchOptions, SearchResult, SearchStartInfo, CustomModel, ResumeOptions } from './automl/types.js';
+export { loadModel, modelFromJSON, FittedModel } from './serving/model-file.js';
+export type { ModelFileJSON } from './serving/model-file.js';
+export { leaderboard } from './automl/leaderboard.js';
+export type { LeaderboardRow } from './automl/leaderboard.js';
+export { defaultSpace, DEFAULT_MODELS } from './automl/spaces.js';
 
 // Data, pipelines, models, evaluation
 export { loadDataset, datasetFromRows, readFeatureRows, subsetRows, toShared, datasetFingerprint } from './data/index.js';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset, readCsv, isMissing } from '../../dist/data/index.js';
 import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/splitters.js';
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
-import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/tabular/spaces.js';
+import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/automl/spaces.js';
 import { getModel } from '../../dist/models/registry.js';
 import { DATASETS } from './datasets.mjs';
 

@@ -32,12 +32,13 @@ const OUT = arg('out', 'bench/selection/se-rule.json');
 const TARGETS = { 'breast-cancer': 'diagnosis', wine: 'class', 'diabetes-progression': 'progression' };
 
 const load = (m) => import(pathToFileURL(join(DIST, m)).href);
-const { search, prepareData } = await load('tabular/search.js');
-const { composeSpaceJSON } = await load('tabular/spaces.js');
+const { search, prepareData } = await load('automl/search.js');
+const { composeSpaceJSON } = await load('automl/spaces.js');
 const { createRng, trialRng } = await load('util/rng.js');
 const { getModel } = await load('models/registry.js');
 const { Pipeline } = await load('pipeline/index.js');
-const { scoreRows, FOLD_SCORES_ATTR } = await load('tabular/objective.js');
+const { scoreRows } = await load('automl/worker/objective.js');
+const { FOLD_SCORES_ATTR } = await load('automl/worker/data.js');
 const { getMetric } = await load('evaluation/metrics.js');
 const dir = mkdtempSync(join(tmpdir(), 'automl-selection-se-'));
 

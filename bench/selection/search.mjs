@@ -71,8 +71,8 @@ if (FROM) {
 }
 
 const load = (m) => import(pathToFileURL(join(DIST, m)).href);
-const { search } = await load('tabular/search.js');
-const { defaultSpace, composeSpaceJSON } = await load('tabular/spaces.js');
+const { search } = await load('automl/search.js');
+const { defaultSpace, composeSpaceJSON } = await load('automl/spaces.js');
 const { createRng } = await load('util/rng.js');
 const { getModel } = await load('models/registry.js');
 

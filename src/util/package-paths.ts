@@ -8,7 +8,7 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The compiled JavaScript file for a module of this package, as a file path: worker threads run
  * plain Node and cannot load TypeScript, so modules they import are always taken from `dist/`.
- * `relative` is the path under `src/` or `dist/`, e.g. `tabular/objective.js`.
+ * `relative` is the path under `src/` or `dist/`, e.g. `automl/worker/objective.js`.
  */
 export function compiledModule(relative: string): string {
   const path = fileURLToPath(new URL(`dist/${relative}`, new URL('../../', import.meta.url)));

@@ -9,12 +9,11 @@
  * out-of-fold predictions come from the trials' own CV (handed back as artifacts, never stored), so
  * choosing the ensemble costs no extra fits; only its members are refit at the end.
  */
+import { OOF_ARTIFACT } from './worker/data.js';
 import type { Metric } from '../evaluation/metrics.js';
 import { matrix } from '../models/estimator.js';
 import { argmaxRows } from '../models/common.js';
 
-/** Name of the trial artifact carrying out-of-fold predictions (see `ctx.setArtifact`). */
-export const OOF_ARTIFACT = 'oof';
 /** Trials whose out-of-fold predictions would exceed this many numbers (rows x classes) hand none back. */
 export const MAX_OOF_VALUES = 2_000_000;
 /** Candidates kept for the ensemble: the best this many complete trials. */
@@ -171,3 +170,5 @@ function logLoss(p: Float64Array, y: Float64Array, k: number): number {
   for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * k + y[i]!]!, 1e-15));
   return s / y.length;
 }
+
+export { OOF_ARTIFACT };

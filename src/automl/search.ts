@@ -18,211 +18,12 @@ import { enqueueDefaults } from './warm-start.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { openStorage } from '../storage/open.js';
 import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask, spaceWithTargetFor } from './spaces.js';
-import { FOLD_SCORES_ATTR, loadModelPlugins, type ModelPluginRef } from './objective.js';
+import { loadModelPlugins } from './worker/objective.js';
+import { FOLD_SCORES_ATTR, type ModelPluginRef } from './worker/data.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import type { FittedModel } from './refit.js';
 import { runSearch } from './run-search.js';
-import type { LeaderboardRow } from './leaderboard.js';
-
-/** A user's own model family: its module (exporting a ModelSpec) and its search space. */
-export interface CustomModel extends ModelPluginRef {
-  /** Name the spec registers under (must equal `spec.name`). */
-  readonly name: string;
-  /** Its hyperparameter space: a Space, or the JSON form. */
-  readonly space: Space | SpaceJSON;
-}
-
-/** Options of {@link search}. Every option has a default except `data` and `target`. */
-export interface SearchOptions {
-  /** A CSV path, or rows in memory. */
-  readonly data: string | readonly Record<string, unknown>[];
-  /** The target column. */
-  readonly target: string;
-  /** Default: inferred from the target (see README). */
-  readonly task?: Task;
-  /** Default accuracy (classification) or r2 (regression). */
-  readonly metric?: string;
-  /** Search space: a Space, its JSON form, or a path to a JSON file. Default: preprocessing + `models`. */
-  readonly space?: Space | SpaceJSON | string;
-  /** Model families to search (names, or custom models). Default: the fast built-in families. */
-  readonly models?: readonly (string | CustomModel)[];
-  /** 'tpe' | 'random' | 'grid' | 'gp'. Default 'tpe'. */
-  readonly strategy?: string;
-  /** Total trials of the study. */
-  readonly trials?: number;
-  /** Wall-clock budget in seconds (hard: running trials are aborted at the deadline). Default 60 when no `trials`. */
-  readonly time?: number;
-  /** Cross-validation folds. Default 5. */
-  readonly cv?: number;
-  /** Default 0. */
-  readonly seed?: number;
-  /** Storage URL. Default 'sqlite:automl.db'. */
-  readonly storage?: string;
-  /** Study name. Default: the CSV file's base name (or 'rows'); a free variant is picked if taken. */
-  readonly study?: string;
-  /** Worker threads. Default: the number of cores. */
-  readonly workers?: number;
-  /** A labelled test CSV (or rows) scored at the end instead of a held-out split. */
-  readonly test?: string | readonly Record<string, unknown>[];
-  /** Fraction of rows held out for the final test score when `test` is not given. Default 0.2. */
-  readonly testSize?: number;
-  /** Prune trials whose first folds cannot beat the best (median rule). Default true. */
-  readonly prune?: boolean;
-  /** Per-trial time limit in seconds. */
-  readonly trialTimeout?: number;
-  readonly signal?: AbortSignal;
-  /** Called after each trial is recorded. */
-  readonly onTrial?: (trial: TrialRecord, study: Study) => void;
-  /** Called with human-readable notes (dropped columns, chosen defaults, ...). */
-  readonly onNote?: (note: string) => void;
-  /** Called when a trial starts. */
-  readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
-  /** Called once the data is checked and the study is ready, before the first trial. */
-  readonly onStart?: (info: SearchStartInfo) => void;
-  /** Values per continuous parameter for the grid strategy. Default 3. */
-  readonly gridSize?: number;
-  /** Save the refit model here (JSON); `{study}` in the path is replaced by the study name. */
-  readonly out?: string;
-  /**
-   * After the search, a seeded greedy wrapper selection of columns (forward by default) with CV on
-   * the best pipeline; kept only if it beats the pipeline on all columns. With a time budget the
-   * search gets 75% of it and the feature search the rest.
-   */
-  readonly featureSearch?: boolean | 'forward' | 'backward';
-  /** Stop after this many failed trials in a row (default 25). */
-  readonly maxConsecutiveFailures?: number;
-  /**
-   * The final model averages the best pipelines, chosen by greedy ensemble selection over their
-   * out-of-fold predictions, when that scores better out of fold than the best single pipeline.
-   * Default true; false refits the best trial alone. Not combined with `featureSearch`.
-   */
-  readonly ensemble?: boolean;
-  /**
-   * Before choosing the final model, cross-validate 20 trials (the best of each model family,
-   * then the best of the rest) again on fresh splits (the
-   * same for all of them; up to 3 with a time budget, whose trials then stop early enough to leave
-   * one pass: 1.5x the best trials' CV time, between 5% and 25% of the budget) and
-   * choose the ensemble or the single best on those scores, which carry no selection bias. Default
-   * true; false chooses on the search's own scores. Not combined with `featureSearch`.
-   */
-  readonly recheck?: boolean;
-  /**
-   * Each trial cross-validates on its own split, drawn from the study seed and the trial's sampling
-   * index, rather than every trial on the same split. Default true (reproducible all the same).
-   */
-  readonly reshuffleFolds?: boolean;
-  /**
-   * Before sampling, evaluate each model family once with its usual defaults (cheapest first), so
-   * that a short budget starts from known good pipelines. Default true, except with the grid
-   * strategy (which enumerates its grid). Families or values the space does not allow are skipped.
-   */
-  readonly warmStart?: boolean;
-}
-
-/** The ensemble chosen at the end of a search. */
-export interface EnsembleSummary {
-  /** Members (trial numbers) with their weights, heaviest first; weights sum to 1. */
-  readonly members: readonly { readonly trial: number; readonly weight: number }[];
-  /** Metric of the averaged out-of-fold predictions of the searched rows. */
-  readonly cvScore: number;
-  /** The same for the best single candidate, for comparison. */
-  readonly bestSingleCvScore: number;
-  /** Candidates considered (the best complete trials). */
-  readonly candidates: number;
-}
-
-/** What the wrapper feature search did. */
-export interface FeatureSearchSummary {
-  readonly direction: 'forward' | 'backward';
-  readonly columns: readonly string[];
-  readonly score: number;
-  readonly baselineScore: number;
-  readonly improved: boolean;
-  readonly fits: number;
-  readonly stoppedBy: string;
-}
-
-/** What {@link SearchOptions.onStart} receives. */
-export interface SearchStartInfo {
-  readonly study: string;
-  readonly storage: string;
-  readonly rows: number;
-  readonly features: number;
-  readonly task: Task;
-  readonly classes: number | null;
-  readonly metric: string;
-  readonly direction: 'minimize' | 'maximize';
-  readonly cv: number;
-  readonly strategy: string;
-  readonly models: readonly string[];
-  readonly trials: number | undefined;
-  readonly time: number | undefined;
-  /** Trials already in the study (resume). */
-  readonly done: number;
-}
-
-/** What {@link search} returns. */
-export interface SearchResult {
-  readonly study: Study;
-  readonly metric: Metric;
-  readonly task: Task;
-  readonly best: { readonly number: number; readonly value: number; readonly config: unknown } | null;
-  /** The best pipeline refit on all searched rows (null when no trial completed). */
-  readonly model: FittedModel | null;
-  /** Score of the refit model on the held-out / test rows (null when none). */
-  readonly testScore: number | null;
-  readonly leaderboard: readonly LeaderboardRow[];
-  /** Trials of the study by outcome; `interrupted` ones (cut by the budget's end, Ctrl-C, a crash) are not failures of the pipeline. */
-  readonly counts: { readonly complete: number; readonly failed: number; readonly pruned: number; readonly interrupted: number };
-  readonly stoppedBy: string;
-  readonly notes: readonly string[];
-  /** The path the model was saved to, if `out` was given. */
-  readonly modelFile: string | null;
-  /** The wrapper feature search's outcome, when it ran. */
-  readonly featureSearch: FeatureSearchSummary | null;
-  /** The ensemble the model averages, or null when the model is a single pipeline. */
-  readonly ensemble: EnsembleSummary | null;
-  /** What the final re-check on fresh splits found, or null when it did not run. */
-  readonly recheck: RecheckSummary | null;
-  /** Trials the model is made of, with their weights (one member: a single pipeline); empty without a model. */
-  readonly modelTrials: readonly { readonly trial: number; readonly weight: number }[];
-}
-
-/** The final re-check of the best trials on fresh CV splits. */
-export interface RecheckSummary {
-  /** Candidates that finished every fresh split. */
-  readonly candidates: number;
-  /** Their trial numbers, best search value first. */
-  readonly trials: readonly number[];
-  /** Fresh splits each candidate was cross-validated on. */
-  readonly repeats: number;
-  /** The search's best trial: its search CV value and its fresh score (null if it did not finish). */
-  readonly searchBest: { readonly trial: number; readonly value: number; readonly fresh: number | null };
-  /** The best single candidate on the fresh splits. */
-  readonly freshBest: { readonly trial: number; readonly value: number; readonly fresh: number };
-}
-
-/** Study settings stored so that `automl resume` can continue with the same data and choices. */
-export interface TabularSettings {
-  readonly kind: 'automl.tabular';
-  readonly data: string | null;
-  readonly fingerprint: string;
-  readonly target: string;
-  readonly task: Task;
-  readonly metric: string;
-  readonly cv: number;
-  readonly testSize: number;
-  readonly test: string | null;
-  readonly trials: number | null;
-  readonly prune: boolean;
-  readonly plugins: readonly ModelPluginRef[];
-  /** End of the first run's time budget (epoch ms), which `automl worker` processes share; null without one. */
-  readonly deadline: number | null;
-  /** Build an ensemble at the end (absent in studies made before ensembles existed: true). */
-  readonly ensemble?: boolean;
-  /** Each trial draws its own CV split (absent in studies made before this option: false, the fixed split). */
-  readonly reshuffleFolds?: boolean;
-}
+import type { CustomModel, PreparedData, ResumeOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 function checkOptions(o: SearchOptions): void {
   const int = (v: unknown, name: string, min: number): void => {
@@ -245,18 +46,6 @@ function checkOptions(o: SearchOptions): void {
 
 function load(data: string | readonly Record<string, unknown>[], target: string, task: Task | undefined, folds: number, name?: string): Dataset {
   return typeof data === 'string' ? loadDataset(data, { target, task, folds, name }) : datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
-}
-
-/** Everything prepared from the data, before any study is touched. */
-export interface PreparedData {
-  readonly dataset: Dataset;
-  /** Rows searched (cross-validated) and refit on. */
-  readonly searchRows: Int32Array;
-  /** Held-out rows of `dataset`, or null when a separate test set is used. */
-  readonly holdoutRows: Int32Array | null;
-  /** A separate labelled test set on the training schema, or null. */
-  readonly testSet: LabeledTable | null;
-  readonly notes: readonly string[];
 }
 
 /** Loads and checks the data and computes the split; throws before anything is written. */
@@ -434,16 +223,6 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
     await study.close();
     throw e;
   }
-}
-
-/** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck'> {
-  /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
-  readonly data?: string;
-  /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */
-  readonly refit?: boolean;
-  /** Without `time`: stop at the time budget the study was started with, shared by all workers. */
-  readonly untilStudyDeadline?: boolean;
 }
 
 function baseName(path: string): string {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStudy } from '../../src/study/index.js';
 import { spaceFromJSON } from '../../src/space/index.js';
-import { defaultSpace } from '../../src/tabular/spaces.js';
-import { search } from '../../src/tabular/search.js';
+import { defaultSpace } from '../../src/automl/spaces.js';
+import { search } from '../../src/automl/search.js';
 import { createRng } from '../../src/util/rng.js';
-import { WARM_SELECT, defaultConfigs, enqueueDefaults } from '../../src/tabular/warm-start.js';
+import { WARM_SELECT, defaultConfigs, enqueueDefaults } from '../../src/automl/warm-start.js';
 
 const DATA = (f: string) => join(import.meta.dirname, '../../datasets', f);
 const dir = mkdtempSync(join(tmpdir(), 'automl-warm-'));

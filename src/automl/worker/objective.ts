@@ -5,48 +5,18 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
-import type { Dataset, FeatureTable } from '../data/types.js';
-import type { Matrix, ModelSpec } from '../models/estimator.js';
-import { argmaxRows } from '../models/common.js';
-import { getModel, registerModel, hasModel } from '../models/registry.js';
-import { getMetric, type Metric } from '../evaluation/metrics.js';
-import { Pipeline, type PipelineConfig } from '../pipeline/index.js';
-import { TrialPruned, type ObjectiveContext } from '../protocol/messages.js';
-import { getWorkerData } from '../worker/shared.js';
-import { AutomlError } from '../util/errors.js';
-import { OOF_ARTIFACT } from './ensemble.js';
-import { kFold, stratifiedKFold } from '../evaluation/splitters.js';
-import { deriveSeed } from '../util/rng.js';
-
-/** A user's own model family: an ES module exporting a ModelSpec. */
-export interface ModelPluginRef {
-  readonly module: string;
-  readonly exportName?: string;
-}
-
-/** What every worker thread receives once. */
-export interface TabularWorkerData {
-  readonly kind: 'automl.tabular';
-  readonly dataset: Dataset;
-  readonly folds: readonly { readonly train: Int32Array; readonly test: Int32Array }[];
-  readonly metric: string;
-  readonly plugins: readonly ModelPluginRef[];
-  /**
-   * Hand each completed trial's out-of-fold predictions back (artifact {@link OOF_ARTIFACT}) for the
-   * final ensemble. Off when the study builds no ensemble or the predictions would be too large.
-   */
-  readonly oof?: boolean;
-  /**
-   * Each trial draws its own CV split, seeded by its objective seed, instead of using `folds` (which
-   * then only gives the number of folds). Keeps a long search from tuning itself to one split.
-   */
-  readonly reshuffle?: boolean;
-}
-
-/** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
-export const FOLD_SCORES_ATTR = 'foldScores';
-/** Source columns each fold's pipeline kept (when it selects features): `userAttrs.keptColumns`. */
-export const KEPT_COLUMNS_ATTR = 'keptColumns';
+import type { Dataset, FeatureTable } from '../../data/types.js';
+import type { Matrix, ModelSpec } from '../../models/estimator.js';
+import { argmaxRows } from '../../models/common.js';
+import { getModel, registerModel, hasModel } from '../../models/registry.js';
+import { getMetric, type Metric } from '../../evaluation/metrics.js';
+import { Pipeline, type PipelineConfig } from '../../pipeline/index.js';
+import { TrialPruned, type ObjectiveContext } from '../../protocol/messages.js';
+import { getWorkerData } from '../../worker/shared.js';
+import { AutomlError } from '../../util/errors.js';
+import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, type ModelPluginRef, type TabularWorkerData } from './data.js';
+import { kFold, stratifiedKFold } from '../../evaluation/splitters.js';
+import { deriveSeed } from '../../util/rng.js';
 
 const loadedPlugins = new Set<string>();
 
@@ -156,7 +126,7 @@ function scoreFoldKeepingPredictions(pipeline: Pipeline, dataset: Dataset, rows:
   return metric.score(yTrue, argmaxRows(proba), proba, width);
 }
 
-/** The worker-thread objective (`dist/tabular/objective.js`, default export). */
+/** The worker-thread objective (`dist/automl/worker/objective.js`, default export). */
 export default async function tabularObjective(config: unknown, ctx: ObjectiveContext): Promise<number> {
   const data = getWorkerData<TabularWorkerData>() ?? (ctx.data as TabularWorkerData | undefined);
   if (!data || data.kind !== 'automl.tabular') throw new AutomlError('E_INTERNAL', 'tabular objective: no dataset was given to this worker');

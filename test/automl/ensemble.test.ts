@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getMetric } from '../../src/evaluation/metrics.js';
-import { OofPool, scoreAverage, selectEnsemble, type OofCandidate } from '../../src/tabular/ensemble.js';
-import { crossValidate, type TabularWorkerData } from '../../src/tabular/objective.js';
-import { loadModel, modelFromJSON } from '../../src/tabular/model-file.js';
-import { resumeSearch, search } from '../../src/tabular/search.js';
+import { OofPool, scoreAverage, selectEnsemble, type OofCandidate } from '../../src/automl/ensemble.js';
+import { crossValidate } from '../../src/automl/worker/objective.js';
+import type { TabularWorkerData } from '../../src/automl/worker/data.js';
+import { loadModel, modelFromJSON } from '../../src/serving/model-file.js';
+import { resumeSearch, search } from '../../src/automl/search.js';
 import { loadDataset } from '../../src/data/index.js';
 import { stratifiedKFold } from '../../src/evaluation/splitters.js';
 import type { ObjectiveContext } from '../../src/protocol/messages.js';
@@ -184,7 +185,7 @@ describe('search with an ensemble', () => {
 
 describe('reshuffled folds (each trial its own split)', () => {
   it('a trial\'s split is a partition of the rows, stratified, fixed by its seed, and differs between seeds', async () => {
-    const { trialFolds } = await import('../../src/tabular/objective.js');
+    const { trialFolds } = await import('../../src/automl/worker/objective.js');
     const ds = loadDataset(DATA('iris.csv'), { target: 'species' });
     const a = trialFolds(ds, 5, 11);
     expect(trialFolds(ds, 5, 11)).toEqual(a);

@@ -14,14 +14,14 @@ import { stratifiedKFold, kFold } from '../evaluation/splitters.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { WorkerPool } from '../coordinator/pool.js';
-import type { ModelPluginRef, TabularWorkerData } from './objective.js';
+import type { ModelPluginRef, TabularWorkerData } from './worker/data.js';
 import { greedyFeatureSearch, type PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
 import { refitBest, refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
 import { chooseFinal, RECHECK_MAX_SHARE, RECHECK_MIN_SHARE, TopTrials, type FinalChoice } from './choose-ensemble.js';
 import { leaderboard } from './leaderboard.js';
-import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, SearchOptions, SearchResult, TabularSettings } from './search.js';
+import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 /** Options of {@link runSearch}: the per-run part of the search options. */
 export type RunOptions = Pick<SearchOptions, 'trials' | 'time' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'featureSearch' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck'>;
@@ -95,7 +95,7 @@ export async function runSearch(
     let modelTrials: { trial: number; weight: number }[] = [];
     const best = () => study.bestTrial;
     try {
-      result = await study.optimize({ module: compiledModule('tabular/objective.js') }, {
+      result = await study.optimize({ module: compiledModule('automl/worker/objective.js') }, {
         trials: o.trials,
         time: searchTime,
         executor: pool,

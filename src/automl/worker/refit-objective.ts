@@ -3,12 +3,13 @@
  * thread stays responsive to Ctrl-C), and hands the fitted pipeline back as JSON. Run through the
  * same pool as the trials: the searched rows are already there (workerData).
  */
-import { Pipeline, datasetWithColumns, type PipelineConfig } from '../pipeline/index.js';
-import { getModel } from '../models/registry.js';
-import type { ObjectiveContext } from '../protocol/messages.js';
-import { getWorkerData } from '../worker/shared.js';
-import { AutomlError } from '../util/errors.js';
-import { loadModelPlugins, type TabularWorkerData } from './objective.js';
+import { Pipeline, datasetWithColumns, type PipelineConfig } from '../../pipeline/index.js';
+import { getModel } from '../../models/registry.js';
+import type { ObjectiveContext } from '../../protocol/messages.js';
+import { getWorkerData } from '../../worker/shared.js';
+import { AutomlError } from '../../util/errors.js';
+import { loadModelPlugins } from './objective.js';
+import type { TabularWorkerData } from './data.js';
 
 /** The task data of a refit: restrict the pipeline to these source columns (wrapper feature search). */
 export interface RefitTaskData {

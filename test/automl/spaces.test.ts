@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask, spaceWithTargetFor } from '../../src/tabular/spaces.js';
+import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask, spaceWithTargetFor } from '../../src/automl/spaces.js';
 import { listModels } from '../../src/models/registry.js';
 import { loadSpaceFile, spaceFromJSON } from '../../src/space/index.js';
 

@@ -4,18 +4,18 @@ import type { Metric } from '../evaluation/metrics.js';
 import type { Executor } from '../coordinator/executor.js';
 import { AutomlError } from '../util/errors.js';
 import { compiledModule } from '../util/package-paths.js';
-import { PIPELINE_ATTR } from './refit-objective.js';
+import { PIPELINE_ATTR } from './worker/refit-objective.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
-import { scoreRows, scoreTable } from './objective.js';
-import { FittedModel } from './model-file.js';
+import { scoreRows, scoreTable } from './worker/objective.js';
+import { FittedModel } from '../serving/model-file.js';
 import { scoreAverage } from './ensemble.js';
 import type { Pipeline } from '../pipeline/index.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { subsetRows } from '../data/index.js';
-import type { PreparedData } from './search.js';
+import type { PreparedData } from './types.js';
 
 export { FittedModel };
 
@@ -98,7 +98,7 @@ export async function refitMembers(args: {
 async function refitOne(study: Study, trial: TrialRecord, executor: Executor, signal: AbortSignal | undefined, columns: readonly string[] | undefined): Promise<Pipeline | null> {
   const outcome = await executor.run(
     {
-      objective: { module: compiledModule('tabular/refit-objective.js') },
+      objective: { module: compiledModule('automl/worker/refit-objective.js') },
       trialNumber: trial.number,
       seed: trialRng(study.seed, trial.number, 'refit').uint32(),
       config: study.configOf(trial),

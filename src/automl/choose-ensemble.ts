@@ -17,7 +17,7 @@ import { compiledModule } from '../util/package-paths.js';
 import { createRng, deriveSeed, trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
 import { MAX_OOF_VALUES, OOF_ARTIFACT, scoreAverage, selectEnsemble, type OofCandidate, type OofPool } from './ensemble.js';
-import type { EnsembleSummary, RecheckSummary } from './search.js';
+import type { EnsembleSummary, RecheckSummary } from './types.js';
 
 /** Fresh CV splits each candidate is re-checked on at most (when time allows). */
 export const MAX_RECHECK_REPEATS = 3;
@@ -175,7 +175,7 @@ async function recheckCandidates(a: FinalChoiceArgs, top: readonly TrialRecord[]
       await mapLimit(live, a.executor.concurrency, async (c) => {
         if (signal.aborted) return;
         const outcome = await a.executor.run(
-          { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: c.trial.number, seed, config: study.configOf(c.trial), params: c.trial.params, data: { freshSplit: true } },
+          { objective: { module: compiledModule('automl/worker/objective.js') }, trialNumber: c.trial.number, seed, config: study.configOf(c.trial), params: c.trial.params, data: { freshSplit: true } },
           { report: async () => false },
           { signal },
         );
@@ -270,7 +270,7 @@ async function chooseOnSearchOof(a: FinalChoiceArgs, top: readonly TrialRecord[]
     const width = Math.max(searched.target.classes?.length ?? 0, 1);
     await mapLimit(missing, a.executor.concurrency, async (t) => {
       const outcome = await a.executor.run(
-        { objective: { module: compiledModule('tabular/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
+        { objective: { module: compiledModule('automl/worker/objective.js') }, trialNumber: t.number, seed: trialRng(study.seed, t.number, 'oof').uint32(), config: study.configOf(t), params: t.params },
         { report: async () => false },
         a.signal ? { signal: a.signal } : {},
       );

@@ -30,6 +30,9 @@ export { loadModel, modelFromJSON, FittedModel } from './serving/model-file.js';
 export type { ModelFileJSON } from './serving/model-file.js';
 export { leaderboard } from './automl/leaderboard.js';
 export type { LeaderboardRow } from './automl/leaderboard.js';
+export { formatLeaderboard } from './report/leaderboard.js';
+export { formatSearchResult, searchResultJson } from './report/search-result.js';
+export type { SearchReportOptions } from './report/search-result.js';
 export { defaultSpace, DEFAULT_MODELS } from './automl/spaces.js';
 
 // Data, pipelines, models, evaluation

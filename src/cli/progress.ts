@@ -1,7 +1,7 @@
 import type { TrialRecord } from '../trial/trial.js';
 import type { Direction } from '../trial/trial.js';
 import { isBetter } from '../trial/trial.js';
-import { fmtDuration, fmtScore } from './format.js';
+import { fmtDuration, fmtScore } from '../report/format.js';
 
 /**
  * Search progress on stderr: one status line rewritten in place on a terminal (trials done / target

@@ -1,4 +1,4 @@
-/** Plain-text formatting for the CLI: tables, durations, numbers, CSV cells. */
+/** Plain-text building blocks of every report: tables, durations, numbers, CSV cells. */
 
 /** Formats a score with 4 significant decimals (or exponent for tiny/huge magnitudes). */
 export function fmtScore(v: number | null | undefined): string {
@@ -47,14 +47,4 @@ export function csvField(v: unknown): string {
 /** A CSV document from a header and rows. */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return [header.map(csvField).join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
-}
-
-/** Parses a duration: `90` (seconds), `90s`, `5m`, `1.5h`. Returns seconds or null when malformed. */
-export function parseDuration(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$/i.exec(text);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase()[0];
-  const s = unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : n;
-  return s > 0 ? s : null;
 }

@@ -1,0 +1,127 @@
+/** `automl search`: search for the best pipeline on a CSV file, refit it, score it and save it. */
+import { type Command, Option } from 'commander';
+import { search } from '../../automl/search.js';
+import { metricNames } from '../../evaluation/metrics.js';
+import { listModels } from '../../models/registry.js';
+import { samplerNames } from '../../samplers/index.js';
+import { AutomlError } from '../../util/errors.js';
+import { durationArg, fractionArg, helpList, intArg, listArg, storageOption } from '../args.js';
+import { printSearchResult, runWithProgress } from '../run-with-progress.js';
+
+interface SearchFlags {
+  target: string;
+  task?: 'classification' | 'regression';
+  metric?: string;
+  strategy?: string;
+  trials?: number;
+  time?: number;
+  cv: number;
+  workers?: number;
+  seed: number;
+  storage: string;
+  study?: string;
+  space?: string;
+  models?: string[];
+  test?: string;
+  testSize: number;
+  out?: string;
+  json?: boolean;
+  prune: boolean;
+  ensemble: boolean;
+  recheck: boolean;
+  warmStart: boolean;
+  fixedFolds?: boolean;
+  trialTimeout?: number;
+  gridSize?: number;
+  quiet?: boolean;
+  featureSearch?: boolean | string;
+  maxFailures?: number;
+}
+
+function run(data: string, f: SearchFlags): Promise<number> {
+  // --test-size has a default, so only the raw arguments tell whether the user gave it.
+  if (f.test !== undefined && process.argv.includes('--test-size')) {
+    throw new AutomlError('E_USAGE', 'give either --test <file> or --test-size <fraction>, not both');
+  }
+  return runWithProgress(
+    Boolean(f.quiet || f.json),
+    (info) =>
+      `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
+      `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
+      `${info.strategy} search over ${info.models.join(', ')}`,
+    (hooks) =>
+      search({
+        data,
+        target: f.target,
+        task: f.task,
+        metric: f.metric,
+        strategy: f.strategy,
+        trials: f.trials,
+        time: f.time,
+        cv: f.cv,
+        workers: f.workers,
+        seed: f.seed,
+        storage: f.storage,
+        study: f.study,
+        space: f.space,
+        models: f.models,
+        test: f.test,
+        testSize: f.test !== undefined ? undefined : f.testSize,
+        prune: f.prune,
+        ensemble: f.ensemble,
+        recheck: f.recheck,
+        ...(f.warmStart === false ? { warmStart: false } : {}),
+        reshuffleFolds: !f.fixedFolds,
+        trialTimeout: f.trialTimeout,
+        gridSize: f.gridSize,
+        maxConsecutiveFailures: f.maxFailures,
+        featureSearch: f.featureSearch === undefined ? undefined : f.featureSearch === true ? 'forward' : (f.featureSearch as 'forward' | 'backward'),
+        out: f.out ?? '{study}.model.json',
+        ...hooks,
+      }),
+    (result, interrupted) => printSearchResult(result, Boolean(f.json), interrupted),
+  );
+}
+
+/** Adds `automl search` to the program. */
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description('search for the best pipeline on a CSV file, then refit it, score it on held-out rows and save it')
+    .argument('<data.csv>', 'training data: a CSV file with a header row')
+    .requiredOption('--target <col>', 'the column to predict')
+    .addOption(new Option('--task <task>', 'force the task (default: inferred from the target)').choices(['classification', 'regression']))
+    .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
+    .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
+    .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))
+    .option('--time <duration>', 'wall-clock budget: seconds or 90s, 5m, 1h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
+    .option('--cv <k>', 'cross-validation folds', intArg('--cv', 2), 5)
+    .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
+    .option('--seed <n>', 'random seed (same seed, same trials)', intArg('--seed', 0), 0)
+    .addOption(storageOption())
+    .option('--study <name>', 'study name (default: the CSV file name; a free variant is chosen if it exists)')
+    .option('--space <file>', 'search space JSON file (see search-spaces/default.json)')
+    .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))}`, listArg)
+    .option('--test <test.csv>', 'labelled test file scored at the end (then every row of <data.csv> is searched)')
+    .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
+    .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
+    .option('--no-prune', 'do not stop unpromising trials after their first folds')
+    .option('--no-ensemble', 'refit the best pipeline alone instead of averaging the best pipelines (ensemble selection on out-of-fold predictions)')
+    .option('--no-recheck', 'choose the final model on the search\'s own CV scores (default: the 20 best pipelines are cross-validated again on fresh splits, up to 3, in the last 5-25% of --time, and the final model is chosen on those scores, which a long search cannot have overfitted)')
+    .option('--no-warm-start', "do not start with each model family's default configuration (default: those trials run first, cheapest family first, except with --strategy grid)")
+    .option('--fixed-folds', 'cross-validate every trial on the same split (default: each trial draws its own split from the seed, so the search cannot tune itself to one split)')
+    .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
+    .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
+    .option('--max-failures <n>', 'stop the search after this many failed trials in a row (default 25)', intArg('--max-failures', 1))
+    .addOption(
+      new Option('--feature-search [direction]', 'after the search, greedy forward (or backward) column selection with CV on the best pipeline, kept only if better (takes the last 25% of --time)').choices([
+        'forward',
+        'backward',
+      ]),
+    )
+    .option('--json', 'print one JSON object with the result instead of text')
+    .option('--quiet', 'no progress output')
+    .action(async (data: string, flags: SearchFlags) => {
+      process.exitCode = await run(data, flags);
+    });
+}

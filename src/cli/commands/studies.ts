@@ -1,0 +1,28 @@
+/** `automl studies`: list the studies in a storage. */
+import type { Command } from 'commander';
+import { formatStudies } from '../../report/studies.js';
+import { openStorage } from '../../storage/open.js';
+import { storageOption } from '../args.js';
+
+async function run(f: { storage: string; json?: boolean }): Promise<number> {
+  const storage = await openStorage(f.storage);
+  try {
+    const list = await storage.listStudies();
+    process.stdout.write((f.json ? JSON.stringify(list) : formatStudies(list, storage.url)) + '\n');
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Adds `automl studies` to the program. */
+export function register(program: Command): void {
+  program
+    .command('studies')
+    .description('list the studies in a storage')
+    .addOption(storageOption())
+    .option('--json', 'print JSON')
+    .action(async (flags: { storage: string; json?: boolean }) => {
+      process.exitCode = await run(flags);
+    });
+}

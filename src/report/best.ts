@@ -1,0 +1,27 @@
+/** A study's best trial as text and JSON (what `automl best` prints). */
+import { leaderboard } from '../automl/leaderboard.js';
+import type { Study } from '../study/index.js';
+import { fmtScore } from './format.js';
+import { trialJson } from './trials.js';
+
+/** The best trial as a JSON-ready object (study, direction and the trial's fields), or null when no trial completed. */
+export function bestJson(study: Study): Record<string, unknown> | null {
+  const best = study.bestTrial;
+  if (!best) return null;
+  return { study: study.name, direction: study.direction, ...trialJson(best, study.configOf(best)) };
+}
+
+/**
+ * The best trial as text: value, fold scores, kept columns and the full configuration; a one-line
+ * message when no trial completed yet. No trailing newline.
+ */
+export function formatBest(study: Study): string {
+  const best = study.bestTrial;
+  if (!best) return `study '${study.name}' has no complete trial yet`;
+  const top = leaderboard(study, 1)[0];
+  const lines = [`study '${study.name}' best: trial ${best.number}, value ${fmtScore(best.value)} (${study.direction})`];
+  if (top && top.foldScores.length > 0) lines.push(`fold scores: ${top.foldScores.map(fmtScore).join(', ')}`);
+  if (top?.kept) lines.push(`features kept (share of folds): ${top.kept.map((k) => `${k.column} ${Math.round(k.frequency * 100)}%`).join(', ')}`);
+  lines.push(`configuration: ${JSON.stringify(study.configOf(best), null, 2)}`);
+  return lines.join('\n');
+}

@@ -3,7 +3,6 @@ import { describeSamplerContract } from '../contracts/sampler-contract.js';
 import { GpSampler } from '../../src/samplers/gp.js';
 import { createSampler } from '../../src/samplers/index.js';
 import { negLogPosterior, Posterior } from '../../src/samplers/gp/kernel.js';
-import { choleskyWithJitter, inverseFromCholesky } from '../../src/samplers/gp/linalg.js';
 import { minimizeLbfgs } from '../../src/samplers/gp/lbfgs.js';
 import { logH, normCdf } from '../../src/samplers/tpe/normal.js';
 import { float, space } from '../../src/space/index.js';
@@ -84,18 +83,6 @@ describe('GP numerics', () => {
     const p = post.predict(x.subarray(0, d));
     expect(p.mean).toBeCloseTo(y[0]!, 1);
     expect(p.sd).toBeLessThan(0.2);
-  });
-
-  it('inverts through the Cholesky factor', () => {
-    const a = Float64Array.from([4, 2, 0.4, 2, 3, 0.5, 0.4, 0.5, 2]);
-    const inv = inverseFromCholesky(choleskyWithJitter(a, 3)!, 3);
-    for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 3; j++) {
-        let s = 0;
-        for (let k = 0; k < 3; k++) s += a[i * 3 + k]! * inv[k * 3 + j]!;
-        expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
-      }
-    }
   });
 
   it('computes log EI stably far into the tail', () => {

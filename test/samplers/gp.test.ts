@@ -3,7 +3,7 @@ import { describeSamplerContract } from '../contracts/sampler-contract.js';
 import { GpSampler } from '../../src/samplers/gp.js';
 import { createSampler } from '../../src/samplers/index.js';
 import { negLogPosterior, Posterior } from '../../src/samplers/gp/kernel.js';
-import { minimizeLbfgs } from '../../src/samplers/gp/lbfgs.js';
+import { lbfgs } from '../../src/numeric/lbfgs.js';
 import { logH, normCdf } from '../../src/samplers/tpe/normal.js';
 import { float, space } from '../../src/space/index.js';
 import { createRng } from '../../src/util/rng.js';
@@ -77,7 +77,7 @@ describe('GP numerics', () => {
     const f = (t: Float64Array, g: Float64Array): number => negLogPosterior({ n, d, x }, y, prior, t, g);
     const t0 = new Float64Array(d + 2).fill(0);
     const start = f(t0, new Float64Array(d + 2));
-    const { x: theta, value } = minimizeLbfgs(f, t0);
+    const { x: theta, f: value } = lbfgs(f, t0, { maxIter: 50, gtol: 1e-5, ftol: 1e-9, memory: 8, lineSearch: 'backtracking' });
     expect(value).toBeLessThan(start);
     const post = Posterior.fit({ n, d, x }, y, theta)!;
     const p = post.predict(x.subarray(0, d));

@@ -1,3 +1,4 @@
+import { lbfgs, type LbfgsOptions } from '../numeric/lbfgs.js';
 import { AutomlError, show } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { Space } from '../space/space.js';
@@ -7,7 +8,6 @@ import { encodeRecord } from './tpe/groups.js';
 import { logH } from './tpe/normal.js';
 import { FeatureMap } from './gp/features.js';
 import { negLogPosterior, Posterior, type Inputs, type ThetaPrior } from './gp/kernel.js';
-import { minimizeLbfgs } from './gp/lbfgs.js';
 
 /** Options of {@link GpSampler}. */
 export interface GpSamplerOptions {
@@ -26,6 +26,14 @@ export interface GpSamplerOptions {
 }
 
 const featureMaps = new WeakMap<Space, FeatureMap>();
+
+/**
+ * L-BFGS settings of the hyperparameter fit, those of the GP's own solver before the shared one
+ * replaced it (so fits and suggestions did not change): backtracking needs one evaluation, an
+ * O(n^3) Cholesky, per good step and backs off where the objective is +Infinity; a loose gtol
+ * and 40 steps suffice for a dozen log-scale parameters that only steer the acquisition.
+ */
+const GP_LBFGS: LbfgsOptions = { maxIter: 40, gtol: 1e-5, ftol: 1e-9, memory: 8, lineSearch: 'backtracking' };
 
 /**
  * Gaussian-process Bayesian optimisation: GP regression on the unit-cube encoding with a Matérn
@@ -144,9 +152,9 @@ export class GpSampler implements Sampler {
       for (let k = 0; k < d; k++) t0[k] = r === 0 ? Math.log(0.5 * Math.sqrt(d)) : Math.log(0.1) + rng.next() * Math.log(30);
       t0[d] = 0;
       t0[d + 1] = r === 0 ? Math.log(1e-3) : Math.log(1e-5) + rng.next() * Math.log(1e4);
-      const res = minimizeLbfgs(f, t0, { maxIterations: 40 });
-      if (res.value < bestValue) {
-        bestValue = res.value;
+      const res = lbfgs(f, t0, GP_LBFGS);
+      if (res.f < bestValue) {
+        bestValue = res.f;
         bestTheta = res.x;
       }
     }

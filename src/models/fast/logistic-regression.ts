@@ -8,9 +8,9 @@
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
 import { argmaxRows, checkAbort, checkFit, checkPredict, decodeFloats, modelFileError, notFitted, openJSON, softmaxRows, stateNum, loadParams } from './common.js';
-import { lbfgs } from './lbfgs.js';
+import { lbfgs } from '../../numeric/lbfgs.js';
+import { owlqn } from '../../numeric/owlqn.js';
 import { addL2, binaryLoss, softmaxLoss, softmaxScratch } from './logistic-kernels.js';
-import { owlqn } from './owlqn.js';
 import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
 
 const NAME = 'logistic_regression';

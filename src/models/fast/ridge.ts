@@ -6,6 +6,7 @@
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError, loadParams } from './common.js';
+import { choleskySolve, choleskyWithJitter } from '../../numeric/cholesky.js';
 import { AbtWorkspace } from './abt-wasm.js';
 import { dotAt } from './logistic-kernels.js';
 import { boolParam, numParam, rejectUnknown } from './params.js';
@@ -63,19 +64,16 @@ export class Ridge implements Estimator {
     gram(d, n, p, mx, y, my, A, r, this.signal);
     let trace = 0;
     for (let j = 0; j < p; j++) trace += A[j * p + j]!;
-    let jitter = 0;
-    let L: Float64Array | null = null;
-    for (let attempt = 0; attempt < 12 && !L; attempt++) {
-      L = cholesky(A, p, this.params.alpha + jitter);
-      jitter = jitter === 0 ? 1e-10 * Math.max(trace / p, 1e-12) : jitter * 100;
-    }
+    // Rounding can make X'X (alpha = 0, collinear columns) indefinite: a tiny ridge relative to
+    // the mean diagonal stands in, grown until the factorisation succeeds.
+    const L = choleskyWithJitter(A, p, { shift: this.params.alpha, first: 1e-10 * Math.max(trace / p, 1e-12), growth: 100, attempts: 12 });
     if (!L) {
       throw new AutomlError('E_MODEL', `${NAME}: X'X + alpha I is not positive definite even with a jitter; check X for constant or huge columns`, {
         param: 'alpha',
         value: this.params.alpha,
       });
     }
-    const w = solveCholesky(L, p, r);
+    const w = choleskySolve(L, p, r);
     let b = my;
     for (let j = 0; j < p; j++) b -= w[j]! * mx[j]!;
     this.fitted = { w, b };
@@ -194,41 +192,6 @@ function gramChunk(T: Float64Array, len: number, p: number, A: Float64Array): vo
       A[ob + 3]! += b3;
     }
   }
-}
-
-/** Lower Cholesky factor of (upper-triangle-stored A) + ridge I, or null if not positive definite. */
-function cholesky(A: Float64Array, p: number, ridge: number): Float64Array | null {
-  const L = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    let s = A[j * p + j]! + ridge;
-    for (let k = 0; k < j; k++) s -= L[j * p + k]! * L[j * p + k]!;
-    if (!(s > 1e-300)) return null;
-    const ljj = Math.sqrt(s);
-    L[j * p + j] = ljj;
-    for (let i = j + 1; i < p; i++) {
-      let t = A[j * p + i]!;
-      for (let k = 0; k < j; k++) t -= L[i * p + k]! * L[j * p + k]!;
-      L[i * p + j] = t / ljj;
-    }
-  }
-  return L;
-}
-
-/** Solves L L' w = r. */
-function solveCholesky(L: Float64Array, p: number, r: Float64Array): Float64Array {
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = r[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * p + k]! * z[k]!;
-    z[i] = s / L[i * p + i]!;
-  }
-  const w = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let k = i + 1; k < p; k++) s -= L[k * p + i]! * w[k]!;
-    w[i] = s / L[i * p + i]!;
-  }
-  return w;
 }
 
 /** Registry entry for {@link Ridge}. */

@@ -3,7 +3,7 @@
  * rule. Unlike a top-k or fraction filter, the number of kept columns follows the evidence: with
  * 100 noise columns beside 10 real ones it keeps about the real ones, without a count to tune.
  */
-import { fSurvival } from './f-dist.js';
+import { fSurvival } from '../../numeric/f-distribution.js';
 
 /**
  * p-values of F statistics with (d1, d2) degrees of freedom; F = +Infinity (a perfect fit) has p 0,

@@ -4,7 +4,7 @@
  */
 export type { FilterScore, ImportanceEstimator, KeepCount, ResolvedSelect, SelectConfig, SelectMethod } from './config.js';
 export { DEFAULT_ALPHA_RATIO, DEFAULT_FDR_ALPHA, DEFAULT_FRACTION, keepCount, resolveSelectConfig } from './config.js';
-export { fSurvival, logGamma, regularizedBeta } from './f-dist.js';
+export { fSurvival, logGamma, regularizedBeta } from '../../numeric/f-distribution.js';
 export { benjaminiHochbergCount, fPValues, fTestDof } from './fdr.js';
 export type { SelectionStepJSON } from './step.js';
 export { SELECT_KIND, SelectionStep, createSelectionStep, loadSelectionStep } from './step.js';

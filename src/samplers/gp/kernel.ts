@@ -1,4 +1,4 @@
-import { choleskyWithJitter, inverseFromCholesky, solveLower, solveUpperT } from './linalg.js';
+import { choleskySolve, choleskyWithJitter, inverseFromCholesky, solveLower } from '../../numeric/cholesky.js';
 
 const SQRT5 = Math.sqrt(5);
 
@@ -76,7 +76,7 @@ export function negLogPosterior(inp: Inputs, y: Float64Array, prior: ThetaPrior,
   const h = unpack(theta, d);
   const l = choleskyWithJitter(covariance(inp, h), n);
   if (!l) return Infinity;
-  const alpha = solveUpperT(l, n, solveLower(l, n, y, new Float64Array(n)), new Float64Array(n));
+  const alpha = choleskySolve(l, n, y);
   let value = 0.5 * n * Math.log(2 * Math.PI);
   for (let i = 0; i < n; i++) value += 0.5 * y[i]! * alpha[i]! + Math.log(l[i * n + i]!);
   // d(nll)/d(theta) = -1/2 tr(W dK/dtheta), W = alpha alpha^T - K^{-1}.
@@ -133,7 +133,7 @@ export class Posterior {
     const h = unpack(theta, inp.d);
     const l = choleskyWithJitter(covariance(inp, h), inp.n);
     if (!l) return null;
-    const alpha = solveUpperT(l, inp.n, solveLower(l, inp.n, y, new Float64Array(inp.n)), new Float64Array(inp.n));
+    const alpha = choleskySolve(l, inp.n, y);
     return new Posterior(inp, h, l, alpha);
   }
 

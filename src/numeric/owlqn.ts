@@ -6,24 +6,16 @@
  * points into, and each trial point is projected back onto the current orthant, so coordinates
  * that cross zero land exactly on zero. That projection is what makes weights exactly 0.
  */
-import type { LbfgsResult, Objective } from './lbfgs.js';
-import { axpy, dot, maxAbs, scale } from './lbfgs.js';
+import { SCIPY_FTOL, type LbfgsOptions, type LbfgsResult, type Objective } from './lbfgs.js';
+import { LbfgsMemory, dot, maxAbs, steepestDescent } from './quasi-newton.js';
 
-/** Stopping rules and memory of {@link owlqn}. */
-export interface OwlqnOptions {
-  /** Maximum iterations (line searches). */
-  readonly maxIter: number;
-  /** Stop when the largest pseudo-gradient component falls to this value. */
-  readonly gtol: number;
-  /** Correction pairs kept. Default 10. */
-  readonly memory?: number;
-  /** Called between iterations; throwing from it aborts the solve. */
-  readonly onIteration?: (iter: number) => void;
-}
+/**
+ * Stopping rules and memory of {@link owlqn}: those of L-BFGS, with the pseudo-gradient in place
+ * of the gradient for `gtol`. Its line search is always the projected backtracking.
+ */
+export type OwlqnOptions = Omit<LbfgsOptions, 'lineSearch'>;
 
 const C1 = 1e-4;
-/** Relative objective decrease below which the solve stops (SciPy's default factr = 1e7). */
-const FTOL = 2.220446049250313e-9;
 
 /**
  * Minimises `fun(x) + lam * ||x[0..m)||_1` from `x0` (not modified); `fun` is the smooth part
@@ -31,49 +23,28 @@ const FTOL = 2.220446049250313e-9;
  */
 export function owlqn(fun: Objective, x0: Float64Array, m: number, lam: number, opt: OwlqnOptions): LbfgsResult {
   const d = x0.length;
-  const mem = opt.memory ?? 10;
+  const ftol = opt.ftol ?? SCIPY_FTOL;
   const x = Float64Array.from(x0);
   const g = new Float64Array(d);
   const pg = new Float64Array(d);
   let f = fun(x, g) + lam * l1(x, m);
-  const S = Array.from({ length: mem }, () => new Float64Array(d));
-  const Y = Array.from({ length: mem }, () => new Float64Array(d));
-  const rho = new Float64Array(mem);
-  const alpha = new Float64Array(mem);
   const dir = new Float64Array(d);
   const orth = new Float64Array(d);
   const xNew = new Float64Array(d);
   const gNew = new Float64Array(d);
-  let stored = 0;
-  let head = 0;
+  const memory = new LbfgsMemory(opt.memory ?? 10, d);
   let iter = 0;
   pseudoGradient(x, g, m, lam, pg);
   if (maxAbs(pg) <= opt.gtol) return { x, f, iterations: 0, converged: true };
   while (iter < opt.maxIter) {
     opt.onIteration?.(iter);
     // Two-loop recursion on the pseudo-gradient: dir = -H pg.
-    for (let i = 0; i < d; i++) dir[i] = -pg[i]!;
-    for (let j = 0; j < stored; j++) {
-      const k = (head - 1 - j + mem) % mem;
-      const a = rho[k]! * dot(S[k]!, dir);
-      alpha[k] = a;
-      axpy(-a, Y[k]!, dir);
-    }
-    if (stored > 0) {
-      const k = (head - 1 + mem) % mem;
-      scale(dot(S[k]!, Y[k]!) / dot(Y[k]!, Y[k]!), dir);
-    } else scale(1 / Math.max(1, Math.sqrt(dot(pg, pg))), dir);
-    for (let j = stored - 1; j >= 0; j--) {
-      const k = (head - 1 - j + mem) % mem;
-      const b = rho[k]! * dot(Y[k]!, dir);
-      axpy(alpha[k]! - b, S[k]!, dir);
-    }
+    memory.direction(pg, dir);
     // Keep only the components that agree in sign with steepest descent.
     for (let i = 0; i < d; i++) if (dir[i]! * pg[i]! >= 0) dir[i] = 0;
     if (!(dot(dir, pg) < 0)) {
-      stored = 0;
-      for (let i = 0; i < d; i++) dir[i] = -pg[i]!;
-      scale(1 / Math.max(1, Math.sqrt(dot(pg, pg))), dir);
+      memory.reset();
+      steepestDescent(pg, dir);
     }
     // The orthant searched: the sign of x, or for zeros the sign of the descent direction.
     for (let i = 0; i < d; i++) orth[i] = i >= m ? 0 : x[i]! !== 0 ? Math.sign(x[i]!) : Math.sign(-pg[i]!);
@@ -97,25 +68,14 @@ export function owlqn(fun: Objective, x0: Float64Array, m: number, lam: number, 
     }
     iter++;
     if (!accepted) break;
-    const s = S[head]!;
-    const y = Y[head]!;
-    for (let i = 0; i < d; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
-    }
-    const sy = dot(s, y);
+    memory.update(x, xNew, g, gNew);
     const fPrev = f;
     x.set(xNew);
     g.set(gNew);
     f = fNew;
-    if (sy > 1e-12 * Math.sqrt(dot(y, y) * dot(s, s))) {
-      rho[head] = 1 / sy;
-      head = (head + 1) % mem;
-      stored = Math.min(stored + 1, mem);
-    }
     pseudoGradient(x, g, m, lam, pg);
     if (maxAbs(pg) <= opt.gtol) return { x, f, iterations: iter, converged: true };
-    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= FTOL) return { x, f, iterations: iter, converged: true };
+    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) return { x, f, iterations: iter, converged: true };
   }
   return { x, f, iterations: iter, converged: maxAbs(pg) <= opt.gtol };
 }

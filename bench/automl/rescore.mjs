@@ -15,7 +15,8 @@ const HERE = new URL('.', import.meta.url).pathname;
 const DIST = resolve(opt.dist ?? join(HERE, '../../dist'));
 const { loadDataset } = await import(`${DIST}/data/index.js`);
 const { stratifiedKFold, kFold } = await import(`${DIST}/evaluation/splitters.js`);
-const { crossValidate } = await import(`${DIST}/automl/worker/objective.js`);
+const { crossValidate } = await import(`${DIST}/evaluation/cross-validate.js`);
+const { getMetric } = await import(`${DIST}/evaluation/metrics.js`);
 const TARGETS = { iris: 'species', wine: 'class', 'breast-cancer': 'diagnosis', digits: 'digit', 'diabetes-progression': 'progression', 'credit-g': 'class', soybean: 'class', vote: 'Class', glass: 'Type', ionosphere: 'class', labor: 'class', cpu: 'class', segment: 'class', 'uci-breast-cancer': 'Class' };
 const reps = Number(opt.reps);
 const cv = Number(opt.cv);
@@ -32,8 +33,7 @@ for (const file of opt.runs.split(',')) {
     const scores = [];
     for (let r = 0; r < reps; r++) {
       const folds = ds.target.task === 'classification' ? stratifiedKFold(ds.target.values, cv, 1000 + r) : kFold(ds.nRows, cv, 1000 + r);
-      const ctx = { trialNumber: 0, seed: 1000 + r, data: undefined, signal: new AbortController().signal, report: async () => false, setUserAttr: () => undefined };
-      scores.push(await crossValidate(config, ctx, { kind: 'automl.tabular', dataset: ds, folds, metric, plugins: [], oof: false }));
+      scores.push((await crossValidate(config, ds, folds, getMetric(metric), { seed: 1000 + r })).mean);
     }
     const mean = scores.reduce((a, b) => a + b, 0) / reps;
     const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (reps - 1));

@@ -6,7 +6,8 @@ import { loadDataset } from '../../dist/data/index.js';
 import { getMetric } from '../../dist/evaluation/metrics.js';
 import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/splitters.js';
 import { getModel } from '../../dist/models/registry.js';
-import { Pipeline, datasetWithColumns, greedyFeatureSearch } from '../../dist/pipeline/index.js';
+import { datasetWithColumns, greedyFeatureSearch } from '../../dist/evaluation/feature-search.js';
+import { Pipeline } from '../../dist/pipeline/index.js';
 import { createRng } from '../../dist/util/rng.js';
 
 const i = process.argv.indexOf('--budget');

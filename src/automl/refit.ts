@@ -9,7 +9,7 @@ import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
-import { scoreRows, scoreTable } from './worker/objective.js';
+import { scoreRows, scoreTable } from '../evaluation/score.js';
 import { FittedModel } from '../serving/model-file.js';
 import { scoreAverage } from './ensemble.js';
 import type { Pipeline } from '../pipeline/index.js';

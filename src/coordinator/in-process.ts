@@ -5,8 +5,8 @@
 import type { Executor, RunOptions, TrialHooks } from './executor.js';
 import { RunGuard } from './run-guard.js';
 import type { ObjectiveFn, TrialOutcome, TrialTask } from '../protocol/messages.js';
+import { runObjective } from '../protocol/run-objective.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
-import { runObjective } from '../worker/run-objective.js';
 
 /** Options of {@link InProcessExecutor}. */
 export interface InProcessOptions {

@@ -11,10 +11,9 @@ import { Piscina } from 'piscina';
 import { resolveWorkerEntry } from './entry-path.js';
 import type { Executor, RunOptions, TrialHooks } from './executor.js';
 import { RunGuard } from './run-guard.js';
-import type { ReportMessage, ReportReply, TrialOutcome, TrialTask } from '../protocol/messages.js';
+import type { MemoryMessage, ReportMessage, ReportReply, TrialOutcome, TrialTask, WorkerPayload } from '../protocol/messages.js';
+import { describeError } from '../util/describe-error.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
-import type { MemoryMessage, WorkerPayload } from '../worker/entry.js';
-import { describeError } from '../worker/run-objective.js';
 
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {

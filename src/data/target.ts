@@ -2,9 +2,8 @@
  * The target column: finding it, inferring the task, encoding the values, and the checks that
  * must pass before any training starts (at least two classes, enough rows per class for CV).
  */
-import type { Task } from '../models/estimator.js';
 import { AutomlError, show } from '../util/errors.js';
-import type { TargetInfo } from './types.js';
+import type { TargetInfo, Task } from './types.js';
 import type { Cell, InferredColumn } from './values.js';
 import { closestName, compareLabels, inferColumn, isMissing, labelOf, parseNumber } from './values.js';
 

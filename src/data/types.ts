@@ -2,7 +2,12 @@
  * The in-memory dataset: plain data with typed column arrays, safe to post to a worker thread
  * (structured clone) and, after `toShared`, shared between threads without copying.
  */
-import type { Task } from '../models/estimator.js';
+
+/**
+ * Supervised task kind. Declared here, at the bottom of the training side, because a dataset's
+ * target already has one; models, pipelines and metrics take it from here.
+ */
+export type Task = 'classification' | 'regression';
 
 /** How a feature column is stored and encoded. */
 export type ColumnType = 'numeric' | 'categorical' | 'boolean';

@@ -5,7 +5,8 @@
  * mean_absolute_error. Labels are class indices 0..k-1 stored as float64.
  */
 import { AutomlError, show } from '../util/errors.js';
-import type { Matrix, Task } from '../models/estimator.js';
+import type { Task } from '../data/types.js';
+import type { Matrix } from '../models/estimator.js';
 
 /** A scoring function with the metadata the search needs. */
 export interface Metric {

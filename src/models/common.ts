@@ -9,49 +9,47 @@ import { matrix } from './estimator.js';
 import { resolveParams } from './params.js';
 import type { ParamDecls, ResolvedParams } from './params.js';
 
+/** Options of {@link checkFitInput}. */
+export interface FitInputOptions {
+  /** The model handles missing values itself: NaN in X is allowed (±Infinity never is). Default false. */
+  readonly allowMissing?: boolean;
+}
+
 /**
- * Checks training data: shapes agree, X is finite, y is finite and, for classification, holds
- * class indices in 0..nClasses-1.
- * @throws AutomlError('E_DATA') naming the model, row and value.
+ * Checks training data before a fit, for every model family: X and y have the same number of
+ * rows, X is not empty, X is finite (NaN allowed with `allowMissing`), and y holds class indices
+ * 0..nClasses-1 (classification, nClasses >= 2) or finite values (regression).
+ * @throws AutomlError `E_DATA` for X (and for nClasses), `E_TARGET` for y, naming the model, the
+ *   row, the column and the value.
  */
-export function checkFitInput(model: string, X: Matrix, y: Float64Array, ctx: Pick<ModelContext, 'task' | 'nClasses'>): void {
+export function checkFitInput(model: string, X: Matrix, y: Float64Array, ctx: Pick<ModelContext, 'task' | 'nClasses'>, opts: FitInputOptions = {}): void {
+  const who = `model "${model}"`;
   if (X.rows !== y.length) {
-    throw new AutomlError('E_DATA', `model "${model}": X has ${X.rows} rows but y has ${y.length} values; they must match`, { model });
+    throw new AutomlError('E_DATA', `${who}: X has ${X.rows} rows but y has ${y.length} values; pass one target per row`, { model, value: y.length });
   }
   if (X.rows === 0 || X.cols === 0) {
-    throw new AutomlError('E_DATA', `model "${model}": cannot fit on an empty matrix (${X.rows}x${X.cols})`, { model });
+    throw new AutomlError('E_DATA', `${who}: cannot fit on an empty matrix (${X.rows} rows x ${X.cols} columns)`, { model, value: [X.rows, X.cols] });
   }
   const d = X.data;
   for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i]!)) {
-      const row = Math.floor(i / X.cols);
-      throw new AutomlError(
-        'E_DATA',
-        `model "${model}": X[${row}][${i % X.cols}] = ${show(d[i])} is not finite; impute missing values before this model`,
-        { model, row, value: d[i] },
-      );
-    }
+    const v = d[i]!;
+    if (Number.isFinite(v) || (opts.allowMissing && Number.isNaN(v))) continue;
+    const row = Math.floor(i / X.cols);
+    const column = i % X.cols;
+    const fix = opts.allowMissing ? 'use NaN for missing values' : 'impute missing values before this model';
+    throw new AutomlError('E_DATA', `${who}: X has a non-finite value ${show(v)} at row ${row}, column ${column}; ${fix}`, { model, row, column: String(column), value: v });
   }
-  if (ctx.task === 'classification') {
-    if (!Number.isInteger(ctx.nClasses) || ctx.nClasses < 2) {
-      throw new AutomlError('E_DATA', `model "${model}": classification needs nClasses >= 2, got ${show(ctx.nClasses)}`, { model, value: ctx.nClasses });
+  const k = ctx.nClasses;
+  if (ctx.task === 'classification' && (!Number.isInteger(k) || k < 2)) {
+    throw new AutomlError('E_DATA', `${who}: classification needs at least 2 classes, got nClasses = ${show(k)}`, { model, value: k });
+  }
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (ctx.task === 'classification') {
+      if (Number.isInteger(v) && v >= 0 && v < k) continue;
+      throw new AutomlError('E_TARGET', `${who}: target y[${i}] = ${show(v)} is not a class index in 0..${k - 1}; encode labels first`, { model, row: i, value: v });
     }
-    for (let i = 0; i < y.length; i++) {
-      const v = y[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= ctx.nClasses) {
-        throw new AutomlError(
-          'E_DATA',
-          `model "${model}": y[${i}] = ${show(v)} is not a class index in 0..${ctx.nClasses - 1}; encode labels first`,
-          { model, row: i, value: v },
-        );
-      }
-    }
-  } else {
-    for (let i = 0; i < y.length; i++) {
-      if (!Number.isFinite(y[i]!)) {
-        throw new AutomlError('E_DATA', `model "${model}": target y[${i}] = ${show(y[i])} is not finite`, { model, row: i, value: y[i] });
-      }
-    }
+    if (!Number.isFinite(v)) throw new AutomlError('E_TARGET', `${who}: target y[${i}] = ${show(v)} is not a finite number`, { model, row: i, value: v });
   }
 }
 

@@ -8,8 +8,10 @@
  * `handlesMissing` in their spec.
  */
 
-/** Supervised task kind. */
-export type Task = 'classification' | 'regression';
+import type { Task } from '../data/types.js';
+
+/** Supervised task kind (declared in data/types.ts; re-exported for the model side's importers). */
+export type { Task };
 
 /**
  * A dense row-major matrix of float64 values: element (i, j) is `data[i * cols + j]`.

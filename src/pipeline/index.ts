@@ -12,9 +12,6 @@ export type { TargetTransformJSON, TargetTransformName } from './target-transfor
 export { LOG_MARGIN, LogTargetTransform, TARGET_TRANSFORMS, resolveTargetTransform } from './target-transform.js';
 export type {
   FilterScore,
-  GreedySearchOptions,
-  GreedySearchResult,
-  GreedyStep,
   ImportanceEstimator,
   KeepCount,
   KeptFrequency,
@@ -27,8 +24,6 @@ export {
   SELECT_KIND,
   SelectionStep,
   createSelectionStep,
-  datasetWithColumns,
-  greedyFeatureSearch,
   keptFrequency,
   loadSelectionStep,
   resolveSelectConfig,

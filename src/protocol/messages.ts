@@ -1,7 +1,10 @@
 /**
  * Messages between the study (main thread) and the trial workers. Plain, structured-clone-safe
- * data only: both sides import this file, and neither imports the other.
+ * data only: both sides import this file, and neither imports the other. Everything that crosses
+ * the thread boundary is declared here: the task, the payload the pool posts, the messages on a
+ * trial's port and the outcome that comes back.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { FailKind, FlatParams } from '../trial/trial.js';
 
 /** Where an objective lives: an ES module (file path or URL) and the name of its export. */
@@ -31,6 +34,18 @@ export type TrialOutcome =
   | { readonly status: 'pruned'; readonly value: number | null; readonly userAttrs?: Record<string, unknown>; readonly artifacts?: Record<string, unknown>; readonly durationMs: number }
   | { readonly status: 'fail'; readonly failKind: FailKind; readonly message: string; readonly durationMs: number };
 
+/** What the pool posts to a worker for one trial. `port` is transferred (in the transfer list). */
+export interface WorkerPayload {
+  readonly task: TrialTask;
+  /** This trial's private channel: the worker posts `ReportMessage`, the main thread answers `ReportReply`. */
+  readonly port: MessagePort;
+  /**
+   * Limit in MB on the ArrayBuffer memory the trial may add (see {@link MemoryMessage}); none when
+   * absent. V8's heap limit does not cover ArrayBuffer contents, so the worker watches them itself.
+   */
+  readonly arrayBufferLimitMb?: number;
+}
+
 /** Worker -> main: an intermediate value (e.g. a CV fold's score). */
 export interface ReportMessage {
   readonly type: 'report';
@@ -44,6 +59,17 @@ export interface ReportReply {
   readonly type: 'report-reply';
   readonly id: number;
   readonly prune: boolean;
+}
+
+/**
+ * Worker -> main, on the trial's port: the trial's ArrayBuffer memory grew past its limit. The
+ * main thread then ends the trial as `out-of-memory` and terminates this thread.
+ */
+export interface MemoryMessage {
+  readonly type: 'memory';
+  /** ArrayBuffer memory (MB) the thread holds beyond what it held when the trial started. */
+  readonly grownMb: number;
+  readonly limitMb: number;
 }
 
 /** What an objective receives besides its configuration. */

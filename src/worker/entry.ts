@@ -9,32 +9,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ObjectiveFn, ObjectiveRef, ReportMessage, ReportReply, TrialOutcome, TrialTask } from '../protocol/messages.js';
-import { runObjective } from './run-objective.js';
+import type { MemoryMessage, ObjectiveFn, ObjectiveRef, ReportMessage, ReportReply, TrialOutcome, WorkerPayload } from '../protocol/messages.js';
+import { runObjective } from '../protocol/run-objective.js';
 import { show } from '../util/errors.js';
-
-/** What the pool posts to a worker for one trial. `port` is transferred (in the transfer list). */
-export interface WorkerPayload {
-  readonly task: TrialTask;
-  /** This trial's private channel: the worker posts `ReportMessage`, the main thread answers `ReportReply`. */
-  readonly port: MessagePort;
-  /**
-   * Limit in MB on the ArrayBuffer memory the trial may add (see {@link MemoryMessage}); none when
-   * absent. V8's heap limit does not cover ArrayBuffer contents, so the worker watches them itself.
-   */
-  readonly arrayBufferLimitMb?: number;
-}
-
-/**
- * Worker -> main, on the trial's port: the trial's ArrayBuffer memory grew past its limit. The
- * main thread then ends the trial as `out-of-memory` and terminates this thread.
- */
-export interface MemoryMessage {
-  readonly type: 'memory';
-  /** ArrayBuffer memory (MB) the thread holds beyond what it held when the trial started. */
-  readonly grownMb: number;
-  readonly limitMb: number;
-}
 
 /** How often the worker samples its ArrayBuffer memory during a trial (ms). */
 export const MEMORY_CHECK_MS = 50;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getMetric } from '../../src/evaluation/metrics.js';
 import { OofPool, scoreAverage, selectEnsemble, type OofCandidate } from '../../src/automl/ensemble.js';
-import { crossValidate } from '../../src/automl/worker/objective.js';
+import { crossValidateTrial } from '../../src/automl/worker/objective.js';
 import type { TabularWorkerData } from '../../src/automl/worker/data.js';
 import { loadModel, modelFromJSON } from '../../src/serving/model-file.js';
 import { resumeSearch, search } from '../../src/automl/search.js';
@@ -94,7 +94,7 @@ describe('out-of-fold predictions from cross-validation', () => {
       setArtifact: (k, v) => (artifacts[k] = v),
     };
     const config = { preprocess: { imputation: 'mean', scaler: 'standard' }, model: { type: 'gaussian_nb' } } as unknown as PipelineConfig;
-    const value = await crossValidate(config, ctx, data);
+    const value = await crossValidateTrial(config, ctx, data);
     const oof = artifacts.oof as Float64Array;
     expect(oof).toBeInstanceOf(Float64Array);
     expect(oof.length).toBe(ds.nRows * 3);

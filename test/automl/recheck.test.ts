@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { search } from '../../src/automl/search.js';
 import { diverseCandidates } from '../../src/automl/choose-ensemble.js';
-import { crossValidate } from '../../src/automl/worker/objective.js';
+import { crossValidateTrial } from '../../src/automl/worker/objective.js';
 import type { TabularWorkerData } from '../../src/automl/worker/data.js';
 import { loadDataset } from '../../src/data/index.js';
 import { stratifiedKFold } from '../../src/evaluation/splitters.js';
@@ -101,7 +101,7 @@ describe('the objective\'s fresh split', () => {
     const run = async (seed: number, taskData: unknown) => {
       const scores: number[] = [];
       const ctx = { seed, data: taskData, signal: new AbortController().signal, report: async (_k: number, v: number) => (scores.push(v), false), setUserAttr: () => {} } as unknown as ObjectiveContext;
-      await crossValidate(config, ctx, data);
+      await crossValidateTrial(config, ctx, data);
       return scores;
     };
     const fixedA = await run(1, undefined);

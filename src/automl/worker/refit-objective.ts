@@ -3,7 +3,8 @@
  * thread stays responsive to Ctrl-C), and hands the fitted pipeline back as JSON. Run through the
  * same pool as the trials: the searched rows are already there (workerData).
  */
-import { Pipeline, datasetWithColumns, type PipelineConfig } from '../../pipeline/index.js';
+import { datasetWithColumns } from '../../evaluation/feature-search.js';
+import { Pipeline, type PipelineConfig } from '../../pipeline/index.js';
 import { getModel } from '../../models/registry.js';
 import type { ObjectiveContext } from '../../protocol/messages.js';
 import { getWorkerData } from '../../worker/shared.js';

@@ -1,65 +1,16 @@
 /**
  * Input checks and JSON helpers shared by the fast learners.
  */
-import type { EstimatorJSON, Matrix, ModelContext, Task } from '../estimator.js';
+import type { EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
 import { AutomlError, show } from '../../util/errors.js';
+import { checkFitInput } from '../common.js';
 
-/** Checks a training set against the model context; `allowNaN` for models that handle missing values. */
+/**
+ * Checks a training set: the one fit-input check of every model family ({@link checkFitInput}),
+ * with `allowNaN` for the learners that handle missing values.
+ */
 export function checkFit(model: string, X: Matrix, y: Float64Array, ctx: ModelContext, allowNaN: boolean): void {
-  if (X.rows === 0 || X.cols === 0) {
-    throw new AutomlError('E_DATA', `${model}: cannot fit on an empty matrix (${X.rows} rows x ${X.cols} columns)`, {
-      value: [X.rows, X.cols],
-    });
-  }
-  if (y.length !== X.rows) {
-    throw new AutomlError('E_DATA', `${model}: X has ${X.rows} rows but y has ${y.length} values; pass one target per row`, {
-      value: y.length,
-    });
-  }
-  if (!allowNaN) {
-    const d = X.data;
-    for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i]!)) {
-        const row = Math.floor(i / X.cols);
-        throw new AutomlError(
-          'E_DATA',
-          `${model}: X has a non-finite value ${show(d[i])} at row ${row}, column ${i % X.cols}; impute or drop it first`,
-          { row, column: String(i % X.cols), value: d[i] },
-        );
-      }
-    }
-  } else {
-    const d = X.data;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i]!;
-      if (v === Infinity || v === -Infinity) {
-        const row = Math.floor(i / X.cols);
-        throw new AutomlError('E_DATA', `${model}: X has ${v} at row ${row}, column ${i % X.cols}; use NaN for missing values`, {
-          row,
-          column: String(i % X.cols),
-          value: v,
-        });
-      }
-    }
-  }
-  checkTarget(model, y, ctx.task, ctx.nClasses);
-}
-
-/** Checks targets: class indices 0..nClasses-1 for classification, finite values for regression. */
-export function checkTarget(model: string, y: Float64Array, task: Task, nClasses: number): void {
-  if (task === 'classification' && nClasses < 2) {
-    throw new AutomlError('E_DATA', `${model}: classification needs at least 2 classes, got nClasses=${nClasses}`, {
-      value: nClasses,
-    });
-  }
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i]!;
-    const bad = task === 'classification' ? !(Number.isInteger(v) && v >= 0 && v < nClasses) : !Number.isFinite(v);
-    if (bad) {
-      const want = task === 'classification' ? `a class index in 0..${nClasses - 1}` : 'a finite number';
-      throw new AutomlError('E_TARGET', `${model}: target at row ${i} is ${show(v)}, expected ${want}`, { row: i, value: v });
-    }
-  }
+  checkFitInput(model, X, y, ctx, { allowMissing: allowNaN });
 }
 
 /** Checks that a matrix to predict on has the training column count. */

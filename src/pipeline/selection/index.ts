@@ -1,6 +1,6 @@
 /**
- * Feature selection: the pipeline's `select` step (filters, an FDR filter, model importances), its config, and a
- * greedy wrapper search over source columns.
+ * Feature selection: the pipeline's `select` step (filters, an FDR filter, model importances) and its config.
+ * The greedy wrapper search over source columns, which cross-validates, is evaluation's (evaluation/feature-search.ts).
  */
 export type { FilterScore, ImportanceEstimator, KeepCount, ResolvedSelect, SelectConfig, SelectMethod } from './config.js';
 export { DEFAULT_ALPHA_RATIO, DEFAULT_FDR_ALPHA, DEFAULT_FRACTION, keepCount, resolveSelectConfig } from './config.js';
@@ -13,5 +13,3 @@ export { MAX_DISCRETE_LEVELS, MAX_MI_ROWS, MI_NEIGHBORS, mutualInfo } from './mu
 export { IMPORTANCE_DEPTH, IMPORTANCE_TREES, l1Importances, treeImportances } from './importance.js';
 export type { KeptFrequency } from './report.js';
 export { keptFrequency } from './report.js';
-export type { GreedySearchOptions, GreedySearchResult, GreedyStep } from './wrapper.js';
-export { datasetWithColumns, greedyFeatureSearch } from './wrapper.js';

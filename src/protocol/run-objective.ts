@@ -4,9 +4,16 @@
  * (objective is a function, reports go straight to the study), so both classify the same way.
  * Time limits and interruption are the executor's business, not this function's: it only knows how
  * the call itself ended.
+ *
+ * Why in protocol/, which otherwise holds plain types: these rules are the meaning of a
+ * `TrialOutcome` (which behaviour of an objective gives which status and failKind), and both
+ * executors need them while neither may import the other (the coordinator never imports worker/).
+ * util/ cannot hold it, being below the protocol. It owns no thread, port or timer: what connects
+ * it to a study comes in as {@link ObjectiveIo}.
  */
-import { isTrialPruned } from '../protocol/messages.js';
-import type { ObjectiveContext, ObjectiveFn, TrialOutcome, TrialTask } from '../protocol/messages.js';
+import { isTrialPruned } from './messages.js';
+import type { ObjectiveContext, ObjectiveFn, TrialOutcome, TrialTask } from './messages.js';
+import { describeError } from '../util/describe-error.js';
 import { AutomlError, show } from '../util/errors.js';
 
 /** What the caller provides to connect the objective with the study. */
@@ -96,17 +103,6 @@ export function invalidValueMessage(result: unknown): string | null {
             ? `an array (${show(result)})`
             : `${article(typeof result)} ${typeof result} (${show(result)})`;
   return `the objective returned ${what}; it must return (or resolve to) a finite number`;
-}
-
-/** A one-line description of a thrown value: `TypeError: x is not a function`, `[E_DATA] ...`. */
-export function describeError(e: unknown): string {
-  if (e instanceof AutomlError) return `[${e.code}] ${e.message}`;
-  if (e instanceof Error) {
-    const msg = e.message || '(no message)';
-    return e.name && e.name !== 'Error' ? `${e.name}: ${msg}` : msg;
-  }
-  if (typeof e === 'string') return e;
-  return `threw a non-Error value: ${show(e, 200)}`;
 }
 
 function article(word: string): string {

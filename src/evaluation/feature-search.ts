@@ -5,16 +5,15 @@
  * a deadline; it is meant to run on the winning pipeline with the budget a search has left, and
  * its result should be kept only when `improved` is true.
  *
- * The metric type is imported as a type only: this file runs no evaluation code besides the
- * metric object it is handed.
+ * It lives in evaluation/ (not beside the pipeline's own `select` step) because every candidate
+ * set is scored by evaluation's {@link crossValidate}, and pipeline/ stays below evaluation.
  */
-import type { Dataset } from '../../data/types.js';
-import type { Metric } from '../../evaluation/metrics.js';
-import type { Matrix } from '../../models/estimator.js';
-import { AutomlError, show } from '../../util/errors.js';
-import { createRng, deriveSeed } from '../../util/rng.js';
-import type { ModelLookup, PipelineConfig } from '../pipeline.js';
-import { Pipeline } from '../pipeline.js';
+import type { Dataset } from '../data/types.js';
+import type { ModelLookup, PipelineConfig } from '../pipeline/index.js';
+import { AutomlError, show } from '../util/errors.js';
+import { createRng, deriveSeed } from '../util/rng.js';
+import { crossValidate, type Fold } from './cross-validate.js';
+import type { Metric } from './metrics.js';
 
 /** Inputs of {@link greedyFeatureSearch}. */
 export interface GreedySearchOptions {
@@ -22,7 +21,7 @@ export interface GreedySearchOptions {
   /** The pipeline to tune (usually the search's best configuration). */
   readonly config: PipelineConfig;
   /** Cross-validation folds as dataset row indices (the rows searched are the folds' rows). */
-  readonly folds: readonly { readonly train: Int32Array; readonly test: Int32Array }[];
+  readonly folds: readonly Fold[];
   readonly metric: Metric;
   readonly lookupModel: ModelLookup;
   readonly seed: number;
@@ -98,17 +97,21 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
   let fits = 0;
 
   const evaluate = async (columns: readonly string[], force = false): Promise<Float64Array> => {
-    const view = datasetWithColumns(dataset, columns);
-    const scores = new Float64Array(folds.length);
-    for (let k = 0; k < folds.length; k++) {
-      if (opts.signal?.aborted) throw new AutomlError('E_ABORTED', 'greedyFeatureSearch: aborted', {});
-      if (!force && opts.deadline !== undefined && Date.now() >= opts.deadline) throw new OutOfTime();
-      const fold = folds[k]!;
-      const p = await new Pipeline(lookupModel).fit(view, fold.train, config, { seed: (seed + k * 7919) >>> 0, ...(opts.signal ? { signal: opts.signal } : {}) });
-      fits++;
-      scores[k] = scoreRows(p, view, fold.test, metric);
-    }
-    return scores;
+    // No new fit starts past the deadline. An abort wins over it: crossValidate then throws
+    // E_ABORTED before its next fold.
+    const outOfTime = (): boolean => !force && !opts.signal?.aborted && opts.deadline !== undefined && Date.now() >= opts.deadline;
+    if (outOfTime()) throw new OutOfTime();
+    const cv = await crossValidate(config, datasetWithColumns(dataset, columns), folds, metric, {
+      seed,
+      lookupModel,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onFold: () => {
+        fits++;
+        return outOfTime();
+      },
+    });
+    if (cv.stopped) throw new OutOfTime();
+    return Float64Array.from(cv.scores);
   };
 
   // The baseline always runs, even past the deadline: without it nothing can be compared.
@@ -217,18 +220,4 @@ export function datasetWithColumns(dataset: Dataset, columns: readonly string[])
   const set = new Set(columns);
   const keep = dataset.features.map((f, j) => (set.has(f.name) ? j : -1)).filter((j) => j >= 0);
   return { ...dataset, features: keep.map((j) => dataset.features[j]!), columns: keep.map((j) => dataset.columns[j]!) };
-}
-
-function scoreRows(pipeline: Pipeline, dataset: Dataset, rows: Int32Array, metric: Metric): number {
-  const yTrue = Float64Array.from(rows, (r) => dataset.target.values[r]!);
-  const nClasses = dataset.target.classes?.length ?? 0;
-  if (!metric.needsProba) return metric.score(yTrue, pipeline.predict(dataset, rows), undefined, nClasses);
-  const proba: Matrix = pipeline.predictProba(dataset, rows);
-  const pred = new Float64Array(proba.rows);
-  for (let i = 0; i < proba.rows; i++) {
-    let b = 0;
-    for (let j = 1; j < proba.cols; j++) if (proba.data[i * proba.cols + j]! > proba.data[i * proba.cols + b]!) b = j;
-    pred[i] = b;
-  }
-  return metric.score(yTrue, pred, proba, nClasses);
 }

@@ -12,15 +12,16 @@ import {
   countsTowardBudget,
   FINISHED_STATES,
   type Direction,
-  type FailKind,
   type FlatParams,
   type Intermediate,
   type TrialRecord,
 } from '../trial/trial.js';
-import type { Trial } from './trial-handle.js';
+import type { TellResult, Trial } from './trial-handle.js';
 import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
 import { decide, resolvePruner, type Pruner } from './pruning.js';
+
+export type { TellResult } from './trial-handle.js';
 
 /** Tries a configuration gets when its trials keep being interrupted (killed process, Ctrl-C, budget end). */
 export const MAX_ATTEMPTS = 3;
@@ -51,13 +52,6 @@ export interface CreateStudyOptions<S extends Space> {
   /** A RUNNING trial whose heartbeat is older than this is taken as abandoned (ms). Default 60 000. */
   readonly staleAfterMs?: number;
 }
-
-/** Outcome passed to {@link Study.tell}: a value, or an explicit state. */
-export type TellResult =
-  | number
-  | { readonly state: 'COMPLETE'; readonly value: number; readonly userAttrs?: Record<string, unknown> }
-  | { readonly state: 'PRUNED'; readonly value?: number | null; readonly userAttrs?: Record<string, unknown> }
-  | { readonly state: 'FAIL'; readonly failKind?: FailKind; readonly reason?: string; readonly userAttrs?: Record<string, unknown> };
 
 /**
  * A study: the search for the best configuration of a space, stored so that it can be resumed and
@@ -389,7 +383,7 @@ export class Study<S extends Space = Space> {
    */
   async optimize(objective: Objective<ConfigOf<S>>, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
     this.checkOpen();
-    return optimize(this as unknown as Study, objective as Objective<unknown>, opts);
+    return optimize(this, objective as Objective<unknown>, opts);
   }
 
   /** Closes the storage if the study opened it. Idempotent. */

@@ -13,16 +13,19 @@ import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
 import { trainTestSplit } from '../evaluation/splitters.js';
 import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/index.js';
-import { createStudy, loadStudy, type Study } from '../study/index.js';
+import type { Study } from '../study/index.js';
+import { createStudyIn, loadStudyIn } from '../study/create.js';
 import { enqueueDefaults } from './warm-start.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { openStorage } from '../storage/open.js';
+import type { Storage } from '../storage/storage.js';
 import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask, spaceWithTargetFor } from './spaces.js';
 import { loadModelPlugins } from './worker/objective.js';
 import { FOLD_SCORES_ATTR, type ModelPluginRef } from './worker/data.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import type { FittedModel } from './refit.js';
 import { runSearch } from './run-search.js';
+import { readTabularSettings, settingsRecord } from './settings.js';
 import type { CustomModel, PreparedData, ResumeOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 function checkOptions(o: SearchOptions): void {
@@ -101,6 +104,17 @@ function freeStudyName(base: string, taken: ReadonlySet<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/** Storage of a command that names none. */
+const DEFAULT_STORAGE = 'sqlite:automl.db';
+
+/** Time budget (seconds) of a run given neither trials nor time. */
+const DEFAULT_TIME = 60;
+
+/** A run's budget: the given one, or {@link DEFAULT_TIME} seconds when neither trials nor time is given. */
+function budgetOf(trials: number | undefined, time: number | undefined): { trials: number | undefined; time: number | undefined } {
+  return { trials, time: time ?? (trials === undefined ? DEFAULT_TIME : undefined) };
+}
+
 /**
  * Runs a tabular AutoML search. See {@link SearchOptions} for the defaults.
  * Bad input (file, target, options) throws an AutomlError before any study is created or changed.
@@ -111,52 +125,28 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const cv = options.cv ?? 5;
   const testSize = options.testSize ?? 0.2;
   const prep = prepareData({ ...options, seed, cv, testSize });
-  const { dataset } = prep;
-  const task = dataset.target.task;
+  const task = prep.dataset.target.task;
   const metric = options.metric !== undefined ? getMetric(options.metric, task) : defaultMetric(task);
   const custom = (options.models ?? []).filter((m): m is CustomModel => typeof m !== 'string');
   const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
   await loadModelPlugins(plugins);
   const space = buildSpace(options, task, custom, options.onNote);
   checkModelRanges(space, task, typeof options.space === 'string' ? options.space : 'search space');
-  const trials = options.trials;
-  const time = options.time ?? (trials === undefined ? 60 : undefined);
+  const budget = budgetOf(options.trials, options.time);
   for (const n of prep.notes) options.onNote?.(n);
 
-  const storageUrl = options.storage ?? 'sqlite:automl.db';
-  const base = options.study ?? (typeof options.data === 'string' ? baseName(options.data) : 'rows');
-  let taken: Set<string>;
-  {
-    const storage = await openStorage(storageUrl);
-    try {
-      taken = new Set((await storage.listStudies()).map((s) => s.name));
-    } finally {
-      await storage.close();
-    }
+  const storageUrl = options.storage ?? DEFAULT_STORAGE;
+  // One storage for the whole command: read here, then handed to the study, which closes it.
+  const storage = await openStorage(storageUrl);
+  let name: string;
+  try {
+    name = await newStudyName(storage, storageUrl, options);
+  } catch (e) {
+    await storage.close();
+    throw e;
   }
-  if (options.study !== undefined && taken.has(options.study)) {
-    throw new AutomlError('E_STUDY_EXISTS', `study '${options.study}' already exists in ${storageUrl}; continue it with \`automl resume ${options.study}\`, or choose another --study name`);
-  }
-  const name = freeStudyName(base, taken);
-  if (name !== base) options.onNote?.(`study '${base}' exists in ${storageUrl}; this search is study '${name}'`);
-  const settings: TabularSettings = {
-    kind: 'automl.tabular',
-    data: typeof options.data === 'string' ? resolve(options.data) : null,
-    fingerprint: datasetFingerprint(dataset),
-    target: options.target,
-    task,
-    metric: metric.name,
-    cv,
-    testSize,
-    test: typeof options.test === 'string' ? resolve(options.test) : null,
-    trials: trials ?? null,
-    prune: options.prune ?? true,
-    plugins,
-    deadline: time !== undefined ? Date.now() + time * 1000 : null,
-    ensemble: options.ensemble ?? true,
-    reshuffleFolds: options.reshuffleFolds ?? true,
-  };
-  const study = await createStudy({
+  const settings = newSettings(options, prep.dataset, metric, plugins, { cv, testSize, ...budget });
+  const study = await createStudyIn(storage, {
     name,
     space,
     direction: metric.direction,
@@ -164,20 +154,65 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     pruner: settings.prune ? 'median' : 'none',
     samplerOptions: { gridSize: options.gridSize ?? 3 },
     seed,
-    storage: storageUrl,
     loadIfExists: false,
-    settings: settings as unknown as Record<string, unknown>,
+    settings: settingsRecord(settings),
   });
   try {
-    if (options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid') {
-      const queued = await enqueueDefaults(study, task, dataset.features.length, prep.searchRows.length);
-      if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
-    }
-    return await runSearch(study, prep, metric, { ...options, time, trials }, plugins);
+    await warmStart(study, options, prep);
+    return await runSearch(study, prep, metric, { ...options, ...budget }, plugins);
   } catch (e) {
     await study.close();
     throw e;
   }
+}
+
+/**
+ * The study name of a new search: `options.study` (refused if taken), else a free variant of the
+ * data's name. Messages name the storage as the user wrote it (`storageUrl`).
+ */
+async function newStudyName(storage: Storage, storageUrl: string, options: SearchOptions): Promise<string> {
+  const base = options.study ?? (typeof options.data === 'string' ? baseName(options.data) : 'rows');
+  const taken = new Set((await storage.listStudies()).map((s) => s.name));
+  if (options.study !== undefined && taken.has(options.study)) {
+    throw new AutomlError('E_STUDY_EXISTS', `study '${options.study}' already exists in ${storageUrl}; continue it with \`automl resume ${options.study}\`, or choose another --study name`);
+  }
+  const name = freeStudyName(base, taken);
+  if (name !== base) options.onNote?.(`study '${base}' exists in ${storageUrl}; this search is study '${name}'`);
+  return name;
+}
+
+/** The settings a new study stores, so that `resume` and `automl worker` run it the same way. */
+function newSettings(
+  options: SearchOptions,
+  dataset: Dataset,
+  metric: Metric,
+  plugins: readonly ModelPluginRef[],
+  run: { cv: number; testSize: number; trials: number | undefined; time: number | undefined },
+): TabularSettings {
+  return {
+    kind: 'automl.tabular',
+    data: typeof options.data === 'string' ? resolve(options.data) : null,
+    fingerprint: datasetFingerprint(dataset),
+    target: options.target,
+    task: dataset.target.task,
+    metric: metric.name,
+    cv: run.cv,
+    testSize: run.testSize,
+    test: typeof options.test === 'string' ? resolve(options.test) : null,
+    trials: run.trials ?? null,
+    prune: options.prune ?? true,
+    plugins,
+    deadline: run.time !== undefined ? Date.now() + run.time * 1000 : null,
+    ensemble: options.ensemble ?? true,
+    reshuffleFolds: options.reshuffleFolds ?? true,
+  };
+}
+
+/** Queues each model family's default configuration first (unless turned off; not for a grid). */
+async function warmStart(study: Study, options: SearchOptions, prep: PreparedData): Promise<void> {
+  if (!(options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid')) return;
+  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length);
+  if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
 }
 
 /** The default search strategy. */
@@ -188,41 +223,63 @@ export const DEFAULT_STRATEGY = 'tpe';
  * the trial budget is the study's total.
  */
 export async function resumeSearch(name: string, options: ResumeOptions = {}): Promise<SearchResult> {
-  const storageUrl = options.storage ?? 'sqlite:automl.db';
-  let s: TabularSettings;
-  {
-    const storage = await openStorage(storageUrl);
-    try {
-      const record = await storage.getStudy(name);
-      s = (record?.settings ?? {}) as unknown as TabularSettings;
-    } finally {
-      await storage.close();
-    }
-  }
-  const study = await loadStudy({ name, storage: storageUrl, pruner: s.prune ? 'median' : 'none' });
+  const study = await openStoredStudy(options.storage ?? DEFAULT_STORAGE, name);
   try {
-    if (s.kind !== 'automl.tabular' || !s.data) {
-      throw new AutomlError('E_CONFIG', `study '${name}' was not created by \`automl search\` on a CSV file, so it cannot be resumed from the command line; resume it from code with createStudy()`);
-    }
+    const s = storedSettings(study);
     await loadModelPlugins(s.plugins);
-    const dataPath = options.data ?? s.data!;
-    const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
-    if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
-      throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${name}' was started with (its content fingerprint differs); give the same file${options.data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
-    }
+    const prep = reloadData(study, s, options.data);
     for (const n of prep.notes) options.onNote?.(n);
-    const trials = options.trials ?? s.trials ?? undefined;
-    let time = options.time ?? (trials === undefined ? 60 : undefined);
-    if (options.time === undefined && options.untilStudyDeadline && typeof s.deadline === 'number') {
-      const left = (s.deadline - Date.now()) / 1000;
-      if (left <= 0) throw new AutomlError('E_CONFIG', `study '${name}' reached the end of its time budget at ${new Date(s.deadline).toISOString()}; give --time to run longer`);
-      time = left;
-    }
-    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, trials, time }, s.plugins, options.refit ?? true);
+    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, ...resumeBudget(study.name, s, options) }, s.plugins, options.refit ?? true);
   } catch (e) {
     await study.close();
     throw e;
   }
+}
+
+/**
+ * Opens a stored study on one storage, which the study then owns. Its pruner comes from its
+ * settings, read first (a study name that is not there gives E_STUDY_NOT_FOUND listing those that are).
+ */
+async function openStoredStudy(storageUrl: string, name: string): Promise<Study> {
+  const storage = await openStorage(storageUrl);
+  let prune: boolean;
+  try {
+    prune = (await storage.getStudy(name))?.settings['prune'] === true;
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  return loadStudyIn(storage, { name, pruner: prune ? 'median' : 'none' });
+}
+
+/** The settings of a study `automl search` made from a CSV file, the only kind the command line resumes. */
+function storedSettings(study: Study): TabularSettings {
+  const raw = study.record.settings;
+  if (raw['kind'] !== 'automl.tabular' || !raw['data']) {
+    throw new AutomlError('E_CONFIG', `study '${study.name}' was not created by \`automl search\` on a CSV file, so it cannot be resumed from the command line; resume it from code with createStudy()`);
+  }
+  return readTabularSettings(raw, `study '${study.name}'`);
+}
+
+/** The study's data and split again, refused unless its content is the data the study started with. */
+function reloadData(study: Study, s: TabularSettings, data: string | undefined): PreparedData {
+  const dataPath = data ?? s.data!;
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+  if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
+    throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
+  }
+  return prep;
+}
+
+/** A resumed run's budget: the study's total trials, and the time given, or what is left of the study's deadline. */
+function resumeBudget(name: string, s: TabularSettings, options: ResumeOptions): { trials: number | undefined; time: number | undefined } {
+  const budget = budgetOf(options.trials ?? s.trials ?? undefined, options.time);
+  if (options.time === undefined && options.untilStudyDeadline && s.deadline !== null) {
+    const left = (s.deadline - Date.now()) / 1000;
+    if (left <= 0) throw new AutomlError('E_CONFIG', `study '${name}' reached the end of its time budget at ${new Date(s.deadline).toISOString()}; give --time to run longer`);
+    return { trials: budget.trials, time: left };
+  }
+  return budget;
 }
 
 function baseName(path: string): string {

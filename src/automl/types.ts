@@ -225,8 +225,14 @@ export interface PreparedData {
   readonly notes: readonly string[];
 }
 
+/** The search options that shape one run of a study (its budget, threads, callbacks, final model): `search` and `resume` share them. */
+export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
+
+/** Options of `runSearch`: the run options of `search` or `resume`, with the budget resolved (the feature search only from `search`). */
+export type RunOptions = Pick<SearchOptions, RunOptionName | 'featureSearch'>;
+
 /** Options of {@link resumeSearch}. */
-export interface ResumeOptions extends Pick<SearchOptions, 'storage' | 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck'> {
+export interface ResumeOptions extends Pick<SearchOptions, 'storage' | RunOptionName> {
   /** The training CSV, when it lives elsewhere on this machine; it must have the stored fingerprint. */
   readonly data?: string;
   /** Refit and score the best pipeline at the end (default true; `automl worker` turns it off). */

@@ -18,9 +18,12 @@ import { fitPreprocessor, outputNamesOf } from './preprocessor.js';
 import { loadPreprocessor } from './preprocessor-json.js';
 import type { SelectConfig } from './selection/config.js';
 import { resolveSelectConfig } from './selection/config.js';
+import type { FeatureStep } from './feature-step.js';
 import { createSelectionStep, loadSelectionStep } from './selection/step.js';
 import type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
 import { LogTargetTransform, TARGET_TRANSFORMS, resolveTargetTransform } from './target-transform.js';
+
+export type { FeatureStep } from './feature-step.js';
 
 /** Model choice: the registry name in `type`, every other key a hyperparameter. */
 export interface ModelConfig {
@@ -52,26 +55,6 @@ export interface PipelineFitContext {
   /** Seed for every random choice of the model. */
   readonly seed: number;
   readonly signal?: AbortSignal;
-}
-
-/**
- * A step between preprocessing and the model that maps the encoded matrix to another matrix.
- * Steps run in order on the preprocessor's output; each is fitted on the training rows only.
- * The one kind today is feature selection (`select`, built from `PipelineConfig.select`).
- */
-export interface FeatureStep {
-  readonly kind: string;
-  fit(X: Matrix, y: Float64Array, names: readonly string[]): void;
-  transform(X: Matrix): Matrix;
-  /** Names of the output columns given the input names. */
-  outputNames(input: readonly string[]): string[];
-  /**
-   * For a step whose output column t is input column `inputsUsed()[t]` (a selection): those input
-   * indices. Lets the pipeline tell which source columns prediction needs. Omitted by steps whose
-   * outputs mix inputs; then every input counts as needed.
-   */
-  inputsUsed?(): number[];
-  toJSON(): { readonly kind: string; readonly [key: string]: unknown };
 }
 
 /** Serialised fitted pipeline. */

@@ -1,5 +1,5 @@
 import { AutomlError, show } from '../util/errors.js';
-import type { ParamValue } from '../trial/trial.js';
+import type { ParamValue } from './params.js';
 
 /** JSON form of a leaf dimension, as written in `search-spaces/*.json`. */
 export type DimensionJSON =

@@ -1,5 +1,5 @@
 import { AutomlError } from '../util/errors.js';
-import type { FlatParams, ParamValue } from '../trial/trial.js';
+import type { FlatParams, ParamValue } from './params.js';
 import { Choice, isDimension, type Space, type SpaceShape } from './space.js';
 
 /** Largest grid that is enumerated; beyond this, random or Bayesian search is the right tool. */

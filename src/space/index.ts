@@ -4,3 +4,4 @@ export { space, choice, Space, Choice, BRANCH_KEY, isDimension } from './space.j
 export type { ConfigOf, ValueOf, ParamDef, SpaceShape, SpaceNode, SpaceJSON, NodeJSON } from './space.js';
 export { spaceFromJSON, loadSpaceFile, MAX_SPACE_FILE_BYTES } from './json.js';
 export { Grid, MAX_GRID_POINTS } from './grid.js';
+export type { ParamValue, FlatParams } from './params.js';

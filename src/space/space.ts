@@ -1,5 +1,5 @@
 import { AutomlError, show } from '../util/errors.js';
-import type { FlatParams, ParamValue } from '../trial/trial.js';
+import type { FlatParams, ParamValue } from './params.js';
 import { CategoricalDimension, FloatDimension, IntDimension, type Dimension, type DimensionJSON } from './dimensions.js';
 
 /** The key that names the chosen branch in a configuration produced by a {@link Choice}. */

@@ -8,7 +8,7 @@ import type { Rng } from '../util/rng.js';
 import type { FlatParams, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
 import { emptyCounts } from './storage.js';
 import type { NewStudy, StartTrialOptions, Storage, StudyRecord, StudySummary, TrialFilter, TrialResult } from './storage.js';
-import { redactUrl } from './open.js';
+import { redactUrl } from './url.js';
 import { migratePg, quoteIdent } from './postgres-schema.js';
 import { finishWithIntermediate, pgStatements, pgStudy, pgTrial } from './postgres-sql.js';
 import type { PgStatements, PgStudyRow, PgTrialRow } from './postgres-sql.js';

@@ -5,9 +5,11 @@ import type { Executor } from '../coordinator/executor.js';
 import { InProcessExecutor } from '../coordinator/in-process.js';
 import { WorkerPool } from '../coordinator/pool.js';
 import type { ObjectiveFn, ObjectiveRef, TrialOutcome } from '../protocol/messages.js';
+import type { Sampler } from '../samplers/index.js';
+import type { Space } from '../space/space.js';
+import type { Storage, StudyRecord } from '../storage/storage.js';
 import type { TrialRecord } from '../trial/trial.js';
-import type { Study } from './study.js';
-import type { Trial } from './trial-handle.js';
+import type { TellResult, Trial } from './trial-handle.js';
 
 /** An objective: a function run in this thread, or an ES module export run in worker threads. */
 export type Objective<C> = ObjectiveFn<C> | ObjectiveRef;
@@ -63,184 +65,277 @@ export interface OptimizeResult {
   readonly recovered: readonly number[];
 }
 
+/**
+ * What {@link optimize} uses of a study: ask/tell, recovery of abandoned trials and the trial cache.
+ * `Study` satisfies it; declared here so that this file does not import study.ts, which calls it.
+ */
+export interface OptimizableStudy {
+  readonly record: Pick<StudyRecord, 'id'>;
+  readonly space: Space;
+  readonly sampler: Pick<Sampler, 'capacity'>;
+  readonly storage: Pick<Storage, 'heartbeat'>;
+  ask(opts: { maxTrials?: number }): Promise<Trial<unknown> | null>;
+  tell(trial: { readonly number: number }, result: TellResult): Promise<boolean>;
+  retryLater(number: number): Promise<void>;
+  recoverAbandonedTrials(): Promise<number[]>;
+  trial(number: number): TrialRecord | undefined;
+  countedTrials(): number;
+  refresh(): Promise<void>;
+}
+
+type StopReason = OptimizeResult['stoppedBy'];
+
 /** The optimisation loop over ask/tell; see `Study.optimize`. */
-export async function optimize(study: Study, objective: Objective<unknown>, opts: OptimizeOptions): Promise<OptimizeResult> {
+export async function optimize(study: OptimizableStudy, objective: Objective<unknown>, opts: OptimizeOptions): Promise<OptimizeResult> {
   checkOptions(opts);
   const capacity = study.sampler.capacity(study.space);
   if (opts.trials === undefined && opts.time === undefined && opts.signal === undefined && !Number.isFinite(capacity)) {
     throw new AutomlError('E_CONFIG', 'optimize: give a budget: `trials` (total trials) and/or `time` (seconds)');
   }
   const startedAt = Date.now();
-  const isFn = typeof objective === 'function';
-  if (!isFn && (typeof objective !== 'object' || objective === null || typeof objective.module !== 'string')) {
+  if (typeof objective === 'function') {
+    const executor = opts.executor ?? new InProcessExecutor(objective, { concurrency: opts.workers ?? 1 });
+    return new OptimizeRun(study, executor, { module: '(in-process)' }, opts, startedAt).run();
+  }
+  if (typeof objective !== 'object' || objective === null || typeof objective.module !== 'string') {
     throw new AutomlError('E_CONFIG', `optimize: the objective must be a function or { module, exportName }, got ${show(objective)}`);
   }
-  const executor: Executor =
-    opts.executor ??
-    (isFn
-      ? new InProcessExecutor(objective as ObjectiveFn, { concurrency: opts.workers ?? 1 })
-      : new WorkerPool({ workers: opts.workers ?? availableParallelism(), memoryLimitMb: opts.memoryLimitMb, workerData: opts.workerData }));
-  const objectiveRef: ObjectiveRef = isFn ? { module: '(in-process)' } : (objective as ObjectiveRef);
+  const executor = opts.executor ?? new WorkerPool({ workers: opts.workers ?? availableParallelism(), memoryLimitMb: opts.memoryLimitMb, workerData: opts.workerData });
+  return new OptimizeRun(study, executor, objective, opts, startedAt).run();
+}
 
-  const stop = new AbortController();
-  // Every running trial listens to this signal; more than 10 at once is expected, not a leak.
-  setMaxListeners(Math.max(10, executor.concurrency * 2 + 10), stop.signal);
-  let stoppedBy: OptimizeResult['stoppedBy'] | null = null;
-  // Set by `stopEarly`: start nothing more, let the running trials finish.
-  let winding = false;
-  const halt = (why: OptimizeResult['stoppedBy']): void => {
-    if (stoppedBy === null) stoppedBy = why;
-    if (!stop.signal.aborted) stop.abort(why);
-  };
-  const onSignal = (): void => halt('signal');
-  if (opts.signal?.aborted) halt('signal');
-  opts.signal?.addEventListener('abort', onSignal, { once: true });
-  const deadline = opts.time !== undefined ? startedAt + opts.time * 1000 : Infinity;
-  const timer = Number.isFinite(deadline) ? setTimeout(() => halt('time'), Math.max(0, deadline - Date.now())) : null;
-
+/**
+ * One call of {@link optimize}: its trials in flight, its stop state and its counts. The loop
+ * (`run`) starts trials while slots are free (`dispatchNext`), each trial records its outcome
+ * when it settles (`onSettled`), and `finish` reports.
+ */
+class OptimizeRun {
+  /** Every running trial listens to it; aborted with the reason the run stops. */
+  private readonly stop = new AbortController();
+  private stoppedBy: StopReason | null = null;
+  /** Set by `stopEarly`: start nothing more, let the running trials finish. */
+  private winding = false;
+  /** False once the study has no trial left to ask for (budget reached, sampler exhausted). */
+  private launching = true;
   // running: trials started and not yet recorded; busy: those whose executor slot is still taken
   // (a trial frees its slot when its objective returns, before its result is written).
-  const running = new Map<number, Promise<void>>();
-  const busy = new Map<number, Promise<void>>();
-  // A trial asked ahead of time, while every slot is busy: a freed worker starts it at once
-  // instead of waiting for the last trial's write and the sampler's next ask (2-3 ms together on
-  // small data, as long as a one-fold trial there). Only when trials run off this thread; the
-  // sampler sees it as running, like any trial in flight.
-  const askAhead = executor.offThread === true;
-  let ahead: Trial<unknown> | null = null;
-  // Heartbeats keep other processes from taking our trials for abandoned; every few beats we also
-  // look for trials abandoned by processes that died (another machine's, or a killed one's).
-  let beats = 0;
-  const heartbeat = setInterval(() => {
-    const mine = ahead ? [...running.keys(), ahead.number] : [...running.keys()];
-    if (mine.length > 0) study.storage.heartbeat(study.record.id, mine).catch(() => undefined);
-    if (++beats % 6 === 0) study.recoverAbandonedTrials().catch(() => undefined);
-  }, opts.heartbeatMs ?? 5_000);
-  heartbeat.unref();
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly busy = new Map<number, Promise<void>>();
+  /**
+   * A trial asked ahead of time, while every slot is busy: a freed worker starts it at once
+   * instead of waiting for the last trial's write and the sampler's next ask (2-3 ms together on
+   * small data, as long as a one-fold trial there). Only when trials run off this thread; the
+   * sampler sees it as running, like any trial in flight.
+   */
+  private ahead: Trial<unknown> | null = null;
+  private readonly askAhead: boolean;
+  private readonly counts = { complete: 0, pruned: 0, failed: 0 };
+  private consecutiveFails = 0;
+  /** The first error that stops the run; thrown by `finish`. */
+  private fatal: unknown = null;
+  private readonly deadline: number;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private beats = 0;
+  private readonly onSignal = (): void => this.halt('signal');
 
-  const counts = { complete: 0, pruned: 0, failed: 0 };
-  const maxFails = opts.maxConsecutiveFailures ?? 25;
-  let consecutiveFails = 0;
-  let lastFailure = '';
-  let fatal: unknown = null;
+  constructor(
+    private readonly study: OptimizableStudy,
+    private readonly executor: Executor,
+    private readonly objective: ObjectiveRef,
+    private readonly opts: OptimizeOptions,
+    private readonly startedAt: number,
+  ) {
+    this.askAhead = executor.offThread === true;
+    this.deadline = opts.time !== undefined ? startedAt + opts.time * 1000 : Infinity;
+  }
 
-  // `release` frees the trial's slot: as soon as its objective returned, unless it failed (a
-  // failure is counted first, so that a study whose trials all fail stops without starting more).
-  const runOne = async (trial: Trial<unknown>, release: () => void): Promise<void> => {
+  async run(): Promise<OptimizeResult> {
+    this.startWatches();
+    let recovered: number[] = [];
     try {
-      await recordOne(trial, release);
+      recovered = await this.study.recoverAbandonedTrials();
+      await this.loop();
+      if (this.ahead) {
+        const t = this.ahead;
+        this.ahead = null;
+        await this.notStarted(t);
+      }
+      this.stoppedBy ??= this.opts.trials !== undefined && this.study.countedTrials() >= this.opts.trials ? 'trials' : 'exhausted';
+    } catch (e) {
+      this.fail(e);
+      await Promise.allSettled(this.running.values());
+      if (this.ahead) await this.notStarted(this.ahead).catch(() => undefined);
+    } finally {
+      await this.stopWatches();
+    }
+    return this.finish(recovered);
+  }
+
+  /** The stop signal, the time budget's timer and the heartbeat, all set before the first await. */
+  private startWatches(): void {
+    // Every running trial listens to this signal; more than 10 at once is expected, not a leak.
+    setMaxListeners(Math.max(10, this.executor.concurrency * 2 + 10), this.stop.signal);
+    if (this.opts.signal?.aborted) this.halt('signal');
+    this.opts.signal?.addEventListener('abort', this.onSignal, { once: true });
+    if (Number.isFinite(this.deadline)) this.timer = setTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
+    this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs ?? 5_000);
+    this.heartbeat.unref();
+  }
+
+  private async stopWatches(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.opts.signal?.removeEventListener('abort', this.onSignal);
+    if (!this.opts.executor) await this.executor.close().catch(() => undefined);
+  }
+
+  /**
+   * Heartbeats keep other processes from taking our trials for abandoned; every few beats we also
+   * look for trials abandoned by processes that died (another machine's, or a killed one's).
+   */
+  private beat(): void {
+    const mine = this.ahead ? [...this.running.keys(), this.ahead.number] : [...this.running.keys()];
+    if (mine.length > 0) this.study.storage.heartbeat(this.study.record.id, mine).catch(() => undefined);
+    if (++this.beats % 6 === 0) this.study.recoverAbandonedTrials().catch(() => undefined);
+  }
+
+  private halt(why: StopReason): void {
+    if (this.stoppedBy === null) this.stoppedBy = why;
+    if (!this.stop.signal.aborted) this.stop.abort(why);
+  }
+
+  private fail(e: unknown): void {
+    this.fatal ??= e;
+    this.halt('signal');
+  }
+
+  /** Whether new trials may start: trials remain, no stop, no winding down. */
+  private mayStart(): boolean {
+    return this.launching && !this.winding && !this.stop.signal.aborted;
+  }
+
+  private slotsFull(): boolean {
+    return this.busy.size >= this.executor.concurrency;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      await this.dispatchNext();
+      if (this.askAhead && this.mayStart() && this.ahead === null && this.slotsFull()) {
+        this.ahead = await this.study.ask({ maxTrials: this.opts.trials });
+        if (!this.ahead) this.launching = false;
+        continue;
+      }
+      if (this.running.size === 0) return;
+      // Wait for a free slot while trials remain to start, else for any trial to be recorded.
+      const waitFor = this.mayStart() && this.slotsFull() ? this.busy : this.running;
+      await Promise.race(waitFor.values());
+    }
+  }
+
+  /** Starts trials (the one asked ahead first) until the slots are full or none may start. */
+  private async dispatchNext(): Promise<void> {
+    while (this.mayStart() && !this.slotsFull()) {
+      const trial = this.ahead ?? (await this.study.ask({ maxTrials: this.opts.trials }));
+      this.ahead = null;
+      if (!trial) {
+        this.launching = false;
+        return;
+      }
+      if (this.stop.signal.aborted || this.winding) {
+        // The budget ended while we were asking: record the trial as not run.
+        await this.notStarted(trial);
+        return;
+      }
+      this.launch(trial);
+    }
+  }
+
+  private launch(trial: Trial<unknown>): void {
+    let release!: () => void;
+    this.busy.set(trial.number, new Promise<void>((r) => (release = r)));
+    const p = this.runTrial(trial, () => {
+      if (this.busy.delete(trial.number)) release();
+    })
+      .catch((e: unknown) => this.fail(e))
+      .finally(() => this.running.delete(trial.number));
+    this.running.set(trial.number, p);
+  }
+
+  /**
+   * `release` frees the trial's slot: as soon as its objective returned, unless it failed (a
+   * failure is counted first, so that a study whose trials all fail stops without starting more).
+   */
+  private async runTrial(trial: Trial<unknown>, release: () => void): Promise<void> {
+    try {
+      this.opts.onTrialStart?.({ number: trial.number, config: trial.config });
+      const outcome: TrialOutcome = await this.executor.run(
+        { objective: this.objective, trialNumber: trial.number, seed: trial.seed, config: trial.config, params: trial.params, data: this.opts.data },
+        { report: (step, value) => trial.report(step, value) },
+        { signal: this.stop.signal, timeoutMs: this.opts.timeout !== undefined ? this.opts.timeout * 1000 : undefined },
+      );
+      if (outcome.status !== 'fail') release();
+      await this.record(trial, outcome);
+      this.onSettled(trial.number, outcome);
     } finally {
       release();
     }
-  };
-  const recordOne = async (trial: Trial<unknown>, release: () => void): Promise<void> => {
-    opts.onTrialStart?.({ number: trial.number, config: trial.config });
-    const outcome: TrialOutcome = await executor.run(
-      { objective: objectiveRef, trialNumber: trial.number, seed: trial.seed, config: trial.config, params: trial.params, data: opts.data },
-      { report: (step, value) => trial.report(step, value) },
-      { signal: stop.signal, timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined },
-    );
-    if (outcome.status !== 'fail') release();
+  }
+
+  /** Tells the study a trial's outcome. */
+  private async record(trial: Trial<unknown>, outcome: TrialOutcome): Promise<void> {
     if (outcome.status === 'complete') {
-      await study.tell(trial, { state: 'COMPLETE', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
+      await this.study.tell(trial, { state: 'COMPLETE', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
     } else if (outcome.status === 'pruned') {
-      await study.tell(trial, { state: 'PRUNED', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
+      await this.study.tell(trial, { state: 'PRUNED', value: outcome.value, userAttrs: { ...outcome.userAttrs, durationMs: outcome.durationMs } });
     } else {
       let reason = outcome.message;
-      if (outcome.failKind === 'interrupted' && stoppedBy === 'time') reason = 'stopped at the end of the time budget';
-      else if (outcome.failKind === 'interrupted' && stoppedBy === 'signal') reason = 'interrupted (the study was stopped)';
-      const told = await study.tell(trial, { state: 'FAIL', failKind: outcome.failKind, reason, userAttrs: { durationMs: outcome.durationMs } });
+      if (outcome.failKind === 'interrupted' && this.stoppedBy === 'time') reason = 'stopped at the end of the time budget';
+      else if (outcome.failKind === 'interrupted' && this.stoppedBy === 'signal') reason = 'interrupted (the study was stopped)';
+      const told = await this.study.tell(trial, { state: 'FAIL', failKind: outcome.failKind, reason, userAttrs: { durationMs: outcome.durationMs } });
       // A trial cut short by the budget or a stop was never evaluated: queue its configuration
       // again (once) so the next run of the study evaluates it first.
-      if (told && outcome.failKind === 'interrupted') await study.retryLater(trial.number);
+      if (told && outcome.failKind === 'interrupted') await this.study.retryLater(trial.number);
     }
-    const record = study.trial(trial.number);
-    if (record) {
-      if (record.state === 'COMPLETE') counts.complete++;
-      else if (record.state === 'PRUNED') counts.pruned++;
-      else counts.failed++;
-      if (record.state === 'FAIL' && record.failKind !== 'interrupted') {
-        consecutiveFails++;
-        lastFailure = `trial ${record.number}: ${record.failKind}: ${record.failReason ?? ''}`;
-        if (consecutiveFails >= maxFails) {
-          fatal ??= new AutomlError('E_OBJECTIVE', `stopped: the last ${consecutiveFails} trials all failed (last: ${lastFailure}); fix the objective (see the failure reasons with \`automl trials\`), or raise the limit (maxConsecutiveFailures, --max-failures)`);
-          halt('signal');
-        }
-      } else if (record.state !== 'FAIL') consecutiveFails = 0;
-      opts.onTrial?.(record, outcome.status !== 'fail' ? outcome.artifacts : undefined);
-      if (!winding && opts.stopEarly?.()) {
-        winding = true;
-        stoppedBy ??= 'time';
-      }
-    }
-  };
-
-  const launch = (trial: Trial<unknown>): void => {
-    let release!: () => void;
-    busy.set(trial.number, new Promise<void>((r) => (release = r)));
-    const p = runOne(trial, () => {
-      if (busy.delete(trial.number)) release();
-    })
-      .catch((e: unknown) => {
-        fatal ??= e;
-        halt('signal');
-      })
-      .finally(() => running.delete(trial.number));
-    running.set(trial.number, p);
-  };
-  // A trial asked but never started: recorded as not run and queued to run first next time.
-  const notStarted = async (trial: Trial<unknown>): Promise<void> => {
-    if (await study.tell(trial, { state: 'FAIL', failKind: 'interrupted', reason: 'not started: the study was stopping' })) await study.retryLater(trial.number);
-  };
-
-  let recovered: number[] = [];
-  try {
-    recovered = await study.recoverAbandonedTrials();
-    let launching = true;
-    for (;;) {
-      while (launching && !winding && !stop.signal.aborted && busy.size < executor.concurrency) {
-        const trial = ahead ?? (await study.ask({ maxTrials: opts.trials }));
-        ahead = null;
-        if (!trial) {
-          launching = false;
-          break;
-        }
-        if (stop.signal.aborted || winding) {
-          // The budget ended while we were asking: record the trial as not run.
-          await notStarted(trial);
-          break;
-        }
-        launch(trial);
-      }
-      if (askAhead && launching && !winding && ahead === null && !stop.signal.aborted && busy.size >= executor.concurrency) {
-        ahead = await study.ask({ maxTrials: opts.trials });
-        if (!ahead) launching = false;
-        continue;
-      }
-      if (running.size === 0) break;
-      const slotWait = launching && !winding && !stop.signal.aborted && busy.size >= executor.concurrency;
-      await Promise.race((slotWait ? busy : running).values());
-    }
-    if (ahead) {
-      const t: Trial<unknown> = ahead;
-      ahead = null;
-      await notStarted(t);
-    }
-    if (stoppedBy === null) stoppedBy = opts.trials !== undefined && study.countedTrials() >= opts.trials ? 'trials' : 'exhausted';
-  } catch (e) {
-    fatal ??= e;
-    halt('signal');
-    await Promise.allSettled(running.values());
-    if (ahead) await notStarted(ahead).catch(() => undefined);
-  } finally {
-    if (timer) clearTimeout(timer);
-    clearInterval(heartbeat);
-    opts.signal?.removeEventListener('abort', onSignal);
-    if (!opts.executor) await executor.close().catch(() => undefined);
   }
-  await study.refresh();
-  if (fatal) throw fatal instanceof Error ? fatal : new AutomlError('E_INTERNAL', messageOf(fatal));
-  return { stoppedBy: stoppedBy ?? 'trials', ...counts, elapsedMs: Date.now() - startedAt, recovered };
+
+  /** After a trial is recorded: counts, the failure streak, the caller's callback, `stopEarly`. */
+  private onSettled(number: number, outcome: TrialOutcome): void {
+    const record = this.study.trial(number);
+    if (!record) return;
+    if (record.state === 'COMPLETE') this.counts.complete++;
+    else if (record.state === 'PRUNED') this.counts.pruned++;
+    else this.counts.failed++;
+    this.checkFailures(record);
+    this.opts.onTrial?.(record, outcome.status !== 'fail' ? outcome.artifacts : undefined);
+    if (!this.winding && this.opts.stopEarly?.()) {
+      this.winding = true;
+      this.stoppedBy ??= 'time';
+    }
+  }
+
+  /** Stops the run after `maxConsecutiveFailures` failures in a row (interrupted ones do not count). */
+  private checkFailures(record: TrialRecord): void {
+    if (record.state === 'FAIL' && record.failKind !== 'interrupted') {
+      this.consecutiveFails++;
+      if (this.consecutiveFails >= (this.opts.maxConsecutiveFailures ?? 25)) {
+        const last = `trial ${record.number}: ${record.failKind}: ${record.failReason ?? ''}`;
+        this.fail(new AutomlError('E_OBJECTIVE', `stopped: the last ${this.consecutiveFails} trials all failed (last: ${last}); fix the objective (see the failure reasons with \`automl trials\`), or raise the limit (maxConsecutiveFailures, --max-failures)`));
+      }
+    } else if (record.state !== 'FAIL') this.consecutiveFails = 0;
+  }
+
+  /** A trial asked but never started: recorded as not run and queued to run first next time. */
+  private async notStarted(trial: Trial<unknown>): Promise<void> {
+    if (await this.study.tell(trial, { state: 'FAIL', failKind: 'interrupted', reason: 'not started: the study was stopping' })) await this.study.retryLater(trial.number);
+  }
+
+  private async finish(recovered: number[]): Promise<OptimizeResult> {
+    await this.study.refresh();
+    if (this.fatal) throw this.fatal instanceof Error ? this.fatal : new AutomlError('E_INTERNAL', messageOf(this.fatal));
+    return { stoppedBy: this.stoppedBy ?? 'trials', ...this.counts, elapsedMs: Date.now() - this.startedAt, recovered };
+  }
 }
 
 function checkOptions(o: OptimizeOptions): void {

@@ -1,63 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { trialRng } from '../util/rng.js';
-import { Space } from '../space/space.js';
-import type { ConfigOf } from '../space/space.js';
-import { spaceFromJSON } from '../space/json.js';
-import { createSampler, type Sampler, type SamplerOptions } from '../samplers/index.js';
+import type { ConfigOf, Space } from '../space/space.js';
+import type { Sampler } from '../samplers/index.js';
 import type { Storage, StudyRecord } from '../storage/storage.js';
-import { openStorage } from '../storage/open.js';
 import {
   bestOf,
   countsTowardBudget,
   FINISHED_STATES,
   type Direction,
-  type FailKind,
   type FlatParams,
   type Intermediate,
   type TrialRecord,
 } from '../trial/trial.js';
-import type { Trial } from './trial-handle.js';
+import type { TellResult, Trial } from './trial-handle.js';
 import { isDeadLocalWorker, makeWorkerId } from './worker-id.js';
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from './optimize.js';
-import { decide, resolvePruner, type Pruner } from './pruning.js';
+import { decide, type Pruner } from './pruning.js';
 
 /** Tries a configuration gets when its trials keep being interrupted (killed process, Ctrl-C, budget end). */
 export const MAX_ATTEMPTS = 3;
-
-/** The sampler of a new study when none is given. */
-export const DEFAULT_SAMPLER = 'tpe';
-
-/** Options of {@link createStudy}. */
-export interface CreateStudyOptions<S extends Space> {
-  /** Study name, unique within the storage. Default 'default'. */
-  readonly name?: string;
-  readonly space: S;
-  /** Default 'minimize'. */
-  readonly direction?: Direction;
-  /** 'tpe' | 'random' | 'grid' | 'gp' or a Sampler instance. Default 'tpe' (a resumed study keeps its own). */
-  readonly sampler?: string | Sampler;
-  readonly samplerOptions?: SamplerOptions;
-  /** 'median' | 'successive_halving' | 'none' or a Pruner. Default 'none'. */
-  readonly pruner?: string | Pruner;
-  /** Study seed. Default: drawn once at creation and stored, so a resume reproduces the study. */
-  readonly seed?: number;
-  /** A Storage, or a URL: 'memory:' (default), 'sqlite:path.db', 'postgresql://...'. */
-  readonly storage?: string | Storage;
-  /** Open the study if it exists (resume). Default true; false makes an existing name an error. */
-  readonly loadIfExists?: boolean;
-  /** Free-form JSON stored with the study at creation (dataset, metric, budget...). */
-  readonly settings?: Readonly<Record<string, unknown>>;
-  /** A RUNNING trial whose heartbeat is older than this is taken as abandoned (ms). Default 60 000. */
-  readonly staleAfterMs?: number;
-}
-
-/** Outcome passed to {@link Study.tell}: a value, or an explicit state. */
-export type TellResult =
-  | number
-  | { readonly state: 'COMPLETE'; readonly value: number; readonly userAttrs?: Record<string, unknown> }
-  | { readonly state: 'PRUNED'; readonly value?: number | null; readonly userAttrs?: Record<string, unknown> }
-  | { readonly state: 'FAIL'; readonly failKind?: FailKind; readonly reason?: string; readonly userAttrs?: Record<string, unknown> };
 
 /**
  * A study: the search for the best configuration of a space, stored so that it can be resumed and
@@ -389,7 +350,7 @@ export class Study<S extends Space = Space> {
    */
   async optimize(objective: Objective<ConfigOf<S>>, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
     this.checkOpen();
-    return optimize(this as unknown as Study, objective as Objective<unknown>, opts);
+    return optimize(this, objective as Objective<unknown>, opts);
   }
 
   /** Closes the storage if the study opened it. Idempotent. */
@@ -407,90 +368,4 @@ export class Study<S extends Space = Space> {
 function lastIntermediate(xs: readonly Intermediate[] | undefined): number | null {
   if (!xs || xs.length === 0) return null;
   return xs.reduce((a, b) => (b.step >= a.step ? b : a)).value;
-}
-
-/**
- * Creates a study, or opens the existing one of that name (resume). On resume the stored direction,
- * space and seed are used; a different space or direction is refused (E_STUDY_MISMATCH) so a study
- * never mixes trials from two searches.
- */
-export async function createStudy<S extends Space>(opts: CreateStudyOptions<S>): Promise<Study<S>> {
-  if (!(opts.space instanceof Space)) throw new AutomlError('E_CONFIG', 'createStudy: `space` must be built with space({...}) or loaded with loadSpaceFile()');
-  const name = opts.name ?? 'default';
-  const direction = opts.direction ?? 'minimize';
-  if (direction !== 'minimize' && direction !== 'maximize') {
-    throw new AutomlError('E_CONFIG', `createStudy: direction must be 'minimize' or 'maximize', got ${show(direction)}`);
-  }
-  if (opts.seed !== undefined && (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 2 ** 32 - 1)) {
-    throw new AutomlError('E_CONFIG', `createStudy: seed must be an integer in [0, 2^32), got ${show(opts.seed)}`);
-  }
-  const pruner = resolvePruner(opts.pruner ?? 'none');
-  const ownsStorage = typeof opts.storage !== 'object';
-  const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
-  try {
-    let record = await storage.getStudy(name);
-    if (record) {
-      if (opts.loadIfExists === false) {
-        throw new AutomlError('E_STUDY_EXISTS', `study '${name}' already exists in ${storage.url}; resume it, or choose another name`);
-      }
-      checkCompatible(record, opts.space, direction, opts.seed);
-    } else {
-      const seed = opts.seed ?? randomBytes(4).readUInt32LE(0);
-      try {
-        const samplerName = typeof opts.sampler === 'object' ? opts.sampler.name : (opts.sampler ?? DEFAULT_SAMPLER);
-        createSampler(opts.sampler ?? DEFAULT_SAMPLER, opts.samplerOptions); // validates the name before anything is stored
-        record = await storage.createStudy({ name, direction, space: opts.space.toJSON(), seed, sampler: samplerName, settings: opts.settings ?? {} });
-      } catch (e) {
-        // Another process created it between our read and our write: open theirs.
-        const existing = (e as AutomlError).code === 'E_STUDY_EXISTS' ? await storage.getStudy(name) : null;
-        if (!existing) throw e;
-        checkCompatible(existing, opts.space, direction, opts.seed);
-        record = existing;
-      }
-    }
-    // A resumed study keeps its sampler unless another is asked for.
-    const sampler = createSampler(opts.sampler ?? record.sampler, opts.samplerOptions);
-    const study = new Study(record, opts.space, sampler, pruner, storage, ownsStorage, opts.staleAfterMs ?? 60_000);
-    await study.refresh();
-    return study;
-  } catch (e) {
-    if (ownsStorage) await storage.close();
-    throw e;
-  }
-}
-
-/**
- * Opens an existing study by name with the space, direction and seed it was created with.
- * Throws E_STUDY_NOT_FOUND (listing the studies there) if there is none.
- */
-export async function loadStudy(opts: Omit<CreateStudyOptions<Space>, 'space' | 'direction' | 'seed' | 'loadIfExists'> & { name: string }): Promise<Study<Space>> {
-  const ownsStorage = typeof opts.storage !== 'object';
-  const storage = typeof opts.storage === 'object' ? opts.storage : await openStorage(opts.storage ?? 'memory:');
-  try {
-    const record = await storage.getStudy(opts.name);
-    if (!record) {
-      const names = (await storage.listStudies()).map((s) => s.name);
-      throw new AutomlError('E_STUDY_NOT_FOUND', `no study named '${opts.name}' in ${storage.url}${names.length ? `; studies there: ${names.join(', ')}` : ' (it has no studies)'}`);
-    }
-    const space = spaceFromJSON(record.space, `study '${opts.name}' space`);
-    const sampler = createSampler(opts.sampler ?? record.sampler, opts.samplerOptions);
-    const study = new Study(record, space, sampler, resolvePruner(opts.pruner ?? 'none'), storage, ownsStorage, opts.staleAfterMs ?? 60_000);
-    await study.refresh();
-    return study;
-  } catch (e) {
-    if (ownsStorage) await storage.close();
-    throw e;
-  }
-}
-
-function checkCompatible(record: StudyRecord, space: Space, direction: Direction, seed: number | undefined): void {
-  if (record.direction !== direction) {
-    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created to ${record.direction}, not ${direction}; use another study name`);
-  }
-  if (JSON.stringify(record.space) !== JSON.stringify(space.toJSON())) {
-    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created with a different search space; use another study name (or the same space to resume)`);
-  }
-  if (seed !== undefined && seed !== record.seed) {
-    throw new AutomlError('E_STUDY_MISMATCH', `study '${record.name}' was created with seed ${record.seed}, not ${seed}; omit the seed to resume it`);
-  }
 }

@@ -1,4 +1,4 @@
-import type { FlatParams, Intermediate } from '../trial/trial.js';
+import type { FailKind, FlatParams, Intermediate } from '../trial/trial.js';
 
 /**
  * A live trial handed out by `Study.ask()`: its number, parameters and typed configuration, and
@@ -20,3 +20,10 @@ export interface Trial<C> {
    */
   report(step: number, value: number): Promise<boolean>;
 }
+
+/** Outcome passed to `Study.tell`: a value, or an explicit state. */
+export type TellResult =
+  | number
+  | { readonly state: 'COMPLETE'; readonly value: number; readonly userAttrs?: Record<string, unknown> }
+  | { readonly state: 'PRUNED'; readonly value?: number | null; readonly userAttrs?: Record<string, unknown> }
+  | { readonly state: 'FAIL'; readonly failKind?: FailKind; readonly reason?: string; readonly userAttrs?: Record<string, unknown> };

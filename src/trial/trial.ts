@@ -2,6 +2,7 @@
  * Trial records: plain, frozen, serialisable data shared by samplers, pruners, storage and study.
  * Nothing here knows how trials are produced or stored.
  */
+import type { FlatParams } from '../space/params.js';
 
 /** Whether the objective is to be minimised or maximised. */
 export type Direction = 'minimize' | 'maximize';
@@ -19,11 +20,8 @@ export type TrialState = 'WAITING' | 'RUNNING' | 'COMPLETE' | 'FAIL' | 'PRUNED';
 /** Trial states that are final. */
 export const FINISHED_STATES: readonly TrialState[] = ['COMPLETE', 'FAIL', 'PRUNED'];
 
-/** A parameter value as stored: flat name -> number | string | boolean. */
-export type ParamValue = number | string | boolean;
-
-/** Flat parameter assignment, keyed by the parameter's dotted name (see `Space.params`). */
-export type FlatParams = Readonly<Record<string, ParamValue>>;
+// Defined by the space that assigns them (space/ stands left of trial/); re-exported for importers of trial/.
+export type { ParamValue, FlatParams } from '../space/params.js';
 
 /** Why a trial failed. `interrupted` trials (killed process, Ctrl-C, stale heartbeat) do not count
  * toward a trial budget, and their configuration is retried once. */

@@ -9,7 +9,7 @@ import { AutomlError, show } from '../../util/errors.js';
 import { createRng, deriveSeed } from '../../util/rng.js';
 import type { JsonAt } from '../json-check.js';
 import { at, badJson, readArray, readEnum, readNumber, readObject, readString } from '../json-check.js';
-import type { FeatureStep } from '../pipeline.js';
+import type { FeatureStep } from '../feature-step.js';
 import type { ResolvedSelect, SelectMethod } from './config.js';
 import { DEFAULT_ALPHA_RATIO, DEFAULT_FDR_ALPHA, keepCount } from './config.js';
 import { benjaminiHochbergCount, fPValues, fTestDof } from './fdr.js';

@@ -6,8 +6,8 @@
 import { AutomlError, show } from '../util/errors.js';
 import type { EstimatorJSON, Matrix, ModelContext, Task } from './estimator.js';
 import { matrix } from './estimator.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import { resolveParams } from './hyperparams.js';
+import type { ParamDecls, ParamsOf } from './hyperparams.js';
 
 /** Options of {@link checkFitInput}. */
 export interface FitInputOptions {
@@ -173,10 +173,24 @@ export function zeros(rows: number, k: number): Matrix {
 }
 
 /** Validates the params stored in a model file; a bad value is a corrupt file, not a bad config. */
-export function readParams(model: string, decls: ParamDecls, params: Record<string, unknown>): ResolvedParams {
+export function readParams<D extends ParamDecls>(model: string, decls: D, params: Record<string, unknown>): ParamsOf<D> {
   try {
     return resolveParams(model, decls, params);
   } catch (e) {
     throw modelFileError(model, `bad params (${(e as Error).message})`, params);
   }
+}
+
+/**
+ * A 31-bit non-negative integer derived from a model seed and a purpose label, for libraries that
+ * insist on an integer seed (ml-random-forest). FNV-1a keeps it dependent on the inputs only.
+ */
+export function intSeed(seed: number, purpose: string): number {
+  const text = `${seed}/${purpose}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & 0x7fffffff;
 }

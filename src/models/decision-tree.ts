@@ -5,21 +5,22 @@
 import cart from 'ml-cart';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { AutomlError } from '../util/errors.js';
-import type { ModelContext } from './estimator.js';
+import type { ModelContext, ModelSpec } from './estimator.js';
 import { toRows } from './common.js';
+import { familySpec } from './descriptor.js';
 import { flattenCartTree } from './flat-tree.js';
-import type { ParamDecls } from './params.js';
-import { treeEnsembleSpec } from './tree-ensemble.js';
+import { float, int } from './hyperparams.js';
+import { treeEnsembleFamily } from './tree-ensemble.js';
 
 /**
  * Hyperparameters of {@link decisionTree}. `max_depth` 0 means unlimited (scikit-learn's None).
  * `min_impurity_decrease` is the minimum gini gain of a split (classification only; ml-cart has
  * no equivalent threshold for regression).
  */
-export const decisionTreeParams: ParamDecls = {
-  max_depth: { kind: 'int', min: 0, max: 200, default: 0 },
-  min_samples_split: { kind: 'int', min: 2, max: 100_000, default: 2 },
-  min_impurity_decrease: { kind: 'float', min: 0, max: 1, default: 0 },
+export const decisionTreeParams = {
+  max_depth: int({ min: 0, max: 200, log: true, default: 0 }),
+  min_samples_split: int({ min: 2, max: 100_000, log: true, default: 2 }),
+  min_impurity_decrease: float({ min: 0, max: 1, default: 0, task: 'classification' }),
 };
 
 /** Throws E_ABORTED when the fit's signal has fired. */
@@ -42,12 +43,18 @@ export function cartOptions(p: Record<string, unknown>, task: string): Record<st
   };
 }
 
-/** CART decision tree (`decision_tree`). */
-export const decisionTree = treeEnsembleSpec({
+/** The `decision_tree` family: a CART decision tree. */
+export const decisionTreeFamily = treeEnsembleFamily({
   name: 'decision_tree',
   description: 'CART decision tree (ml-cart): interpretable, no scaling needed, prone to overfit without max_depth',
   tasks: ['classification', 'regression'],
   params: decisionTreeParams,
+  // Splits compare one column with a threshold: codes are enough and scaling changes nothing.
+  preprocessing: { encoding: 'ordinal', scaler: 'none' },
+  space: {
+    comment: 'decision_tree (classification and regression). min_impurity_decrease only applies to classification.',
+    params: { max_depth: { low: 2, high: 32 }, min_samples_split: { low: 2, high: 40 }, min_impurity_decrease: { low: 0.0, high: 0.02 } },
+  },
   train(X, y, params, ctx) {
     throwIfAborted('decision_tree', ctx);
     const Tree = ctx.task === 'classification' ? cart.DecisionTreeClassifier : cart.DecisionTreeRegression;
@@ -69,3 +76,6 @@ export const decisionTree = treeEnsembleSpec({
     return [flattenCartTree(tree.root, ctx.task === 'classification' ? ctx.nClasses : 1)];
   },
 });
+
+/** Registry entry of {@link decisionTreeFamily}. */
+export const decisionTree: ModelSpec = familySpec(decisionTreeFamily);

@@ -7,6 +7,7 @@
  * and scaling before the model sees it), so models never see NaN unless they declare
  * `handlesMissing` in their spec.
  */
+import type { ParamDecls } from './hyperparams.js';
 
 import type { Task } from '../data/types.js';
 
@@ -66,7 +67,11 @@ export interface Estimator {
   toJSON(): EstimatorJSON;
 }
 
-/** Registry entry for a model family. */
+/**
+ * Registry entry for a model family. Built-in families are declared as descriptors
+ * (`ModelFamily`, ./descriptor.ts) and registered through the spec derived from them; a user's
+ * model may be a plain spec like this one.
+ */
 export interface ModelSpec {
   /** Stable name used in configs, `--models`, space files and model files (snake_case). */
   readonly name: string;
@@ -75,6 +80,11 @@ export interface ModelSpec {
   readonly tasks: readonly Task[];
   /** True when the model accepts NaN in X (then imputation is optional for it). */
   readonly handlesMissing?: boolean;
+  /**
+   * The hyperparameter declarations, when the model has them: search ranges are then checked
+   * against them before any trial. Without them a range is checked by creating the model at its ends.
+   */
+  readonly params?: ParamDecls;
   /** Creates an unfitted estimator; throws AutomlError('E_PARAM') naming a bad hyperparameter. */
   create(params: Record<string, unknown>, ctx: ModelContext): Estimator;
   /** Restores a fitted estimator from `toJSON()` output; validates it and never evaluates code. */

@@ -3,19 +3,23 @@
  * `var_smoothing` (a fraction of the largest feature variance added to every variance, as in
  * scikit-learn's GaussianNB) so constant features do not produce zero variances.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from './estimator.js';
 import { matrix } from './estimator.js';
-import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readNumbers, readParams } from './common.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams } from './common.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { float } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 
 const NAME = 'gaussian_nb';
 const VERSION = 1;
 
 /** Hyperparameters of {@link gaussianNb}. */
-export const gaussianNbParams: ParamDecls = {
-  var_smoothing: { kind: 'float', min: 0, max: 1, default: 1e-9 },
+export const gaussianNbParams = {
+  var_smoothing: float({ min: 0, max: 1, log: true, default: 1e-9 }),
 };
+
+/** Validated hyperparameters of {@link gaussianNb}. */
+export type GaussianNbParams = ParamsOf<typeof gaussianNbParams>;
 
 interface NbState {
   nFeatures: number;
@@ -30,7 +34,7 @@ class GaussianNb implements Estimator {
   private state?: NbState;
 
   constructor(
-    private readonly params: ResolvedParams,
+    private readonly params: GaussianNbParams,
     private readonly nClasses: number,
   ) {}
 
@@ -63,7 +67,7 @@ class GaussianNb implements Estimator {
       maxVar = Math.max(maxVar, v / X.rows);
     }
     // Floor at a tiny absolute value so that all-constant data still gives finite likelihoods.
-    const eps = Math.max((this.params['var_smoothing'] as number) * maxVar, 1e-300);
+    const eps = Math.max(this.params.var_smoothing * maxVar, 1e-300);
     for (let i = 0; i < vars.length; i++) vars[i]! += eps;
     this.state = { nFeatures: d, nClasses: k, counts, means, vars };
   }
@@ -129,14 +133,23 @@ class GaussianNb implements Estimator {
   }
 }
 
-/** Gaussian naive Bayes classifier (`gaussian_nb`). */
-export const gaussianNb: ModelSpec = {
+/** The `gaussian_nb` family: Gaussian naive Bayes classifier. */
+export const gaussianNbFamily = defineFamily({
   name: NAME,
   description: 'Gaussian naive Bayes: per-class normal likelihoods with variance smoothing; very fast baseline',
   tasks: ['classification'],
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    checkTask(NAME, ctx.task, ['classification']);
-    return new GaussianNb(resolveParams(NAME, gaussianNbParams, params), ctx.nClasses);
+  params: gaussianNbParams,
+  // One-hot columns give categories their own likelihoods; scaling changes nothing for it.
+  preprocessing: { encoding: 'onehot', scaler: 'none' },
+  space: {
+    comment: 'gaussian_nb (classification only).',
+    params: { var_smoothing: { low: 1e-12, high: 1e-2 } },
+    notation: 'exponent',
+  },
+  searchRank: 7,
+  warmStart: { rank: 1 },
+  create(params, ctx): Estimator {
+    return new GaussianNb(params, ctx.nClasses);
   },
   load(json: EstimatorJSON): Estimator {
     const { params, state } = openEnvelope(json, NAME, VERSION);
@@ -152,4 +165,7 @@ export const gaussianNb: ModelSpec = {
     est.setState({ nFeatures, nClasses, counts, means, vars });
     return est;
   },
-};
+});
+
+/** Registry entry of {@link gaussianNbFamily}. */
+export const gaussianNb: ModelSpec = familySpec(gaussianNbFamily);

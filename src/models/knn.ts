@@ -4,22 +4,26 @@
  * features and ml-knn builds JS arrays per point); see bench/learners/adapters.ts.
  * Ties in distance go to the earlier training row, so results are deterministic.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from './estimator.js';
 import { matrix } from './estimator.js';
-import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readNumbers, readParams, readTask } from './common.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams, readTask } from './common.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { categorical, int } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 
 const NAME = 'knn';
 const VERSION = 1;
 const TASKS: readonly Task[] = ['classification', 'regression'];
 
 /** Hyperparameters of {@link knn}. */
-export const knnParams: ParamDecls = {
-  n_neighbors: { kind: 'int', min: 1, max: 10_000, default: 5 },
-  weights: { kind: 'choice', choices: ['uniform', 'distance'], default: 'uniform' },
-  metric: { kind: 'choice', choices: ['euclidean', 'manhattan'], default: 'euclidean' },
+export const knnParams = {
+  n_neighbors: int({ min: 1, max: 10_000, log: true, default: 5 }),
+  weights: categorical({ choices: ['uniform', 'distance'], default: 'uniform' }),
+  metric: categorical({ choices: ['euclidean', 'manhattan'], default: 'euclidean' }),
 };
+
+/** Validated hyperparameters of {@link knn}. */
+export type KnnParams = ParamsOf<typeof knnParams>;
 
 interface KnnState {
   task: Task;
@@ -36,7 +40,7 @@ class Knn implements Estimator {
   readonly predictProba?: (X: Matrix) => Matrix;
 
   constructor(
-    private readonly params: ResolvedParams,
+    private readonly params: KnnParams,
     private readonly task: Task,
     private readonly nClasses: number,
   ) {
@@ -57,8 +61,8 @@ class Knn implements Estimator {
     const s = this.state!;
     const n = s.y.length;
     const d = s.nFeatures;
-    const k = Math.min(this.params['n_neighbors'] as number, n);
-    const manhattan = this.params['metric'] === 'manhattan';
+    const k = Math.min(this.params.n_neighbors, n);
+    const manhattan = this.params.metric === 'manhattan';
     const idx = new Int32Array(Q.rows * k);
     const dist = new Float64Array(Q.rows * k);
     const bi = new Int32Array(k);
@@ -96,7 +100,7 @@ class Knn implements Estimator {
 
   /** Neighbour weights for one query: uniform, or 1/distance where exact matches take all weight. */
   private weightsFor(dist: Float64Array, off: number, k: number, w: Float64Array): void {
-    if (this.params['weights'] === 'uniform') {
+    if (this.params.weights === 'uniform') {
       w.fill(1);
       return;
     }
@@ -164,14 +168,22 @@ class Knn implements Estimator {
   }
 }
 
-/** k-nearest neighbours for classification and regression (`knn`). */
-export const knn: ModelSpec = {
+/** The `knn` family: k-nearest neighbours for classification and regression. */
+export const knnFamily = defineFamily({
   name: NAME,
   description: 'k-nearest neighbours (brute force, euclidean or manhattan, uniform or distance weights); needs scaled features',
   tasks: TASKS,
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    checkTask(NAME, ctx.task, TASKS);
-    return new Knn(resolveParams(NAME, knnParams, params), ctx.task, ctx.nClasses);
+  params: knnParams,
+  // Distances mean something only on comparable scales.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment: 'knn (classification and regression); assumes scaled features.',
+    params: { n_neighbors: { low: 1, high: 50 }, weights: {}, metric: {} },
+  },
+  searchRank: 6,
+  warmStart: { rank: 4 },
+  create(params, ctx): Estimator {
+    return new Knn(params, ctx.task, ctx.nClasses);
   },
   load(json: EstimatorJSON): Estimator {
     const { params, state } = openEnvelope(json, NAME, VERSION);
@@ -189,4 +201,7 @@ export const knn: ModelSpec = {
     est.setState({ task, nClasses, nFeatures, X, y });
     return est;
   },
-};
+});
+
+/** Registry entry of {@link knnFamily}. */
+export const knn: ModelSpec = familySpec(knnFamily);

@@ -11,10 +11,11 @@ import LogisticRegression from 'ml-logistic-regression';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
 import { matrix } from './estimator.js';
-import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readNumbers, readParams, toRows } from './common.js';
+import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams, toRows } from './common.js';
 import { throwIfAborted } from './decision-tree.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { bool, float, int } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 
 const NAME = 'ml_logistic_regression';
 const VERSION = 1;
@@ -23,11 +24,14 @@ const VERSION = 1;
  * Hyperparameters of {@link mlLogisticRegression}. Every iteration is a full-batch step through
  * ml-matrix (transposes included), so the default is 500 iterations rather than more.
  */
-export const logisticRegressionParams: ParamDecls = {
-  max_iter: { kind: 'int', min: 1, max: 100_000, default: 500 },
-  learning_rate: { kind: 'float', min: 0, max: 100, exclusiveMin: true, default: 0.1 },
-  fit_intercept: { kind: 'bool', default: true },
+export const logisticRegressionParams = {
+  max_iter: int({ min: 1, max: 100_000, log: true, default: 500 }),
+  learning_rate: float({ min: 0, max: 100, exclusiveMin: true, log: true, default: 0.1 }),
+  fit_intercept: bool({ default: true }),
 };
+
+/** Validated hyperparameters of {@link mlLogisticRegression}. */
+export type MlLogisticRegressionParams = ParamsOf<typeof logisticRegressionParams>;
 
 interface LrState {
   nFeatures: number;
@@ -47,7 +51,7 @@ class LogReg implements Estimator {
   private state?: LrState;
 
   constructor(
-    private readonly params: ResolvedParams,
+    private readonly params: MlLogisticRegressionParams,
     private readonly ctx: ModelContext,
   ) {}
 
@@ -62,10 +66,10 @@ class LogReg implements Estimator {
     if (present.length > 1) {
       const local = new Map(present.map((c, i) => [c, i]));
       const rows = toRows(X);
-      if (this.params['fit_intercept']) for (const r of rows) r.push(1);
+      if (this.params.fit_intercept) for (const r of rows) r.push(1);
       const lib = new LogisticRegression({
-        numSteps: this.params['max_iter'] as number,
-        learningRate: (this.params['learning_rate'] as number) / X.rows,
+        numSteps: this.params.max_iter,
+        learningRate: this.params.learning_rate / X.rows,
       });
       lib.train(new MlMatrix(rows), MlMatrix.columnVector(Array.from(y, (v) => local.get(v)!)));
       for (let c = 0; c < present.length; c++) {
@@ -123,14 +127,20 @@ class LogReg implements Estimator {
   }
 }
 
-/** Logistic regression from ml-logistic-regression (`ml_logistic_regression`). */
-export const mlLogisticRegression: ModelSpec = {
+/** The `ml_logistic_regression` family: logistic regression from ml-logistic-regression. */
+export const mlLogisticRegressionFamily = defineFamily({
   name: NAME,
   description: 'Logistic regression (ml-logistic-regression, one-vs-rest, gradient ascent, no regularisation); needs scaled features',
   tasks: ['classification'],
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    checkTask(NAME, ctx.task, ['classification']);
-    return new LogReg(resolveParams(NAME, logisticRegressionParams, params), ctx);
+  params: logisticRegressionParams,
+  // Gradient ascent with one step size for every weight needs features on one scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment: 'ml_logistic_regression (classification only). Batch gradient ascent without regularisation: the step size and the iteration count are the only knobs.',
+    params: { max_iter: { low: 50, high: 1000 }, learning_rate: { low: 0.01, high: 2.0 } },
+  },
+  create(params, ctx): Estimator {
+    return new LogReg(params, ctx);
   },
   load(json: EstimatorJSON): Estimator {
     const { params, state } = openEnvelope(json, NAME, VERSION);
@@ -146,4 +156,7 @@ export const mlLogisticRegression: ModelSpec = {
     est.setState({ nFeatures, nClasses, classes, weights });
     return est;
   },
-};
+});
+
+/** Registry entry of {@link mlLogisticRegressionFamily}. */
+export const mlLogisticRegression: ModelSpec = familySpec(mlLogisticRegressionFamily);

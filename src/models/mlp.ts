@@ -8,10 +8,11 @@
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from './estimator.js';
 import { matrix } from './estimator.js';
-import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readNumbers, readParams, readTask } from './common.js';
+import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams, readTask } from './common.js';
 import { throwIfAborted } from './decision-tree.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { bool, categorical, float, int } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 import { createRng, deriveSeed } from '../util/rng.js';
 import type { Rng } from '../util/rng.js';
 import type * as TF from '@tensorflow/tfjs';
@@ -28,19 +29,22 @@ const TASKS: readonly Task[] = ['classification', 'regression'];
  * on a `validation_fraction` split ends training after `n_iter_no_change` epochs without an
  * improvement larger than `tol`.
  */
-export const mlpParams: ParamDecls = {
-  layers: { kind: 'int', min: 1, max: 5, default: 1 },
-  units: { kind: 'int', min: 1, max: 2048, default: 100 },
-  activation: { kind: 'choice', choices: ['relu', 'tanh', 'logistic'], default: 'relu' },
-  learning_rate: { kind: 'float', min: 0, max: 1, exclusiveMin: true, default: 1e-3 },
-  alpha: { kind: 'float', min: 0, max: 100, default: 1e-4 },
-  batch_size: { kind: 'int', min: 1, max: 65_536, default: 200 },
-  epochs: { kind: 'int', min: 1, max: 10_000, default: 200 },
-  early_stopping: { kind: 'bool', default: true },
-  validation_fraction: { kind: 'float', min: 0, max: 0.5, exclusiveMin: true, default: 0.1 },
-  n_iter_no_change: { kind: 'int', min: 1, max: 1000, default: 10 },
-  tol: { kind: 'float', min: 0, max: 1, default: 1e-4 },
+export const mlpParams = {
+  layers: int({ min: 1, max: 5, default: 1 }),
+  units: int({ min: 1, max: 2048, log: true, default: 100 }),
+  activation: categorical({ choices: ['relu', 'tanh', 'logistic'], default: 'relu' }),
+  learning_rate: float({ min: 0, max: 1, exclusiveMin: true, log: true, default: 1e-3 }),
+  alpha: float({ min: 0, max: 100, log: true, default: 1e-4 }),
+  batch_size: int({ min: 1, max: 65_536, log: true, default: 200 }),
+  epochs: int({ min: 1, max: 10_000, log: true, default: 200 }),
+  early_stopping: bool({ default: true }),
+  validation_fraction: float({ min: 0, max: 0.5, exclusiveMin: true, default: 0.1 }),
+  n_iter_no_change: int({ min: 1, max: 1000, default: 10 }),
+  tol: float({ min: 0, max: 1, log: true, default: 1e-4 }),
 };
+
+/** Validated hyperparameters of {@link mlp}. */
+export type MlpParams = ParamsOf<typeof mlpParams>;
 
 interface MlpState {
   task: Task;
@@ -111,13 +115,13 @@ function splitRows(n: number, fraction: number, use: boolean, rng: Rng): { train
   return { train: idx.slice(nVal), val: idx.slice(0, nVal) };
 }
 
-async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelContext): Promise<MlpState> {
+async function train(X: Matrix, y: Float64Array, p: MlpParams, ctx: ModelContext): Promise<MlpState> {
   const tf: Tf = await loadTf();
   const rng = createRng(deriveSeed(ctx.seed, NAME));
   const cls = ctx.task === 'classification';
   const nOut = cls ? ctx.nClasses : 1;
-  const activation = p['activation'] as string;
-  const sizes = [X.cols, ...Array.from({ length: p['layers'] as number }, () => p['units'] as number), nOut];
+  const activation = p.activation;
+  const sizes = [X.cols, ...Array.from({ length: p.layers }, () => p.units), nOut];
   let yMean = 0;
   let yStd = 1;
   if (!cls) {
@@ -126,7 +130,7 @@ async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelCo
     for (const v of y) v2 += (v - yMean) ** 2 / y.length;
     yStd = Math.sqrt(v2) || 1;
   }
-  const { train: tr, val } = splitRows(X.rows, p['validation_fraction'] as number, p['early_stopping'] as boolean, rng);
+  const { train: tr, val } = splitRows(X.rows, p.validation_fraction, p.early_stopping, rng);
   const rowsOf = (idx: number[]): [Float32Array, Float32Array] => {
     const xs = new Float32Array(idx.length * X.cols);
     const ys = new Float32Array(idx.length * nOut);
@@ -150,8 +154,8 @@ async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelCo
     // tidy frees the initial-value tensors; variables survive a tidy scope.
     return tf.tidy(() => [tf.variable(tf.tensor2d(w.subarray(0, inn * o), [inn, o])), tf.variable(tf.tensor1d(w.subarray(inn * o)))]);
   });
-  const optimizer = tf.train.adam(p['learning_rate'] as number);
-  const alpha = p['alpha'] as number;
+  const optimizer = tf.train.adam(p.learning_rate);
+  const alpha = p.alpha;
   const applyAct = (t: TF.Tensor): TF.Tensor => (activation === 'relu' ? tf.relu(t) : activation === 'tanh' ? tf.tanh(t) : tf.sigmoid(t));
   const lossOf = (xb: TF.Tensor, yb: TF.Tensor, withPenalty: boolean): TF.Scalar => {
     let h: TF.Tensor = xb;
@@ -167,14 +171,14 @@ async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelCo
     }
     return loss;
   };
-  const batch = Math.min(p['batch_size'] as number, tr.length);
+  const batch = Math.min(p.batch_size, tr.length);
   const order = Array.from({ length: tr.length }, (_, i) => i);
   let best = Infinity;
   let bestWeights: Float32Array[] = [];
   let stale = 0;
   let epochsRun = 0;
   try {
-    for (let epoch = 0; epoch < (p['epochs'] as number); epoch++) {
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
       throwIfAborted(NAME, ctx);
       epochsRun++;
       rng.shuffle(order);
@@ -188,11 +192,11 @@ async function train(X: Matrix, y: Float64Array, p: ResolvedParams, ctx: ModelCo
       }
       const score = tf.tidy(() => lossOf(xVal, yVal, val.length === 0).dataSync()[0]!);
       if (!Number.isFinite(score)) break;
-      if (score < best - (p['tol'] as number)) {
+      if (score < best - p.tol) {
         best = score;
         stale = 0;
         bestWeights = vars.map((v) => v.dataSync() as Float32Array).map((a) => Float32Array.from(a));
-      } else if (++stale >= (p['n_iter_no_change'] as number)) break;
+      } else if (++stale >= p.n_iter_no_change) break;
     }
     if (bestWeights.length === 0) bestWeights = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
   } finally {
@@ -217,7 +221,7 @@ class Mlp implements Estimator {
   readonly predictProba?: (X: Matrix) => Matrix;
 
   constructor(
-    private readonly params: ResolvedParams,
+    private readonly params: MlpParams,
     private readonly ctx: ModelContext,
   ) {
     if (ctx.task === 'classification') this.predictProba = (X) => this.proba(X);
@@ -270,14 +274,29 @@ class Mlp implements Estimator {
   }
 }
 
-/** Multilayer perceptron on TensorFlow.js (`mlp`). */
-export const mlp: ModelSpec = {
+/** The `mlp` family: multilayer perceptron on TensorFlow.js. */
+export const mlpFamily = defineFamily({
   name: NAME,
   description: 'Multilayer perceptron (TensorFlow.js: native, WebAssembly or CPU backend); Adam, L2, early stopping; needs scaled features',
   tasks: TASKS,
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    checkTask(NAME, ctx.task, TASKS);
-    return new Mlp(resolveParams(NAME, mlpParams, params), ctx);
+  params: mlpParams,
+  // Gradient steps and weight initialisation assume inputs of unit scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment: 'mlp (classification and regression); epochs is a maximum, early stopping usually ends sooner. Widths stop at 256 to keep TensorFlow.js fits fast on 2 cores.',
+    params: {
+      layers: { low: 1, high: 3 },
+      units: { low: 16, high: 256 },
+      activation: { choices: ['relu', 'tanh'] },
+      learning_rate: { low: 1e-4, high: 3e-2 },
+      alpha: { low: 1e-6, high: 1e-1 },
+      batch_size: { low: 16, high: 256 },
+      epochs: { low: 20, high: 200 },
+    },
+    notation: 'exponent',
+  },
+  create(params, ctx): Estimator {
+    return new Mlp(params, ctx);
   },
   load(json: EstimatorJSON): Estimator {
     const { params, state } = openEnvelope(json, NAME, VERSION);
@@ -303,4 +322,7 @@ export const mlp: ModelSpec = {
     est.setState({ task, nClasses, nFeatures, sizes, activation, weights, yMean, yStd, epochsRun });
     return est;
   },
-};
+});
+
+/** Registry entry of {@link mlpFamily}. */
+export const mlp: ModelSpec = familySpec(mlpFamily);

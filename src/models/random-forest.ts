@@ -4,12 +4,13 @@
  * weaker but more diverse trees. Trained trees are converted to flat trees for prediction.
  */
 import rf from 'ml-random-forest';
-import { toRows } from './common.js';
+import type { ModelSpec } from './estimator.js';
+import { intSeed, toRows } from './common.js';
 import { cartOptions, throwIfAborted } from './decision-tree.js';
+import { familySpec } from './descriptor.js';
 import { flattenCartTree } from './flat-tree.js';
-import { intSeed } from './params.js';
-import type { ParamDecls } from './params.js';
-import { treeEnsembleSpec } from './tree-ensemble.js';
+import { bool, float, int } from './hyperparams.js';
+import { treeEnsembleFamily } from './tree-ensemble.js';
 
 const NAME = 'ml_random_forest';
 
@@ -18,12 +19,12 @@ const NAME = 'ml_random_forest';
  * trees (the library's, not scikit-learn's 100) because ml-cart's split search is quadratic in the
  * rows: 100 trees take seconds per fit on breast-cancer (bench/learners/adapters.ts).
  */
-export const randomForestParams: ParamDecls = {
-  n_estimators: { kind: 'int', min: 1, max: 5000, default: 50 },
-  max_features: { kind: 'float', min: 0, max: 1, exclusiveMin: true, default: 1 },
-  max_depth: { kind: 'int', min: 0, max: 200, default: 0 },
-  min_samples_split: { kind: 'int', min: 2, max: 100_000, default: 2 },
-  bootstrap: { kind: 'bool', default: true },
+export const randomForestParams = {
+  n_estimators: int({ min: 1, max: 5000, log: true, default: 50 }),
+  max_features: float({ min: 0, max: 1, exclusiveMin: true, default: 1 }),
+  max_depth: int({ min: 0, max: 200, log: true, default: 0 }),
+  min_samples_split: int({ min: 2, max: 100_000, log: true, default: 2 }),
+  bootstrap: bool({ default: true }),
 };
 
 /**
@@ -41,20 +42,32 @@ interface ForestInternals {
   train(X: number[][], y: number[]): void;
 }
 
-/** Random forest from ml-random-forest (`ml_random_forest`). */
-export const mlRandomForest = treeEnsembleSpec({
+/** The `ml_random_forest` family: random forest from ml-random-forest. */
+export const mlRandomForestFamily = treeEnsembleFamily({
   name: NAME,
   description: 'Random forest (ml-random-forest): bagged CART trees with per-tree feature subsets; robust default',
   tasks: ['classification', 'regression'],
   params: randomForestParams,
+  preprocessing: { encoding: 'ordinal', scaler: 'none' },
+  space: {
+    comment:
+      'ml_random_forest (classification and regression). ml-cart split search is O(n^2) per node, so forests are capped at 100 trees and depth at 32 to keep fits fast on 2 cores. Features are sampled once per tree, hence max_features starts at 0.3 rather than sqrt(d).',
+    params: {
+      n_estimators: { low: 10, high: 100 },
+      max_features: { low: 0.3, high: 1.0 },
+      max_depth: { low: 3, high: 32 },
+      min_samples_split: { low: 2, high: 20 },
+      bootstrap: { choices: [true, false] },
+    },
+  },
   train(X, y, params, ctx) {
     throwIfAborted(NAME, ctx);
     const Forest = ctx.task === 'classification' ? rf.RandomForestClassifier : rf.RandomForestRegression;
     const forest = new Forest({
-      nEstimators: params['n_estimators'] as number,
-      maxFeatures: libraryFraction(params['max_features'] as number, X.cols),
+      nEstimators: params.n_estimators,
+      maxFeatures: libraryFraction(params.max_features, X.cols),
       replacement: false,
-      useSampleBagging: params['bootstrap'] as boolean,
+      useSampleBagging: params.bootstrap,
       noOOB: true,
       seed: intSeed(ctx.seed, NAME),
       treeOptions: cartOptions({ ...params, min_impurity_decrease: 0 }, ctx.task),
@@ -65,3 +78,6 @@ export const mlRandomForest = treeEnsembleSpec({
     return forest.estimators.map((est, i) => flattenCartTree(est.root, width, forest.indexes[i]));
   },
 });
+
+/** Registry entry of {@link mlRandomForestFamily}. */
+export const mlRandomForest: ModelSpec = familySpec(mlRandomForestFamily);

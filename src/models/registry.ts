@@ -1,33 +1,43 @@
 /**
  * The model registry: every model family by its stable snake_case name. Built-ins are the
- * adapters in this folder plus the fast native learners of ./fast; users add their own estimators
- * with `registerModel`.
+ * descriptors of the adapters in this folder plus the fast native learners of ./fast; users add
+ * their own with `registerModel`, either as a descriptor (`ModelFamily`, typed params, a default
+ * space) or as a plain `ModelSpec`.
  *
  * Tasks of the built-in adapters:
  * - classification and regression: `ml_random_forest`, `decision_tree`, `knn`, `mlp`;
  * - classification only: `ml_logistic_regression`, `gaussian_nb`.
- * Each spec's `tasks` field is authoritative; `listModels(task)` filters on it.
+ * Each family's `tasks` field is authoritative; `listModels(task)` filters on it.
  *
  * The registry is per thread (module state): a worker thread sees the built-ins, and custom models
  * must be registered in the worker too (e.g. from a module the worker imports).
  */
 import { AutomlError, show } from '../util/errors.js';
+import type { ModelFamily } from './descriptor.js';
+import { checkFamily, familySpec, isFamily } from './descriptor.js';
 import type { ModelSpec, Task } from './estimator.js';
-import { decisionTree } from './decision-tree.js';
-import { fastModels } from './fast/index.js';
-import { gaussianNb } from './gaussian-nb.js';
-import { knn } from './knn.js';
-import { mlLogisticRegression } from './logistic-regression.js';
-import { mlp } from './mlp.js';
-import { mlRandomForest } from './random-forest.js';
+import { decisionTreeFamily } from './decision-tree.js';
+import { fastFamilies } from './fast/index.js';
+import { gaussianNbFamily } from './gaussian-nb.js';
+import { knnFamily } from './knn.js';
+import { mlLogisticRegressionFamily } from './logistic-regression.js';
+import { mlpFamily } from './mlp.js';
+import { mlRandomForestFamily } from './random-forest.js';
 
-/** The adapters defined in src/models (not counting the fast learners). */
-export const adapterModels: readonly ModelSpec[] = [mlRandomForest, mlLogisticRegression, decisionTree, knn, gaussianNb, mlp];
+/** The families of the adapters defined in src/models (not counting the fast learners). */
+export const adapterFamilies: readonly ModelFamily[] = [mlRandomForestFamily, mlLogisticRegressionFamily, decisionTreeFamily, knnFamily, gaussianNbFamily, mlpFamily];
+
+/** Every built-in family, in registration order (the order `listModels` reports). */
+export const builtinFamilies: readonly ModelFamily[] = [...adapterFamilies, ...fastFamilies];
+
+/** The registry entries of the adapters defined in src/models. */
+export const adapterModels: readonly ModelSpec[] = adapterFamilies.map(familySpec);
 
 const registry = new Map<string, ModelSpec>();
+const families = new Map<string, ModelFamily>();
 let builtinsLoaded = false;
 
-function checkSpec(spec: unknown): asserts spec is ModelSpec {
+function checkSpec(spec: unknown): asserts spec is ModelSpec | ModelFamily {
   const s = spec as Partial<ModelSpec> | null;
   const problems: string[] = [];
   if (s === null || typeof s !== 'object') problems.push('it is not an object');
@@ -45,12 +55,22 @@ function checkSpec(spec: unknown): asserts spec is ModelSpec {
   }
 }
 
+function add(entry: ModelSpec | ModelFamily): void {
+  if (isFamily(entry)) {
+    checkFamily(entry);
+    families.set(entry.name, entry);
+    registry.set(entry.name, familySpec(entry));
+  } else registry.set(entry.name, entry);
+}
+
 /**
  * Adds a model family, e.g. a user's custom estimator, so that configs, `--models` and model files
- * can name it.
+ * can name it. A descriptor (`ModelFamily`) is checked against itself (defaults and default space
+ * inside the declared ranges) and its `create` then receives validated, typed params; a plain
+ * `ModelSpec` is registered as it is and validates its own params.
  * @throws AutomlError('E_CONFIG') when the spec is malformed or its name is already taken.
  */
-export function registerModel(spec: ModelSpec): void {
+export function registerModel(spec: ModelSpec | ModelFamily): void {
   ensureBuiltins();
   checkSpec(spec);
   if (registry.has(spec.name)) {
@@ -58,13 +78,13 @@ export function registerModel(spec: ModelSpec): void {
       value: spec.name,
     });
   }
-  registry.set(spec.name, spec);
+  add(spec);
 }
 
 function ensureBuiltins(): void {
   if (builtinsLoaded) return;
   builtinsLoaded = true;
-  for (const spec of [...adapterModels, ...fastModels]) if (!registry.has(spec.name)) registry.set(spec.name, spec);
+  for (const family of builtinFamilies) if (!registry.has(family.name)) add(family);
 }
 
 /**
@@ -78,6 +98,12 @@ export function getModel(name: string): ModelSpec {
     throw new AutomlError('E_CONFIG', `unknown model ${show(name)}; known models: ${[...registry.keys()].sort().join(', ')}`, { value: name });
   }
   return spec;
+}
+
+/** The descriptor of family `name`, when it was registered as one (every built-in is); undefined otherwise. */
+export function getFamily(name: string): ModelFamily | undefined {
+  ensureBuiltins();
+  return families.get(name);
 }
 
 /** True when a model family called `name` is registered (built-in or custom). */

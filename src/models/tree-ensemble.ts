@@ -1,28 +1,33 @@
 /**
  * An estimator made of flat trees whose leaf values are averaged: one tree for `decision_tree`,
- * many for `ml_random_forest`. Each model supplies only its training function; prediction,
- * probabilities and the model file are shared here.
+ * many for `ml_random_forest`. Each model supplies its descriptor and its training function;
+ * prediction, probabilities and the model file are shared here.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext } from './estimator.js';
 import { matrix } from './estimator.js';
-import { argmaxRows, checkFitInput, checkPredictInput, checkTask, modelFileError, openEnvelope, readNumber, readParams, readTask } from './common.js';
+import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readParams, readTask } from './common.js';
+import type { ModelFamily } from './descriptor.js';
 import { flatTreeFromJSON, flatTreeToJSON, leafOf } from './flat-tree.js';
 import type { FlatTree } from './flat-tree.js';
-import { resolveParams } from './params.js';
-import type { ParamDecls, ResolvedParams } from './params.js';
+import type { ParamDecls, ParamsOf, ResolvedParams } from './hyperparams.js';
 
 const VERSION = 1;
 
 /** Trains the trees of an ensemble; X and y are already validated. */
-export type TreeTrainer = (X: Matrix, y: Float64Array, params: ResolvedParams, ctx: ModelContext) => FlatTree[];
+export type TreeTrainer<P> = (X: Matrix, y: Float64Array, params: P, ctx: ModelContext) => FlatTree[];
 
-/** What a tree model declares to get a full ModelSpec from {@link treeEnsembleSpec}. */
-export interface TreeModelDef {
+/**
+ * What a tree model declares to get a full family from {@link treeEnsembleFamily}: the whole
+ * descriptor but `create` and `load`, plus its training function.
+ */
+export interface TreeModelDef<D extends ParamDecls> extends Omit<ModelFamily<D>, 'create' | 'load'> {
+  readonly train: TreeTrainer<ParamsOf<D>>;
+}
+
+/** The part of a definition the estimator needs; params are stored as they came. */
+interface TreeTrainerDef {
   readonly name: string;
-  readonly description: string;
-  readonly tasks: readonly Task[];
-  readonly params: ParamDecls;
-  readonly train: TreeTrainer;
+  readonly train: TreeTrainer<ResolvedParams>;
 }
 
 class TreeEnsemble implements Estimator {
@@ -32,7 +37,7 @@ class TreeEnsemble implements Estimator {
   readonly predictProba?: (X: Matrix) => Matrix;
 
   constructor(
-    private readonly def: TreeModelDef,
+    private readonly def: TreeTrainerDef,
     private readonly params: ResolvedParams,
     private readonly ctx: ModelContext,
   ) {
@@ -102,19 +107,18 @@ class TreeEnsemble implements Estimator {
   }
 }
 
-/** Builds the ModelSpec of a tree model from its definition. */
-export function treeEnsembleSpec(def: TreeModelDef): ModelSpec {
+/** Builds the family of a tree model from its definition. */
+export function treeEnsembleFamily<const D extends ParamDecls>(def: TreeModelDef<D>): ModelFamily<D> {
+  const { train, ...descriptor } = def;
+  const trainer = { name: def.name, train: train as unknown as TreeTrainer<ResolvedParams> };
   return {
-    name: def.name,
-    description: def.description,
-    tasks: def.tasks,
-    create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-      checkTask(def.name, ctx.task, def.tasks);
-      return new TreeEnsemble(def, resolveParams(def.name, def.params, params), ctx);
+    ...descriptor,
+    create(params: ParamsOf<D>, ctx: ModelContext): Estimator {
+      return new TreeEnsemble(trainer, params as ResolvedParams, ctx);
     },
     load(json: EstimatorJSON): Estimator {
       const { params, state } = openEnvelope(json, def.name, VERSION);
-      const resolved = readParams(def.name, def.params, params);
+      const resolved = readParams(def.name, def.params, params) as ResolvedParams;
       const task = readTask(def.name, state, def.tasks);
       const nClasses = readNumber(def.name, state, 'nClasses', { int: true, min: task === 'classification' ? 2 : 0 });
       const nFeatures = readNumber(def.name, state, 'nFeatures', { int: true, min: 1 });
@@ -122,7 +126,7 @@ export function treeEnsembleSpec(def: TreeModelDef): ModelSpec {
       if (!Array.isArray(raw) || raw.length === 0) throw modelFileError(def.name, 'state.trees must be a non-empty array');
       const width = task === 'classification' ? nClasses : 1;
       const trees = raw.map((t) => flatTreeFromJSON(def.name, t, width, nFeatures));
-      const est = new TreeEnsemble(def, resolved, { task, nClasses, seed: 0 });
+      const est = new TreeEnsemble(trainer, resolved, { task, nClasses, seed: 0 });
       est.setTrees(trees, nFeatures);
       return est;
     },

@@ -4,50 +4,51 @@
  * (forest) or one random threshold per feature (extra trees); probabilities are the mean of the
  * trees' leaf class distributions, regression the mean of leaf means.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../estimator.js';
+import { defineFamily, familySpec } from '../descriptor.js';
+import type { FamilySpace } from '../descriptor.js';
+import { bool, categorical, float, int, resolveParams } from '../hyperparams.js';
+import type { ParamsOf } from '../hyperparams.js';
 import { createRng, deriveSeed } from '../../util/rng.js';
 import { MAX_BINS, binMatrix, fitCuts, identity } from './binning.js';
 import { argmaxRows, checkAbort, checkFit, checkPredict, modelFileError, notFitted, openJSON, stateNum, loadParams } from './common.js';
 import { ExtraTreeGrower } from './extra-grower.js';
 import { ForestGrower, type Criterion } from './forest-grower.js';
-import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
 import { addTreePredictions, treeFromJSON, treeToJSON, type Tree } from './tree.js';
 
 const VERSION = 1;
-const KNOWN = ['n_estimators', 'criterion', 'max_features', 'max_depth', 'min_samples_leaf', 'bootstrap', 'max_bins'] as const;
 
-/** Validated hyperparameters of a {@link Forest}. */
-export interface ForestParams {
-  /** Trees. Default 100. */
-  readonly n_estimators: number;
-  /** 'gini' or 'entropy' for classification; regression always uses squared error. Default 'gini'. */
-  readonly criterion: 'gini' | 'entropy';
-  /**
-   * Fraction of features tried per node, in (0, 1]; 0 (the default) means sqrt(p)/p for
-   * classification and 1 for regression, as in scikit-learn.
-   */
-  readonly max_features: number;
-  /** Maximum depth; 0 means unlimited. Default 0. */
-  readonly max_depth: number;
-  /** Minimum rows per leaf. Default 1. */
-  readonly min_samples_leaf: number;
-  /** Draw each tree's rows with replacement. Default true for random_forest, false for extra_trees. */
-  readonly bootstrap: boolean;
-  /** Bins per feature, 2..255. Default 255. */
-  readonly max_bins: number;
+/** Hyperparameters of a {@link Forest}; only the default of `bootstrap` differs between the two families. */
+export function forestDecls(bootstrapDefault: boolean) {
+  return {
+    /** Trees. */
+    n_estimators: int({ min: 1, log: true, default: 100 }),
+    /** Split criterion for classification; regression always uses squared error. */
+    criterion: categorical({ choices: ['gini', 'entropy'], default: 'gini', task: 'classification' }),
+    /**
+     * Fraction of features tried per node, in (0, 1]; 0 (the default) means sqrt(p)/p for
+     * classification and 1 for regression, as in scikit-learn.
+     */
+    max_features: float({ min: 0, max: 1, default: 0 }),
+    /** Maximum depth; 0 means unlimited. */
+    max_depth: int({ min: 0, default: 0 }),
+    /** Minimum rows per leaf. */
+    min_samples_leaf: int({ min: 1, log: true, default: 1 }),
+    /** Draw each tree's rows with replacement: by default for random_forest, not for extra_trees. */
+    bootstrap: bool({ default: bootstrapDefault }),
+    /** Bins per feature. */
+    max_bins: int({ min: 2, max: MAX_BINS, default: MAX_BINS }),
+  };
 }
 
-function forestParams(name: string, params: Record<string, unknown>, bootstrapDefault: boolean): ForestParams {
-  rejectUnknown(name, params, KNOWN);
-  return {
-    n_estimators: numParam(name, params, 'n_estimators', 100, { min: 1, int: true }),
-    criterion: choiceParam(name, params, 'criterion', 'gini', ['gini', 'entropy']),
-    max_features: numParam(name, params, 'max_features', 0, { min: 0, max: 1 }),
-    max_depth: numParam(name, params, 'max_depth', 0, { min: 0, int: true }),
-    min_samples_leaf: numParam(name, params, 'min_samples_leaf', 1, { min: 1, int: true }),
-    bootstrap: boolParam(name, params, 'bootstrap', bootstrapDefault),
-    max_bins: numParam(name, params, 'max_bins', MAX_BINS, { min: 2, max: MAX_BINS, int: true }),
-  };
+/** Validated hyperparameters of a {@link Forest}. */
+export type ForestParams = ParamsOf<ReturnType<typeof forestDecls>>;
+
+const RANDOM_FOREST_DECLS = forestDecls(true);
+const EXTRA_TREES_DECLS = forestDecls(false);
+
+function forestParams(name: 'random_forest' | 'extra_trees', params: Record<string, unknown>): ForestParams {
+  return resolveParams(name, name === 'random_forest' ? RANDOM_FOREST_DECLS : EXTRA_TREES_DECLS, params);
 }
 
 /** Random forest or extra trees, depending on `random`. */
@@ -141,7 +142,7 @@ export class Forest implements Estimator {
     const task = s.task;
     if (task !== 'classification' && task !== 'regression') modelFileError(name, 'state.task', task, '"classification" or "regression"');
     const nClasses = stateNum(name, s, 'nClasses', true);
-    const m = new Forest(name, loadParams(name, (q) => forestParams(name, q, name === 'random_forest'), json.params), task, nClasses, stateNum(name, s, 'seed'));
+    const m = new Forest(name, loadParams(name, (q) => forestParams(name, q), json.params), task, nClasses, stateNum(name, s, 'seed'));
     const p = stateNum(name, s, 'p', true);
     if (!Array.isArray(s.trees) || s.trees.length === 0) modelFileError(name, 'state.trees', s.trees, 'a non-empty array of trees');
     const width = task === 'classification' ? nClasses : 1;
@@ -155,21 +156,60 @@ export class Forest implements Estimator {
   }
 }
 
-function forestSpec(name: 'random_forest' | 'extra_trees', description: string, bootstrapDefault: boolean): ModelSpec {
+/**
+ * The feature fraction a forest's warm start tries: the square-root rule for classification
+ * (clamped to the searched 0.1..1), every feature for regression.
+ */
+function warmFeatures(task: Task, nFeatures: number): number {
+  if (task !== 'classification') return 1;
+  const p = Math.max(1, nFeatures);
+  return Math.round(Math.min(1, Math.max(0.1, Math.sqrt(p) / p)) * 1000) / 1000;
+}
+
+/** The default space of both forests; only the comment differs. */
+function forestSpace(comment: string): FamilySpace<typeof RANDOM_FOREST_DECLS> {
   return {
-    name,
-    description,
-    tasks: ['classification', 'regression'],
-    handlesMissing: true,
-    create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-      return new Forest(name, forestParams(name, params, bootstrapDefault), ctx.task, ctx.nClasses, ctx.seed, ctx.signal);
-    },
-    load: (json) => Forest.load(name, json),
+    comment,
+    params: { n_estimators: { low: 20, high: 300 }, max_features: { low: 0.1, high: 1.0 }, min_samples_leaf: { low: 1, high: 20 }, criterion: {} },
   };
 }
 
+/** The `random_forest` family: bootstrap rows, best split over a random feature subset. */
+export const randomForestFamily = defineFamily({
+  name: 'random_forest',
+  description: 'Random forest on binned features (bootstrap, best split over a random feature subset)',
+  tasks: ['classification', 'regression'],
+  handlesMissing: true,
+  params: RANDOM_FOREST_DECLS,
+  preprocessing: { encoding: 'ordinal', scaler: 'none' },
+  space: forestSpace(
+    'random_forest (classification and regression; native binned forest). max_features is the fraction of columns tried per node; criterion only affects classification.',
+  ),
+  searchRank: 2,
+  warmStart: { rank: 6, params: (task, nFeatures) => ({ max_features: warmFeatures(task, nFeatures) }) },
+  create: (params, ctx) => new Forest('random_forest', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
+  load: (json) => Forest.load('random_forest', json),
+});
+
+/** The `extra_trees` family: all rows, one random threshold per feature. */
+export const extraTreesFamily = defineFamily({
+  name: 'extra_trees',
+  description: 'Extremely randomised trees on binned features (one random threshold per feature)',
+  tasks: ['classification', 'regression'],
+  handlesMissing: true,
+  params: EXTRA_TREES_DECLS,
+  preprocessing: { encoding: 'ordinal', scaler: 'none' },
+  space: forestSpace(
+    'extra_trees (classification and regression; native binned extremely randomised trees). max_features is the fraction of columns tried per node; criterion only affects classification.',
+  ),
+  searchRank: 3,
+  warmStart: { rank: 5, params: (task, nFeatures) => ({ max_features: warmFeatures(task, nFeatures) }) },
+  create: (params, ctx) => new Forest('extra_trees', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
+  load: (json) => Forest.load('extra_trees', json),
+});
+
 /** Registry entry for random forests. */
-export const randomForestSpec: ModelSpec = forestSpec('random_forest', 'Random forest on binned features (bootstrap, best split over a random feature subset)', true);
+export const randomForestSpec: ModelSpec = familySpec(randomForestFamily);
 
 /** Registry entry for extra trees. */
-export const extraTreesSpec: ModelSpec = forestSpec('extra_trees', 'Extremely randomised trees on binned features (one random threshold per feature)', false);
+export const extraTreesSpec: ModelSpec = familySpec(extraTreesFamily);

@@ -3,7 +3,10 @@
  * binary log-loss, multiclass softmax (one tree per class per round) or squared error, with row
  * and column subsampling and early stopping on an internal validation split.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../estimator.js';
+import { defineFamily, familySpec } from '../descriptor.js';
+import { categorical, float, int, resolveParams } from '../hyperparams.js';
+import type { ParamsOf } from '../hyperparams.js';
 import { createRng, deriveSeed } from '../../util/rng.js';
 import { MAX_BINS, binMatrix, fitCuts, identity } from './binning.js';
 import {
@@ -19,79 +22,55 @@ import {
   loadParams,
 } from './common.js';
 import { HistGrower } from './hist-grower.js';
-import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
 import { holdOut, sampleFeatures, sampleSorted, takeRows, takeValues } from './sampling.js';
 import { addTreePredictions, leafOfBinnedRow, treeFromJSON, treeToJSON, type Tree } from './tree.js';
 
 const NAME = 'gradient_boosting';
 const VERSION = 1;
-const KNOWN = [
-  'learning_rate',
-  'n_estimators',
-  'max_leaves',
-  'max_depth',
-  'min_samples_leaf',
-  'l2',
-  'subsample',
-  'colsample',
-  'max_bins',
-  'early_stopping',
-  'validation_fraction',
-  'n_iter_no_change',
-  'tol',
-] as const;
+
+/** Hyperparameters of {@link GradientBoosting}. */
+export const gradientBoostingDecls = {
+  /** Shrinkage of each tree. */
+  learning_rate: float({ min: 0, exclusiveMin: true, max: 1, log: true, default: 0.1 }),
+  /** Maximum boosting rounds. */
+  n_estimators: int({ min: 1, log: true, default: 100 }),
+  /** Leaves per tree, grown best-first. */
+  max_leaves: int({ min: 2, max: 65536, log: true, default: 31 }),
+  /** Maximum leaf depth; 0 means no limit. */
+  max_depth: int({ min: 0, default: 0 }),
+  /** Minimum training rows per leaf. */
+  min_samples_leaf: int({ min: 1, log: true, default: 20 }),
+  /** L2 penalty on leaf values (lambda). */
+  l2: float({ min: 0, log: true, default: 0 }),
+  /** Fraction of rows drawn (without replacement) per round. */
+  subsample: float({ min: 0, exclusiveMin: true, max: 1, default: 1 }),
+  /** Fraction of columns drawn per tree. */
+  colsample: float({ min: 0, exclusiveMin: true, max: 1, default: 1 }),
+  /** Non-missing bins per feature. */
+  max_bins: int({ min: 2, max: MAX_BINS, default: MAX_BINS }),
+  /** 'auto' stops early only from 10,000 rows, as scikit-learn does; true and false mean 'on' and 'off'. */
+  early_stopping: categorical({
+    choices: ['auto', 'on', 'off'],
+    aliases: [
+      [true, 'on'],
+      [false, 'off'],
+    ],
+    default: 'auto',
+  }),
+  /** Share of training rows held out to decide early stopping. */
+  validation_fraction: float({ min: 0, exclusiveMin: true, max: 0.5, default: 0.1 }),
+  /** Rounds without validation improvement before stopping. */
+  n_iter_no_change: int({ min: 1, default: 10 }),
+  /** Smallest validation-loss decrease that counts as improvement. */
+  tol: float({ min: 0, log: true, default: 1e-7 }),
+};
 
 /** Validated hyperparameters of {@link GradientBoosting}. */
-export interface GradientBoostingParams {
-  /** Shrinkage of each tree (0, 1]. Default 0.1. */
-  readonly learning_rate: number;
-  /** Maximum boosting rounds. Default 100. */
-  readonly n_estimators: number;
-  /** Leaves per tree, grown best-first. Default 31. */
-  readonly max_leaves: number;
-  /** Maximum leaf depth; 0 means no limit. Default 0. */
-  readonly max_depth: number;
-  /** Minimum training rows per leaf. Default 20. */
-  readonly min_samples_leaf: number;
-  /** L2 penalty on leaf values (lambda). Default 0. */
-  readonly l2: number;
-  /** Fraction of rows drawn (without replacement) per round. Default 1. */
-  readonly subsample: number;
-  /** Fraction of columns drawn per tree. Default 1. */
-  readonly colsample: number;
-  /** Non-missing bins per feature, 2..255. Default 255. */
-  readonly max_bins: number;
-  /** 'auto' stops early only from 10,000 rows, as scikit-learn does. Default 'auto'. */
-  readonly early_stopping: 'auto' | 'on' | 'off';
-  /** Share of training rows held out to decide early stopping. Default 0.1. */
-  readonly validation_fraction: number;
-  /** Rounds without validation improvement before stopping. Default 10. */
-  readonly n_iter_no_change: number;
-  /** Smallest validation-loss decrease that counts as improvement. Default 1e-7. */
-  readonly tol: number;
-}
+export type GradientBoostingParams = ParamsOf<typeof gradientBoostingDecls>;
 
 /** Validates and completes gradient-boosting hyperparameters; throws E_PARAM naming the bad one. */
 export function gradientBoostingParams(params: Record<string, unknown>): GradientBoostingParams {
-  rejectUnknown(NAME, params, KNOWN);
-  const n = (k: string, d: number, r: Parameters<typeof numParam>[4]) => numParam(NAME, params, k, d, r);
-  const es = params.early_stopping;
-  return {
-    learning_rate: n('learning_rate', 0.1, { min: 0, minExclusive: true, max: 1 }),
-    n_estimators: n('n_estimators', 100, { min: 1, int: true }),
-    max_leaves: n('max_leaves', 31, { min: 2, max: 65536, int: true }),
-    max_depth: n('max_depth', 0, { min: 0, int: true }),
-    min_samples_leaf: n('min_samples_leaf', 20, { min: 1, int: true }),
-    l2: n('l2', 0, { min: 0 }),
-    subsample: n('subsample', 1, { min: 0, minExclusive: true, max: 1 }),
-    colsample: n('colsample', 1, { min: 0, minExclusive: true, max: 1 }),
-    max_bins: n('max_bins', MAX_BINS, { min: 2, max: MAX_BINS, int: true }),
-    early_stopping:
-      typeof es === 'boolean' ? (boolParam(NAME, params, 'early_stopping', true) ? 'on' : 'off') : choiceParam(NAME, params, 'early_stopping', 'auto', ['auto', 'on', 'off']),
-    validation_fraction: n('validation_fraction', 0.1, { min: 0, minExclusive: true, max: 0.5 }),
-    n_iter_no_change: n('n_iter_no_change', 10, { min: 1, int: true }),
-    tol: n('tol', 1e-7, { min: 0 }),
-  };
+  return resolveParams(NAME, gradientBoostingDecls, params);
 }
 
 interface Fitted {
@@ -361,14 +340,33 @@ function meanLoss(raw: Float64Array, y: Float64Array, K: number, regression: boo
   return s / n;
 }
 
-/** Registry entry for {@link GradientBoosting}. */
-export const gradientBoostingSpec: ModelSpec = {
+/** The `gradient_boosting` family: histogram gradient-boosted trees. */
+export const gradientBoostingFamily = defineFamily({
   name: NAME,
   description: 'Histogram gradient-boosted trees (leaf-wise, LightGBM-style) for classification and regression',
   tasks: ['classification', 'regression'],
   handlesMissing: true,
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    return new GradientBoosting(gradientBoostingParams(params), ctx.task, ctx.nClasses, ctx.seed, ctx.signal);
+  params: gradientBoostingDecls,
+  preprocessing: { encoding: 'ordinal', scaler: 'none' },
+  space: {
+    comment:
+      'gradient_boosting (classification and regression; native histogram GBDT). FLAML-like ranges, trimmed so one fit stays well under a second on datasets of a few thousand rows: at most 500 rounds (early stopping applies from 10,000 rows) and 128 leaves.',
+    params: {
+      learning_rate: { low: 0.01, high: 0.3 },
+      n_estimators: { low: 20, high: 500 },
+      max_leaves: { low: 4, high: 128 },
+      min_samples_leaf: { low: 2, high: 100 },
+      l2: { low: 0.001, high: 100 },
+      subsample: { low: 0.5, high: 1.0 },
+      colsample: { low: 0.3, high: 1.0 },
+    },
   },
+  searchRank: 1,
+  // The default l2 of 0 lies below the log range: the warm start takes its lowest value.
+  warmStart: { rank: 7, withSelection: true, params: () => ({ l2: 0.001 }) },
+  create: (params, ctx) => new GradientBoosting(params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
   load: (json) => GradientBoosting.load(json),
-};
+});
+
+/** Registry entry of {@link gradientBoostingFamily}. */
+export const gradientBoostingSpec: ModelSpec = familySpec(gradientBoostingFamily);

@@ -5,40 +5,38 @@
  * exactly zero). Two classes use a single weight vector (a sigmoid), as scikit-learn does, so
  * that C means the same thing.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
+import { defineFamily, familySpec } from '../descriptor.js';
+import { bool, categorical, float, int, resolveParams } from '../hyperparams.js';
+import type { ParamsOf } from '../hyperparams.js';
 import { AutomlError } from '../../util/errors.js';
 import { argmaxRows, checkAbort, checkFit, checkPredict, decodeFloats, modelFileError, notFitted, openJSON, softmaxRows, stateNum, loadParams } from './common.js';
 import { lbfgs } from '../../numeric/lbfgs.js';
 import { owlqn } from '../../numeric/owlqn.js';
 import { addL2, binaryLoss, softmaxLoss, softmaxScratch } from './logistic-kernels.js';
-import { boolParam, choiceParam, numParam, rejectUnknown } from './params.js';
 
 const NAME = 'logistic_regression';
 const VERSION = 1;
 
+/** Hyperparameters of {@link LogisticRegression}. */
+export const logisticRegressionDecls = {
+  /** Inverse regularisation strength, as in scikit-learn. */
+  C: float({ min: 0, exclusiveMin: true, log: true, default: 1 }),
+  /** 'l2' (L-BFGS) or 'l1' (OWL-QN; sparse weights). */
+  penalty: categorical({ choices: ['l2', 'l1'], default: 'l2' }),
+  /** Maximum solver iterations. */
+  max_iter: int({ min: 1, log: true, default: 100 }),
+  /** Gradient tolerance (largest (pseudo-)gradient component of the objective, as SciPy's gtol). */
+  tol: float({ min: 0, exclusiveMin: true, log: true, default: 1e-4 }),
+  fit_intercept: bool({ default: true }),
+};
+
 /** Validated hyperparameters of {@link LogisticRegression}. */
-export interface LogisticRegressionParams {
-  /** Inverse regularisation strength, as in scikit-learn. Default 1. */
-  readonly C: number;
-  /** 'l2' (default, L-BFGS) or 'l1' (OWL-QN; sparse weights). */
-  readonly penalty: 'l2' | 'l1';
-  /** Maximum solver iterations. Default 100. */
-  readonly max_iter: number;
-  /** Gradient tolerance (largest (pseudo-)gradient component of the objective, as SciPy's gtol). Default 1e-4. */
-  readonly tol: number;
-  readonly fit_intercept: boolean;
-}
+export type LogisticRegressionParams = ParamsOf<typeof logisticRegressionDecls>;
 
 /** Validates logistic-regression hyperparameters; throws E_PARAM naming the bad one. */
 export function logisticRegressionParams(params: Record<string, unknown>): LogisticRegressionParams {
-  rejectUnknown(NAME, params, ['C', 'penalty', 'max_iter', 'tol', 'fit_intercept']);
-  return {
-    C: numParam(NAME, params, 'C', 1, { min: 0, minExclusive: true }),
-    penalty: choiceParam(NAME, params, 'penalty', 'l2', ['l2', 'l1']),
-    max_iter: numParam(NAME, params, 'max_iter', 100, { min: 1, int: true }),
-    tol: numParam(NAME, params, 'tol', 1e-4, { min: 0, minExclusive: true }),
-    fit_intercept: boolParam(NAME, params, 'fit_intercept', true),
-  };
+  return resolveParams(NAME, logisticRegressionDecls, params);
 }
 
 interface Fitted {
@@ -149,18 +147,24 @@ export class LogisticRegression implements Estimator {
   }
 }
 
-/** Registry entry for {@link LogisticRegression}. */
-export const logisticRegressionSpec: ModelSpec = {
+/** The `logistic_regression` family: multinomial logistic regression, L2 or L1. */
+export const logisticRegressionFamily = defineFamily({
   name: NAME,
   description: 'Multinomial logistic regression with L2 (L-BFGS) or L1 (OWL-QN) penalty',
   tasks: ['classification'],
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    if (ctx.task !== 'classification') {
-      throw new AutomlError('E_PARAM', `${NAME}: only classification is supported, got task "${ctx.task}"; use ridge for regression`, {
-        value: ctx.task,
-      });
-    }
-    return new LogisticRegression(logisticRegressionParams(params), ctx.nClasses, ctx.signal);
+  params: logisticRegressionDecls,
+  // One penalty for every weight is fair only when features share a scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment:
+      "logistic_regression (classification only; native solvers: L-BFGS for the L2 penalty, OWL-QN for L1, which zeroes weights). C is scikit-learn's inverse regularisation strength; the pipeline's scaling makes one range fit most data.",
+    params: { C: { low: 0.001, high: 1000 }, penalty: {} },
   },
+  searchRank: 4,
+  warmStart: { rank: 2, withSelection: true },
+  create: (params, ctx) => new LogisticRegression(params, ctx.nClasses, ctx.signal),
   load: (json) => LogisticRegression.load(json),
-};
+});
+
+/** Registry entry of {@link logisticRegressionFamily}. */
+export const logisticRegressionSpec: ModelSpec = familySpec(logisticRegressionFamily);

@@ -3,28 +3,32 @@
  * intercept is not penalised. alpha = 0 is ordinary least squares; when the system is singular
  * a tiny ridge, grown until the factorisation succeeds, stands in.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
+import { defineFamily, familySpec } from '../descriptor.js';
+import { bool, float, resolveParams } from '../hyperparams.js';
+import type { ParamsOf } from '../hyperparams.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkAbort, checkFit, checkPredict, decodeFloats, notFitted, openJSON, stateNum, modelFileError, loadParams } from './common.js';
 import { choleskySolve, choleskyWithJitter } from '../../numeric/cholesky.js';
 import { AbtWorkspace } from './abt-wasm.js';
 import { dotAt } from './logistic-kernels.js';
-import { boolParam, numParam, rejectUnknown } from './params.js';
 
 const NAME = 'ridge';
 const VERSION = 1;
 
+/** Hyperparameters of {@link Ridge}. */
+export const ridgeDecls = {
+  /** L2 penalty; 0 gives ordinary least squares. */
+  alpha: float({ min: 0, log: true, default: 1 }),
+  fit_intercept: bool({ default: true }),
+};
+
 /** Validated hyperparameters of {@link Ridge}. */
-export interface RidgeParams {
-  /** L2 penalty; 0 gives ordinary least squares. Default 1. */
-  readonly alpha: number;
-  readonly fit_intercept: boolean;
-}
+export type RidgeParams = ParamsOf<typeof ridgeDecls>;
 
 /** Validates ridge hyperparameters; throws E_PARAM naming the bad one. */
 export function ridgeParams(params: Record<string, unknown>): RidgeParams {
-  rejectUnknown(NAME, params, ['alpha', 'fit_intercept']);
-  return { alpha: numParam(NAME, params, 'alpha', 1, { min: 0 }), fit_intercept: boolParam(NAME, params, 'fit_intercept', true) };
+  return resolveParams(NAME, ridgeDecls, params);
 }
 
 /** Closed-form ridge regression. */
@@ -194,18 +198,23 @@ function gramChunk(T: Float64Array, len: number, p: number, A: Float64Array): vo
   }
 }
 
-/** Registry entry for {@link Ridge}. */
-export const ridgeSpec: ModelSpec = {
+/** The `ridge` family: closed-form ridge regression. */
+export const ridgeFamily = defineFamily({
   name: NAME,
   description: 'Ridge regression in closed form (Cholesky); alpha = 0 is least squares',
   tasks: ['regression'],
-  create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
-    if (ctx.task !== 'regression') {
-      throw new AutomlError('E_PARAM', `${NAME}: only regression is supported, got task "${ctx.task}"; use logistic_regression for classification`, {
-        value: ctx.task,
-      });
-    }
-    return new Ridge(ridgeParams(params), ctx.signal);
+  params: ridgeDecls,
+  // One penalty for every coefficient is fair only when features share a scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment: 'ridge (regression only; closed form). alpha is the L2 penalty on standardised-scale coefficients; the low end is nearly least squares.',
+    params: { alpha: { low: 0.0001, high: 1000 } },
   },
+  searchRank: 5,
+  warmStart: { rank: 3, withSelection: true },
+  create: (params, ctx) => new Ridge(params, ctx.signal),
   load: (json) => Ridge.load(json),
-};
+});
+
+/** Registry entry of {@link ridgeFamily}. */
+export const ridgeSpec: ModelSpec = familySpec(ridgeFamily);

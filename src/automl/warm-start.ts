@@ -13,52 +13,53 @@
  * these two put a selected pipeline among the first trials, and cost little (they fit few columns).
  */
 import { AutomlError } from '../util/errors.js';
+import type { ModelFamily } from '../models/descriptor.js';
 import type { Task } from '../models/estimator.js';
+import { declOf } from '../models/hyperparams.js';
+import { builtinFamilies } from '../models/registry.js';
 import type { Study } from '../study/index.js';
 
-/** Families in the order they are tried: roughly cheapest fit first. */
-const ORDER = ['gaussian_nb', 'logistic_regression', 'ridge', 'knn', 'extra_trees', 'random_forest', 'gradient_boosting'] as const;
-
-/** Families that are tried again with the FDR filter, after every plain default. */
-const SELECTED = ['linear', 'gradient_boosting'] as const;
-/** The `select` setting of those extra defaults. */
+/** The `select` setting of the extra defaults with feature selection. */
 export const WARM_SELECT = { type: 'fdr', alpha: 0.05 } as const;
 
-/** Preprocessing suited to a family: scaled one-hot features for distance and linear models, raw ordinal codes for trees. */
-const LINEAR_PREP = { imputation: 'median', missing_indicator: false, encoding: 'onehot', scaler: 'standard' } as const;
-const TREE_PREP = { imputation: 'median', missing_indicator: false, encoding: 'ordinal', scaler: 'none' } as const;
-const NB_PREP = { imputation: 'median', missing_indicator: false, encoding: 'onehot', scaler: 'none' } as const;
+/** The built-in families that take part in the warm start, in the order they are tried (their `warmStart.rank`). */
+function warmFamilies(): ModelFamily[] {
+  return builtinFamilies.filter((f) => f.warmStart !== undefined).sort((a, b) => a.warmStart!.rank - b.warmStart!.rank);
+}
+
+/** A family's preprocessing preference as the `preprocess` group of a configuration. */
+function preprocessOf(family: ModelFamily): Record<string, unknown> {
+  return { imputation: 'median', missing_indicator: false, encoding: family.preprocessing.encoding, scaler: family.preprocessing.scaler };
+}
+
+/** The declared default of every parameter the family's space searches, with its warm-start overrides. */
+function modelOf(family: ModelFamily, task: Task, nFeatures: number): Record<string, unknown> {
+  const overrides: Record<string, unknown> = family.warmStart?.params?.(task, nFeatures) ?? {};
+  const out: Record<string, unknown> = { type: family.name };
+  for (const name of Object.keys(family.space.params)) {
+    out[name] = Object.prototype.hasOwnProperty.call(overrides, name) ? overrides[name] : declOf(family.params, name)!.default;
+  }
+  return out;
+}
 
 /**
  * The default configuration of each built-in family for `task`, as full pipeline configurations
- * of the default space (preprocess, select, model). `nFeatures` sets the forests' feature
- * fraction for classification (the square-root rule); regression forests try every feature.
- * The plain defaults (`select: none`) come first, then the linear family of the task (logistic
- * regression or ridge) and gradient boosting with {@link WARM_SELECT}; on a wide table (more
- * columns than half the rows, `nRows` given) the selected two come first: there the plain fits
- * are the slow ones, and a short budget may end before it reaches the selected ones (diabetes with
- * 500 noise columns finished 2 trials in 10 s).
+ * of the default space (preprocess, select, model), derived from the family descriptors: the
+ * preprocessing each family prefers and the declared default of each searched parameter (the
+ * forests' feature fraction follows the square-root rule for classification, where `nFeatures`
+ * counts). Every warm-start family is listed whatever the task; the space drops the ones that
+ * cannot do it. The plain defaults (`select: none`) come first, then the families marked
+ * `withSelection` that can do the task (logistic regression or ridge, and gradient boosting) with
+ * {@link WARM_SELECT}; on a wide table (more columns than half the rows, `nRows` given) the
+ * selected ones come first: there the plain fits are the slow ones, and a short budget may end
+ * before it reaches the selected ones (diabetes with 500 noise columns finished 2 trials in 10 s).
  */
 export function defaultConfigs(task: Task, nFeatures: number, nRows?: number): Record<string, unknown>[] {
-  const sqrtFraction = Math.min(1, Math.max(0.1, Math.sqrt(Math.max(1, nFeatures)) / Math.max(1, nFeatures)));
-  const forestFeatures = task === 'classification' ? round3(sqrtFraction) : 1;
-  const models: Record<string, { prep: Record<string, unknown>; model: Record<string, unknown> }> = {
-    gaussian_nb: { prep: NB_PREP, model: { var_smoothing: 1e-9 } },
-    logistic_regression: { prep: LINEAR_PREP, model: { C: 1, penalty: 'l2' } },
-    ridge: { prep: LINEAR_PREP, model: { alpha: 1 } },
-    knn: { prep: LINEAR_PREP, model: { n_neighbors: 5, weights: 'uniform', metric: 'euclidean' } },
-    extra_trees: { prep: TREE_PREP, model: { n_estimators: 100, max_features: forestFeatures, min_samples_leaf: 1, criterion: 'gini' } },
-    random_forest: { prep: TREE_PREP, model: { n_estimators: 100, max_features: forestFeatures, min_samples_leaf: 1, criterion: 'gini' } },
-    gradient_boosting: {
-      prep: TREE_PREP,
-      model: { learning_rate: 0.1, n_estimators: 100, max_leaves: 31, min_samples_leaf: 20, l2: 0.001, subsample: 1, colsample: 1 },
-    },
-  };
-  const plain = ORDER.map((type) => ({ preprocess: { ...models[type]!.prep }, select: { type: 'none' }, model: { type, ...models[type]!.model } }));
-  const selected = SELECTED.map((f) => {
-    const type = f === 'linear' ? (task === 'classification' ? 'logistic_regression' : 'ridge') : f;
-    return { preprocess: { ...models[type]!.prep }, select: { ...WARM_SELECT }, model: { type, ...models[type]!.model } };
-  });
+  const families = warmFamilies();
+  const plain = families.map((f) => ({ preprocess: preprocessOf(f), select: { type: 'none' }, model: modelOf(f, task, nFeatures) }));
+  const selected = families
+    .filter((f) => f.warmStart!.withSelection && f.tasks.includes(task))
+    .map((f) => ({ preprocess: preprocessOf(f), select: { ...WARM_SELECT }, model: modelOf(f, task, nFeatures) }));
   return nRows !== undefined && nFeatures * 2 > nRows ? [...selected, ...plain] : [...plain, ...selected];
 }
 
@@ -91,8 +92,4 @@ export async function enqueueDefaults(study: Study, task: Task, nFeatures: numbe
     }
   }
   return queued;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

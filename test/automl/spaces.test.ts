@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModelRanges, composeSpaceJSON, defaultModelNames, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, spaceForTask, spaceWithTargetFor } from '../../src/automl/spaces.js';
-import { listModels } from '../../src/models/registry.js';
+import { checkModelRanges, composeSpaceJSON, defaultModelNames, defaultSpaceText, DEFAULT_MODELS, DEFAULT_SPACE_FILE, SPACES_DIR, defaultSpace, modelSpaceJSON, spaceForTask, spaceWithTargetFor } from '../../src/automl/spaces.js';
+import type { ModelSpec } from '../../src/models/estimator.js';
+import { builtinFamilies, getModel, listModels, registerModel } from '../../src/models/registry.js';
+import { familySpaceFile } from '../../src/models/space-file.js';
 import { loadSpaceFile, spaceFromJSON } from '../../src/space/index.js';
 
 describe('bundled search spaces', () => {
@@ -11,6 +13,21 @@ describe('bundled search spaces', () => {
     delete onDisk.$comment;
     expect(onDisk).toEqual(composeSpaceJSON(defaultModelNames()));
     expect(defaultModelNames()).toEqual(DEFAULT_MODELS);
+  });
+
+  it('every family file and default.json are what the descriptors generate, byte for byte (run `npm run spaces` if this fails)', () => {
+    for (const family of builtinFamilies) {
+      expect(readFileSync(join(SPACES_DIR, `${family.name}.json`), 'utf8'), `${family.name}.json`).toBe(familySpaceFile(family));
+      // What the engine reads is what the file says.
+      const onDisk = JSON.parse(readFileSync(join(SPACES_DIR, `${family.name}.json`), 'utf8'));
+      delete onDisk.$comment;
+      expect(modelSpaceJSON(family.name)).toEqual(onDisk);
+    }
+    expect(readFileSync(DEFAULT_SPACE_FILE, 'utf8')).toBe(defaultSpaceText());
+  });
+
+  it('DEFAULT_MODELS, derived from the descriptors, is the list it always was', () => {
+    expect(DEFAULT_MODELS).toEqual(['gradient_boosting', 'random_forest', 'extra_trees', 'logistic_regression', 'ridge', 'knn', 'gaussian_nb']);
   });
 
   it('every registered model has a valid space file, and every space file a model', () => {
@@ -66,5 +83,27 @@ describe('bundled search spaces', () => {
     expect(() => checkModelRanges(bad, 'classification', 'mine.json')).toThrow(/mine\.json: \$\.model\.branches\.knn\.n_neighbors: the model refuses the value 0/);
     expect(() => checkModelRanges(defaultSpace('classification'), 'classification', 'default')).not.toThrow();
     expect(() => checkModelRanges(defaultSpace('regression'), 'regression', 'default')).not.toThrow();
+  });
+
+  it('ranges are checked against the declarations: an integer parameter refuses a float range, a choice outside the declared ones is named', () => {
+    const float = spaceFromJSON({ model: { type: 'choice', branches: { knn: { n_neighbors: { type: 'float', low: 1, high: 5 } } } } });
+    expect(() => checkModelRanges(float, 'classification', 'mine.json')).toThrow(/mine\.json: \$\.model\.branches\.knn\.n_neighbors: .*search it with "type": "int"/);
+    const choice = spaceFromJSON({ model: { type: 'choice', branches: { gradient_boosting: { early_stopping: { type: 'categorical', choices: ['on', 'never'] } } } } });
+    expect(() => checkModelRanges(choice, 'regression', 'mine.json')).toThrow(/branches\.gradient_boosting\.early_stopping: the model refuses the value "never"/);
+    const unknown = spaceFromJSON({ model: { type: 'choice', branches: { ridge: { beta: { type: 'int', low: 1, high: 2 } } } } });
+    expect(() => checkModelRanges(unknown, 'regression', 'mine.json')).toThrow(/branches\.ridge\.beta: .*unknown parameter "beta" = 1; known parameters: alpha, fit_intercept/);
+  });
+});
+
+describe('a user model without declarations', () => {
+  // Registered last: the registry is module state shared by this file's tests.
+  it('is still range-checked, by creating it at the ends of each range', () => {
+    const knn = getModel('knn');
+    const plain: ModelSpec = { name: 'plain_knn', description: 'a spec without declarations', tasks: knn.tasks, create: (p, ctx) => knn.create(p, ctx), load: (j) => knn.load(j) };
+    registerModel(plain);
+    const bad = spaceFromJSON({ model: { type: 'choice', branches: { plain_knn: { n_neighbors: { type: 'int', low: 1, high: 20000 } } } } });
+    expect(() => checkModelRanges(bad, 'regression', 'mine.json')).toThrow(/\$\.model\.branches\.plain_knn\.n_neighbors: the model refuses the value 20000/);
+    const ok = spaceFromJSON({ model: { type: 'choice', branches: { plain_knn: { n_neighbors: { type: 'int', low: 1, high: 20 } } } } });
+    expect(() => checkModelRanges(ok, 'regression', 'mine.json')).not.toThrow();
   });
 });

@@ -37,6 +37,30 @@ describe('warm start with each family default', () => {
     }
   });
 
+  it('the configurations derived from the descriptors are the ones written out before', () => {
+    const linear = { imputation: 'median', missing_indicator: false, encoding: 'onehot', scaler: 'standard' };
+    const tree = { imputation: 'median', missing_indicator: false, encoding: 'ordinal', scaler: 'none' };
+    const nb = { imputation: 'median', missing_indicator: false, encoding: 'onehot', scaler: 'none' };
+    const none = { type: 'none' };
+    const fdr = { type: 'fdr', alpha: 0.05 };
+    const forest = (type: string, maxFeatures: number) => ({ type, n_estimators: 100, max_features: maxFeatures, min_samples_leaf: 1, criterion: 'gini' });
+    const gb = { type: 'gradient_boosting', learning_rate: 0.1, n_estimators: 100, max_leaves: 31, min_samples_leaf: 20, l2: 0.001, subsample: 1, colsample: 1 };
+    const expected = (linearFamily: Record<string, unknown>, maxFeatures: number) => [
+      { preprocess: nb, select: none, model: { type: 'gaussian_nb', var_smoothing: 1e-9 } },
+      { preprocess: linear, select: none, model: { type: 'logistic_regression', C: 1, penalty: 'l2' } },
+      { preprocess: linear, select: none, model: { type: 'ridge', alpha: 1 } },
+      { preprocess: linear, select: none, model: { type: 'knn', n_neighbors: 5, weights: 'uniform', metric: 'euclidean' } },
+      { preprocess: tree, select: none, model: forest('extra_trees', maxFeatures) },
+      { preprocess: tree, select: none, model: forest('random_forest', maxFeatures) },
+      { preprocess: tree, select: none, model: gb },
+      { preprocess: linear, select: fdr, model: linearFamily },
+      { preprocess: tree, select: fdr, model: gb },
+    ];
+    // Compared as JSON text, so the key order (what storage and model files see) is pinned too.
+    expect(JSON.stringify(defaultConfigs('classification', 30))).toBe(JSON.stringify(expected({ type: 'logistic_regression', C: 1, penalty: 'l2' }, 0.183)));
+    expect(JSON.stringify(defaultConfigs('regression', 30))).toBe(JSON.stringify(expected({ type: 'ridge', alpha: 1 }, 1)));
+  });
+
   it('a wide table (more columns than half the rows) starts with the two selected defaults', () => {
     const selectsOf = (p: number, rows?: number) => defaultConfigs('regression', p, rows).map((c) => (c.select as { type: string }).type);
     const plainFirst = ['none', 'none', 'none', 'none', 'none', 'none', 'none', 'fdr', 'fdr'];

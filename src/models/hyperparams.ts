@@ -10,7 +10,7 @@
  * user's params are unknown names, never inherited members of the declarations object.
  */
 import { AutomlError, show } from '../util/errors.js';
-import type { Task } from './estimator.js';
+import type { Task } from '../data/types.js';
 
 /** What every declaration can say besides its kind. */
 interface DeclBase {

@@ -102,6 +102,18 @@ export function createServer(model: FittedModel, options: ServerOptions = {}): S
   const state: ServeState = { model, predictor, metrics, recent, limits, metadata };
   app.decorate('automl', state);
 
+  // A client that asks before sending (Expect: 100-continue, as curl does for bodies over 1 MB) learns
+  // of a body over the limit without sending it; others are cut off at the limit by Fastify.
+  app.server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length']) > maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify(tooLargeBody(maxBodyBytes)));
+      metrics.answered(req.url?.split('?')[0] === '/invocations' ? '/invocations' : 'not_found', 413, 0);
+      return;
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  });
   // text/plain is not an input format; dropping its parser makes Fastify answer 415 for it.
   app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -168,6 +180,10 @@ async function invoke(state: ServeState, request: FastifyRequest, reply: Fastify
   return reply.send({ predictions, probabilities });
 }
 
+function tooLargeBody(maxBodyBytes: number): { error_code: 'RESOURCE_LIMIT_EXCEEDED'; message: string } {
+  return { error_code: 'RESOURCE_LIMIT_EXCEEDED', message: `the request body is larger than the limit of ${maxBodyBytes} bytes (--max-body); split the batch` };
+}
+
 /** Why a body Fastify's JSON parser refused is not acceptable JSON (only run on refused bodies). */
 function jsonProblem(text: string): string {
   if (text.length === 0) return 'the body is empty';
@@ -185,7 +201,7 @@ function sendError(reply: FastifyReply, error: unknown, maxBodyBytes: number): F
   const e = error as { code?: string; statusCode?: number; message?: string };
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.code(413).send({ error_code: 'RESOURCE_LIMIT_EXCEEDED', message: `the request body is larger than the limit of ${maxBodyBytes} bytes (--max-body); split the batch` });
+    return reply.code(413).send(tooLargeBody(maxBodyBytes));
   }
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return reply.code(415).send({ error_code: 'BAD_REQUEST', message: `unsupported Content-Type ${JSON.stringify(reply.request.headers['content-type'] ?? '')}: send application/json (dataframe_split, dataframe_records, instances) or text/csv` });

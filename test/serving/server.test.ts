@@ -311,10 +311,10 @@ describe('a real socket', () => {
       expect(r.status).toBe(200);
       expect(await r.json()).toEqual({ predictions: iris.predict(records(IRIS_COLS, IRIS_ROWS)) });
       const csv = await fetch(`${running.url}/invocations?proba=true`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${IRIS_COLS.map((c) => `"${c}"`).join(',')}\n${IRIS_ROWS[0]!.join(',')}\n` });
-      expect((await csv.json()).probabilities).toHaveLength(1);
+      expect(((await csv.json()) as { probabilities: unknown[] }).probabilities).toHaveLength(1);
       const bad = await fetch(`${running.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"instances": [[1, 2' });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error_code).toBe('BAD_REQUEST');
+      expect(((await bad.json()) as { error_code: string }).error_code).toBe('BAD_REQUEST');
     } finally {
       await running.close();
     }

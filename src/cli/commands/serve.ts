@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AutomlError } from '../../util/errors.js';
+import { parseDuration } from '../format.js';
 import { DEFAULT_DRIFT_WINDOW, DEFAULT_MAX_ROWS, serve } from '../../serving/server.js';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -25,6 +26,12 @@ function bytesArg(v: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
+function durationArg(v: string): number {
+  const s = parseDuration(v);
+  if (s === null || s <= 0) throw new InvalidArgumentError(`expected seconds or a duration like 30s, 2m; got '${v}'`);
+  return s;
+}
+
 interface ServeFlags {
   host: string;
   port: number;
@@ -33,6 +40,7 @@ interface ServeFlags {
   maxColumns?: number;
   workers?: number;
   driftWindow: number;
+  requestTimeout: number;
 }
 
 async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
@@ -46,6 +54,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
       ...(f.maxColumns !== undefined ? { maxColumns: f.maxColumns } : {}),
       ...(f.workers !== undefined ? { workers: f.workers } : {}),
       driftWindow: f.driftWindow,
+      requestTimeoutMs: f.requestTimeout * 1000,
       onDrain: (signal, inFlight) => process.stderr.write(`automl serve: ${signal}: finishing ${inFlight} request${inFlight === 1 ? '' : 's'} in flight, then stopping\n`),
     });
   } catch (e) {
@@ -77,6 +86,7 @@ export function register(program: Command): void {
     .option('--max-rows <n>', 'most rows per request', intArg('--max-rows', 1), DEFAULT_MAX_ROWS)
     .option('--max-columns <n>', "most columns per request (default: 1000, or twice the model's columns if more)", intArg('--max-columns', 1))
     .option('--workers <n>', 'threads predicting large batches off the event loop; 0 predicts all on it (default: cores - 1, from 1 to 4)', intArg('--workers', 0, 64))
+    .option('--request-timeout <duration>', 'time a client has to send a whole request (slower clients get 408 and are cut off); the headers must come within 10 s', durationArg, 30)
     .option('--drift-window <rows>', 'recent request rows kept for drift monitoring', intArg('--drift-window', 0), DEFAULT_DRIFT_WINDOW)
     .action(async (modelFile: string, flags: ServeFlags) => {
       process.exitCode = await runServe(modelFile, flags);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, PACKAGE_VERSION, serve, type ServeApp } from '../../src/serving/server.js';
 import { RecentRows } from '../../src/serving/http-recent.js';
-import { irisModel, mixedModel, mixedRows, regressionModel } from './server-fixture.js';
+import { datasetFromRows } from '../../src/data/index.js';
+import { fitModel, irisModel, mixedModel, mixedRows, regressionModel } from './server-fixture.js';
 
 const IRIS_COLS = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'];
 const IRIS_ROWS = [
@@ -108,6 +109,20 @@ describe('POST /invocations formats', () => {
   it('content types with parameters (charset) are accepted', async () => {
     const r = await post(app, { instances: IRIS_ROWS }, { type: 'application/json; charset=utf-8' });
     expect(r.statusCode).toBe(200);
+    const csv = await post(app, `${IRIS_COLS.map((c) => `"${c}"`).join(',')}\n${IRIS_ROWS[0]!.join(',')}\n`, { type: 'text/csv; charset=utf-8' });
+    expect(csv.statusCode, csv.body).toBe(200);
+  });
+
+  it('instances of single values for a one-column model', async () => {
+    const one = await fitModel(datasetFromRows(mixedRows().map((r) => ({ size: r.size, buy: r.buy })), { target: 'buy' }), { type: 'decision_tree' });
+    const a = createServer(one, { workers: 0 });
+    const r = await post(a, { instances: [1, 9.5, null] });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().predictions).toEqual(one.predict([{ size: 1 }, { size: 9.5 }, { size: null }]));
+    const wide = await post(app, { instances: [1, 2] });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.json().message).toMatch(/single value, but the model needs 4 columns/);
+    await a.close();
   });
 
   it('numeric, categorical and boolean columns; an unseen category predicts as unseen and is counted', async () => {

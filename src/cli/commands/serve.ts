@@ -78,7 +78,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve a model over HTTP, compatible with MLflow\'s scoring server: GET /ping, /health, /version, /metadata, /metrics; POST /invocations (JSON dataframe_split, dataframe_records, instances, or text/csv; ?proba=true adds class probabilities)')
+    .description('serve a model over HTTP, compatible with MLflow\'s scoring server: GET /ping, /health, /version, /metadata, /metrics; POST /invocations (JSON dataframe_split, dataframe_records, instances, or text/csv; ?proba=true or "params": {"proba": true} adds class probabilities)')
     .argument('<model.json>', 'a model file written by automl search')
     .option('--host <address>', 'address to listen on (0.0.0.0 or :: accepts other machines)', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0 picks a free one)', intArg('--port', 0, 65535), 8080)

@@ -18,9 +18,11 @@ import type { PredictWorkerData } from './predict-worker.js';
 /**
  * Longest a batch may take to predict on the event loop. A `/ping` or a small request arriving
  * meanwhile waits at most this long; above it the batch goes to a thread. bench/serve measured a
- * worker round trip (post, clone of a 1,000-row batch, reply) at about 0.2-0.4 ms on 2 cores, so
- * below 1 ms the thread saves little and costs latency, while above it the event loop would block
- * longer than a whole small request takes.
+ * round trip to a predict thread at about 0.13 ms beyond the predict itself for 1 row (0.15 ms vs
+ * 0.02 ms inline) and 0.3-2 ms for 1,000 rows, and a whole 1-row request at 0.15-0.4 ms p50: below
+ * 1 ms of work a thread would add more latency than it saves, above it the event loop would stall
+ * for longer than several small requests take. On the bench model (an ensemble of logistic
+ * regression and a random forest, 30 inputs) this calibrates to about 170-200 rows.
  */
 export const INLINE_BUDGET_MS = 1;
 

@@ -22,7 +22,7 @@ import type { PredictWorkerData } from './predict-worker.js';
  * 0.02 ms inline) and 0.3-2 ms for 1,000 rows, and a whole 1-row request at 0.15-0.4 ms p50: below
  * 1 ms of work a thread would add more latency than it saves, above it the event loop would stall
  * for longer than several small requests take. On the bench model (an ensemble of logistic
- * regression and a random forest, 30 inputs) this calibrates to about 170-200 rows.
+ * regression and a random forest, 30 inputs) this calibrated to 165-421 rows across runs.
  */
 export const INLINE_BUDGET_MS = 1;
 

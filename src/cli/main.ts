@@ -11,6 +11,7 @@ import * as best from './commands/best.js';
 import * as predict from './commands/predict.js';
 import * as resume from './commands/resume.js';
 import * as search from './commands/search.js';
+import * as serve from './commands/serve.js';
 import * as studies from './commands/studies.js';
 import * as trials from './commands/trials.js';
 import * as worker from './commands/worker.js';
@@ -18,7 +19,7 @@ import * as worker from './commands/worker.js';
 const VERSION = '0.1.0';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
-const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict];
+const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, serve];
 
 /** Builds the command-line program. */
 export function program(): Command {

@@ -21,6 +21,7 @@ import { refitBest, refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
 import { chooseFinal, RECHECK_MAX_SHARE, RECHECK_MIN_SHARE, TopTrials, type FinalChoice } from './choose-ensemble.js';
 import { leaderboard } from './leaderboard.js';
+import { withTrainingProfile } from '../serving/profile.js';
 import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 /** Options of {@link runSearch}: the per-run part of the search options. */
@@ -140,7 +141,7 @@ export async function runSearch(
           ensemble = choice?.ensemble ?? null;
           recheckSummary = choice?.recheck ?? null;
           modelTrials = choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }];
-          model = fitted.model;
+          model = withTrainingProfile(fitted.model, searched, ensembleOn ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);
           testScore = fitted.testScore;
           if (o.out) modelFile = await model.save(o.out.replaceAll('{study}', study.name));
         }

@@ -21,6 +21,8 @@ import { metricNames } from '../evaluation/metrics.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { Progress } from './progress.js';
 import { fmtDuration, fmtParams, fmtScore, parseDuration, table, toCsv } from './format.js';
+import { register as registerEvaluate } from './commands/evaluate.js';
+import { register as registerDrift } from './commands/drift.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -548,6 +550,7 @@ export function program(): Command {
       process.exitCode = await runPredict(modelFile, data, flags);
     });
 
+  [registerEvaluate, registerDrift].forEach((register) => register(cli));
   return cli;
 }
 

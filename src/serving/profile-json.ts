@@ -55,7 +55,7 @@ class Reader {
     return v;
   }
 
-  quantiles(v: unknown, path: string, lo = -Infinity, hi = Infinity): number[] {
+  quantiles(v: unknown, path: string, lo: number, hi: number): number[] {
     const q = this.array(v, path, PROFILE_QUANTILES, PROFILE_QUANTILES).map((x, i) => this.finite(x, `${path}[${i}]`));
     for (let i = 0; i < q.length; i++) {
       if (i > 0 && q[i]! < q[i - 1]!) throw this.bad(`${path}[${i}]`, `quantiles in ascending order (>= ${q[i - 1]})`, q[i]);
@@ -169,9 +169,12 @@ function readPredictions(r: Reader, v: unknown, path: string, ctx: ProfileContex
   const want = classes.length === 2 ? [classes[1]!] : classes;
   const proba = r.array(o.proba, `${path}.proba`, want.length, want.length).map((x, i) => {
     const at = `${path}.proba[${i}]`;
-    const e = r.object(x, at, ['label', 'quantiles']);
+    const e = r.object(x, at, ['label', 'values']);
     if (e.label !== want[i]) throw r.bad(`${at}.label`, show(want[i]), e.label);
-    return { label: want[i]!, quantiles: r.quantiles(e.quantiles, `${at}.quantiles`, 0, 1) };
+    const values = readNumeric(r, r.object(e.values, `${at}.values`, NUMERIC_KEYS), `${at}.values`);
+    if (values.n !== n) throw r.bad(`${at}.values.n`, `the predictions' row count ${n}`, values.n);
+    if (values.min !== null && (values.min < 0 || values.max! > 1)) throw r.bad(`${at}.values`, 'probabilities in [0, 1]', [values.min, values.max]);
+    return { label: want[i]!, values };
   });
   return { task: 'classification', source, n, labels, proba };
 }

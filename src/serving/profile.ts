@@ -83,8 +83,8 @@ export interface ClassPredictionProfile {
   readonly n: number;
   /** Predicted labels: every class, in the model's class order. */
   readonly labels: readonly LabelCount[];
-  /** Quantiles of the predicted probability: of the positive (second) class for two classes, else of each class. */
-  readonly proba: readonly { readonly label: string; readonly quantiles: readonly number[] }[];
+  /** Distribution of the predicted probability: of the positive (second) class for two classes, else of each class. */
+  readonly proba: readonly { readonly label: string; readonly values: NumericSummary }[];
 }
 
 /** Distribution of a regressor's predictions on the training rows. */
@@ -184,8 +184,8 @@ export function predictionProfile(classes: readonly string[] | null, data: Float
   const wanted = k === 2 ? [1] : classes.map((_, c) => c);
   const proba = wanted.map((c) => {
     // Float sums of weighted members can land a hair outside [0, 1].
-    const col = Float64Array.from({ length: rows }, (_, i) => Math.min(1, Math.max(0, data[i * k + c]!))).sort();
-    return { label: classes[c]!, quantiles: quantileKnots(col) };
+    const col = Float64Array.from({ length: rows }, (_, i) => Math.min(1, Math.max(0, data[i * k + c]!)));
+    return { label: classes[c]!, values: numericSummary(col) };
   });
   return { task: 'classification', source, n: rows, labels: classes.map((label, c) => ({ label, count: labelCounts[c]! })), proba };
 }

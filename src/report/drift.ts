@@ -58,7 +58,7 @@ export function renderDrift(r: DriftReport, title?: string): string {
   const s = r.settings;
   out.push('');
   out.push(
-    `Settings: tests drift at p < ${s.pValue}, distances at >= ${s.distance}, PSI at >= ${s.psi}; distances instead of tests above ${s.largeRows} training values; ` +
+    `Settings: tests drift at p < ${s.pValue}, distances at >= ${s.distance}, PSI at >= ${s.psi}; distances instead of tests when ${s.sizeRule === 'smaller' ? 'both samples have' : 'the training sample has'} more than ${s.largeRows} values; ` +
       `dataset drift from ${pct(s.driftShare)} of columns; missing-share change from ${pct(s.missingChange)}`,
   );
   for (const n of r.notes) out.push(`note: ${n}`);

@@ -10,16 +10,31 @@ import { binomialUpperTail, chiSquaredHomogeneity, jensenShannonDistance, ksPVal
 /** A drift test or distance. */
 export type DriftMethod = 'ks' | 'chi-squared' | 'wasserstein' | 'jensen-shannon' | 'psi';
 
-/** Thresholds and choices of a drift check (every field set: see `DRIFT_DEFAULTS` in drift.ts). */
+/** Thresholds and choices of a drift check (the defaults and why: `DRIFT_DEFAULTS` in drift.ts). */
 export interface DriftSettings {
+  /** Tests (KS, chi-squared) find drift when their p-value is below this. */
   readonly pValue: number;
+  /** Distances (normalised Wasserstein, Jensen-Shannon) find drift from this value up. */
   readonly distance: number;
+  /** PSI finds drift from this value up (when PSI is the method). */
   readonly psi: number;
+  /** Samples with more values than this are "large": distances replace tests (see `sizeRule`). */
   readonly largeRows: number;
+  /** Which sample must be large: the smaller of the two (`smaller`), or the training one alone (`reference`, Evidently's rule). */
+  readonly sizeRule: 'smaller' | 'reference';
+  /** The dataset drifts when at least this share of its columns drift. */
   readonly driftShare: number;
+  /** A missing share is flagged when it moves by at least this much (and significantly). */
   readonly missingChange: number;
+  /** Method for numeric columns; `auto` chooses by size. */
   readonly numericMethod: 'auto' | 'ks' | 'wasserstein' | 'psi';
+  /** Method for categorical and boolean columns; `auto` chooses by size. */
   readonly categoricalMethod: 'auto' | 'chi-squared' | 'jensen-shannon' | 'psi';
+}
+
+/** True when the comparison counts as large: distances instead of tests. */
+function isLarge(nRef: number, m: number, s: DriftSettings): boolean {
+  return (s.sizeRule === 'reference' ? nRef : Math.min(nRef, m)) > s.largeRows;
 }
 
 /** The distribution comparison of one column. */
@@ -85,15 +100,14 @@ function nothing(s: DriftSettings, nRef: number, m: number): DistributionResult 
 
 /**
  * Compares binned counts (categories, or the values of a discrete numeric column): chi-squared
- * test of homogeneity while the training side has at most `largeRows` values, Jensen-Shannon
- * distance above.
+ * test of homogeneity on small samples, Jensen-Shannon distance on large ones.
  */
 export function binnedDrift(reference: readonly number[], current: readonly number[], s: DriftSettings): DistributionResult {
   const nRef = reference.reduce((a, b) => a + b, 0);
   const m = current.reduce((a, b) => a + b, 0);
   if (nRef === 0 || m === 0) return nothing(s, nRef, m);
   const p = psi(reference, current);
-  const method = s.categoricalMethod === 'auto' ? (nRef > s.largeRows ? 'jensen-shannon' : 'chi-squared') : s.categoricalMethod;
+  const method = s.categoricalMethod === 'auto' ? (isLarge(nRef, m, s) ? 'jensen-shannon' : 'chi-squared') : s.categoricalMethod;
   if (method === 'psi') return decide('psi', p, null, s, nRef, m, p);
   if (method === 'jensen-shannon') return decide(method, jensenShannonDistance(reference, current), null, s, nRef, m, p);
   const chi = chiSquaredHomogeneity(reference, current);
@@ -103,11 +117,11 @@ export function binnedDrift(reference: readonly number[], current: readonly numb
 /**
  * Compares new numeric values with a training summary. Columns whose profile lists at most 5
  * distinct values are compared as categories (their values, plus one bin for any other value);
- * the rest by the two-sample KS test against the profile's quantiles while the training side has
- * at most `largeRows` values, and by the Wasserstein distance divided by the training standard
- * deviation (at least 0.001) above, as Evidently normalises it.
+ * the rest by the two-sample KS test against the profile's quantiles on small samples, and on
+ * large ones by the Wasserstein distance divided by the training standard deviation (at least
+ * 0.001), as Evidently normalises it.
  */
-export function numericDrift(ref: NumericSummary, values: Float64Array, s: DriftSettings): DistributionResult {
+export function numericDrift(ref: NumericSummary, levels: readonly number[], values: Float64Array, s: DriftSettings): DistributionResult {
   const nRef = ref.n - ref.missing;
   const sorted = Float64Array.from(values).sort();
   const m = sorted.length;
@@ -121,10 +135,10 @@ export function numericDrift(ref: NumericSummary, values: Float64Array, s: Drift
     }
     return binnedDrift([...ref.distinct.map((d) => d.count), 0], cur, s);
   }
-  const q = ref.quantiles;
+  const q = { levels, values: ref.quantiles };
   const edges = decileEdges(q);
   const p = psi(referenceBinShares(q, edges), binCounts(sorted, edges));
-  const method = s.numericMethod === 'auto' ? (nRef > s.largeRows ? 'wasserstein' : 'ks') : s.numericMethod;
+  const method = s.numericMethod === 'auto' ? (isLarge(nRef, m, s) ? 'wasserstein' : 'ks') : s.numericMethod;
   if (method === 'psi') return decide('psi', p, null, s, nRef, m, p);
   if (method === 'wasserstein') return decide(method, wasserstein1(q, sorted) / Math.max(ref.sd ?? 0, 0.001), null, s, nRef, m, p);
   const d = ksStatistic(q, sorted);

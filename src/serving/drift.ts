@@ -3,14 +3,23 @@
  * and the model's predictions on them against its out-of-fold predictions.
  *
  * Methods and defaults follow Evidently's documented data drift preset:
- * - numbers: two-sample Kolmogorov-Smirnov test while the training column has at most 1000
- *   values, else the Wasserstein distance divided by the training standard deviation; numeric
- *   columns with at most 5 distinct training values are compared as categories;
- * - categories (and booleans): chi-squared test while the training column has at most 1000 values,
- *   else the Jensen-Shannon distance;
+ * - numbers: two-sample Kolmogorov-Smirnov test on small samples (at most 1000 values), else the
+ *   Wasserstein distance divided by the training standard deviation; numeric columns with at most
+ *   5 distinct training values are compared as categories;
+ * - categories (and booleans): chi-squared test on small samples, else the Jensen-Shannon distance;
  * - tests drift at p < 0.05 (95% confidence), distances at >= 0.1;
  * - the dataset drifts when at least half of its columns drift.
  * PSI is reported for every column beside the chosen method. Every threshold is settable.
+ *
+ * One departure, settable back (`sizeRule: 'reference'`): Evidently calls a comparison large when
+ * the training (reference) sample has more than 1000 rows, whatever the new sample's size. A
+ * distance does not shrink with the sample, and on a small new sample its noise alone crosses
+ * 0.1: with 2000 training rows and 100 new rows drawn from the very same distribution, that rule
+ * flagged a normal column in 78% of 200 seeded samples and the dataset in 27% (with 200 new rows:
+ * 38% and up to 6%; test/serving/drift.test.ts). So both samples must be large here (the smaller
+ * one above 1000 rows); below that, the tests, whose p-values account for both sample sizes,
+ * decide (dataset false alarms 2-3% in the same runs). A server's sliding window of recent
+ * requests is that case.
  * The chi-squared test is a two-sample test of homogeneity (training counts against new counts),
  * not a goodness-of-fit test against the training shares, so a small training sample's own noise
  * is accounted for; for two categories it equals Evidently's two-proportion z-test.
@@ -34,8 +43,10 @@ export const DRIFT_DEFAULTS: DriftSettings = Object.freeze({
   distance: 0.1,
   /** PSI drifts when >= 0.1 (used when PSI is the chosen method). */
   psi: 0.1,
-  /** Training columns with more values than this use distances instead of tests. */
+  /** Samples with more values than this use distances instead of tests. */
   largeRows: 1000,
+  /** Both samples must be large (Evidently: the training one alone; see the module comment). */
+  sizeRule: 'smaller',
   /** The dataset drifts when at least this share of its columns drift. */
   driftShare: 0.5,
   /** A missing share is flagged when it moves by at least this much (and significantly). */
@@ -106,6 +117,7 @@ export function driftSettings(options: Partial<DriftSettings> = {}): DriftSettin
   fraction('missingChange', s.missingChange, false);
   for (const k of ['distance', 'psi'] as const) if (!(typeof s[k] === 'number' && s[k] > 0 && Number.isFinite(s[k]))) throw new AutomlError('E_USAGE', `drift setting ${k} must be a positive number, got ${show(s[k])}`, { param: k, value: s[k] });
   if (!(Number.isInteger(s.largeRows) && s.largeRows >= 0)) throw new AutomlError('E_USAGE', `drift setting largeRows must be an integer >= 0, got ${show(s.largeRows)}`, { param: 'largeRows', value: s.largeRows });
+  if (s.sizeRule !== 'smaller' && s.sizeRule !== 'reference') throw new AutomlError('E_USAGE', `drift setting sizeRule must be smaller or reference, got ${show(s.sizeRule)}`, { param: 'sizeRule', value: s.sizeRule });
   if (!['auto', 'ks', 'wasserstein', 'psi'].includes(s.numericMethod)) throw new AutomlError('E_USAGE', `drift setting numericMethod must be auto, ks, wasserstein or psi, got ${show(s.numericMethod)}`, { param: 'numericMethod', value: s.numericMethod });
   if (!['auto', 'chi-squared', 'jensen-shannon', 'psi'].includes(s.categoricalMethod)) throw new AutomlError('E_USAGE', `drift setting categoricalMethod must be auto, chi-squared, jensen-shannon or psi, got ${show(s.categoricalMethod)}`, { param: 'categoricalMethod', value: s.categoricalMethod });
   return Object.freeze(s);
@@ -132,11 +144,11 @@ export function checkDrift(source: FittedModel | TrainingProfile | string, data:
   const notes: string[] = [];
   if (raw.nRows === 0) throw new AutomlError('E_DATA', `${raw.source}: no rows to check for drift`, { file: raw.source });
   const positions = columnPositions(raw, profile.columns.map((c) => c.name));
-  const columns = profile.columns.map((c, k) => columnDrift(c, raw, positions[k]!, settings, model));
+  const columns = profile.columns.map((c, k) => columnDrift(c, profile.quantileLevels, raw, positions[k]!, settings, model));
   const driftedColumns = columns.filter((c) => c.drifted).length;
   const share = columns.length > 0 ? driftedColumns / columns.length : 0;
   let predictions: PredictionDrift | null = null;
-  if (options.predictions !== false && model && profile.predictions) predictions = predictionDrift(profile.predictions, model, data, raw, settings, options.predicted);
+  if (options.predictions !== false && model && profile.predictions) predictions = predictionDrift(profile.predictions, profile.quantileLevels, model, data, raw, settings, options.predicted);
   else if (options.predictions !== false && model && !profile.predictions) notes.push('the profile holds no predictions: prediction drift not checked');
   if (raw.nRows < 30) notes.push(`only ${raw.nRows} new rows: the tests have little power on so few`);
   const flags = columns.flatMap((c) => [
@@ -169,12 +181,12 @@ function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-function columnDrift(c: ColumnProfile, raw: RawRows, j: number, s: DriftSettings, model: FittedModel | null): ColumnDrift {
+function columnDrift(c: ColumnProfile, levels: readonly number[], raw: RawRows, j: number, s: DriftSettings, model: FittedModel | null): ColumnDrift {
   const read = readColumn(raw, j, c.type);
   const missing = missingChange(c.missing, c.n, read.missing, raw.nRows, s);
   if (c.type === 'numeric') {
     const values = read.kind === 'numeric' ? read.values : new Float64Array(0);
-    const result = numericDrift(c, values, s);
+    const result = numericDrift(c, levels, values, s);
     return { column: c.name, type: c.type, ...withEmpty(result, missing), missing, outOfRange: outOfRange(c, values, s), unseen: null, invalid: read.invalid };
   }
   if (read.kind !== 'labels') throw new AutomlError('E_INTERNAL', `drift: column ${c.name} read as numbers`);
@@ -199,6 +211,7 @@ function withEmpty(r: DistributionResult, missing: MissingChange): DistributionR
 
 function predictionDrift(
   p: PredictionProfile,
+  levels: readonly number[],
   model: FittedModel,
   data: string | readonly Record<string, unknown>[],
   raw: RawRows,
@@ -215,13 +228,13 @@ function predictionDrift(
   }
   if (values.length !== raw.nRows) throw new AutomlError('E_USAGE', `drift: ${values.length} predictions for ${raw.nRows} rows`, { param: 'predicted' });
   if (p.task === 'regression') {
-    const output = numericDrift(p.values, Float64Array.from(values as number[]).filter(Number.isFinite), s);
+    const output = numericDrift(p.values, levels, Float64Array.from(values as number[]).filter(Number.isFinite), s);
     return { source: p.source, output, proba: [], drifted: output.drifted };
   }
   const index = new Map(p.labels.map((l, k) => [l.label, k]));
   const cur = new Array<number>(p.labels.length + 1).fill(0);
   for (const v of values) cur[index.get(String(v)) ?? p.labels.length]!++;
   const output = binnedDrift([...p.labels.map((l) => l.count), 0], cur, s);
-  const probaDrift = p.proba.map((c) => ({ label: c.label, ...numericDrift(c.values as NumericSummary, Float64Array.from(proba!, (r) => r[c.label] ?? NaN).filter(Number.isFinite), s) }));
+  const probaDrift = p.proba.map((c) => ({ label: c.label, ...numericDrift(c.values as NumericSummary, levels, Float64Array.from(proba!, (r) => r[c.label] ?? NaN).filter(Number.isFinite), s) }));
   return { source: p.source, output, proba: probaDrift, drifted: output.drifted };
 }

@@ -7,10 +7,12 @@ import { AutomlError, show } from '../util/errors.js';
 import type { ColumnSchema } from '../data/types.js';
 import type { Task } from '../models/estimator.js';
 import type { ColumnProfile, LabelCount, NumericSummary, PredictionProfile, TrainingProfile } from './profile.js';
-import { PROFILE_DISCRETE_MAX, PROFILE_QUANTILES, PROFILE_TOP_CATEGORIES } from './profile.js';
+import { PROFILE_DISCRETE_MAX, PROFILE_TOP_CATEGORIES } from './profile.js';
 
 /** Longest category label accepted in a profile. */
 const MAX_LABEL_LENGTH = 10_000;
+/** Most quantile levels accepted (written: 107). */
+const MAX_LEVELS = 1001;
 
 /** What a profile must agree with: the rest of the model file. */
 export interface ProfileContext {
@@ -21,6 +23,9 @@ export interface ProfileContext {
 }
 
 class Reader {
+  /** The profile's quantile levels, once read: every quantile array has one value per level. */
+  levels = 0;
+
   constructor(readonly file: string) {}
 
   bad(path: string, expected: string, value: unknown): AutomlError {
@@ -56,7 +61,7 @@ class Reader {
   }
 
   quantiles(v: unknown, path: string, lo: number, hi: number): number[] {
-    const q = this.array(v, path, PROFILE_QUANTILES, PROFILE_QUANTILES).map((x, i) => this.finite(x, `${path}[${i}]`));
+    const q = this.array(v, path, this.levels, this.levels).map((x, i) => this.finite(x, `${path}[${i}]`));
     for (let i = 0; i < q.length; i++) {
       if (i > 0 && q[i]! < q[i - 1]!) throw this.bad(`${path}[${i}]`, `quantiles in ascending order (>= ${q[i - 1]})`, q[i]);
       if (q[i]! < lo || q[i]! > hi) throw this.bad(`${path}[${i}]`, `a value in [${lo}, ${hi}]`, q[i]);
@@ -186,10 +191,16 @@ function readPredictions(r: Reader, v: unknown, path: string, ctx: ProfileContex
 export function profileFromJSON(json: unknown, ctx: ProfileContext, path = '$.profile'): TrainingProfile | null {
   if (json === null) return null;
   const r = new Reader(ctx.file);
-  const o = r.object(json, path, ['rows', 'columns', 'predictions']);
+  const o = r.object(json, path, ['rows', 'quantileLevels', 'columns', 'predictions']);
   const rows = r.count(o.rows, `${path}.rows`);
   if (rows < 1) throw r.bad(`${path}.rows`, 'at least 1 row', rows);
+  const levels = r.array(o.quantileLevels, `${path}.quantileLevels`, 2, MAX_LEVELS).map((x, i) => r.finite(x, `${path}.quantileLevels[${i}]`));
+  levels.forEach((p, i) => {
+    if (i > 0 && !(p > levels[i - 1]!)) throw r.bad(`${path}.quantileLevels[${i}]`, `levels in strictly ascending order (> ${levels[i - 1]})`, p);
+  });
+  if (levels[0] !== 0 || levels[levels.length - 1] !== 1) throw r.bad(`${path}.quantileLevels`, 'levels from 0 to 1', [levels[0], levels.at(-1)]);
+  r.levels = levels.length;
   const cols = r.array(o.columns, `${path}.columns`, ctx.features.length, ctx.features.length);
   const columns = cols.map((c, i) => readColumn(r, c, `${path}.columns[${i}]`, ctx.features[i]!, rows));
-  return { rows, columns, predictions: readPredictions(r, o.predictions, `${path}.predictions`, ctx, rows) };
+  return { rows, quantileLevels: levels, columns, predictions: readPredictions(r, o.predictions, `${path}.predictions`, ctx, rows) };
 }

@@ -2,16 +2,16 @@
  * The training profile stored in a model file (version 3 on): for each input column its type,
  * missing share and a compact distribution, plus the distribution of the model's out-of-fold
  * predictions, so that `automl drift` and the server's drift window need no training data.
- * Numeric distributions are 101 quantiles (see quantiles.ts for why); categories keep the 50 most
- * frequent labels with counts and one "other" count.
+ * Numeric distributions are quantiles at fixed levels (see quantiles.ts for why); categories keep
+ * the 50 most frequent labels with counts and one "other" count.
  */
 import { AutomlError } from '../util/errors.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { MISSING_CODE } from '../data/types.js';
 import type { FittedModel } from './model-file.js';
-import { quantileKnots, PROFILE_QUANTILES } from './quantiles.js';
+import { quantileKnots, QUANTILE_LEVELS } from './quantiles.js';
 
-export { PROFILE_QUANTILES };
+export { QUANTILE_LEVELS };
 
 /** Categories kept by name per column; the rest are counted together as "other". */
 export const PROFILE_TOP_CATEGORIES = 50;
@@ -21,7 +21,7 @@ export const PROFILE_TOP_CATEGORIES = 50;
  */
 export const PROFILE_DISCRETE_MAX = 5;
 
-/** A numeric distribution: counts, moments and the 101 training quantiles. */
+/** A numeric distribution: counts, moments and the training quantiles. */
 export interface NumericSummary {
   /** Rows profiled, missing ones included. */
   readonly n: number;
@@ -32,7 +32,7 @@ export interface NumericSummary {
   readonly mean: number | null;
   /** Population standard deviation (ddof 0, as NumPy's std that Evidently normalises by). */
   readonly sd: number | null;
-  /** Type-1 quantiles at 0, 1%, ..., 100% of the non-missing values ({@link PROFILE_QUANTILES} of them). */
+  /** Type-1 quantiles of the non-missing values, one per level of the profile's `quantileLevels`. */
   readonly quantiles: readonly number[];
   /** Every distinct value with its count, when there are at most {@link PROFILE_DISCRETE_MAX}; else null. */
   readonly distinct: readonly { readonly value: number; readonly count: number }[] | null;
@@ -101,6 +101,8 @@ export type PredictionProfile = ClassPredictionProfile | RegressionPredictionPro
 export interface TrainingProfile {
   /** Training rows profiled (the searched rows, not the held-out ones). */
   readonly rows: number;
+  /** The probabilities at which every numeric summary keeps quantiles ({@link QUANTILE_LEVELS} when written). */
+  readonly quantileLevels: readonly number[];
   /** One entry per model input column, in the model's column order. */
   readonly columns: readonly ColumnProfile[];
   readonly predictions: PredictionProfile | null;
@@ -168,6 +170,11 @@ export function columnProfile(table: FeatureTable, schema: ColumnSchema): Column
   return { name: schema.name, type: schema.type, n, missing, ...topLabels(counts) };
 }
 
+/** A profile of `table`'s columns under `schema`, without predictions (for data alone). */
+export function tableProfile(table: FeatureTable, schema: readonly ColumnSchema[]): TrainingProfile {
+  return { rows: table.nRows, quantileLevels: QUANTILE_LEVELS, columns: schema.map((f) => columnProfile(table, f)), predictions: null };
+}
+
 /**
  * The prediction profile from the model's predictions on the training rows: class probabilities
  * (rows x classes, row-major) or values.
@@ -198,7 +205,6 @@ export function predictionProfile(classes: readonly string[] | null, data: Float
  * otherwise the model's in-sample predictions, labelled as such.
  */
 export function withTrainingProfile(model: FittedModel, table: FeatureTable, oofOf: ((trial: number) => Float64Array | undefined) | null): FittedModel {
-  const columns = model.info.features.map((f) => columnProfile(table, f));
   const classes = model.classes;
   const width = classes ? classes.length : 1;
   let data: Float64Array | null = new Float64Array(table.nRows * width);
@@ -218,7 +224,7 @@ export function withTrainingProfile(model: FittedModel, table: FeatureTable, oof
       p.forEach((row, i) => classes.forEach((c, k) => (data![i * width + k] = row[c]!)));
     } else data = Float64Array.from(model.predict(table) as number[]);
   }
-  return model.withProfile({ rows: table.nRows, columns, predictions: predictionProfile(classes, data, table.nRows, source) });
+  return model.withProfile({ ...tableProfile(table, model.info.features), predictions: predictionProfile(classes, data, table.nRows, source) });
 }
 
 /**

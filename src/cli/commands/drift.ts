@@ -17,6 +17,7 @@ interface DriftFlags {
   psi?: number;
   driftShare?: number;
   largeRows?: number;
+  sizeRule?: 'smaller' | 'reference';
   missingChange?: number;
   numericMethod?: DriftOptions['numericMethod'];
   categoricalMethod?: DriftOptions['categoricalMethod'];
@@ -39,6 +40,7 @@ function run(modelFile: string, data: string, f: DriftFlags): number {
       psi: f.psi,
       driftShare: f.driftShare,
       largeRows: f.largeRows,
+      sizeRule: f.sizeRule,
       missingChange: f.missingChange,
       numericMethod: f.numericMethod,
       categoricalMethod: f.categoricalMethod,
@@ -60,7 +62,7 @@ export function register(program: Command): void {
     .command('drift')
     .description(
       "check new data for drift against the training profile in the model file, column by column (Evidently's methods and defaults: " +
-        `KS test / chi-squared test up to ${d.largeRows} training values, normalised Wasserstein / Jensen-Shannon distance above; PSI for every column), ` +
+        `KS test / chi-squared test up to ${d.largeRows} values, normalised Wasserstein / Jensen-Shannon distance when both samples are larger; PSI for every column), ` +
         "plus missing-share changes, out-of-range values, unseen categories and drift of the model's predictions",
     )
     .argument('<model.json>', 'a model file written by automl search (version 3 or later: it holds the profile)')
@@ -71,11 +73,12 @@ export function register(program: Command): void {
     .option('--distance <d>', `distances (Wasserstein / training sd, Jensen-Shannon) drift from this (default ${d.distance})`, numberIn('--distance', 0, 1e9, true))
     .option('--psi <v>', `PSI drifts from this, when PSI is the method (default ${d.psi})`, numberIn('--psi', 0, 1e9, true))
     .option('--drift-share <s>', `the dataset drifts when this share of its columns drift (default ${d.driftShare})`, numberIn('--drift-share', 0, 1, true))
-    .option('--large-rows <n>', `training columns with more values than this use distances instead of tests (default ${d.largeRows})`, (v: string) => {
+    .option('--large-rows <n>', `samples with more values than this use distances instead of tests (default ${d.largeRows})`, (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--large-rows must be an integer >= 0, got '${v}'`);
       return n;
     })
+    .addOption(new Option('--size-rule <rule>', "which sample must exceed --large-rows for distances: the smaller one (default), or the training one alone (Evidently's rule, which false-alarms on small new samples)").choices(['smaller', 'reference']))
     .option('--missing-change <x>', `flag a missing share that moves by at least this much, significantly (default ${d.missingChange})`, numberIn('--missing-change', 0, 1, false))
     .addOption(new Option('--numeric-method <m>', 'force the method for numeric columns (default auto)').choices(['auto', 'ks', 'wasserstein', 'psi']))
     .addOption(new Option('--categorical-method <m>', 'force the method for categorical columns (default auto)').choices(['auto', 'chi-squared', 'jensen-shannon', 'psi']))

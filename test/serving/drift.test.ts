@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromRows } from '../../src/data/index.js';
 import { checkDrift, checkDriftRows, DRIFT_DEFAULTS, driftSettings, type DriftOptions, type DriftReport } from '../../src/serving/drift.js';
 import { isAutomlError } from '../../src/util/errors.js';
+import { createRng } from '../../src/util/rng.js';
 import { bareProfile, fitModel, resample, synthRows } from './helpers.js';
 
 const SEEDS = 100;
@@ -154,5 +155,24 @@ describe('checkDrift', () => {
     const window = checkDriftRows(model, shiftedRows, { predicted: { values: model.predict(shiftedRows), proba: model.predictProba(shiftedRows) } });
     expect(window.predictions).toEqual(shifted.predictions);
     expect(checkDrift(model, shiftedRows, { predictions: false }).predictions).toBeNull();
+  });
+
+  it('regression: the predicted values against the profiled ones', async () => {
+    const rng = createRng('drift-reg');
+    const make = (n: number, shift: number) => Array.from({ length: n }, () => {
+      const a = rng.normal() + shift;
+      return { a, b: rng.normal(), y: 2 * a + rng.normal() };
+    });
+    const { model } = await fitModel(make(500, 0), 'y', { model: { type: 'ridge' } });
+    expect(model.profile!.predictions).toMatchObject({ task: 'regression', source: 'in-sample', values: { n: 500 } });
+    const same = checkDrift(model, make(200, 0));
+    expect(same.predictions).toMatchObject({ drifted: false, proba: [], output: { method: 'ks' } });
+    expect(checkDrift(model, make(200, 0.5)).predictions).toMatchObject({ drifted: true, output: { method: 'ks' } });
+  });
+
+  it('is part of the public API', async () => {
+    const api = await import('../../src/index.js');
+    for (const name of ['checkDrift', 'checkDriftRows', 'evaluateModel', 'withTrainingProfile', 'requireProfile']) expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    expect(api.DRIFT_DEFAULTS).toMatchObject({ pValue: 0.05, distance: 0.1, largeRows: 1000, driftShare: 0.5 });
   });
 });

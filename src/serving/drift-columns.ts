@@ -116,7 +116,8 @@ export function binnedDrift(reference: readonly number[], current: readonly numb
 
 /**
  * Compares new numeric values with a training summary. Columns whose profile lists at most 5
- * distinct values are compared as categories (their values, plus one bin for any other value);
+ * distinct values are compared as categories (their values, plus one bin for any other value)
+ * when the method is `auto`;
  * the rest by the two-sample KS test against the profile's quantiles on small samples, and on
  * large ones by the Wasserstein distance divided by the training standard deviation (at least
  * 0.001), as Evidently normalises it.
@@ -126,7 +127,8 @@ export function numericDrift(ref: NumericSummary, levels: readonly number[], val
   const sorted = Float64Array.from(values).sort();
   const m = sorted.length;
   if (nRef === 0 || m === 0) return nothing(s, nRef, m);
-  if (ref.distinct) {
+  // Few distinct values: compared as categories, unless a numeric method was asked for.
+  if (ref.distinct && s.numericMethod === 'auto') {
     const known = ref.distinct.map((d) => d.value);
     const cur = new Array<number>(known.length + 1).fill(0);
     for (const v of sorted) {

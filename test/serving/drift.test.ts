@@ -136,6 +136,15 @@ describe('checkDrift', () => {
     expect(() => checkDrift(profile, [])).toThrow(/no rows/);
   });
 
+  it('numeric columns with at most 5 distinct values are compared as categories, unless a numeric method is asked for', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => ({ k: i % 4 === 0 ? 2 : i % 2, y: i % 3 }));
+    const p = bareProfile(datasetFromRows(rows, { target: 'y' }));
+    const fresh = Array.from({ length: 200 }, (_, i) => ({ k: i % 2 === 0 ? 2 : i % 3 === 0 ? 7 : 1 }));
+    const r = checkDrift(p, fresh);
+    expect(r.columns[0]).toMatchObject({ method: 'chi-squared', drifted: true, outOfRange: { above: 33 } });
+    expect(checkDrift(p, fresh, { numericMethod: 'ks' }).columns[0]!.method).toBe('ks');
+  });
+
   it('a column left entirely missing counts as drifted', () => {
     const r = checkDrift(profile, synthRows('unit-empty', 100).map((x) => ({ ...x, x2: '' })));
     expect(r.columns.find((c) => c.column === 'x2')).toMatchObject({ method: null, drifted: true, missing: { current: 1, flagged: true } });

@@ -23,6 +23,7 @@ import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } fr
 import { chooseFinal, RECHECK_MAX_SHARE, RECHECK_MIN_SHARE, TopTrials, type FinalChoice } from './choose-ensemble.js';
 import { leaderboard } from './leaderboard.js';
 import { readTabularSettings } from './settings.js';
+import { withTrainingProfile } from '../serving/model-profile.js';
 import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings } from './types.js';
 
 /** What every trial and the final steps share, prepared once from the study and the data. */
@@ -150,7 +151,7 @@ async function searchThenFinish(study: Study, setup: RunSetup, prep: PreparedDat
     choice = await chooseFinalModel(study, setup, metric, o, pool, setup.ensembleOn ? oofPool : null, deadline);
   }
   let final = NO_MODEL;
-  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch);
+  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null);
   return { stoppedBy, featureSearch, final };
 }
 
@@ -218,16 +219,20 @@ async function refitFinal(
   winner: TrialRecord,
   choice: FinalChoice | null,
   featureSearch: FeatureSearchSummary | null,
+  searched: Dataset,
+  oofPool: OofPool | null,
 ): Promise<FinalModel> {
   const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
   const fitted = choice
     ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
     : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
   if (!fitted) return NO_MODEL;
+  // The training profile (for drift checks) uses the members' out-of-fold predictions when the pool holds them.
+  const model = withTrainingProfile(fitted.model, searched, oofPool ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);
   return {
-    model: fitted.model,
+    model,
     testScore: fitted.testScore,
-    modelFile: o.out ? await fitted.model.save(o.out.replaceAll('{study}', study.name)) : null,
+    modelFile: o.out ? await model.save(o.out.replaceAll('{study}', study.name)) : null,
     ensemble: choice?.ensemble ?? null,
     recheck: choice?.recheck ?? null,
     modelTrials: choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }],

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isAutomlError, messageOf } from '../util/errors.js';
 import * as best from './commands/best.js';
+import * as drift from './commands/drift.js';
+import * as evaluate from './commands/evaluate.js';
 import * as predict from './commands/predict.js';
 import * as resume from './commands/resume.js';
 import * as search from './commands/search.js';
@@ -19,7 +21,7 @@ import * as worker from './commands/worker.js';
 const VERSION = '0.1.0';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
-const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, serve];
+const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, evaluate, drift, serve];
 
 /** Builds the command-line program. */
 export function program(): Command {

@@ -283,3 +283,85 @@ export function getMetric(name: string, task?: Task): Metric {
 export function defaultMetric(task: Task): Metric {
   return task === 'classification' ? accuracy : r2;
 }
+
+/**
+ * Confusion matrix: entry [t][p] counts rows of true class t predicted as class p, for class
+ * indices 0..nClasses-1 (scikit-learn's confusion_matrix with labels = range(nClasses)).
+ * @throws AutomlError('E_DATA') on mismatched lengths or a label outside 0..nClasses-1.
+ */
+export function confusionMatrix(yTrue: Float64Array, pred: Float64Array, nClasses: number): number[][] {
+  checkLengths('confusion_matrix', yTrue, pred);
+  const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i]!;
+    const p = pred[i]!;
+    for (const [what, c] of [['label', t], ['prediction', p]] as const) {
+      if (!Number.isInteger(c) || c < 0 || c >= nClasses) {
+        throw new AutomlError('E_DATA', `confusion matrix: ${what} ${show(c)} at row ${i} is not a class index in 0..${nClasses - 1}`, { row: i, value: c });
+      }
+    }
+    m[t]![p]!++;
+  }
+  return m;
+}
+
+/** Precision, recall, F1 and support of one class. */
+export interface ClassScores {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  /** Rows whose true class it is. */
+  readonly support: number;
+}
+
+/**
+ * Per-class precision TP/(TP+FP), recall TP/(TP+FN) and F1 2TP/(2TP+FP+FN) from a confusion
+ * matrix (rows true, columns predicted); a ratio whose denominator is 0 is 0, as scikit-learn's
+ * classification_report with its default zero_division.
+ */
+export function classScores(confusion: readonly (readonly number[])[]): ClassScores[] {
+  const k = confusion.length;
+  return confusion.map((row, c) => {
+    const tp = row[c]!;
+    const support = row.reduce((s, x) => s + x, 0);
+    let predicted = 0;
+    for (let t = 0; t < k; t++) predicted += confusion[t]![c]!;
+    const fp = predicted - tp;
+    const fn = support - tp;
+    const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+    return { precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), f1: ratio(2 * tp, 2 * tp + fp + fn), support };
+  });
+}
+
+/** Summary of regression residuals y - ŷ. */
+export interface ResidualSummary {
+  readonly mean: number;
+  /** Standard deviation with n - 1 in the denominator (0 for one row). */
+  readonly sd: number;
+  /** Quantiles 5, 25, 50, 75 and 95% by linear interpolation (NumPy's default method). */
+  readonly quantiles: { readonly p5: number; readonly p25: number; readonly p50: number; readonly p75: number; readonly p95: number };
+  readonly maxAbs: number;
+}
+
+/** Residuals y - ŷ summarised: mean, sd, quantiles and the largest absolute residual. */
+export function residualSummary(yTrue: Float64Array, pred: Float64Array): ResidualSummary {
+  checkLengths('residuals', yTrue, pred);
+  const n = yTrue.length;
+  const r = Float64Array.from(yTrue, (y, i) => y - pred[i]!).sort();
+  let mean = 0;
+  for (const v of r) mean += v;
+  mean /= n;
+  let ss = 0;
+  for (const v of r) ss += (v - mean) ** 2;
+  const at = (p: number): number => {
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    return r[lo]! + (h - lo) * ((r[Math.min(lo + 1, n - 1)] ?? r[lo]!) - r[lo]!);
+  };
+  return {
+    mean,
+    sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+    quantiles: { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) },
+    maxAbs: Math.max(Math.abs(r[0]!), Math.abs(r[n - 1]!)),
+  };
+}

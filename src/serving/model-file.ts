@@ -1,6 +1,11 @@
 /**
  * The model file: versioned JSON holding the whole fitted pipeline (preprocessing, model) with
- * the input schema it needs, validated on load. Loading never evaluates anything from the file.
+ * the input schema it needs and the training profile, validated on load. Loading never evaluates
+ * anything from the file.
+ *
+ * Versions: 1 holds a single `pipeline`, 2 an `ensemble`; 3 (written now) holds either, plus
+ * `profile` (see profile.ts; null for a model built without one). Versions 1 and 2 still load:
+ * they predict as before, and what needs the profile says that the file predates it.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
@@ -10,10 +15,14 @@ import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { argmaxRows } from '../models/common.js';
 import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
+import type { TrainingProfile } from './profile.js';
+import { profileFromJSON } from './profile-json.js';
 
-/** Model-file format version of a single pipeline (version 2 files hold an ensemble; both are read). */
-export const MODEL_FILE_VERSION = 1;
-/** Format version of a file holding an ensemble (`ensemble` instead of `pipeline`). */
+/** Model-file format version written now: a single pipeline or an ensemble, with the training profile. */
+export const MODEL_FILE_VERSION = 3;
+/** Version of the older files holding one pipeline and no profile (still read). */
+export const PIPELINE_MODEL_FILE_VERSION = 1;
+/** Version of the older files holding an ensemble and no profile (still read). */
 export const ENSEMBLE_MODEL_FILE_VERSION = 2;
 /** Largest model file accepted (forests of many deep trees stay well below this). */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
@@ -33,10 +42,12 @@ export interface ModelFileJSON {
   readonly testScore: number | null;
   /** Input columns the pipeline needs, with their types and categories. */
   readonly features: readonly ColumnSchema[];
-  /** Version 1: the fitted pipeline. */
+  /** A single fitted pipeline (versions 1 and 3). */
   readonly pipeline?: PipelineJSON;
-  /** Version 2: the ensemble's pipelines with their weights (summing to 1); predictions are their weighted average. */
+  /** Or the ensemble's pipelines with their weights (summing to 1), whose predictions are averaged (versions 2 and 3). */
   readonly ensemble?: readonly { readonly trial: number | null; readonly weight: number; readonly pipeline: PipelineJSON }[];
+  /** Version 3: what the training rows and the model's predictions on them looked like (null: none recorded). */
+  readonly profile?: TrainingProfile | null;
 }
 
 /** One pipeline of a model with its weight in the average. */
@@ -57,13 +68,25 @@ export class FittedModel {
   /**
    * @param pipeline the single pipeline, or the ensemble's first (heaviest) member
    * @param members the ensemble (two or more members); omitted for a single pipeline
+   * @param fileVersion the format version of the file it was loaded from (null: built in memory)
    */
   constructor(
     readonly pipeline: Pipeline,
     readonly info: Omit<ModelFileJSON, 'format' | 'version' | 'createdAt' | 'pipeline' | 'ensemble'>,
     members?: readonly ModelMember[],
+    readonly fileVersion: number | null = null,
   ) {
     this.members = members && members.length > 1 ? members : [{ trial: info.trial, weight: 1, pipeline }];
+  }
+
+  /** The training profile, or null (a file older than version 3, or a model built without one). */
+  get profile(): TrainingProfile | null {
+    return this.info.profile ?? null;
+  }
+
+  /** The same model with `profile` as its training profile. */
+  withProfile(profile: TrainingProfile | null): FittedModel {
+    return new FittedModel(this.pipeline, { ...this.info, profile }, this.isEnsemble ? this.members : undefined, this.fileVersion);
   }
 
   /** True when predictions average several pipelines. */
@@ -143,9 +166,9 @@ export class FittedModel {
   }
 
   toJSON(): ModelFileJSON {
-    const head = { format: 'automl.model' as const, createdAt: new Date().toISOString(), ...this.info };
-    if (!this.isEnsemble) return { ...head, version: MODEL_FILE_VERSION, pipeline: this.pipeline.toJSON() };
-    return { ...head, version: ENSEMBLE_MODEL_FILE_VERSION, ensemble: this.members.map((m) => ({ trial: m.trial, weight: m.weight, pipeline: m.pipeline.toJSON() })) };
+    const head = { format: 'automl.model' as const, version: MODEL_FILE_VERSION, createdAt: new Date().toISOString(), ...this.info, profile: this.profile };
+    if (!this.isEnsemble) return { ...head, pipeline: this.pipeline.toJSON() };
+    return { ...head, ensemble: this.members.map((m) => ({ trial: m.trial, weight: m.weight, pipeline: m.pipeline.toJSON() })) };
   }
 
   /** Writes the model file atomically (temp file + rename); returns the path. */
@@ -165,19 +188,26 @@ function bad(file: string, path: string, expected: string, value: unknown): Auto
   return new AutomlError('E_MODEL_FILE', `${file}: ${path}: expected ${expected}, got ${show(value)}`, { file, path, value });
 }
 
-const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline', 'ensemble'];
+const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline', 'ensemble', 'profile'];
+const VERSIONS = [PIPELINE_MODEL_FILE_VERSION, ENSEMBLE_MODEL_FILE_VERSION, MODEL_FILE_VERSION];
 
 /** Parses and validates a model file's JSON; never evaluates code from it. */
 export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad(file, '$', 'a model object', json);
   const o = json as Record<string, unknown>;
   if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
-  if (o.version !== MODEL_FILE_VERSION && o.version !== ENSEMBLE_MODEL_FILE_VERSION) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${MODEL_FILE_VERSION} and ${ENSEMBLE_MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
+  const version = o.version;
+  if (typeof version !== 'number' || !VERSIONS.includes(version)) {
+    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${VERSIONS.join(', ')}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
   }
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
-  if (o.version === MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION})`, '[...]');
-  if (o.version === ENSEMBLE_MODEL_FILE_VERSION && o.pipeline !== undefined) throw bad(file, '$.pipeline', `no single pipeline in a version ${ENSEMBLE_MODEL_FILE_VERSION} file (its pipelines are in $.ensemble)`, '{...}');
+  if (version === PIPELINE_MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${PIPELINE_MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION} or ${MODEL_FILE_VERSION})`, '[...]');
+  if (version === ENSEMBLE_MODEL_FILE_VERSION && o.pipeline !== undefined) throw bad(file, '$.pipeline', `no single pipeline in a version ${ENSEMBLE_MODEL_FILE_VERSION} file (its pipelines are in $.ensemble)`, '{...}');
+  if (version !== MODEL_FILE_VERSION && o.profile !== undefined) throw bad(file, '$.profile', `no profile in a version ${version} file (profiles are version ${MODEL_FILE_VERSION})`, '{...}');
+  if (version === MODEL_FILE_VERSION) {
+    if ((o.pipeline === undefined) === (o.ensemble === undefined)) throw bad(file, '$', 'exactly one of $.pipeline (a single pipeline) and $.ensemble', o.pipeline === undefined ? 'neither' : 'both');
+    if (o.profile === undefined) throw bad(file, '$.profile', 'a training profile object or null', undefined);
+  }
   if (o.task !== 'classification' && o.task !== 'regression') throw bad(file, '$.task', '"classification" or "regression"', o.task);
   if (typeof o.target !== 'string') throw bad(file, '$.target', 'a string', o.target);
   if (typeof o.metric !== 'string') throw bad(file, '$.metric', 'a string', o.metric);
@@ -221,7 +251,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   };
   let members: ModelMember[] | undefined;
   let pipeline: Pipeline;
-  if (o.version === ENSEMBLE_MODEL_FILE_VERSION) {
+  if (o.ensemble !== undefined || version === ENSEMBLE_MODEL_FILE_VERSION) {
     if (!Array.isArray(o.ensemble) || o.ensemble.length < 2) throw bad(file, '$.ensemble', 'an array of at least 2 members { trial, weight, pipeline }', o.ensemble);
     let total = 0;
     members = o.ensemble.map((m, i) => {
@@ -239,6 +269,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   } else {
     pipeline = readPipeline(o.pipeline, '$.pipeline');
   }
+  const profile = version === MODEL_FILE_VERSION ? profileFromJSON(o.profile, { file, features, task: o.task, classes }) : null;
   return new FittedModel(pipeline, {
     study: typeof o.study === 'string' ? o.study : null,
     trial: typeof o.trial === 'number' ? o.trial : null,
@@ -249,7 +280,8 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
     cvScore: numOrNull('cvScore'),
     testScore: numOrNull('testScore'),
     features,
-  }, members);
+    profile,
+  }, members, version);
 }
 
 /** Reads a model file. @throws AutomlError E_FILE_NOT_FOUND, E_MODEL_FILE (with the JSON path). */

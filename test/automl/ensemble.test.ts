@@ -112,7 +112,7 @@ describe('out-of-fold predictions from cross-validation', () => {
 });
 
 describe('search with an ensemble', () => {
-  it('averages the chosen pipelines, saves a version 2 model file that predicts the same after loading, and --no-ensemble gives one pipeline', async () => {
+  it('averages the chosen pipelines, saves a version 3 model file (ensemble and profile) that predicts the same after loading, and --no-ensemble gives one pipeline', async () => {
     const common = { data: DATA('credit-g.csv'), target: 'class', trials: 20, cv: 3, workers: 2, seed: 3, prune: false, strategy: 'random', storage: `sqlite:${join(dir, 's.db')}` } as const;
     const r = await search({ ...common, study: 'with', out: join(dir, 'with.json') });
     expect(r.ensemble).not.toBeNull();
@@ -124,8 +124,9 @@ describe('search with an ensemble', () => {
     expect(r.model!.members.map((m) => m.trial)).toEqual(e.members.map((m) => m.trial));
 
     const json = JSON.parse(readFileSync(r.modelFile!, 'utf8'));
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(3);
     expect(json.pipeline).toBeUndefined();
+    expect(json.profile.predictions.source).toBe('out-of-fold');
     expect(json.ensemble).toHaveLength(e.members.length);
     const loaded = loadModel(r.modelFile!);
     const rows = DATA('credit-g.csv');
@@ -142,7 +143,7 @@ describe('search with an ensemble', () => {
     const single = await search({ ...common, study: 'without', ensemble: false, out: join(dir, 'without.json') });
     expect(single.ensemble).toBeNull();
     expect(single.model!.isEnsemble).toBe(false);
-    expect(JSON.parse(readFileSync(single.modelFile!, 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(single.modelFile!, 'utf8'))).toMatchObject({ version: 3, pipeline: expect.any(Object) });
     // Same seed and the random sampler: the same trials whatever the timing; only the final model differs.
     expect(single.best).toEqual(r.best);
   }, 120_000);
@@ -167,7 +168,7 @@ describe('search with an ensemble', () => {
       ['weights', (j) => (j.ensemble[0].weight = 0.01), /\$\.ensemble: expected weights that sum to 1/],
       ['weight range', (j) => (j.ensemble[1].weight = -1), /\$\.ensemble\[1\]\.weight: expected a weight in \(0, 1\]/],
       ['unknown key', (j) => (j.ensemble[0].extra = 1), /\$\.ensemble\[0\]\.extra: expected no such key/],
-      ['pipeline beside ensemble', (j) => (j.pipeline = j.ensemble[0].pipeline), /\$\.pipeline: expected no single pipeline in a version 2 file/],
+      ['pipeline beside ensemble', (j) => (j.pipeline = j.ensemble[0].pipeline), /\$: expected exactly one of \$\.pipeline/],
       ['one member', (j) => (j.ensemble = j.ensemble.slice(0, 1)), /\$\.ensemble: expected an array of at least 2 members/],
       ['ensemble in version 1', (j) => (j.version = 1), /\$\.ensemble: expected no ensemble in a version 1 file/],
       ['member pipeline', (j) => (j.ensemble[1].pipeline = { format: 'x' }), /\$\.ensemble\[1\]\.pipeline/],

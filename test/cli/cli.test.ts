@@ -65,13 +65,13 @@ describe('automl search end to end', () => {
     // The ensemble, when chosen, is in the JSON and the model file; resume --no-ensemble refits the best trial alone.
     const model = JSON.parse(readFileSync(join(cwd, 'vote.model.json'), 'utf8'));
     if (out.ensemble) {
-      expect(model.version).toBe(2);
+      expect(model.version).toBe(3);
       expect(model.ensemble.map((m: { trial: number }) => m.trial)).toEqual(out.ensemble.members.map((m: { trial: number }) => m.trial));
-    } else expect(model.version).toBe(1);
+    } else expect(model).toMatchObject({ version: 3, pipeline: expect.any(Object) });
     const alone = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--no-recheck', '--json', '--out', 'alone.json'], cwd);
     expect(alone.code).toBe(0);
     expect(JSON.parse(alone.stdout)).toMatchObject({ ensemble: null, recheck: null, modelTrials: [{ trial: out.best.number, weight: 1 }] });
-    expect(JSON.parse(readFileSync(join(cwd, 'alone.json'), 'utf8'))).toMatchObject({ version: 1, trial: out.best.number });
+    expect(JSON.parse(readFileSync(join(cwd, 'alone.json'), 'utf8'))).toMatchObject({ version: 3, trial: out.best.number, pipeline: expect.any(Object) });
     // Without --no-recheck the single pipeline is the best of the re-check on a fresh split.
     const rechecked = automl(['resume', 'vote', '--trials', '1', '--no-ensemble', '--json', '--out', 'rechecked.json'], cwd);
     expect(rechecked.code).toBe(0);
@@ -79,7 +79,7 @@ describe('automl search end to end', () => {
     expect(rj.recheck).toMatchObject({ repeats: 1, searchBest: { trial: out.best.number, value: out.best.value } });
     expect(rj.recheck.candidates).toBe(out.trials.complete);
     expect(rj.modelTrials).toEqual([{ trial: rj.recheck.freshBest.trial, weight: 1 }]);
-    expect(JSON.parse(readFileSync(join(cwd, 'rechecked.json'), 'utf8'))).toMatchObject({ version: 1, trial: rj.recheck.freshBest.trial, cvScore: rj.recheck.freshBest.fresh });
+    expect(JSON.parse(readFileSync(join(cwd, 'rechecked.json'), 'utf8'))).toMatchObject({ version: 3, pipeline: expect.any(Object), trial: rj.recheck.freshBest.trial, cvScore: rj.recheck.freshBest.fresh });
 
     // A second search on the same file gets a fresh study name instead of failing.
     const again = automl(['search', DATA('vote.csv'), '--target', 'Class', '--trials', '2', '--cv', '3', '--workers', '1', '--json'], cwd);

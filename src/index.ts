@@ -49,6 +49,9 @@ export type { Dataset, DatasetOptions, ColumnSchema, FeatureTable } from './data
 export { Pipeline, loadPipeline } from './pipeline/index.js';
 export type { PipelineConfig, PreprocessConfig } from './pipeline/index.js';
 export { getModel, listModels, registerModel, hasModel } from './models/registry.js';
+export { defineFamily, type ModelFamily } from './models/descriptor.js';
+/** Hyperparameter declarations for model-family descriptors: `hyperparams.int({...})`, `.float`, `.categorical`, `.bool`. */
+export * as hyperparams from './models/hyperparams.js';
 export { tfBackendName } from './models/tf-backend.js';
 export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } from './models/estimator.js';
 export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { search } from '../../automl/search.js';
 import { metricNames } from '../../evaluation/metrics.js';
 import { listModels } from '../../models/registry.js';
+import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
 import { durationArg, fractionArg, helpList, intArg, listArg, storageOption } from '../args.js';
@@ -101,7 +102,7 @@ export function register(program: Command): void {
     .addOption(storageOption())
     .option('--study <name>', 'study name (default: the CSV file name; a free variant is chosen if it exists)')
     .option('--space <file>', 'search space JSON file (see search-spaces/default.json)')
-    .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))}`, listArg)
+    .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))} (mlp needs an extra install: npm install ${TFJS_PACKAGE.install.join(' ')})`, listArg)
     .option('--test <test.csv>', 'labelled test file scored at the end (then every row of <data.csv> is searched)')
     .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')

@@ -1,6 +1,7 @@
 /** `automl search`: search for the best pipeline on a CSV file, refit it, score it and save it. */
 import { type Command, Option } from 'commander';
 import { search } from '../../automl/search.js';
+import type { MetricName, ModelName } from '../../automl/types.js';
 import { metricNames } from '../../evaluation/metrics.js';
 import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
@@ -55,7 +56,8 @@ function run(data: string, f: SearchFlags): Promise<number> {
         data,
         target: f.target,
         task: f.task,
-        metric: f.metric,
+        // Names arrive unchecked from the command line; search() validates them and lists the valid ones.
+        metric: f.metric as MetricName | undefined,
         strategy: f.strategy,
         trials: f.trials,
         time: f.time,
@@ -65,7 +67,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
         storage: f.storage,
         study: f.study,
         space: f.space,
-        models: f.models,
+        models: f.models as ModelName[] | undefined,
         test: f.test,
         testSize: f.test !== undefined ? undefined : f.testSize,
         prune: f.prune,

@@ -26,7 +26,7 @@ import { readLabeledRows, type LabeledTable } from './test-set.js';
 import type { FittedModel } from './refit.js';
 import { runSearch } from './run-search.js';
 import { readTabularSettings, settingsRecord } from './settings.js';
-import type { CustomModel, PreparedData, ResumeOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
+import type { CustomModel, ModelName, PreparedData, ResumeOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 function checkOptions(o: SearchOptions): void {
   const int = (v: unknown, name: string, min: number): void => {
@@ -91,7 +91,7 @@ function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[]
     return spaceFromJSON(spaceForTask(json, task, file, onNote), file);
   }
   if (o.space !== undefined) return spaceFromJSON(spaceForTask(o.space, task, 'space option', onNote), 'space option');
-  const names = (o.models ?? []).filter((m): m is string => typeof m === 'string');
+  const names = (o.models ?? []).filter((m): m is ModelName => typeof m === 'string');
   if (names.length === 0 && custom.length === 0) return defaultSpace(task);
   const builtins = names.length > 0 ? resolveModels(task, names) : [];
   const extra: Record<string, SpaceJSON> = {};

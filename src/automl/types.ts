@@ -13,6 +13,37 @@ import type { LeaderboardRow } from './leaderboard.js';
 import type { ModelPluginRef } from './worker/data.js';
 import type { LabeledTable } from './test-set.js';
 
+/** The built-in metrics (see README "Metrics"); {@link SearchOptions.metric} takes one of them. */
+export type MetricName = 'accuracy' | 'balanced_accuracy' | 'f1_macro' | 'roc_auc' | 'log_loss' | 'r2' | 'rmse' | 'mae';
+
+/**
+ * The built-in model families by name. A user's own family is passed to {@link SearchOptions.models}
+ * as a {@link CustomModel} object (its module is what worker threads import), never as a bare name,
+ * so this union is closed.
+ */
+export type ModelName =
+  | 'ml_random_forest'
+  | 'ml_logistic_regression'
+  | 'decision_tree'
+  | 'knn'
+  | 'gaussian_nb'
+  | 'mlp'
+  | 'gradient_boosting'
+  | 'random_forest'
+  | 'extra_trees'
+  | 'logistic_regression'
+  | 'ridge';
+
+/** The built-in search strategies (samplers). */
+export type BuiltinStrategy = 'tpe' | 'random' | 'grid' | 'gp';
+
+/**
+ * A search strategy: a built-in one, or the name of a sampler added with `registerSampler` (which
+ * runs in the main thread, so a name is enough). `string & {}` keeps editors suggesting the built-in
+ * names while accepting registered ones.
+ */
+export type StrategyName = BuiltinStrategy | (string & {});
+
 /** A user's own model family: its module (exporting a ModelSpec) and its search space. */
 export interface CustomModel extends ModelPluginRef {
   /** Name the spec registers under (must equal `spec.name`). */
@@ -30,13 +61,13 @@ export interface SearchOptions {
   /** Default: inferred from the target (see README). */
   readonly task?: Task;
   /** Default accuracy (classification) or r2 (regression). */
-  readonly metric?: string;
+  readonly metric?: MetricName;
   /** Search space: a Space, its JSON form, or a path to a JSON file. Default: preprocessing + `models`. */
   readonly space?: Space | SpaceJSON | string;
   /** Model families to search (names, or custom models). Default: the fast built-in families. */
-  readonly models?: readonly (string | CustomModel)[];
-  /** 'tpe' | 'random' | 'grid' | 'gp'. Default 'tpe'. */
-  readonly strategy?: string;
+  readonly models?: readonly (ModelName | CustomModel)[];
+  /** 'tpe' | 'random' | 'grid' | 'gp', or a sampler added with `registerSampler`. Default 'tpe'. */
+  readonly strategy?: StrategyName;
   /** Total trials of the study. */
   readonly trials?: number;
   /** Wall-clock budget in seconds (hard: running trials are aborted at the deadline). Default 60 when no `trials`. */

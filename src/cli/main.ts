@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isAutomlError, messageOf } from '../util/errors.js';
+import { packageVersion } from '../util/package-paths.js';
 import * as best from './commands/best.js';
 import * as drift from './commands/drift.js';
 import * as evaluate from './commands/evaluate.js';
@@ -18,8 +19,6 @@ import * as studies from './commands/studies.js';
 import * as trials from './commands/trials.js';
 import * as worker from './commands/worker.js';
 
-const VERSION = '0.1.0';
-
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
 const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, evaluate, drift, serve];
 
@@ -27,7 +26,7 @@ const COMMANDS: readonly { register(program: Command): void }[] = [search, resum
 export function program(): Command {
   const cli = new Command('automl')
     .description('AutoML for tabular data: searches preprocessing + model configurations with cross-validation, stores every trial in SQLite, and saves the best model.')
-    .version(VERSION)
+    .version(packageVersion())
     .showSuggestionAfterError(true)
     .exitOverride();
   for (const command of COMMANDS) command.register(cli);

@@ -5,13 +5,30 @@
  *    node_modules (Node cannot fetch them from a CDN, and this also works in worker threads);
  * 3. the plain JavaScript 'cpu' backend.
  * `AUTOML_TF_BACKEND=tensorflow|wasm|cpu` forces a choice (useful to compare or to debug).
+ *
+ * All three are optional peer dependencies (a default install stays small): without
+ * `@tensorflow/tfjs` the first MLP fit throws E_MISSING_DEPENDENCY with the install command. The
+ * exports that carry TensorFlow.js types are `@internal` (left out of the published .d.ts files), so
+ * that a consumer without TensorFlow.js still type-checks against this package.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import { importOptional } from '../util/optional-import.js';
+import type { OptionalPackage } from '../util/optional-import.js';
 
-/** The TensorFlow.js namespace as this module loaded it. */
+/**
+ * The TensorFlow.js namespace as this module loaded it.
+ * @internal
+ */
 export type Tf = typeof TF;
+
+/** What the `mlp` family needs, for the error raised when it is not installed. */
+export const TFJS_PACKAGE: OptionalPackage = {
+  specifier: '@tensorflow/tfjs',
+  neededBy: 'the mlp model family needs TensorFlow.js',
+  install: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+};
 
 let loading: Promise<Tf> | undefined;
 
@@ -47,7 +64,7 @@ async function load(): Promise<Tf> {
     const native = await tryNative();
     if (native) return native;
   }
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await importOptional(TFJS_PACKAGE, () => import('@tensorflow/tfjs'));
   // PROD silences tfjs's console advice to install tfjs-node (printed once per worker otherwise).
   tf.env().set('PROD', true);
   if ((forced === undefined || forced === 'wasm') && (await tryWasm(tf))) {
@@ -59,7 +76,11 @@ async function load(): Promise<Tf> {
   return tf;
 }
 
-/** TensorFlow.js with its backend initialised; loaded once per thread. */
+/**
+ * TensorFlow.js with its backend initialised; loaded once per thread.
+ * @throws AutomlError('E_MISSING_DEPENDENCY') when `@tensorflow/tfjs` is not installed.
+ * @internal
+ */
 export function loadTf(): Promise<Tf> {
   loading ??= load().catch((e: unknown) => {
     loading = undefined;
@@ -68,7 +89,10 @@ export function loadTf(): Promise<Tf> {
   return loading;
 }
 
-/** Name of the TensorFlow.js backend that trains the MLP here: 'tensorflow', 'wasm' or 'cpu'. */
+/**
+ * Name of the TensorFlow.js backend that trains the MLP here: 'tensorflow', 'wasm' or 'cpu'.
+ * @throws AutomlError('E_MISSING_DEPENDENCY') when `@tensorflow/tfjs` is not installed.
+ */
 export async function tfBackendName(): Promise<string> {
   const tf = await loadTf();
   return tf.getBackend();

@@ -174,6 +174,7 @@ function storageError(url: string, message: string): AutomlError {
 /**
  * The version of the automl schema in `schema`: 0 when the schema is absent or empty. Throws
  * E_STORAGE if it holds other tables but no automl schema, or a newer version than this code.
+ * @internal
  */
 export async function readPgSchemaVersion(client: PoolClient, schema: string, url: string): Promise<number> {
   const tables = (
@@ -206,6 +207,7 @@ export async function readPgSchemaVersion(client: PoolClient, schema: string, ur
  * Brings `schema` to the current version. Several processes may open a new database at once:
  * the migration runs in one transaction under an advisory lock named after the schema, and the
  * version is read again once the lock is held, so exactly one process migrates.
+ * @internal
  */
 export async function migratePg(client: PoolClient, schema: string, url: string): Promise<void> {
   if ((await readPgSchemaVersion(client, schema, url)) === PG_SCHEMA_VERSION) return;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { AutomlError, show } from '../util/errors.js';
+import { importOptional } from '../util/optional-import.js';
 import { createRng } from '../util/rng.js';
 import type { Rng } from '../util/rng.js';
 import type { FlatParams, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
@@ -107,6 +107,11 @@ export class PostgresStorage implements Storage {
         value: schema,
       });
     }
+    // pg is an optional peer dependency, loaded here so that importing automl never needs it.
+    const { default: pg } = await importOptional(
+      { specifier: 'pg', neededBy: `PostgreSQL storage (${shown}) needs the pg package`, install: ['pg'] },
+      () => import('pg'),
+    );
     const pool = new pg.Pool({
       connectionString,
       max: Math.max(1, Math.round(options.poolSize ?? 4)),

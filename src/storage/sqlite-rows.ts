@@ -119,13 +119,13 @@ const SCALAR_SQL = {
   trialState: 'SELECT state FROM trials WHERE study_id = ? AND number = ?',
 } as const;
 
-/** The prepared statements of one connection. */
+/** The prepared statements of one connection. @internal */
 export type Statements = { readonly [K in keyof typeof SQL | keyof typeof SCALAR_SQL]: Database.Statement } & {
   /** Trials from a number with a state among `n` given states (statement cached per `n`). */
   trialsFromIn(n: number): Database.Statement;
 };
 
-/** Prepares every statement the backend runs, once per connection. */
+/** Prepares every statement the backend runs, once per connection. @internal */
 export function prepareStatements(db: Database.Database): Statements {
   const out: Record<string, Database.Statement> = {};
   for (const [k, sql] of Object.entries(SQL)) out[k] = db.prepare(sql);

@@ -117,6 +117,7 @@ export function checkSqliteFile(file: string): void {
  * Reads the schema version of an open database without writing to it: 0 for an empty database.
  * Throws E_STORAGE if the database holds other tables but no automl schema, or if its schema is
  * newer than this code understands.
+ * @internal
  */
 export function readSchemaVersion(db: Database.Database, file: string): number {
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
@@ -137,7 +138,7 @@ export function readSchemaVersion(db: Database.Database, file: string): number {
   return version;
 }
 
-/** Applies the missing migrations in one IMMEDIATE transaction; safe when processes race. */
+/** Applies the missing migrations in one IMMEDIATE transaction; safe when processes race. @internal */
 export function migrate(db: Database.Database, file: string): void {
   db.transaction(() => {
     // Re-read inside the write lock: another process may have migrated since our first look.

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'E_MODEL'
   | 'E_MODEL_FILE'
   | 'E_PREDICT_COLUMNS'
+  // an optional package (TensorFlow.js, pg) that a feature needs is not installed
+  | 'E_MISSING_DEPENDENCY'
   // study and storage
   | 'E_STUDY_NOT_FOUND'
   | 'E_STUDY_EXISTS'

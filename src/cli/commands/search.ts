@@ -1,8 +1,10 @@
 /** `automl search`: search for the best pipeline on a CSV file, refit it, score it and save it. */
 import { type Command, Option } from 'commander';
 import { search } from '../../automl/search.js';
+import type { MetricName, ModelName } from '../../automl/types.js';
 import { metricNames } from '../../evaluation/metrics.js';
 import { listModels } from '../../models/registry.js';
+import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
 import { durationArg, fractionArg, helpList, intArg, listArg, storageOption } from '../args.js';
@@ -54,7 +56,8 @@ function run(data: string, f: SearchFlags): Promise<number> {
         data,
         target: f.target,
         task: f.task,
-        metric: f.metric,
+        // Names arrive unchecked from the command line; search() validates them and lists the valid ones.
+        metric: f.metric as MetricName | undefined,
         strategy: f.strategy,
         trials: f.trials,
         time: f.time,
@@ -64,7 +67,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
         storage: f.storage,
         study: f.study,
         space: f.space,
-        models: f.models,
+        models: f.models as ModelName[] | undefined,
         test: f.test,
         testSize: f.test !== undefined ? undefined : f.testSize,
         prune: f.prune,
@@ -101,7 +104,7 @@ export function register(program: Command): void {
     .addOption(storageOption())
     .option('--study <name>', 'study name (default: the CSV file name; a free variant is chosen if it exists)')
     .option('--space <file>', 'search space JSON file (see search-spaces/default.json)')
-    .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))}`, listArg)
+    .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))} (mlp needs an extra install: npm install ${TFJS_PACKAGE.install.join(' ')})`, listArg)
     .option('--test <test.csv>', 'labelled test file scored at the end (then every row of <data.csv> is searched)')
     .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')

@@ -4,9 +4,9 @@
  * can). Checks the installed size, that a strict TypeScript consumer compiles against the published
  * types, and that the installed CLI and library run without the optional packages.
  *
- * Needs dist/ (built by `npm test`). better-sqlite3's install script is skipped and its build folder
- * copied from this project's own install (the scratch project is pinned to the same version):
- * compiling SQLite again takes minutes, and the copy is the same files the script produces here.
+ * Needs dist/ (built by `npm test`). better-sqlite3's install script is skipped and its compiled
+ * addon copied from this project's own install (the scratch project is pinned to the same version):
+ * compiling SQLite again takes minutes, and users get the same single prebuilt file.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,7 +64,10 @@ beforeAll(() => {
     JSON.stringify({ name: 'automl-consumer', private: true, type: 'module', dependencies: { automl: `file:../${packed}` }, overrides: { 'better-sqlite3': sqliteVersion } }, null, 2),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], app);
-  cpSync(join(sqlite, 'build'), join(app, 'node_modules/better-sqlite3/build'), { recursive: true });
+  // Only the addon: a user's install downloads this one prebuilt file (build/Release/better_sqlite3.node);
+  // the object files a from-source build leaves beside it here (about 15 MB) are not what users get.
+  mkdirSync(join(app, 'node_modules/better-sqlite3/build/Release'), { recursive: true });
+  cpSync(join(sqlite, 'build/Release/better_sqlite3.node'), join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
   installed = join(app, 'node_modules/automl');
 }, 600_000);
 

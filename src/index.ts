@@ -43,3 +43,7 @@ export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } 
 export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';
 export type { Metric } from './evaluation/metrics.js';
 export { kFold, stratifiedKFold, groupKFold, timeSeriesSplit, trainTestSplit } from './evaluation/splitters.js';
+
+// Report: importance, HTML report, export, dashboard
+export { parameterImportance } from './report/importance.js';
+export type { ImportanceInput, ImportanceOptions, ImportanceResult, ParamImportance } from './report/importance.js';

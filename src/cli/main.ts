@@ -21,6 +21,7 @@ import { metricNames } from '../evaluation/metrics.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { Progress } from './progress.js';
 import { fmtDuration, fmtParams, fmtScore, parseDuration, table, toCsv } from './format.js';
+import { register as registerImportance } from './commands/importance.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -548,6 +549,7 @@ export function program(): Command {
       process.exitCode = await runPredict(modelFile, data, flags);
     });
 
+  registerImportance(cli);
   return cli;
 }
 

@@ -47,3 +47,9 @@ export { kFold, stratifiedKFold, groupKFold, timeSeriesSplit, trainTestSplit } f
 // Report: importance, HTML report, export, dashboard
 export { parameterImportance } from './report/importance.js';
 export type { ImportanceInput, ImportanceOptions, ImportanceResult, ParamImportance } from './report/importance.js';
+export { report, reportFromRecords } from './report/html/report.js';
+export type { ReportOptions, ReportResult } from './report/html/report.js';
+export type { FinalModelOptions, FinalModelSection } from './report/html/final-model.js';
+export type { Payload as ReportPayload, CompactTrial, PayloadParam } from './report/html/payload.js';
+export { openReader } from './report/dashboard/reader.js';
+export type { StudyReader } from './report/dashboard/reader.js';

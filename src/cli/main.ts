@@ -22,6 +22,7 @@ import type { TrialRecord } from '../trial/trial.js';
 import { Progress } from './progress.js';
 import { fmtDuration, fmtParams, fmtScore, parseDuration, table, toCsv } from './format.js';
 import { register as registerImportance } from './commands/importance.js';
+import { register as registerReport } from './commands/report.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -550,6 +551,7 @@ export function program(): Command {
     });
 
   registerImportance(cli);
+  registerReport(cli);
   return cli;
 }
 

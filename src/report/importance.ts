@@ -38,7 +38,7 @@ export interface ImportanceOptions {
   readonly seed?: number;
   /** Trees per forest. Default 32. */
   readonly trees?: number;
-  /** A context (the root, or a branch) with fewer complete trials gets no importance. Default 8. */
+  /** A context (the root, or a branch) with fewer complete trials gets no importance. Default 5. */
   readonly minTrials?: number;
   /**
    * At most this many trials per forest, the most recent ones: beyond a few thousand trials the
@@ -87,7 +87,7 @@ interface Context {
   features: ParamDef[];
 }
 
-const DEFAULTS = { seed: 0, trees: 32, minTrials: 8, maxTrials: 2500 };
+const DEFAULTS = { seed: 0, trees: 32, minTrials: 5, maxTrials: 2500 };
 
 /**
  * fANOVA importance of every parameter of a study's space (see the module comment for how
@@ -108,12 +108,13 @@ export function parameterImportance(input: ImportanceInput, options: ImportanceO
   const totalVar = variance(rootTrials.map((t) => t.value!));
   if (complete.length > rootTrials.length) notes.push(`${complete.length - rootTrials.length} complete trials have parameter values outside the study's space and were left out`);
   const results = new Map<string, ParamImportance>();
+  const sparse: string[] = [];
   for (const ctx of contexts.values()) {
     const trials = ctx === root ? rootTrials : trialsOf(ctx, rootTrials);
     let fractions: { mean: Float64Array; std: Float64Array } | null = null;
-    const where = ctx.condition ? `branch ${ctx.condition.name}=${ctx.condition.branch}` : 'the study';
     if (trials.length < o.minTrials) {
-      if (ctx.own.length > 0 && (ctx === root || trials.length > 0)) notes.push(`${where}: ${trials.length} complete trials, fewer than ${o.minTrials}; its parameters get no importance`);
+      if (ctx === root) notes.push(`${trials.length} complete trials, fewer than ${o.minTrials}: no importance`);
+      else if (ctx.own.length > 0) sparse.push(`${ctx.key} (${trials.length})`);
     } else {
       const used = trials.length > o.maxTrials ? trials.slice(-o.maxTrials) : trials;
       if (used.length < trials.length && ctx === root) notes.push(`forests fitted on the ${o.maxTrials} most recent complete trials of each branch`);
@@ -134,6 +135,7 @@ export function parameterImportance(input: ImportanceInput, options: ImportanceO
       });
     }
   }
+  if (sparse.length > 0) notes.push(`branches with fewer than ${o.minTrials} complete trials, whose parameters get no importance: ${sparse.join(', ')}`);
   const sum = [...results.values()].reduce((s, r) => s + (r.importance ?? 0), 0);
   const order = new Map(space.params.map((p, i) => [p.name, i]));
   const params = [...results.values()]

@@ -78,7 +78,7 @@ describe('parameterImportance (fANOVA)', () => {
     const b = r.params.find((p) => p.name === 'model.b.unused')!;
     expect(b.importance).toBeNull();
     expect(r.params[r.params.length - 1]!.importance).toBeNull();
-    expect(r.notes.join('\n')).toMatch(/branch model=b: \d+ complete trials, fewer than 15/);
+    expect(r.notes.join('\n')).toMatch(/branches with fewer than 15 complete trials, whose parameters get no importance: model=b \(\d+\)/);
   });
 
   it('a single-split tree puts all its variance on the split feature', () => {

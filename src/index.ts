@@ -53,3 +53,5 @@ export type { FinalModelOptions, FinalModelSection } from './report/html/final-m
 export type { Payload as ReportPayload, CompactTrial, PayloadParam } from './report/html/payload.js';
 export { openReader } from './report/dashboard/reader.js';
 export type { StudyReader } from './report/dashboard/reader.js';
+export { exportStudy, exportMlflow, trialsCsv, trialsJsonl, EXPORT_FORMATS } from './report/export/index.js';
+export type { ExportOptions, ExportResult, ExportFormat, MlflowExport } from './report/export/index.js';

@@ -23,6 +23,7 @@ import { Progress } from './progress.js';
 import { fmtDuration, fmtParams, fmtScore, parseDuration, table, toCsv } from './format.js';
 import { register as registerImportance } from './commands/importance.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerExport } from './commands/export.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -552,6 +553,7 @@ export function program(): Command {
 
   registerImportance(cli);
   registerReport(cli);
+  registerExport(cli);
   return cli;
 }
 

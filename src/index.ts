@@ -55,3 +55,5 @@ export { openReader } from './report/dashboard/reader.js';
 export type { StudyReader } from './report/dashboard/reader.js';
 export { exportStudy, exportMlflow, trialsCsv, trialsJsonl, EXPORT_FORMATS } from './report/export/index.js';
 export type { ExportOptions, ExportResult, ExportFormat, MlflowExport } from './report/export/index.js';
+export { createDashboard } from './report/dashboard/server.js';
+export type { DashboardOptions } from './report/dashboard/server.js';

@@ -24,6 +24,7 @@ import { fmtDuration, fmtParams, fmtScore, parseDuration, table, toCsv } from '.
 import { register as registerImportance } from './commands/importance.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerExport } from './commands/export.js';
+import { register as registerDashboard } from './commands/dashboard.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -554,6 +555,7 @@ export function program(): Command {
   registerImportance(cli);
   registerReport(cli);
   registerExport(cli);
+  registerDashboard(cli);
   return cli;
 }
 

@@ -130,7 +130,7 @@ export function compactTrials(trials: readonly TrialRecord[], createdAt: number,
 /** When the trial began running: its end minus its recorded duration, or when it was claimed. */
 function startOf(t: TrialRecord): number | null {
   const d = t.userAttrs.durationMs;
-  if (t.startedAt !== null && t.finishedAt !== null && typeof d === 'number' && d >= 0) return Math.max(t.startedAt, t.finishedAt - d);
+  if (t.startedAt !== null && t.finishedAt !== null && typeof d === 'number' && d >= 0) return Math.max(t.startedAt, Math.round(t.finishedAt - d));
   return t.startedAt;
 }
 

@@ -109,13 +109,20 @@ function schedule(id: string, f: () => void): void {
 
 /** Draws the final-model section into `root`, or its note when there is no model to show. */
 export function renderFinal(root: any, f: FinalModelSection | null, note: string | null): void {
+  const missing = cards['final-note'];
   if (!f) {
-    if (!cards['final-note']) {
-      const p = el('p', 'note final-missing', `Final model not shown: ${note ?? 'no model'}.`);
+    const text = `Final model not shown: ${note ?? 'no model'}.`;
+    if (missing) missing.box.textContent = text;
+    else {
+      const p = el('p', 'note final-missing', text);
       root.appendChild(p);
       cards['final-note'] = { chart: null, box: p, note: p };
     }
     return;
+  }
+  if (missing) {
+    missing.box.remove();
+    delete cards['final-note'];
   }
   if (!cards['final-summary']) {
     const summary = el('div', 'summary');
@@ -144,4 +151,21 @@ export function renderFinal(root: any, f: FinalModelSection | null, note: string
     ['ensemble', f.members.length > 1 ? 'Ensemble members' : 'Model', f.members.length > 1 ? 'The pipelines whose predictions the model averages, with their weights.' : 'A single pipeline.', false, () => ensembleChart(f)],
   );
   for (const [id, title, help, wide, build] of specs) schedule(id, () => draw(card(root, id, title, help, wide), id, build()));
+}
+
+/** Header line: study, metric, counts per state, best value. */
+export function studyHeader(root: any, p: Payload): void {
+  const counts: Record<string, number> = {};
+  for (const t of p.trials) counts[t.s] = (counts[t.s] ?? 0) + 1;
+  const best = p.trials.filter((t) => t.s === 'C' && t.v !== null).reduce<number | null>((b, t) => (b === null || (p.study.direction === 'maximize' ? t.v! > b : t.v! < b) ? t.v! : b), null);
+  root.textContent = '';
+  root.appendChild(el('h1', '', `Study ${p.study.name}`));
+  const facts = [
+    `${p.trials.length} trials: ${counts.C ?? 0} complete, ${counts.P ?? 0} pruned, ${counts.F ?? 0} failed${counts.R ? `, ${counts.R} running` : ''}`,
+    `best ${p.study.metric ?? 'value'} ${fmt(best)} (${p.study.direction})`,
+    `${p.study.sampler} sampler, seed ${p.study.seed}`,
+    p.study.data ? `data ${p.study.data}` : null,
+    `storage ${p.study.storage}`,
+  ].filter((x): x is string => x !== null);
+  root.appendChild(el('p', 'facts', facts.join(' · ')));
 }

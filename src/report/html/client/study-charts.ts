@@ -221,7 +221,7 @@ export function timelineChart(p: Payload, now: number): Built {
       yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { fontSize: 10 } },
       dataZoom: [{ type: 'inside', filterMode: 'weakFilter' }, { type: 'slider', height: 18, bottom: 4, filterMode: 'weakFilter', showDataShadow: false }],
       series: [{
-        type: 'custom', encode: { x: [1, 2], y: 0 }, data: bars, progressive: 4000,
+        type: 'custom', encode: { x: [1, 2], y: 0 }, data: bars, progressive: 0,
         renderItem: (params: any, api: any) => {
           const start = api.coord([api.value(1), api.value(0)]);
           const end = api.coord([api.value(2), api.value(0)]);

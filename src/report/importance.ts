@@ -135,7 +135,7 @@ export function parameterImportance(input: ImportanceInput, options: ImportanceO
       });
     }
   }
-  if (sparse.length > 0) notes.push(`branches with fewer than ${o.minTrials} complete trials, whose parameters get no importance: ${sparse.join(', ')}`);
+  if (sparse.length > 0) notes.push(`branches with fewer than ${o.minTrials} complete trials, whose parameters get no importance: ${sparse.slice(0, 4).join(', ')}${sparse.length > 4 ? ` and ${sparse.length - 4} more` : ''}`);
   const sum = [...results.values()].reduce((s, r) => s + (r.importance ?? 0), 0);
   const order = new Map(space.params.map((p, i) => [p.name, i]));
   const params = [...results.values()]

@@ -2,7 +2,7 @@
  * `automl dashboard`: a live web UI over a storage, on Fastify (the framework of `automl serve`).
  *
  * Pages: `/` lists the studies; `/study/<name>` draws the report's charts and a trial table and
- * polls `/api/studies/<name>/trials?from=N` once a second for the trials from number N on (the
+ * polls `/api/studies/<name>/trials?from=N` twice a second for the trials from number N on (the
  * client sends the lowest number it holds that is not finished yet, so each answer is small).
  *
  * The server only reads (see reader.ts: SQLite through a read-only connection, so a search writing

@@ -1,6 +1,6 @@
 /**
  * Entry of the dashboard page: `/` lists the studies, `/study/<name>` shows one study and keeps it
- * current by polling for the trials from the lowest unfinished number on, once a second.
+ * current by polling for the trials from the lowest unfinished number on, twice a second.
  */
 import type { CompactTrial, Payload } from '../payload.js';
 import type { FinalModelSection } from '../final-model.js';
@@ -15,7 +15,7 @@ declare const location: any;
 declare function fetch(url: string): Promise<any>;
 
 /** Poll period of the study page, in ms (the bench polls at this rate too). */
-export const POLL_MS = 1000;
+export const POLL_MS = 500;
 const IMPORTANCE_MS = 15_000;
 
 async function getJson(url: string): Promise<any> {

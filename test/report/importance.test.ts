@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parameterImportance, mainEffects } from '../../src/report/importance.js';
 import { choice, float, categorical, space } from '../../src/space/index.js';
@@ -108,7 +109,7 @@ describe('automl importance (CLI)', () => {
       await storage.finishTrial(study.id, r.number, { state: 'COMPLETE', value: t.value });
     }
     await storage.close();
-    const bin = join(__dirname, '../../dist/cli/main.js');
+    const bin = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
     const json = spawnSync(process.execPath, [bin, 'importance', 'synthetic', '--storage', `sqlite:${db}`, '--json'], { encoding: 'utf8' });
     expect(json.status).toBe(0);
     const out = JSON.parse(json.stdout);

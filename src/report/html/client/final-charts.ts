@@ -20,10 +20,10 @@ export function confusionChart(f: FinalModelSection): Built {
   return {
     option: {
       ...baseOption(),
-      grid: { left: 10, right: 20, top: 30, bottom: 60 },
+      grid: { left: 30, right: 20, top: 30, bottom: 60 },
       tooltip: { renderMode: 'richText', confine: true, formatter: (x: any) => `true ${classes[x.value[1]]}, predicted ${classes[x.value[0]]}: ${x.value[2]} rows` },
       xAxis: { type: 'category', data: classes, name: 'predicted', nameLocation: 'middle', nameGap: 30, axisLabel: { interval: 0, rotate: classes.length > 6 ? 30 : 0 } },
-      yAxis: { type: 'category', data: classes, name: 'true', inverse: true, axisLabel: { interval: 0 } },
+      yAxis: { type: 'category', data: classes, name: 'true', nameLocation: 'middle', nameGap: Math.min(200, 14 + 7 * Math.max(...classes.map((c) => c.length))), inverse: true, axisLabel: { interval: 0 } },
       visualMap: { min: 0, max: Math.max(1, max), show: false, inRange: { color: ['#f7fbff', '#08519c'] } },
       series: [{ type: 'heatmap', data, label: { show: classes.length <= 15 } }],
     } as EChartsOption,
@@ -38,7 +38,7 @@ function curveChart(curves: FinalModelSection['roc'], xName: string, yName: stri
     option: {
       ...baseOption(),
       legend: { type: curves.length > 4 ? 'scroll' : 'plain', bottom: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
-      grid: { left: 50, right: 20, top: 20, bottom: 70 },
+      grid: { left: 50, right: 20, top: 20, bottom: 95 },
       tooltip: { renderMode: 'richText', confine: true, trigger: 'item', formatter: (x: any) => `${x.seriesName}\n${xName} ${fmt(x.value[0])}, ${yName} ${fmt(x.value[1])}` },
       xAxis: { type: 'value', min: 0, max: 1, name: xName, nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'value', min: 0, max: 1, name: yName, nameLocation: 'middle', nameGap: 36 },

@@ -126,7 +126,7 @@ export function renderFinal(root: any, f: FinalModelSection | null, note: string
   }
   if (!cards['final-summary']) {
     const summary = el('div', 'summary');
-    summary.appendChild(el('p', '', `${f.model}: held-out ${f.metric} ${fmt(f.score)} on ${f.rows} labelled rows of ${f.data}${f.cvScore !== null ? ` (cross-validated ${fmt(f.cvScore)})` : ''}.`));
+    summary.appendChild(el('p', '', `${f.model}: held-out ${f.metric} ${fmt(f.score)} on ${f.rows} labelled rows of ${f.data}${f.cvScore !== null ? `; cross-validated ${fmt(f.cvScore)}` : ''}.`));
     const kept = el('div', 'chips');
     kept.appendChild(el('span', 'chips-title', `Kept features (${f.kept.length} of ${f.kept.length + f.dropped.length} columns):`));
     for (const c of f.kept) kept.appendChild(el('span', 'chip', c));

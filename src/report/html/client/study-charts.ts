@@ -230,6 +230,6 @@ export function timelineChart(p: Payload, now: number): Built {
         },
       }],
     } as unknown as EChartsOption,
-    note: `${procs.length} worker process${procs.length === 1 ? '' : 'es'}${procs.length > 1 ? ' (P1, P2, ...)' : ''}; thread ids are not recorded, so trials are laid on lanes by overlap within each process. Gaps are idle time; grey bars were pruned, red failed, orange still running`,
+    note: `${procs.length} worker process${procs.length === 1 ? '' : 'es'}${procs.length > 1 ? ' (P1, P2, ...)' : ''}; thread ids are not recorded, so trials are laid on lanes by overlap within each process. Gaps are idle time; grey bars were pruned, red failed, orange still running${started.some((t) => t.s === 'R') ? ' (a running bar starts when its trial was claimed, and one trial is claimed ahead while every thread is busy)' : ''}`,
   };
 }

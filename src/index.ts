@@ -57,3 +57,17 @@ export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } 
 export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';
 export type { Metric } from './evaluation/metrics.js';
 export { kFold, stratifiedKFold, groupKFold, timeSeriesSplit, trainTestSplit } from './evaluation/splitters.js';
+
+// Report: importance, HTML report, export, dashboard
+export { parameterImportance } from './report/importance.js';
+export type { ImportanceInput, ImportanceOptions, ImportanceResult, ParamImportance } from './report/importance.js';
+export { report, reportFromRecords } from './report/html/report.js';
+export type { ReportOptions, ReportResult } from './report/html/report.js';
+export type { FinalModelOptions, FinalModelSection } from './report/html/final-model.js';
+export type { Payload as ReportPayload, CompactTrial, PayloadParam } from './report/html/payload.js';
+export { openReader } from './report/dashboard/reader.js';
+export type { StudyReader } from './report/dashboard/reader.js';
+export { exportStudy, exportMlflow, trialsCsv, trialsJsonl, EXPORT_FORMATS } from './report/export/index.js';
+export type { ExportOptions, ExportResult, ExportFormat, MlflowExport } from './report/export/index.js';
+export { createDashboard } from './report/dashboard/server.js';
+export type { DashboardOptions } from './report/dashboard/server.js';

@@ -9,9 +9,13 @@ import { Command, CommanderError } from 'commander';
 import { isAutomlError, messageOf } from '../util/errors.js';
 import { packageVersion } from '../util/package-paths.js';
 import * as best from './commands/best.js';
+import * as dashboard from './commands/dashboard.js';
 import * as drift from './commands/drift.js';
 import * as evaluate from './commands/evaluate.js';
+import * as exportCommand from './commands/export.js';
+import * as importance from './commands/importance.js';
 import * as predict from './commands/predict.js';
+import * as report from './commands/report.js';
 import * as resume from './commands/resume.js';
 import * as search from './commands/search.js';
 import * as serve from './commands/serve.js';
@@ -20,7 +24,9 @@ import * as trials from './commands/trials.js';
 import * as worker from './commands/worker.js';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
-const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, evaluate, drift, serve];
+const COMMANDS: readonly { register(program: Command): void }[] = [
+  search, resume, worker, studies, trials, best, predict, evaluate, drift, serve, report, dashboard, importance, exportCommand,
+];
 
 /** Builds the command-line program. */
 export function program(): Command {

@@ -99,10 +99,13 @@ export function flatTreeToJSON(t: FlatTree): Record<string, unknown> {
   };
 }
 
+const TREE_KEYS: readonly string[] = ['feature', 'threshold', 'left', 'right', 'value'];
+
 function numbers(model: string, o: Record<string, unknown>, key: string, length: number | undefined, int: boolean): number[] {
   const v = o[key];
   if (!Array.isArray(v) || (length !== undefined && v.length !== length)) throw modelFileError(model, `tree field "${key}" must be an array of numbers of the right length`);
-  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (int && !Number.isInteger(x))) throw modelFileError(model, `tree field "${key}" holds a bad value ${String(x)}`, x);
+  // Integers must be safe 32-bit values: 2**32 + 1 would wrap to 1 in the Int32Array.
+  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (int && (!Number.isInteger(x) || x < -1 || x > 0x7fffffff))) throw modelFileError(model, `tree field "${key}" holds a bad value ${String(x)}`, x);
   return v as number[];
 }
 
@@ -114,6 +117,7 @@ function numbers(model: string, o: Record<string, unknown>, key: string, length:
 export function flatTreeFromJSON(model: string, raw: unknown, width: number, nFeatures: number): FlatTree {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw modelFileError(model, 'a tree must be an object');
   const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!TREE_KEYS.includes(k)) throw modelFileError(model, `unknown tree field ${JSON.stringify(k)} (a tree holds ${TREE_KEYS.join(', ')})`, k);
   const feature = numbers(model, o, 'feature', undefined, true);
   const n = feature.length;
   if (n === 0) throw modelFileError(model, 'a tree has no nodes');

@@ -160,7 +160,14 @@ export const gaussianNbFamily = defineFamily({
     const means = readNumbers(NAME, state, 'means', nClasses * nFeatures);
     const vars = readNumbers(NAME, state, 'vars', nClasses * nFeatures);
     if (vars.some((v) => v <= 0)) throw modelFileError(NAME, 'state.vars must be positive');
-    if (counts.every((c) => c <= 0)) throw modelFileError(NAME, 'state.counts has no positive class count');
+    // Counts are training rows per class: whole, non-negative, and summing to a safe integer.
+    let total = 0;
+    counts.forEach((c, i) => {
+      if (!Number.isSafeInteger(c) || c < 0) throw modelFileError(NAME, `state.counts[${i}] = ${c} is not a row count`, c, `state.counts[${i}]`);
+      total += c;
+    });
+    if (!Number.isSafeInteger(total)) throw modelFileError(NAME, `state.counts sum to ${total}, more rows than any dataset`, total, 'state.counts');
+    if (total === 0) throw modelFileError(NAME, 'state.counts has no positive class count', undefined, 'state.counts');
     const est = new GaussianNb(resolved, nClasses);
     est.setState({ nFeatures, nClasses, counts, means, vars });
     return est;

@@ -10,6 +10,7 @@ import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { argmaxRows } from '../models/common.js';
 import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
+import { checkFiniteNumbers, checkKeys, scanJsonText } from '../util/json-read.js';
 
 /** Model-file format version of a single pipeline (version 2 files hold an ensemble; both are read). */
 export const MODEL_FILE_VERSION = 1;
@@ -17,6 +18,12 @@ export const MODEL_FILE_VERSION = 1;
 export const ENSEMBLE_MODEL_FILE_VERSION = 2;
 /** Largest model file accepted (forests of many deep trees stay well below this). */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Shape limits checked on the raw text before parsing. Real files nest about 8 levels and hold
+ * one object per tree or column (a 500-tree forest: ~600 objects), so these leave wide room.
+ */
+export const MODEL_JSON_LIMITS = { maxDepth: 32, maxObjects: 200_000 } as const;
 
 /** The JSON stored in a model file. */
 export interface ModelFileJSON {
@@ -103,18 +110,26 @@ export class FittedModel {
     });
   }
 
-  /** Class probabilities per row, keyed by class label (classification only). */
+  /**
+   * Class probabilities per row, keyed by class label (classification only). Rows are
+   * prototype-free objects: a label such as `__proto__` or `toString` is an ordinary key there.
+   */
   predictProba(data: string | readonly Record<string, unknown>[] | FeatureTable): Record<string, number>[] {
-    const t = isTable(data) ? data : this.table(data);
-    const p: Matrix = this.isEnsemble ? this.averageProba(t) : this.pipeline.predictProba(t);
+    const p = this.probaMatrix(data);
     const classes = this.info.classes!;
     const out: Record<string, number>[] = [];
     for (let i = 0; i < p.rows; i++) {
-      const row: Record<string, number> = {};
+      const row = Object.create(null) as Record<string, number>;
       for (let j = 0; j < p.cols; j++) row[classes[j]!] = p.data[i * p.cols + j]!;
       out.push(row);
     }
     return out;
+  }
+
+  /** Class probabilities as a rows x classes matrix, column j being `classes[j]` (classification only). */
+  probaMatrix(data: string | readonly Record<string, unknown>[] | FeatureTable): Matrix {
+    const t = isTable(data) ? data : this.table(data);
+    return this.isEnsemble ? this.averageProba(t) : this.pipeline.predictProba(t);
   }
 
   /** Weighted average of the members' class probabilities. */
@@ -171,6 +186,8 @@ const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 't
 export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad(file, '$', 'a model object', json);
   const o = json as Record<string, unknown>;
+  // `1e999` parses to Infinity and JSON.stringify never writes one: refuse it wherever it sits.
+  checkFiniteNumbers(o, file);
   if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
   if (o.version !== MODEL_FILE_VERSION && o.version !== ENSEMBLE_MODEL_FILE_VERSION) {
     throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${MODEL_FILE_VERSION} and ${ENSEMBLE_MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
@@ -189,7 +206,9 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (!Array.isArray(o.features)) throw bad(file, '$.features', 'an array of columns', o.features);
   const features: ColumnSchema[] = o.features.map((f, i) => {
     const c = f as Record<string, unknown>;
-    if (!c || typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) throw bad(file, `$.features[${i}]`, 'a column { name, type }', c);
+    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories'] : ['name', 'type'], file, `$.features[${i}]`);
+    if (typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
     if (c.type !== 'numeric' && c.type !== 'categorical' && c.type !== 'boolean') throw bad(file, `$.features[${i}].type`, 'numeric, categorical or boolean', c.type);
     if (c.type === 'categorical' && (!Array.isArray(c.categories) || !c.categories.every((x) => typeof x === 'string'))) {
       throw bad(file, `$.features[${i}].categories`, 'an array of strings', c.categories);
@@ -198,7 +217,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   });
   let classes: string[] | null = null;
   if (o.task === 'classification') {
-    if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string')) throw bad(file, '$.classes', 'an array of class labels', o.classes);
+    if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string') || new Set(o.classes).size !== o.classes.length) throw bad(file, '$.classes', 'an array of distinct class labels', o.classes);
     classes = o.classes as string[];
   }
   const readPipeline = (json: unknown, path: string): Pipeline => {
@@ -262,6 +281,7 @@ export function loadModel(file: string): FittedModel {
     throw new AutomlError(code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${file}: ${code === 'ENOENT' ? 'no such model file' : `cannot be read (${code})`}`, { file });
   }
   if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file`, { file });
+  scanJsonText(text, file, MODEL_JSON_LIMITS);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -125,7 +125,7 @@ export function treeEnsembleFamily<const D extends ParamDecls>(def: TreeModelDef
       const raw = state['trees'];
       if (!Array.isArray(raw) || raw.length === 0) throw modelFileError(def.name, 'state.trees must be a non-empty array');
       const width = task === 'classification' ? nClasses : 1;
-      const trees = raw.map((t) => flatTreeFromJSON(def.name, t, width, nFeatures));
+      const trees = raw.map((t, i) => flatTreeFromJSON(def.name, t, width, nFeatures, `state.trees[${i}]`));
       const est = new TreeEnsemble(trainer, resolved, { task, nClasses, seed: 0 });
       est.setTrees(trees, nFeatures);
       return est;

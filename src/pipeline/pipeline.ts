@@ -394,6 +394,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
     if (task === 'classification' && 'nClasses' in st && st.nClasses !== classes!.length) {
       throw badJson(at(at(estAt, 'state'), 'nClasses'), `${classes!.length} (the pipeline's class count)`, st.nClasses);
     }
+    if (task === 'regression' && 'nClasses' in st && st.nClasses !== 0) throw badJson(at(at(estAt, 'state'), 'nClasses'), '0 (a regression pipeline has no classes)', st.nClasses);
     if ('nFeatures' in st && st.nFeatures !== names.length) {
       throw badJson(at(at(estAt, 'state'), 'nFeatures'), `${names.length} (the columns the preprocessing and selection give the model)`, st.nFeatures);
     }

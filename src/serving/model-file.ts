@@ -280,13 +280,21 @@ export function loadModel(file: string): FittedModel {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AutomlError(code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${file}: ${code === 'ENOENT' ? 'no such model file' : `cannot be read (${code})`}`, { file });
   }
-  if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file`, { file });
+  return modelFromText(text, file);
+}
+
+/**
+ * Parses and validates a model file's text: size, then shape (before `JSON.parse` materialises
+ * anything), then every field. @throws AutomlError E_MODEL_FILE with the JSON path.
+ */
+export function modelFromText(text: string, file = 'model'): FittedModel {
+  if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file (${text.length} bytes; the limit is ${MAX_MODEL_FILE_BYTES})`, { file, path: '$' });
   scanJsonText(text, file, MODEL_JSON_LIMITS);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: not valid JSON (truncated or damaged?): ${(e as Error).message}`, { file });
+    throw new AutomlError('E_MODEL_FILE', `${file}: not valid JSON (truncated or damaged?): ${(e as Error).message}`, { file, path: '$' });
   }
   return modelFromJSON(json, file);
 }

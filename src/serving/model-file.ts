@@ -190,7 +190,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   checkFiniteNumbers(o, file);
   if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
   if (o.version !== MODEL_FILE_VERSION && o.version !== ENSEMBLE_MODEL_FILE_VERSION) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${MODEL_FILE_VERSION} and ${ENSEMBLE_MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
+    throw new AutomlError('E_MODEL_FILE', `${file}: $.version: model file version ${show(o.version)} is not supported by this automl (it reads versions ${MODEL_FILE_VERSION} and ${ENSEMBLE_MODEL_FILE_VERSION}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
   }
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
   if (o.version === MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION})`, '[...]');

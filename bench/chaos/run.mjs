@@ -2,7 +2,7 @@
 // SQLite file, faulty trials, hostile inputs and fuzzing, model files, reproducibility. Prints the
 // figures and writes bench/chaos/RESULTS.md.
 //
-// usage: npm run build && node bench/chaos/run.mjs [--quick] [--keep] [--only=kill,sigint,multi,faults,inputs,repro]
+// usage: npm run build && node bench/chaos/run.mjs [--quick] [--keep] [--only=kill,sigint,multi,faults,inputs,modelfuzz,repro]
 // (--keep leaves the scratch folders under the OS temp dir for inspection)
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +14,7 @@ import { multiProcess } from './multi.mjs';
 import { arrayBufferGuard, faultyTrials } from './faults.mjs';
 import { fuzz, hostileCorpus, modelFiles } from './inputs.mjs';
 import { acrossWorkers, modelBased } from './repro.mjs';
+import { modelFuzz } from './model-fuzz.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -50,6 +51,7 @@ await section('faults', '4b. ArrayBuffer growth (64 MB heap limit)', () => array
 await section('inputs', '5. Hostile CSV and search-space files (real CLI)', () => hostileCorpus());
 await section('inputs', '5b. Fuzzed datasets (real CLI)', () => fuzz({ n: quick ? 10 : 150 }));
 await section('inputs', '7. Model files (automl predict)', () => modelFiles());
+await section('modelfuzz', '7b. Model-file fuzzer (load + predict, issue 17)', () => modelFuzz({ cases: quick ? 300 : 2000, seed: 17 }));
 await section('repro', '6. Reproducibility across worker counts (real CLI)', () => acrossWorkers());
 await section('repro', '6b. Model-based samplers (library)', () => modelBased());
 

@@ -118,9 +118,7 @@ async function refitOne(study: Study, trial: TrialRecord, executor: Executor, si
 /** Scores a model (single or ensemble) on every row of a table. */
 function scoreModel(model: FittedModel, table: FeatureTable, y: Float64Array, nClasses: number, metric: Metric): number {
   if (nClasses === 0) return metric.score(y, Float64Array.from(model.predict(table) as number[]));
-  const probaRows = model.predictProba(table);
-  const classes = model.classes!;
-  const data = new Float64Array(probaRows.length * nClasses);
-  probaRows.forEach((r, i) => classes.forEach((c, k) => (data[i * nClasses + k] = r[c]!)));
-  return scoreAverage(data, y, nClasses, metric);
+  // A matrix, not label-keyed rows: labels such as `__proto__` are no safe object keys.
+  const proba = model.probaMatrix(table);
+  return scoreAverage(proba.data, y, nClasses, metric);
 }

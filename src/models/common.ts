@@ -71,10 +71,11 @@ export function checkPredictInput(model: string, X: Matrix, nFeatures: number | 
 }
 
 /** Throws E_MODEL_FILE with a message naming the model and the problem. */
-export function modelFileError(model: string, problem: string, value?: unknown): AutomlError {
+export function modelFileError(model: string, problem: string, value?: unknown, path?: string): AutomlError {
   return new AutomlError('E_MODEL_FILE', `model file for "${model}": ${problem}; the file is corrupt or was written by another model`, {
     model,
     value,
+    ...(path !== undefined ? { path } : {}),
   });
 }
 
@@ -105,10 +106,12 @@ export function openEnvelope(
 }
 
 /** Reads a finite number field from a model file's state. */
-export function readNumber(model: string, state: Record<string, unknown>, key: string, opts: { int?: boolean; min?: number } = {}): number {
+export function readNumber(model: string, state: Record<string, unknown>, key: string, opts: { int?: boolean; min?: number; max?: number } = {}): number {
   const v = state[key];
-  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
-    throw modelFileError(model, `state.${key} = ${show(v)} is not a valid ${opts.int ? 'integer' : 'number'}`, v);
+  // Integers are sizes and indices: safe, so that nothing rounds or wraps in a typed array.
+  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isSafeInteger(v)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+    const range = opts.min !== undefined || opts.max !== undefined ? ` in ${opts.min ?? '-inf'}..${opts.max ?? 'inf'}` : '';
+    throw modelFileError(model, `state.${key} = ${show(v)} is not a valid ${opts.int ? 'integer' : 'number'}${range}`, v, `state.${key}`);
   }
   return v;
 }
@@ -117,12 +120,12 @@ export function readNumber(model: string, state: Record<string, unknown>, key: s
 export function readNumbers(model: string, state: Record<string, unknown>, key: string, length?: number): Float64Array {
   const v = state[key];
   if (!Array.isArray(v) || (length !== undefined && v.length !== length)) {
-    throw modelFileError(model, `state.${key} must be an array${length !== undefined ? ` of ${length} numbers` : ''}`, show(v));
+    throw modelFileError(model, `state.${key} must be an array${length !== undefined ? ` of ${length} numbers` : ''}`, show(v), `state.${key}`);
   }
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw modelFileError(model, `state.${key}[${i}] = ${show(x)} is not a finite number`, x);
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw modelFileError(model, `state.${key}[${i}] = ${show(x)} is not a finite number`, x, `state.${key}[${i}]`);
     out[i] = x;
   }
   return out;

@@ -99,10 +99,13 @@ export function flatTreeToJSON(t: FlatTree): Record<string, unknown> {
   };
 }
 
-function numbers(model: string, o: Record<string, unknown>, key: string, length: number | undefined, int: boolean): number[] {
+const TREE_KEYS: readonly string[] = ['feature', 'threshold', 'left', 'right', 'value'];
+
+function numbers(model: string, o: Record<string, unknown>, key: string, length: number | undefined, int: boolean, path: string): number[] {
   const v = o[key];
-  if (!Array.isArray(v) || (length !== undefined && v.length !== length)) throw modelFileError(model, `tree field "${key}" must be an array of numbers of the right length`);
-  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (int && !Number.isInteger(x))) throw modelFileError(model, `tree field "${key}" holds a bad value ${String(x)}`, x);
+  if (!Array.isArray(v) || (length !== undefined && v.length !== length)) throw modelFileError(model, `tree field "${key}" must be an array of numbers of the right length`, undefined, `${path}.${key}`);
+  // Integers must be safe 32-bit values: 2**32 + 1 would wrap to 1 in the Int32Array.
+  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (int && (!Number.isInteger(x) || x < -1 || x > 0x7fffffff))) throw modelFileError(model, `tree field "${key}" holds a bad value ${String(x)}`, x, `${path}.${key}`);
   return v as number[];
 }
 
@@ -111,16 +114,17 @@ function numbers(model: string, o: Record<string, unknown>, key: string, length:
  * child index points forward (so the walk cannot loop) and inside the tree.
  * @throws AutomlError('E_MODEL_FILE').
  */
-export function flatTreeFromJSON(model: string, raw: unknown, width: number, nFeatures: number): FlatTree {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw modelFileError(model, 'a tree must be an object');
+export function flatTreeFromJSON(model: string, raw: unknown, width: number, nFeatures: number, path = 'state.trees'): FlatTree {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw modelFileError(model, 'a tree must be an object', undefined, path);
   const o = raw as Record<string, unknown>;
-  const feature = numbers(model, o, 'feature', undefined, true);
+  for (const k of Object.keys(o)) if (!TREE_KEYS.includes(k)) throw modelFileError(model, `unknown tree field ${JSON.stringify(k)} (a tree holds ${TREE_KEYS.join(', ')})`, k, `${path}.${k}`);
+  const feature = numbers(model, o, 'feature', undefined, true, path);
   const n = feature.length;
   if (n === 0) throw modelFileError(model, 'a tree has no nodes');
-  const threshold = numbers(model, o, 'threshold', n, false);
-  const left = numbers(model, o, 'left', n, true);
-  const right = numbers(model, o, 'right', n, true);
-  const value = numbers(model, o, 'value', n * width, false);
+  const threshold = numbers(model, o, 'threshold', n, false, path);
+  const left = numbers(model, o, 'left', n, true, path);
+  const right = numbers(model, o, 'right', n, true, path);
+  const value = numbers(model, o, 'value', n * width, false, path);
   for (let i = 0; i < n; i++) {
     if (feature[i]! >= nFeatures) throw modelFileError(model, `tree node ${i} splits on column ${feature[i]} but the model has ${nFeatures}`);
     if (feature[i]! >= 0 && !(left[i]! > i && left[i]! < n && right[i]! > i && right[i]! < n)) {

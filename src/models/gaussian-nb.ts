@@ -99,6 +99,12 @@ class GaussianNb implements Estimator {
         jll[c] = logPrior[c]! + logNorm[c]! - 0.5 * q;
         if (jll[c]! > max) max = jll[c]!;
       }
+      if (max === -Infinity) {
+        // Every likelihood underflowed (a row far beyond the training range): fall back to the priors
+        // rather than a row of zeros.
+        for (let c = 0; c < k; c++) out.data[i * k + c] = counts[c]! / total;
+        continue;
+      }
       let sum = 0;
       for (let c = 0; c < k; c++) sum += jll[c] === -Infinity ? 0 : Math.exp(jll[c]! - max);
       for (let c = 0; c < k; c++) out.data[i * k + c] = jll[c] === -Infinity ? 0 : Math.exp(jll[c]! - max) / sum;
@@ -159,8 +165,19 @@ export const gaussianNbFamily = defineFamily({
     const counts = readNumbers(NAME, state, 'counts', nClasses);
     const means = readNumbers(NAME, state, 'means', nClasses * nFeatures);
     const vars = readNumbers(NAME, state, 'vars', nClasses * nFeatures);
-    if (vars.some((v) => v <= 0)) throw modelFileError(NAME, 'state.vars must be positive');
-    if (counts.every((c) => c <= 0)) throw modelFileError(NAME, 'state.counts has no positive class count');
+    // Bounded so that squared distances and log-likelihoods stay finite for finite inputs.
+    const vi = vars.findIndex((v) => !(v > 0 && v <= 1e300));
+    if (vi >= 0) throw modelFileError(NAME, `state.vars[${vi}] = ${vars[vi]} must be in (0, 1e300]`, vars[vi], `state.vars[${vi}]`);
+    const mi = means.findIndex((v) => Math.abs(v) > 1e150);
+    if (mi >= 0) throw modelFileError(NAME, `state.means[${mi}] = ${means[mi]} is beyond 1e150 in magnitude`, means[mi], `state.means[${mi}]`);
+    // Counts are training rows per class: whole, non-negative, and summing to a safe integer.
+    let total = 0;
+    counts.forEach((c, i) => {
+      if (!Number.isSafeInteger(c) || c < 0) throw modelFileError(NAME, `state.counts[${i}] = ${c} is not a row count`, c, `state.counts[${i}]`);
+      total += c;
+    });
+    if (!Number.isSafeInteger(total)) throw modelFileError(NAME, `state.counts sum to ${total}, more rows than any dataset`, total, 'state.counts');
+    if (total === 0) throw modelFileError(NAME, 'state.counts has no positive class count', undefined, 'state.counts');
     const est = new GaussianNb(resolved, nClasses);
     est.setState({ nFeatures, nClasses, counts, means, vars });
     return est;

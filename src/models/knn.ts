@@ -14,6 +14,8 @@ import type { ParamsOf } from './hyperparams.js';
 const NAME = 'knn';
 const VERSION = 1;
 const TASKS: readonly Task[] = ['classification', 'regression'];
+/** Most classes a model file may declare (a CSV target with more distinct labels is no classification task). */
+const MAX_CLASSES = 65_536;
 
 /** Hyperparameters of {@link knn}. */
 export const knnParams = {
@@ -189,9 +191,11 @@ export const knnFamily = defineFamily({
     const { params, state } = openEnvelope(json, NAME, VERSION);
     const resolved = readParams(NAME, knnParams, params);
     const task = readTask(NAME, state, TASKS);
-    const nClasses = readNumber(NAME, state, 'nClasses', { int: true, min: 0 });
+    // nClasses sizes a rows x nClasses matrix at predict time: at most one class per training row.
+    const nClasses = readNumber(NAME, state, 'nClasses', { int: true, min: task === 'classification' ? 2 : 0, max: task === 'classification' ? MAX_CLASSES : 0 });
     const nFeatures = readNumber(NAME, state, 'nFeatures', { int: true, min: 1 });
     const y = readNumbers(NAME, state, 'y');
+    if (task === 'classification' && nClasses > Math.max(2, y.length)) throw modelFileError(NAME, `state.nClasses = ${nClasses} exceeds the ${y.length} training rows`, nClasses, 'state.nClasses');
     const X = readNumbers(NAME, state, 'X', y.length * nFeatures);
     if (y.length === 0) throw modelFileError(NAME, 'state.y is empty');
     if (task === 'classification' && (nClasses < 2 || y.some((v) => !Number.isInteger(v) || v < 0 || v >= nClasses))) {

@@ -125,7 +125,14 @@ export function treeEnsembleFamily<const D extends ParamDecls>(def: TreeModelDef
       const raw = state['trees'];
       if (!Array.isArray(raw) || raw.length === 0) throw modelFileError(def.name, 'state.trees must be a non-empty array');
       const width = task === 'classification' ? nClasses : 1;
-      const trees = raw.map((t) => flatTreeFromJSON(def.name, t, width, nFeatures));
+      const trees = raw.map((t, i) => flatTreeFromJSON(def.name, t, width, nFeatures, `state.trees[${i}]`));
+      // Leaf class distributions are averaged then normalised: a negative weight would make a negative probability.
+      if (task === 'classification') {
+        trees.forEach((t, i) => {
+          const j = t.value.findIndex((v) => v < 0);
+          if (j >= 0) throw modelFileError(def.name, `state.trees[${i}].value[${j}] = ${t.value[j]} is negative`, t.value[j], `state.trees[${i}].value[${j}]`);
+        });
+      }
       const est = new TreeEnsemble(trainer, resolved, { task, nClasses, seed: 0 });
       est.setTrees(trees, nFeatures);
       return est;

@@ -10,6 +10,8 @@ import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../model
 import { matrix } from '../models/estimator.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
 import { deriveSeed } from '../util/rng.js';
+import { checkKeys, checkKnownKeys } from '../util/json-read.js';
+import { probeEstimator } from './load-checks.js';
 import type { PreprocessConfig } from './config.js';
 import type { JsonAt } from './json-check.js';
 import { at, badJson, readArray, readEnum, readNumber, readObject, readString, readStrings } from './json-check.js';
@@ -346,9 +348,14 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   const targetTransform = o.version === 2 ? LogTargetTransform.load(o.targetTransform, at(where, 'targetTransform')) : null;
   const target = readString(o.target, at(where, 'target'));
   const classes = o.classes === null && task === 'regression' ? null : readStrings(o.classes, at(where, 'classes'));
+  if (task === 'classification' && (classes!.length < 2 || new Set(classes).size !== classes!.length)) {
+    throw badJson(at(where, 'classes'), 'at least 2 distinct class labels', o.classes);
+  }
   const configO = readObject(o.config, at(where, 'config'));
-  const modelO = readObject(configO.model, at(at(where, 'config'), 'model'));
-  readString(modelO.type, at(at(at(where, 'config'), 'model'), 'type'));
+  checkKeys(configO, ['preprocess', 'select', 'target_transform', 'model'], source, at(where, 'config').path);
+  const modelAt = at(at(where, 'config'), 'model');
+  const modelO = readObject(configO.model, modelAt);
+  const modelType = readString(modelO.type, at(modelAt, 'type'));
   if (configO.preprocess !== undefined) readObject(configO.preprocess, at(at(where, 'config'), 'preprocess'));
   const transformAt = at(at(where, 'config'), 'target_transform');
   const configured = configO.target_transform === undefined ? 'none' : readEnum(configO.target_transform, TARGET_TRANSFORMS, transformAt);
@@ -377,13 +384,38 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   readNumber(est.version, at(estAt, 'version'));
   readObject(est.params, at(estAt, 'params'));
   const pipeline = new Pipeline(lookupModel);
+  const spec = pipeline.spec(model);
+  if (model !== modelType) throw badJson(at(estAt, 'model'), `${show(modelType)} (as config.model.type says)`, model);
+  if (spec.params) checkKeys(modelO, ['type', ...Object.keys(spec.params)], source, modelAt.path);
+  // Sizes the estimator declares are checked against the pipeline before its loader allocates by them.
+  const state = est.state;
+  if (state !== null && typeof state === 'object' && !Array.isArray(state)) {
+    const st = state as Record<string, unknown>;
+    if (task === 'classification' && 'nClasses' in st && st.nClasses !== classes!.length) {
+      throw badJson(at(at(estAt, 'state'), 'nClasses'), `${classes!.length} (the pipeline's class count)`, st.nClasses);
+    }
+    if (task === 'regression' && 'nClasses' in st && st.nClasses !== 0) throw badJson(at(at(estAt, 'state'), 'nClasses'), '0 (a regression pipeline has no classes)', st.nClasses);
+    if ('nFeatures' in st && st.nFeatures !== names.length) {
+      throw badJson(at(at(estAt, 'state'), 'nFeatures'), `${names.length} (the columns the preprocessing and selection give the model)`, st.nFeatures);
+    }
+  }
   let estimator: Estimator;
   try {
-    estimator = pipeline.spec(model).load(est as unknown as EstimatorJSON);
+    estimator = spec.load(est as unknown as EstimatorJSON);
   } catch (e) {
-    if (e instanceof AutomlError) throw e;
+    if (e instanceof AutomlError && e.code === 'E_MODEL_FILE' && typeof e.details.path === 'string' && e.details.path.startsWith('$')) throw e;
+    if (e instanceof AutomlError) {
+      const inner = typeof e.details.path === 'string' ? `.${e.details.path.replace(/^\$\.?/, '')}` : '';
+      const p = `${estAt.path}${inner === '.' ? '' : inner}`;
+      throw new AutomlError('E_MODEL_FILE', `${source}: ${p}: ${e.message}`, { ...e.details, file: source, path: p }, { cause: e });
+    }
     throw new AutomlError('E_MODEL_FILE', `${source}: ${at(where, 'estimator').path} could not be restored: ${messageOf(e)}`, { file: source, path: at(where, 'estimator').path }, { cause: e });
   }
+  // Every key the file holds must be one this build writes back for the same objects.
+  checkKnownKeys(o.preprocessor, preprocessor.toJSON(), source, at(where, 'preprocessor').path);
+  checkKnownKeys(o.steps, steps.map((s) => s.toJSON()), source, stepsAt.path);
+  checkKnownKeys(o.estimator, estimator.toJSON(), source, estAt.path);
+  probeEstimator(estimator, task, classes?.length ?? 0, names.length, { source, path: estAt.path });
   return pipeline.restore({
     task,
     target,

@@ -17,6 +17,7 @@ import { argmaxRows } from '../models/common.js';
 import { loadPipeline, type Pipeline, type PipelineJSON } from '../pipeline/index.js';
 import type { TrainingProfile } from './profile.js';
 import { profileFromJSON } from './profile-json.js';
+import { checkFiniteNumbers, checkKeys, scanJsonText } from '../util/json-read.js';
 
 /** Model-file format version written now: a single pipeline or an ensemble, with the training profile. */
 export const MODEL_FILE_VERSION = 3;
@@ -26,6 +27,12 @@ export const PIPELINE_MODEL_FILE_VERSION = 1;
 export const ENSEMBLE_MODEL_FILE_VERSION = 2;
 /** Largest model file accepted (forests of many deep trees stay well below this). */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Shape limits checked on the raw text before parsing. Real files nest about 8 levels and hold
+ * one object per tree or column (a 500-tree forest: ~600 objects), so these leave wide room.
+ */
+export const MODEL_JSON_LIMITS = { maxDepth: 32, maxObjects: 200_000 } as const;
 
 /** The JSON stored in a model file. */
 export interface ModelFileJSON {
@@ -126,18 +133,26 @@ export class FittedModel {
     });
   }
 
-  /** Class probabilities per row, keyed by class label (classification only). */
+  /**
+   * Class probabilities per row, keyed by class label (classification only). Rows are
+   * prototype-free objects: a label such as `__proto__` or `toString` is an ordinary key there.
+   */
   predictProba(data: string | readonly Record<string, unknown>[] | FeatureTable): Record<string, number>[] {
-    const t = isTable(data) ? data : this.table(data);
-    const p: Matrix = this.isEnsemble ? this.averageProba(t) : this.pipeline.predictProba(t);
+    const p = this.probaMatrix(data);
     const classes = this.info.classes!;
     const out: Record<string, number>[] = [];
     for (let i = 0; i < p.rows; i++) {
-      const row: Record<string, number> = {};
+      const row = Object.create(null) as Record<string, number>;
       for (let j = 0; j < p.cols; j++) row[classes[j]!] = p.data[i * p.cols + j]!;
       out.push(row);
     }
     return out;
+  }
+
+  /** Class probabilities as a rows x classes matrix, column j being `classes[j]` (classification only). */
+  probaMatrix(data: string | readonly Record<string, unknown>[] | FeatureTable): Matrix {
+    const t = isTable(data) ? data : this.table(data);
+    return this.isEnsemble ? this.averageProba(t) : this.pipeline.predictProba(t);
   }
 
   /** Weighted average of the members' class probabilities. */
@@ -195,10 +210,12 @@ const VERSIONS = [PIPELINE_MODEL_FILE_VERSION, ENSEMBLE_MODEL_FILE_VERSION, MODE
 export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad(file, '$', 'a model object', json);
   const o = json as Record<string, unknown>;
+  // `1e999` parses to Infinity and JSON.stringify never writes one: refuse it wherever it sits.
+  checkFiniteNumbers(o, file);
   if (o.format !== 'automl.model') throw bad(file, '$.format', '"automl.model" (is this an automl model file?)', o.format);
   const version = o.version;
   if (typeof version !== 'number' || !VERSIONS.includes(version)) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: model file version ${show(o.version)} is not supported by this automl (it reads versions ${VERSIONS.join(', ')}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
+    throw new AutomlError('E_MODEL_FILE', `${file}: $.version: model file version ${show(o.version)} is not supported by this automl (it reads versions ${VERSIONS.join(', ')}); use the automl version that wrote it, or refit`, { file, path: '$.version' });
   }
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
   if (version === PIPELINE_MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${PIPELINE_MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION} or ${MODEL_FILE_VERSION})`, '[...]');
@@ -219,7 +236,9 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   if (!Array.isArray(o.features)) throw bad(file, '$.features', 'an array of columns', o.features);
   const features: ColumnSchema[] = o.features.map((f, i) => {
     const c = f as Record<string, unknown>;
-    if (!c || typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) throw bad(file, `$.features[${i}]`, 'a column { name, type }', c);
+    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories'] : ['name', 'type'], file, `$.features[${i}]`);
+    if (typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
     if (c.type !== 'numeric' && c.type !== 'categorical' && c.type !== 'boolean') throw bad(file, `$.features[${i}].type`, 'numeric, categorical or boolean', c.type);
     if (c.type === 'categorical' && (!Array.isArray(c.categories) || !c.categories.every((x) => typeof x === 'string'))) {
       throw bad(file, `$.features[${i}].categories`, 'an array of strings', c.categories);
@@ -228,7 +247,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   });
   let classes: string[] | null = null;
   if (o.task === 'classification') {
-    if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string')) throw bad(file, '$.classes', 'an array of class labels', o.classes);
+    if (!Array.isArray(o.classes) || !o.classes.every((x) => typeof x === 'string') || new Set(o.classes).size !== o.classes.length) throw bad(file, '$.classes', 'an array of distinct class labels', o.classes);
     classes = o.classes as string[];
   }
   const readPipeline = (json: unknown, path: string): Pipeline => {
@@ -293,12 +312,21 @@ export function loadModel(file: string): FittedModel {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AutomlError(code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${file}: ${code === 'ENOENT' ? 'no such model file' : `cannot be read (${code})`}`, { file });
   }
-  if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file`, { file });
+  return modelFromText(text, file);
+}
+
+/**
+ * Parses and validates a model file's text: size, then shape (before `JSON.parse` materialises
+ * anything), then every field. @throws AutomlError E_MODEL_FILE with the JSON path.
+ */
+export function modelFromText(text: string, file = 'model'): FittedModel {
+  if (text.length > MAX_MODEL_FILE_BYTES) throw new AutomlError('E_MODEL_FILE', `${file}: too large for a model file (${text.length} bytes; the limit is ${MAX_MODEL_FILE_BYTES})`, { file, path: '$' });
+  scanJsonText(text, file, MODEL_JSON_LIMITS);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new AutomlError('E_MODEL_FILE', `${file}: not valid JSON (truncated or damaged?): ${(e as Error).message}`, { file });
+    throw new AutomlError('E_MODEL_FILE', `${file}: not valid JSON (truncated or damaged?): ${(e as Error).message}`, { file, path: '$' });
   }
   return modelFromJSON(json, file);
 }

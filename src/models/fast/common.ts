@@ -44,16 +44,20 @@ export function encodeFloats(a: ArrayLike<number>): (number | string)[] {
   return out;
 }
 
-/** Decodes {@link encodeFloats} output, validating every element. */
-export function decodeFloats(model: string, path: string, a: unknown): Float64Array {
+/**
+ * Decodes {@link encodeFloats} output, validating every element. Only split thresholds may be
+ * infinite (`allowInfinite`); weights, baselines and leaf values must be finite, or predictions
+ * go blank or zero a class.
+ */
+export function decodeFloats(model: string, path: string, a: unknown, allowInfinite = false): Float64Array {
   if (!Array.isArray(a)) modelFileError(model, path, a, 'an array of numbers');
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (typeof v === 'number') out[i] = v;
-    else if (v === 'Infinity') out[i] = Infinity;
-    else if (v === '-Infinity') out[i] = -Infinity;
-    else modelFileError(model, `${path}[${i}]`, v, 'a number');
+    if (typeof v === 'number' && Number.isFinite(v)) out[i] = v;
+    else if (allowInfinite && (v === 'Infinity' || v === Infinity)) out[i] = Infinity;
+    else if (allowInfinite && (v === '-Infinity' || v === -Infinity)) out[i] = -Infinity;
+    else modelFileError(model, `${path}[${i}]`, v, allowInfinite ? 'a number' : 'a finite number');
   }
   return out;
 }
@@ -64,7 +68,8 @@ export function decodeInts(model: string, path: string, a: unknown): Int32Array 
   const out = new Int32Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (typeof v !== 'number' || !Number.isInteger(v)) modelFileError(model, `${path}[${i}]`, v, 'an integer');
+    // Checked as a number first: 2**32 + 1 would wrap to 1 in the Int32Array.
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) modelFileError(model, `${path}[${i}]`, v, 'a 32-bit integer');
     out[i] = v;
   }
   return out;
@@ -98,8 +103,9 @@ export function openJSON(model: string, version: number, json: EstimatorJSON): R
 /** Reads a numeric field of a model state object. */
 export function stateNum(model: string, state: Record<string, unknown>, key: string, int = false): number {
   const v = state[key];
-  if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v))) {
-    modelFileError(model, `state.${key}`, v, int ? 'an integer' : 'a number');
+  // Integers are counts and sizes: non-negative and safe, so nothing wraps or overflows.
+  if (typeof v !== 'number' || !Number.isFinite(v) || (int && (!Number.isSafeInteger(v) || v < 0))) {
+    modelFileError(model, `state.${key}`, v, int ? 'a non-negative integer' : 'a finite number');
   }
   return v;
 }

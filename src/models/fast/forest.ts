@@ -149,6 +149,18 @@ export class Forest implements Estimator {
     const trees = s.trees.map((t, i) => {
       const tree = treeFromJSON(name, `state.trees[${i}]`, t, p);
       if (tree.width !== width) modelFileError(name, `state.trees[${i}].width`, tree.width, String(width));
+      // A classification leaf is a class distribution: values in [0, 1] summing to 1, or the averaged probabilities are not.
+      if (task === 'classification') {
+        for (let o = 0; o < tree.values.length; o += width) {
+          let sum = 0;
+          for (let c = 0; c < width; c++) {
+            const v = tree.values[o + c]!;
+            if (!(v >= 0 && v <= 1)) modelFileError(name, `state.trees[${i}].values[${o + c}]`, v, 'a class probability in [0, 1]');
+            sum += v;
+          }
+          if (Math.abs(sum - 1) > 1e-6) modelFileError(name, `state.trees[${i}].values[${o}]`, sum, 'a leaf distribution summing to 1');
+        }
+      }
       return tree;
     });
     m.fitted = { p, trees };

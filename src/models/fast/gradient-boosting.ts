@@ -12,6 +12,7 @@ import { MAX_BINS, binMatrix, fitCuts, identity } from './binning.js';
 import {
   argmaxRows,
   checkAbort,
+  decodeFloats,
   checkFit,
   checkPredict,
   modelFileError,
@@ -252,12 +253,16 @@ export class GradientBoosting implements Estimator {
     const K = stateNum(NAME, s, 'K', true);
     const expectK = task === 'classification' && m.nClasses > 2 ? m.nClasses : 1;
     if (K !== expectK) modelFileError(NAME, 'state.K', K, String(expectK));
-    if (!Array.isArray(s.baseline) || s.baseline.length !== K || !s.baseline.every((v) => typeof v === 'number')) {
-      modelFileError(NAME, 'state.baseline', s.baseline, `${K} numbers`);
-    }
+    const baseline = decodeFloats(NAME, 'state.baseline', s.baseline);
+    if (baseline.length !== K) modelFileError(NAME, 'state.baseline', s.baseline, `${K} finite numbers`);
     if (!Array.isArray(s.trees) || s.trees.length % K !== 0) modelFileError(NAME, 'state.trees', s.trees, `an array of a multiple of ${K} trees`);
-    const trees = s.trees.map((t, i) => treeFromJSON(NAME, `state.trees[${i}]`, t, nFeatures));
-    m.fitted = { nFeatures, K, baseline: Float64Array.from(s.baseline as number[]), trees };
+    const trees = s.trees.map((t, i) => {
+      const tree = treeFromJSON(NAME, `state.trees[${i}]`, t, nFeatures);
+      // One score column per tree: a wider tree would shift every later class's scores.
+      if (tree.width !== 1) modelFileError(NAME, `state.trees[${i}].width`, tree.width, '1');
+      return tree;
+    });
+    m.fitted = { nFeatures, K, baseline, trees };
     return m;
   }
 }

@@ -139,7 +139,7 @@ export function treeFromJSON(model: string, path: string, j: unknown, nFeatures:
   if (j === null || typeof j !== 'object') modelFileError(model, path, j, 'a tree object');
   const o = j as Record<string, unknown>;
   const feature = decodeInts(model, `${path}.feature`, o.feature);
-  const threshold = decodeFloats(model, `${path}.threshold`, o.threshold);
+  const threshold = decodeFloats(model, `${path}.threshold`, o.threshold, true);
   const missingLeft = Uint8Array.from(decodeInts(model, `${path}.missingLeft`, o.missingLeft));
   const left = decodeInts(model, `${path}.left`, o.left);
   const right = decodeInts(model, `${path}.right`, o.right);

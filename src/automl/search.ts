@@ -213,7 +213,7 @@ function newSettings(
 /** Queues each model family's default configuration first (unless turned off; not for a grid). */
 async function warmStart(study: Study, options: SearchOptions, prep: PreparedData): Promise<void> {
   if (!(options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid')) return;
-  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length);
+  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length, prep.dataset.target.classes?.length ?? 0);
   if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
 }
 

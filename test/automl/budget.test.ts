@@ -4,6 +4,7 @@ import { search } from '../../src/automl/search.js';
 import { PhasePlanner, foldMs, type PlanInputs } from '../../src/automl/budget.js';
 import type { TrialRecord } from '../../src/trial/trial.js';
 import { createRng } from '../../src/util/rng.js';
+import { COST_ORDER_MIN_ROWS, defaultConfigs } from '../../src/automl/warm-start.js';
 
 const inputs: PlanInputs = { startedAt: 0, budgetMs: 10_000, workers: 2, folds: 5, searchRows: 1000, testRows: 250, final: true, recheck: true, direction: 'maximize', candidates: 20 };
 
@@ -117,4 +118,23 @@ describe('--time bounds the whole search() call', () => {
     expect(r.testScore).not.toBeNull();
     expect(notes.some((n) => /^re-check (skipped|shrunk)/.test(n))).toBe(true);
   }, 30_000);
+});
+
+describe('warm start on large data', () => {
+  const families = (task: 'classification' | 'regression', p: number, rows?: number, classes = 0) =>
+    defaultConfigs(task, p, rows, classes).map((c) => `${(c.model as { type: string }).type}${(c.select as { type: string }).type === 'none' ? '' : '+select'}`);
+
+  it('runs cheapest first by predicted cost above 3,000 rows, and in rank order up to it', () => {
+    expect(families('regression', 6, COST_ORDER_MIN_ROWS)).toEqual(families('regression', 6));
+    // 22,500 rows x 6 columns (cps1988): k-NN compares every pair of rows, the forests sort, boosting
+    // bins. (Every family is listed; the space drops the classifiers.)
+    expect(families('regression', 6, 22_500)).toEqual(['gaussian_nb', 'ridge+select', 'ridge', 'logistic_regression', 'gradient_boosting+select', 'gradient_boosting', 'extra_trees', 'random_forest', 'knn']);
+    // 20,000 rows, 16 columns, 26 classes: boosting fits a tree per class per round.
+    const letters = families('classification', 16, 20_000, 26);
+    expect(letters.indexOf('gaussian_nb')).toBeLessThan(letters.indexOf('logistic_regression'));
+    expect(letters.indexOf('gradient_boosting')).toBeGreaterThan(letters.indexOf('extra_trees'));
+    expect(letters.at(-1)).toBe('knn');
+    // Deterministic: a pure function of the data's shape.
+    expect(families('classification', 16, 20_000, 26)).toEqual(letters);
+  });
 });

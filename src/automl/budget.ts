@@ -206,11 +206,13 @@ export class PhasePlanner {
    * How much re-check fits at `now` before refitting `refitFirst` (the trials the final model will
    * at least refit, usually the best one): the longest prefix of `candidates` (two or more) whose
    * one pass (their CV durations over the threads) fits, or none, with a note when it is not all.
+   * `warm`: the worker threads are running (the search cut no trial).
    */
-  planRecheck(now: number, candidates: readonly TrialRecord[], refitFirst: readonly TrialRecord[]): RecheckPlan {
-    // The re-check starts the fresh threads (see observeWall); the refit then finds them running.
+  planRecheck(now: number, candidates: readonly TrialRecord[], refitFirst: readonly TrialRecord[], warm = false): RecheckPlan {
+    // Unless `warm` (the search cut no trial, so its threads run), the re-check starts fresh
+    // threads (see observeWall); the refit then finds them running.
     const deadline = this.end - this.marginMs - this.membersRefitMs(refitFirst);
-    const left = deadline - now - this.#startupMs;
+    const left = deadline - now - (warm ? 0 : this.#startupMs);
     const w = Math.max(1, this.inputs.workers);
     let take = 0;
     let sum = 0;

@@ -165,7 +165,7 @@ async function searchThenFinish(
   pool: WorkerPool,
   planner: PhasePlanner | null,
 ): Promise<RunOutcome> {
-  const { stoppedBy, oofPool } = await runTrials(study, setup, metric, o, pool, planner);
+  const { stoppedBy, oofPool, cut } = await runTrials(study, setup, metric, o, pool, planner);
   const winner = study.bestTrial;
   let featureSearch: FeatureSearchSummary | null = null;
   if (winner && o.featureSearch && !o.signal?.aborted) {
@@ -175,18 +175,18 @@ async function searchThenFinish(
   }
   let choice: FinalChoice | null = null;
   if (winner && refit && (setup.ensembleOn || setup.recheck) && !o.signal?.aborted) {
-    choice = await chooseFinalModel(study, setup, metric, o, pool, setup.ensembleOn ? oofPool : null, planner, winner);
+    choice = await chooseFinalModel(study, setup, metric, o, pool, setup.ensembleOn ? oofPool : null, planner, winner, !cut);
   }
-  if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote);
+  if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
   if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch);
   return { stoppedBy, featureSearch, final };
 }
 
 /** The final choice with only the ensemble members whose refit fits the time left (see PhasePlanner.fitMembers). */
-function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onNote: ((n: string) => void) | undefined): FinalChoice {
+function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onNote: ((n: string) => void) | undefined, warm: boolean): FinalChoice {
   const members = choice.members.map((m) => ({ number: m.trial, trial: study.trial(m.trial)!, weight: m.weight }));
-  const fit = planner.fitMembers(Date.now(), members, choice.recheck !== null);
+  const fit = planner.fitMembers(Date.now(), members, warm);
   if (!fit.note) return choice;
   onNote?.(fit.note);
   const kept = fit.members.map((m) => ({ trial: m.number, weight: m.weight }));
@@ -199,7 +199,7 @@ function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onN
  * The trials themselves, on `pool`. Collects the out-of-fold predictions of the best trials (for
  * the ensemble) and, with a re-check and a time budget, stops early enough to leave it time.
  */
-async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOptions, pool: WorkerPool, planner: PhasePlanner | null): Promise<{ stoppedBy: string; oofPool: OofPool }> {
+async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOptions, pool: WorkerPool, planner: PhasePlanner | null): Promise<{ stoppedBy: string; oofPool: OofPool; cut: boolean }> {
   const oofPool = new OofPool(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
   // The search gets the budget less what the final phases will need, learnt from its own trials
   // (with a feature search, at most 75% of it); the time already spent loading the data counts.
@@ -207,6 +207,7 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
   if (planner) for (const t of study.trials) planner.observe(t);
   // When each running trial was handed to the pool, to learn what starting a worker thread costs.
   const dispatched = new Map<number, number>();
+  let cut = false;
   const result = await study.optimize({ module: compiledModule('automl/worker/objective.js') }, {
     trials: o.trials,
     time: searchTime,
@@ -216,6 +217,8 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
     maxConsecutiveFailures: o.maxConsecutiveFailures,
     ...(planner ? { deadline: () => planner.searchDeadline(), stopEarly: () => planner.tooLateToStart(Date.now()) } : {}),
     onTrial: (t, artifacts) => {
+      // An interrupted trial's worker thread was ended: the next phase starts a fresh one.
+      if (t.state === 'FAIL' && t.failKind === 'interrupted') cut = true;
       const began = dispatched.get(t.number);
       dispatched.delete(t.number);
       if (planner && began !== undefined) planner.observeWall(t, Date.now() - began);
@@ -229,7 +232,7 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
       o.onTrialStart?.(t);
     },
   });
-  return { stoppedBy: result.stoppedBy, oofPool };
+  return { stoppedBy: result.stoppedBy, oofPool, cut };
 }
 
 /** The re-check on fresh splits and/or the ensemble selection: what the final model is made of. */
@@ -242,6 +245,7 @@ async function chooseFinalModel(
   oofPool: OofPool | null,
   planner: PhasePlanner | null,
   winner: TrialRecord,
+  warm: boolean,
 ): Promise<FinalChoice | null> {
   const complete = study.trials.filter((t) => t.state === 'COMPLETE').length;
   if (setup.recheck && complete >= 2) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
@@ -256,7 +260,7 @@ async function chooseFinalModel(
     candidates: DEFAULT_ENSEMBLE_CANDIDATES,
     recheck: setup.recheck,
     ...(deadline !== undefined ? { deadline } : {}),
-    ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner]) } : {}),
+    ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner], warm) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onNote ? { onNote: o.onNote } : {}),
   });

@@ -22,6 +22,8 @@ import { FOLD_SCORES_ATTR } from './worker/data.js';
 export const RECHECK_MIN_SHARE = 0.05;
 /** Largest share of a time budget kept for the re-check, however slow the best trials are. */
 export const RECHECK_MAX_SHARE = 0.25;
+/** Complete trials from which the search holds back a full re-check pass (see PhasePlanner). */
+export const RECHECK_FULL_AFTER = 5;
 /**
  * Safety factor on a predicted refit: tree learners grow a little faster than linearly in rows, and
  * the fitted model is serialised, sent to this thread and rebuilt before it scores the test rows.
@@ -170,13 +172,17 @@ export class PhasePlanner {
   /**
    * The re-check reserve while the search runs: about one pass over the best trials (1.5x their
    * CV time over the threads), between {@link RECHECK_MIN_SHARE} and {@link RECHECK_MAX_SHARE}
-   * of the budget; only the least share when even the best two cannot be re-checked within the
-   * largest (holding more back would buy nothing).
+   * of the budget; only the least share while fewer than {@link RECHECK_FULL_AFTER} trials are
+   * complete (the winner of a handful carries little selection bias, and those trials' own
+   * search is worth more: on spam at 30 s, holding 25% back for re-checking 3 trials cut the
+   * boosting defaults), or when even the best two cannot be re-checked within the largest
+   * (holding more back would buy nothing).
    */
   #recheckReserveMs(): number {
     if (!this.inputs.recheck) return 0;
     const w = Math.max(1, this.inputs.workers);
     const b = this.inputs.budgetMs;
+    if (this.#top.length < RECHECK_FULL_AFTER) return RECHECK_MIN_SHARE * b;
     // A re-check needs two candidates; while one trial is known, the second is taken as long.
     const two = this.#top.slice(0, 2).map((t) => t.ms);
     if (two.length === 1) two.push(two[0]!);

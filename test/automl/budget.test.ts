@@ -31,12 +31,17 @@ describe('PhasePlanner', () => {
     // Nothing measured yet: the least re-check share and the margin.
     expect(p.searchDeadline()).toBe(10_000 - 600 - 500);
     p.observe(trial(0, 0.9, 1000));
-    p.observe(trial(1, 0.8, 2000));
-    // Refit reserve: the slowest of the best 2; re-check: 1.5 x 3000 / 2 = 2250.
-    expect(p.searchDeadline()).toBeCloseTo(10_000 - 600 - p.refitMs(trial(1, 0.8, 2000))! - 2250, 9);
-    p.observe(trial(2, 0.7, 2000));
-    // 1.5 x 5000 / 2, capped at 25% of the budget.
-    expect(p.searchDeadline()).toBeCloseTo(10_000 - 600 - p.refitMs(trial(1, 0.8, 2000))! - 2500, 9);
+    p.observe(trial(1, 0.8, 600));
+    // Refit reserve: the slowest of the best 2; re-check: the least share until 5 trials are complete.
+    expect(p.searchDeadline()).toBeCloseTo(10_000 - 600 - p.refitMs(trial(0, 0.9, 1000))! - 500, 9);
+    p.observe(trial(2, 0.7, 600));
+    p.observe(trial(3, 0.6, 200));
+    p.observe(trial(4, 0.5, 200));
+    // 1.5 x 2600 / 2 = 1950.
+    expect(p.searchDeadline()).toBeCloseTo(10_000 - 600 - p.refitMs(trial(0, 0.9, 1000))! - 1950, 9);
+    p.observe(trial(5, 0.95, 2000));
+    // 1.5 x 4600 / 2, capped at 25% of the budget.
+    expect(p.searchDeadline()).toBeCloseTo(10_000 - 600 - p.refitMs(trial(5, 0.95, 2000))! - 2500, 9);
     // When the best two cannot be re-checked within 25%, only the least share is held back.
     const slow = new PhasePlanner(inputs);
     slow.observe(trial(0, 0.9, 3000));

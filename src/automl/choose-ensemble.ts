@@ -21,41 +21,6 @@ import type { EnsembleSummary, RecheckSummary } from './types.js';
 
 /** Fresh CV splits each candidate is re-checked on at most (when time allows). */
 export const MAX_RECHECK_REPEATS = 3;
-/** Least share of a time budget kept for the re-check (the trials get the rest). */
-export const RECHECK_MIN_SHARE = 0.05;
-/** Largest share of a time budget kept for the re-check, however slow the best trials are. */
-export const RECHECK_MAX_SHARE = 0.25;
-
-/**
- * The best `capacity` complete trials' durations, to estimate what re-checking them costs while the
- * search still runs. Ties keep the earlier trial, as the final ranking does.
- */
-export class TopTrials {
-  readonly #items: { value: number; ms: number }[] = [];
-  #total = 0;
-
-  constructor(
-    readonly capacity: number,
-    readonly direction: 'minimize' | 'maximize',
-  ) {}
-
-  offer(value: number, ms: number): void {
-    if (!Number.isFinite(value)) return;
-    const better = (a: number, b: number) => (this.direction === 'maximize' ? a > b : a < b);
-    let at = this.#items.length;
-    while (at > 0 && better(value, this.#items[at - 1]!.value)) at--;
-    if (at >= this.capacity) return;
-    this.#items.splice(at, 0, { value, ms: Number.isFinite(ms) && ms > 0 ? ms : 0 });
-    this.#total += this.#items[at]!.ms;
-    if (this.#items.length > this.capacity) this.#total -= this.#items.pop()!.ms;
-  }
-
-  /** Sum of the kept trials' durations in milliseconds. */
-  totalMs(): number {
-    return this.#total;
-  }
-}
-
 /** What the final model is. */
 export interface FinalChoice {
   /** Trials averaged by the model with their weights (one member: a single pipeline). */
@@ -82,6 +47,11 @@ export interface FinalChoiceArgs {
   readonly recheck: boolean;
   /** Epoch ms by which the re-check must end (it then uses the passes completed). */
   readonly deadline?: number;
+  /**
+   * Fits the re-check to the time left: given its candidates (best first), how many to take (0:
+   * none) and by when it must end (instead of `deadline`), with a note when that is less than all.
+   */
+  readonly planRecheck?: (candidates: readonly TrialRecord[]) => { readonly take: number; readonly deadline: number; readonly note: string | null };
   readonly signal?: AbortSignal;
   readonly onNote?: (n: string) => void;
 }
@@ -106,9 +76,19 @@ export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | nul
   const single = (t: TrialRecord, cvScore: number, recheck: RecheckSummary | null): FinalChoice => ({ members: [{ trial: t.number, weight: 1 }], cvScore, ensemble: null, recheck });
   if (top.length === 1) return single(top[0]!, top[0]!.value!, null);
   if (a.recheck) {
-    const fresh = await recheckCandidates(a, diverseCandidates(ranked, Math.max(1, a.candidates), (t) => familyOf(study.configOf(t))));
-    if (fresh === 'aborted') return null;
-    if (fresh) return fresh;
+    let candidates = diverseCandidates(ranked, Math.max(1, a.candidates), (t) => familyOf(study.configOf(t)));
+    let args = a;
+    if (a.planRecheck) {
+      const plan = a.planRecheck(candidates);
+      if (plan.note) a.onNote?.(plan.note);
+      candidates = candidates.slice(0, plan.take);
+      args = { ...a, deadline: plan.deadline };
+    }
+    if (candidates.length >= 2) {
+      const fresh = await recheckCandidates(args, candidates);
+      if (fresh === 'aborted') return null;
+      if (fresh) return fresh;
+    }
   }
   if (!a.oofPool) return single(top[0]!, top[0]!.value!, null);
   const choice = await chooseOnSearchOof(a, top);

@@ -20,7 +20,8 @@ import type { PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
 import { refitBest, refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
-import { chooseFinal, RECHECK_MAX_SHARE, RECHECK_MIN_SHARE, TopTrials, type FinalChoice } from './choose-ensemble.js';
+import { chooseFinal, type FinalChoice } from './choose-ensemble.js';
+import { PhasePlanner } from './budget.js';
 import { leaderboard } from './leaderboard.js';
 import { readTabularSettings } from './settings.js';
 import { withTrainingProfile } from '../serving/model-profile.js';
@@ -75,14 +76,16 @@ export async function runSearch(
   o: RunOptions,
   plugins: readonly ModelPluginRef[],
   refit = true,
+  startedAt = Date.now(),
 ): Promise<SearchResult> {
   const setup = prepareRun(study, prep, metric, o, plugins, refit);
   announce(study, setup, metric, o);
+  const planner = o.time !== undefined ? newPlanner(setup, prep, metric, o.time, startedAt, refit) : null;
   // One pool for the trials and the final refit: its threads already hold the searched rows.
   const pool = new WorkerPool({ workers: setup.workers, workerData: setup.workerData });
   let outcome: RunOutcome;
   try {
-    outcome = await searchThenFinish(study, setup, prep, metric, o, refit, pool);
+    outcome = await searchThenFinish(study, setup, prep, metric, o, refit, pool, planner);
   } finally {
     await pool.close();
   }
@@ -114,6 +117,22 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   };
 }
 
+/** The phase planner of a run with a time budget of `time` seconds counted from `startedAt`. */
+function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: number, startedAt: number, refit: boolean): PhasePlanner {
+  return new PhasePlanner({
+    startedAt,
+    budgetMs: time * 1000,
+    workers: setup.workers,
+    folds: setup.folds.length,
+    searchRows: setup.searched.nRows,
+    testRows: prep.testSet ? prep.testSet.y.length : (prep.holdoutRows?.length ?? 0),
+    final: refit,
+    recheck: setup.recheck,
+    direction: metric.direction,
+    candidates: DEFAULT_ENSEMBLE_CANDIDATES,
+  });
+}
+
 /** Tells the caller what is about to run (`onStart`). */
 function announce(study: Study, { settings, searched }: RunSetup, metric: Metric, o: RunOptions): void {
   if (!o.onStart) return;
@@ -137,42 +156,59 @@ function announce(study: Study, { settings, searched }: RunSetup, metric: Metric
 }
 
 /** The trials, then (unless stopped) the feature search, the final choice and the refit. */
-async function searchThenFinish(study: Study, setup: RunSetup, prep: PreparedData, metric: Metric, o: RunOptions, refit: boolean, pool: WorkerPool): Promise<RunOutcome> {
-  const startedAt = Date.now();
-  const deadline = o.time !== undefined ? startedAt + o.time * 1000 : undefined;
-  const { stoppedBy, oofPool } = await runTrials(study, setup, metric, o, pool, startedAt);
+async function searchThenFinish(
+  study: Study,
+  setup: RunSetup,
+  prep: PreparedData,
+  metric: Metric,
+  o: RunOptions,
+  refit: boolean,
+  pool: WorkerPool,
+  planner: PhasePlanner | null,
+): Promise<RunOutcome> {
+  const { stoppedBy, oofPool, cut } = await runTrials(study, setup, metric, o, pool, planner);
   const winner = study.bestTrial;
   let featureSearch: FeatureSearchSummary | null = null;
   if (winner && o.featureSearch && !o.signal?.aborted) {
+    // The feature search ends early enough to leave the winner's refit its time.
+    const deadline = planner ? planner.end - planner.marginMs - (planner.refitMs(winner) ?? 0) : undefined;
     featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup.searched, setup.folds, metric, deadline, o.signal, o.onNote);
   }
   let choice: FinalChoice | null = null;
   if (winner && refit && (setup.ensembleOn || setup.recheck) && !o.signal?.aborted) {
-    choice = await chooseFinalModel(study, setup, metric, o, pool, setup.ensembleOn ? oofPool : null, deadline);
+    choice = await chooseFinalModel(study, setup, metric, o, pool, setup.ensembleOn ? oofPool : null, planner, winner, !cut);
   }
+  if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
   if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null);
   return { stoppedBy, featureSearch, final };
+}
+
+/** The final choice with only the ensemble members whose refit fits the time left (see PhasePlanner.fitMembers). */
+function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onNote: ((n: string) => void) | undefined, warm: boolean): FinalChoice {
+  const members = choice.members.map((m) => ({ number: m.trial, trial: study.trial(m.trial)!, weight: m.weight }));
+  const fit = planner.fitMembers(Date.now(), members, warm);
+  if (!fit.note) return choice;
+  onNote?.(fit.note);
+  const kept = fit.members.map((m) => ({ trial: m.number, weight: m.weight }));
+  if (kept.length === 1) return { members: kept, cvScore: fit.members[0]!.trial.value!, ensemble: null, recheck: choice.recheck };
+  // The shrunk ensemble's out-of-fold score is not known: the full one's stands, as an estimate.
+  return { ...choice, members: kept, ensemble: choice.ensemble ? { ...choice.ensemble, members: kept } : null };
 }
 
 /**
  * The trials themselves, on `pool`. Collects the out-of-fold predictions of the best trials (for
  * the ensemble) and, with a re-check and a time budget, stops early enough to leave it time.
  */
-async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOptions, pool: WorkerPool, startedAt: number): Promise<{ stoppedBy: string; oofPool: OofPool }> {
+async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOptions, pool: WorkerPool, planner: PhasePlanner | null): Promise<{ stoppedBy: string; oofPool: OofPool; cut: boolean }> {
   const oofPool = new OofPool(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
-  const searchTime = o.time !== undefined && o.featureSearch ? o.time * 0.75 : o.time;
-  // The re-check needs about one CV run of each of the best trials per fresh split: the search
-  // stops early enough to leave that (learnt from those trials' durations), within bounds.
-  const topDurations = new TopTrials(DEFAULT_ENSEMBLE_CANDIDATES, metric.direction);
-  const stopEarly =
-    setup.recheck && o.time !== undefined
-      ? () => {
-          const budget = o.time! * 1000;
-          const reserve = Math.min(RECHECK_MAX_SHARE * budget, Math.max(RECHECK_MIN_SHARE * budget, (1.5 * topDurations.totalMs()) / setup.workers));
-          return Date.now() > startedAt + budget - reserve;
-        }
-      : undefined;
+  // The search gets the budget less what the final phases will need, learnt from its own trials
+  // (with a feature search, at most 75% of it); the time already spent loading the data counts.
+  const searchTime = planner ? Math.max(0.001, (planner.end - Date.now()) / 1000) * (o.featureSearch ? 0.75 : 1) : undefined;
+  if (planner) for (const t of study.trials) planner.observe(t);
+  // When each running trial was handed to the pool, to learn what starting a worker thread costs.
+  const dispatched = new Map<number, number>();
+  let cut = false;
   const result = await study.optimize({ module: compiledModule('automl/worker/objective.js') }, {
     trials: o.trials,
     time: searchTime,
@@ -180,21 +216,42 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
     signal: o.signal,
     timeout: o.trialTimeout,
     maxConsecutiveFailures: o.maxConsecutiveFailures,
-    ...(stopEarly ? { stopEarly } : {}),
+    ...(planner ? { deadline: () => planner.searchDeadline(), stopEarly: () => planner.tooLateToStart(Date.now()) } : {}),
     onTrial: (t, artifacts) => {
-      if (t.state === 'COMPLETE' && t.value !== null) topDurations.offer(t.value, Number(t.userAttrs.durationMs ?? 0));
+      // An interrupted trial's worker thread was ended: the next phase starts a fresh one.
+      if (t.state === 'FAIL' && t.failKind === 'interrupted') cut = true;
+      const began = dispatched.get(t.number);
+      dispatched.delete(t.number);
+      if (planner && began !== undefined) planner.observeWall(t, Date.now() - began);
+      planner?.observe(t);
       const oof = artifacts?.[OOF_ARTIFACT];
       if (setup.ensembleOn && t.state === 'COMPLETE' && t.value !== null && oof instanceof Float64Array && oof.length === setup.oofSize) oofPool.offer({ trial: t.number, value: t.value, data: oof });
       o.onTrial?.(t, study);
     },
-    onTrialStart: o.onTrialStart,
+    onTrialStart: (t) => {
+      dispatched.set(t.number, Date.now());
+      o.onTrialStart?.(t);
+    },
   });
-  return { stoppedBy: result.stoppedBy, oofPool };
+  return { stoppedBy: result.stoppedBy, oofPool, cut };
 }
 
 /** The re-check on fresh splits and/or the ensemble selection: what the final model is made of. */
-async function chooseFinalModel(study: Study, setup: RunSetup, metric: Metric, o: RunOptions, pool: WorkerPool, oofPool: OofPool | null, deadline: number | undefined): Promise<FinalChoice | null> {
-  if (setup.recheck) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
+async function chooseFinalModel(
+  study: Study,
+  setup: RunSetup,
+  metric: Metric,
+  o: RunOptions,
+  pool: WorkerPool,
+  oofPool: OofPool | null,
+  planner: PhasePlanner | null,
+  winner: TrialRecord,
+  warm: boolean,
+): Promise<FinalChoice | null> {
+  const complete = study.trials.filter((t) => t.state === 'COMPLETE').length;
+  if (setup.recheck && complete >= 2) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
+  else if (setup.recheck && planner) o.onNote?.(`re-check skipped: only ${complete} trial completed within the time budget`);
+  const deadline = planner ? planner.end - planner.marginMs - planner.membersRefitMs([winner]) : undefined;
   return chooseFinal({
     study,
     searched: setup.searched,
@@ -204,6 +261,7 @@ async function chooseFinalModel(study: Study, setup: RunSetup, metric: Metric, o
     candidates: DEFAULT_ENSEMBLE_CANDIDATES,
     recheck: setup.recheck,
     ...(deadline !== undefined ? { deadline } : {}),
+    ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner], warm) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onNote ? { onNote: o.onNote } : {}),
   });

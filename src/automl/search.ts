@@ -120,6 +120,8 @@ function budgetOf(trials: number | undefined, time: number | undefined): { trial
  * Bad input (file, target, options) throws an AutomlError before any study is created or changed.
  */
 export async function search(options: SearchOptions): Promise<SearchResult> {
+  // `time` bounds the whole call, loading the data included.
+  const startedAt = Date.now();
   checkOptions(options);
   const seed = options.seed ?? 0;
   const cv = options.cv ?? 5;
@@ -159,7 +161,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   });
   try {
     await warmStart(study, options, prep);
-    return await runSearch(study, prep, metric, { ...options, ...budget }, plugins);
+    return await runSearch(study, prep, metric, { ...options, ...budget }, plugins, true, startedAt);
   } catch (e) {
     await study.close();
     throw e;
@@ -211,7 +213,7 @@ function newSettings(
 /** Queues each model family's default configuration first (unless turned off; not for a grid). */
 async function warmStart(study: Study, options: SearchOptions, prep: PreparedData): Promise<void> {
   if (!(options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid')) return;
-  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length);
+  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length, prep.dataset.target.classes?.length ?? 0);
   if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
 }
 
@@ -223,13 +225,14 @@ export const DEFAULT_STRATEGY = 'tpe';
  * the trial budget is the study's total.
  */
 export async function resumeSearch(name: string, options: ResumeOptions = {}): Promise<SearchResult> {
+  const startedAt = Date.now();
   const study = await openStoredStudy(options.storage ?? DEFAULT_STORAGE, name);
   try {
     const s = storedSettings(study);
     await loadModelPlugins(s.plugins);
     const prep = reloadData(study, s, options.data);
     for (const n of prep.notes) options.onNote?.(n);
-    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, ...resumeBudget(study.name, s, options) }, s.plugins, options.refit ?? true);
+    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, ...resumeBudget(study.name, s, options) }, s.plugins, options.refit ?? true, startedAt);
   } catch (e) {
     await study.close();
     throw e;

@@ -47,6 +47,13 @@ export interface OptimizeOptions {
    * caller keep the end of its budget for work of its own whose cost it learns from the trials.
    */
   readonly stopEarly?: () => boolean;
+  /**
+   * Polled at the start and after each recorded trial: the epoch ms at which this run ends, when
+   * earlier than `time` allows. At that moment the run stops as at the end of `time` (running
+   * trials are cut, stoppedBy 'time'). Lets a caller whose later work's cost it learns from the
+   * trials move the search's hard end as it learns.
+   */
+  readonly deadline?: () => number;
   /** Heartbeat period of running trials in ms (default 5 000). */
   readonly heartbeatMs?: number;
   /** Run trials on this executor instead of creating one (it is not closed afterwards). */
@@ -133,7 +140,10 @@ class OptimizeRun {
   private consecutiveFails = 0;
   /** The first error that stops the run; thrown by `finish`. */
   private fatal: unknown = null;
-  private readonly deadline: number;
+  /** The time budget's end (epoch ms). */
+  private readonly timeEnd: number;
+  /** When the run stops: the time budget's end, or the caller's `deadline` if earlier. */
+  private deadline: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private beats = 0;
@@ -147,7 +157,8 @@ class OptimizeRun {
     private readonly startedAt: number,
   ) {
     this.askAhead = executor.offThread === true;
-    this.deadline = opts.time !== undefined ? startedAt + opts.time * 1000 : Infinity;
+    this.timeEnd = opts.time !== undefined ? startedAt + opts.time * 1000 : Infinity;
+    this.deadline = this.timeEnd;
   }
 
   async run(): Promise<OptimizeResult> {
@@ -178,9 +189,19 @@ class OptimizeRun {
     setMaxListeners(Math.max(10, this.executor.concurrency * 2 + 10), this.stop.signal);
     if (this.opts.signal?.aborted) this.halt('signal');
     this.opts.signal?.addEventListener('abort', this.onSignal, { once: true });
-    if (Number.isFinite(this.deadline)) this.timer = setTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
+    this.armDeadline();
     this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
+  }
+
+  /** (Re)sets the timer that stops the run at its deadline, re-read from the caller's `deadline`. */
+  private armDeadline(): void {
+    const wanted = this.opts.deadline ? Math.min(this.timeEnd, this.opts.deadline()) : this.timeEnd;
+    if (this.timer !== null && wanted === this.deadline) return;
+    this.deadline = wanted;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (Number.isFinite(this.deadline)) this.timer = setTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
   }
 
   private async stopWatches(): Promise<void> {
@@ -309,6 +330,7 @@ class OptimizeRun {
     else this.counts.failed++;
     this.checkFailures(record);
     this.opts.onTrial?.(record, outcome.status !== 'fail' ? outcome.artifacts : undefined);
+    if (this.opts.deadline && !this.stop.signal.aborted) this.armDeadline();
     if (!this.winding && this.opts.stopEarly?.()) {
       this.winding = true;
       this.stoppedBy ??= 'time';

@@ -12,6 +12,7 @@ import * as drift from './commands/drift.js';
 import * as evaluate from './commands/evaluate.js';
 import * as predict from './commands/predict.js';
 import * as resume from './commands/resume.js';
+import * as retrain from './commands/retrain.js';
 import * as search from './commands/search.js';
 import * as serve from './commands/serve.js';
 import * as studies from './commands/studies.js';
@@ -21,7 +22,7 @@ import * as worker from './commands/worker.js';
 const VERSION = '0.1.0';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
-const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, evaluate, drift, serve];
+const COMMANDS: readonly { register(program: Command): void }[] = [search, resume, worker, studies, trials, best, predict, evaluate, drift, serve, retrain];
 
 /** Builds the command-line program. */
 export function program(): Command {

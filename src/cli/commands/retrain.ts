@@ -46,7 +46,7 @@ function print(r: RetrainResult, json: boolean, interrupted: boolean): void {
     'no-model': 'no trial completed: no new model',
   }[r.decision];
   const lines = [
-    `study '${r.search.study.name}' (parent '${r.parent}'): ${r.search.counts.complete} complete trials, ${r.warmTrials.length} from the parent's best`,
+    `study '${r.search.study.name}' (parent '${r.parent}'): ${r.search.counts.complete} complete, ${r.search.counts.pruned} pruned, ${r.search.counts.failed} failed trials; the first ${r.warmTrials.length} were the parent's best configurations`,
     `${r.metric.name} on ${r.holdoutRows} held-out rows of the new data: old model ${score(r.old.value)} (${r.old.file}), new model ${score(r.new.value)}`,
     verdict,
   ];

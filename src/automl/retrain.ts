@@ -102,6 +102,9 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);
+  // The old model is scored first: a new data set it cannot read fails here, before a study is made.
+  const holdout = holdoutRecords(prep);
+  const oldScore = scoreOn(oldModel, holdout, modelPath, notes);
   const budget = retrainBudget(options, s, old.createdAt);
   for (const n of notes) options.onNote?.(n);
 
@@ -136,7 +139,27 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
     await study.close();
     throw e;
   }
-  return decide({ name, options, prep, metric, result, warm, oldModel, modelPath, notes });
+  try {
+    return await decide({ name, options, metric, result, warm, holdout, oldScore, notes });
+  } finally {
+    await result.study.close();
+  }
+}
+
+/** The held-out rows of the new data as row objects with their true target, for `evaluateModel`. */
+function holdoutRecords(prep: PreparedData): Record<string, unknown>[] {
+  const holdout = prep.holdoutRows!;
+  const rows = tableRows(prep.dataset, holdout);
+  const t = prep.dataset.target;
+  holdout.forEach((r, i) => (rows[i]![t.name] = t.classes ? t.classes[t.values[r]!]! : t.values[r]!));
+  return rows;
+}
+
+/** The study's metric of `m` on `rows` (the metric is the model's own, the study's). */
+function scoreOn(m: FittedModel, rows: readonly Record<string, unknown>[], file: string | null, notes: string[]): RetrainScore {
+  const report = evaluateModel(m, rows);
+  for (const n of report.notes) notes.push(`${file ?? 'new model'}: ${n}`);
+  return { value: report.metric.value, rows: report.rows.used, file };
 }
 
 /** The old study's record, read and closed at once: the new study gets a storage of its own. */
@@ -187,36 +210,25 @@ function freeName(base: string, taken: ReadonlySet<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-/** Scores both models on the same holdout rows and writes the new model when it is not worse. */
+/** Scores the new model on the holdout the old one was scored on, and writes it when it is not worse. */
 async function decide(a: {
   name: string;
   options: RetrainOptions;
-  prep: PreparedData;
   metric: Metric;
   result: SearchResult;
   warm: number[];
-  oldModel: FittedModel;
-  modelPath: string;
+  holdout: readonly Record<string, unknown>[];
+  oldScore: RetrainScore;
   notes: string[];
 }): Promise<RetrainResult> {
-  const { prep, metric, result, oldModel, notes } = a;
-  const holdout = prep.holdoutRows!;
-  const rows = tableRows(prep.dataset, holdout);
-  const t = prep.dataset.target;
-  holdout.forEach((r, i) => (rows[i]![t.name] = t.classes ? t.classes[t.values[r]!]! : t.values[r]!));
-  const score = (m: FittedModel, file: string | null): RetrainScore => {
-    const report = evaluateModel(m, rows);
-    for (const n of report.notes) notes.push(`${file ?? 'new model'}: ${n}`);
-    return { value: report.metric.value, rows: report.rows.used, file };
-  };
-  const oldScore = score(oldModel, a.modelPath);
+  const { metric, result, oldScore, notes } = a;
   const newModel = result.model;
   const out = (a.options.out ?? '{study}.model.json').replaceAll('{study}', result.study.name);
   let newScore: RetrainScore = { value: null, rows: 0, file: null };
   let decision: RetrainResult['decision'] = 'no-model';
   let modelFile: string | null = null;
   if (newModel) {
-    newScore = score(newModel, null);
+    newScore = scoreOn(newModel, a.holdout, null, notes);
     const notWorse = oldScore.value === null || (newScore.value !== null && (metric.direction === 'maximize' ? newScore.value >= oldScore.value : newScore.value <= oldScore.value));
     decision = notWorse ? 'written' : a.options.force ? 'forced' : 'kept';
     if (decision !== 'kept') {
@@ -224,6 +236,5 @@ async function decide(a: {
       newScore = { ...newScore, file: modelFile };
     }
   }
-  await result.study.close();
-  return { parent: a.name, search: result, metric, warmTrials: a.warm, holdoutRows: holdout.length, old: oldScore, new: newScore, decision, modelFile, notes };
+  return { parent: a.name, search: result, metric, warmTrials: a.warm, holdoutRows: a.holdout.length, old: oldScore, new: newScore, decision, modelFile, notes };
 }

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { search } from '../../src/automl/search.js';
 import { retrain } from '../../src/automl/retrain.js';
 import { loadStudy } from '../../src/study/index.js';
+import { openStorage } from '../../src/storage/open.js';
 import { createRng } from '../../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'automl-retrain-'));
@@ -32,6 +33,15 @@ function linear(seed: string, n: number, noise: number): Record<string, unknown>
     const x2 = rng.normal();
     return { x1, x2, y: 3 * x1 + noise * rng.normal() };
   });
+}
+
+async function listStudies(url: string): Promise<{ name: string }[]> {
+  const storage = await openStorage(url);
+  try {
+    return [...(await storage.listStudies())];
+  } finally {
+    await storage.close();
+  }
 }
 
 const FAST = { cv: 3, workers: 2, recheck: false, ensemble: false } as const;
@@ -86,6 +96,14 @@ describe('retrain', () => {
     expect(forced.decision).toBe('forced');
     expect(existsSync(join(dir, 'forced.model.json'))).toBe(true);
   }, 120_000);
+
+  it('new data the old model cannot read: an error before any study is made', async () => {
+    const storage = `sqlite:${join(dir, 'a.db')}`;
+    const data = relation('cols', 100, 'x1').map(({ x1, y }) => ({ x1, y }));
+    await expect(retrain('shift', { data, storage, model: join(dir, 'old.model.json') })).rejects.toMatchObject({ code: 'E_PREDICT_COLUMNS', message: expect.stringContaining('x2') });
+    const names = (await listStudies(storage)).map((x) => x.name);
+    expect(names.filter((n) => n.startsWith('shift-retrain'))).toEqual(['shift-retrain']);
+  });
 
   it('without the old model file: an error naming --model, before any study is made', async () => {
     const storage = `sqlite:${join(dir, 'a.db')}`;

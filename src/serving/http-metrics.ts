@@ -94,8 +94,8 @@ export const DEFAULT_DRIFT_INTERVAL_MS = 5000;
 /**
  * Drift of the server's sliding window against the model's training profile, as Prometheus gauges
  * (`automl_drift_*`), computed with `automl drift`'s tests when `/metrics` is scraped. The
- * computation runs on the event loop (median 7 ms, max 26 ms for a 1,000-row window of 4 columns on
- * a loaded 2-core machine: test/serving/server-drift.test.ts), so it is cached: at most once per `intervalMs`, and never again while
+ * computation runs on the event loop (over a 1,000-row window, a median 9 ms for 4 columns and 50 ms
+ * for 30, on 2 cores at load average 15; see the README), so it is cached: at most once per `intervalMs`, and never again while
  * no row has arrived. The gauges other than the row count appear once a first computation is done.
  */
 export class DriftGauges {

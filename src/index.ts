@@ -33,6 +33,9 @@ export type { EvaluateOptions, EvaluationReport, ClassificationEvaluation, Regre
 export { checkDrift, checkDriftRows, driftSettings, DRIFT_DEFAULTS } from './serving/drift.js';
 export type { DriftOptions, DriftReport, DriftSettings, ColumnDrift, PredictionDrift, DistributionResult, DriftMethod, MissingChange, OutOfRange, UnseenCategories } from './serving/drift.js';
 export { tableProfile, QUANTILE_LEVELS } from './serving/profile.js';
+export { tableRows } from './serving/table-rows.js';
+export { retrain } from './automl/retrain.js';
+export type { RetrainOptions, RetrainResult, RetrainScore } from './automl/retrain.js';
 export { withTrainingProfile, requireProfile } from './serving/model-profile.js';
 export type { TrainingProfile, ColumnProfile, NumericColumnProfile, CategoricalColumnProfile, NumericSummary, LabelCount, PredictionProfile, ClassPredictionProfile, RegressionPredictionProfile, PredictionSource } from './serving/profile.js';
 export type { ClassScores, ResidualSummary } from './evaluation/metrics.js';

@@ -17,6 +17,7 @@ import * as importance from './commands/importance.js';
 import * as predict from './commands/predict.js';
 import * as report from './commands/report.js';
 import * as resume from './commands/resume.js';
+import * as retrain from './commands/retrain.js';
 import * as search from './commands/search.js';
 import * as serve from './commands/serve.js';
 import * as studies from './commands/studies.js';
@@ -25,7 +26,7 @@ import * as worker from './commands/worker.js';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
 const COMMANDS: readonly { register(program: Command): void }[] = [
-  search, resume, worker, studies, trials, best, predict, evaluate, drift, serve, report, dashboard, importance, exportCommand,
+  search, resume, worker, studies, trials, best, predict, evaluate, drift, serve, retrain, report, dashboard, importance, exportCommand,
 ];
 
 /** Builds the command-line program. */

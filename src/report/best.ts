@@ -8,7 +8,9 @@ import { trialJson } from './trials.js';
 export function bestJson(study: Study): Record<string, unknown> | null {
   const best = study.bestTrial;
   if (!best) return null;
-  return { study: study.name, direction: study.direction, ...trialJson(best, study.configOf(best)) };
+  // A retrained study names the study it came from (settings.parent, written by retrain).
+  const parent = study.record.settings['parent'];
+  return { study: study.name, direction: study.direction, ...(parent !== undefined ? { parent } : {}), ...trialJson(best, study.configOf(best)) };
 }
 
 /**

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loadModel, type FittedModel } from './model-file.js';
 import { HttpInputError, parseCsvInput, parseJsonInput, wantsProba, type InputLimits } from './http-input.js';
-import { ServeMetrics } from './http-metrics.js';
+import { DEFAULT_DRIFT_INTERVAL_MS, DEFAULT_DRIFT_MIN_ROWS, DriftGauges, ServeMetrics, type DriftGaugeOptions } from './http-metrics.js';
 import { defaultPredictWorkers, Predictor, QueueFullError } from './http-predictor.js';
 import { RecentRows } from './http-recent.js';
 import type { PredictResult } from './http-predict.js';
@@ -34,6 +34,8 @@ export interface ServerOptions {
   readonly inlineRows?: number;
   /** Rows kept for drift monitoring (the last N predicted). Default 1,000. */
   readonly driftWindow?: number;
+  /** Drift gauges on /metrics over the window (fewest rows, cache interval, thresholds); ignored for a model without a training profile. */
+  readonly drift?: DriftGaugeOptions;
   /** Time a client has to send a whole request (headers and body) before 408 and close. Default 30 s. */
   readonly requestTimeoutMs?: number;
   /** Time a client has to send the headers. Default 10 s (at most requestTimeoutMs). */
@@ -51,6 +53,8 @@ export interface ServeState {
   readonly metrics: ServeMetrics;
   /** Drift hook: the last `driftWindow` rows predicted, with their predictions. */
   readonly recent: RecentRows;
+  /** The drift gauges of /metrics; null when the model file has no training profile (older than version 3). */
+  readonly drift: DriftGauges | null;
   readonly limits: InputLimits & { readonly maxBodyBytes: number };
   /** The body of GET /metadata. */
   readonly metadata: Record<string, unknown>;
@@ -98,8 +102,12 @@ export function createServer(model: FittedModel, options: ServerOptions = {}): S
   const predictor = new Predictor(model, { workers: options.workers ?? defaultPredictWorkers(), ...(options.inlineRows !== undefined ? { inlineRows: options.inlineRows } : {}), ...(options.modelPath !== undefined ? { modelPath: options.modelPath } : {}) });
   const metrics = new ServeMetrics(model.classes, options.processMetrics ?? true);
   const recent = new RecentRows(schema, options.driftWindow ?? DEFAULT_DRIFT_WINDOW);
+  const drift = model.profile !== null ? new DriftGauges(metrics.registry, model, recent, options.drift) : null;
   const metadata = describeModel(model, { version: PACKAGE_VERSION, workers: predictor.workers, inlineRows: Number.isFinite(predictor.inlineRows) ? predictor.inlineRows : null, ...limits, driftWindow: recent.capacity });
-  const state: ServeState = { model, predictor, metrics, recent, limits, metadata };
+  metadata['drift'] = drift
+    ? { available: true, window: recent.capacity, minRows: options.drift?.minRows ?? DEFAULT_DRIFT_MIN_ROWS, intervalMs: options.drift?.intervalMs ?? DEFAULT_DRIFT_INTERVAL_MS }
+    : { available: false, reason: `the model file has no training profile (${model.fileVersion !== null ? `file version ${model.fileVersion}` : 'a model built without one'}; profiles came with model-file version 3): refit the model with automl search or resume to monitor drift` };
+  const state: ServeState = { model, predictor, metrics, recent, drift, limits, metadata };
   app.decorate('automl', state);
 
   // A client that asks before sending (Expect: 100-continue, as curl does for bodies over 1 MB) learns
@@ -144,7 +152,15 @@ export function createServer(model: FittedModel, options: ServerOptions = {}): S
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/version', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(PACKAGE_VERSION));
   app.get('/metadata', async () => metadata);
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.text()));
+  app.get('/metrics', async (_req, reply) => {
+    try {
+      drift?.update();
+    } catch (e) {
+      // A failed drift computation must not take the other metrics down: they are still served.
+      process.stderr.write(`automl serve: drift on /metrics failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.text());
+  });
   app.post('/invocations', async (request, reply) => invoke(state, request, reply));
   // decorate() has added the property; Fastify's types do not track it.
   return app as unknown as ServeApp;

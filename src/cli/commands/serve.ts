@@ -7,6 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AutomlError } from '../../util/errors.js';
 import { parseDuration } from '../args.js';
 import { DEFAULT_DRIFT_WINDOW, DEFAULT_MAX_ROWS, serve } from '../../serving/server.js';
+import { DEFAULT_DRIFT_INTERVAL_MS, DEFAULT_DRIFT_MIN_ROWS } from '../../serving/http-metrics.js';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -40,6 +41,8 @@ interface ServeFlags {
   maxColumns?: number;
   workers?: number;
   driftWindow: number;
+  driftMinRows: number;
+  driftInterval: number;
   requestTimeout: number;
 }
 
@@ -54,6 +57,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
       ...(f.maxColumns !== undefined ? { maxColumns: f.maxColumns } : {}),
       ...(f.workers !== undefined ? { workers: f.workers } : {}),
       driftWindow: f.driftWindow,
+      drift: { minRows: f.driftMinRows, intervalMs: f.driftInterval * 1000 },
       requestTimeoutMs: f.requestTimeout * 1000,
       onDrain: (signal, inFlight) => process.stderr.write(`automl serve: ${signal}: finishing ${inFlight} request${inFlight === 1 ? '' : 's'} in flight, then stopping\n`),
     });
@@ -88,6 +92,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'threads predicting large batches off the event loop; 0 predicts all on it (default: cores - 1, from 1 to 4)', intArg('--workers', 0, 64))
     .option('--request-timeout <duration>', 'time a client has to send a whole request (slower clients get 408 and are cut off); the headers must come within 10 s', durationArg, 30)
     .option('--drift-window <rows>', 'recent request rows kept for drift monitoring', intArg('--drift-window', 0), DEFAULT_DRIFT_WINDOW)
+    .option('--drift-min-rows <rows>', 'fewest rows in the window before /metrics exports drift gauges', intArg('--drift-min-rows', 1), DEFAULT_DRIFT_MIN_ROWS)
+    .option('--drift-interval <duration>', 'a /metrics scrape within this time of the last drift computation reuses it', durationArg, DEFAULT_DRIFT_INTERVAL_MS / 1000)
     .action(async (modelFile: string, flags: ServeFlags) => {
       process.exitCode = await runServe(modelFile, flags);
     });

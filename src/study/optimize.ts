@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AutomlError, messageOf, show } from '../util/errors.js';
+import { setLongTimeout, type LongTimer } from '../util/timers.js';
 import type { Executor } from '../coordinator/executor.js';
 import { InProcessExecutor } from '../coordinator/in-process.js';
 import { WorkerPool } from '../coordinator/pool.js';
@@ -134,7 +135,7 @@ class OptimizeRun {
   /** The first error that stops the run; thrown by `finish`. */
   private fatal: unknown = null;
   private readonly deadline: number;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: LongTimer | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private beats = 0;
   private readonly onSignal = (): void => this.halt('signal');
@@ -178,13 +179,13 @@ class OptimizeRun {
     setMaxListeners(Math.max(10, this.executor.concurrency * 2 + 10), this.stop.signal);
     if (this.opts.signal?.aborted) this.halt('signal');
     this.opts.signal?.addEventListener('abort', this.onSignal, { once: true });
-    if (Number.isFinite(this.deadline)) this.timer = setTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
+    if (Number.isFinite(this.deadline)) this.timer = setLongTimeout(() => this.halt('time'), this.deadline - Date.now());
     this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
   }
 
   private async stopWatches(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.clear();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.opts.signal?.removeEventListener('abort', this.onSignal);
     if (!this.opts.executor) await this.executor.close().catch(() => undefined);

@@ -59,9 +59,9 @@ describe('long budgets and limits do not fire at once', () => {
   it('study.optimize with time = 600 hours runs its trials (it stopped at once, by "time")', async () => {
     const study = await createStudy({ space: space({ x: float(0, 1) }), seed: 1, sampler: 'random' });
     try {
-      const slow = new InProcessExecutor(async (c: { x: number }) => {
+      const slow = new InProcessExecutor(async (c) => {
         await new Promise((r) => setTimeout(r, 5));
-        return c.x;
+        return (c as { x: number }).x;
       });
       const r = await study.optimize(() => 0, { trials: 4, time: 600 * 3600, executor: slow });
       expect(r.stoppedBy).toBe('trials');

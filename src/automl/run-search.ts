@@ -78,7 +78,7 @@ export async function runSearch(
   const setup = prepareRun(study, prep, metric, o, plugins, refit);
   announce(study, setup, metric, o);
   // One pool for the trials and the final refit: its threads already hold the searched rows.
-  const pool = new WorkerPool({ workers: setup.workers, workerData: setup.workerData });
+  const pool = new WorkerPool({ workers: setup.workers, workerData: setup.workerData, memoryLimitMb: o.memoryLimitMb });
   let outcome: RunOutcome;
   try {
     outcome = await searchThenFinish(study, setup, prep, metric, o, refit, pool);

@@ -23,7 +23,6 @@ export function studyNameProblem(name: unknown): string | null {
   if (name.length > MAX_STUDY_NAME_LENGTH) return `it has ${name.length} characters`;
   if (/[/\\]/.test(name)) return "it contains '/' or '\\', which would name a file in another directory";
   if (name === '.' || name === '..') return `it is ${show(name)}`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
   return null;
 }

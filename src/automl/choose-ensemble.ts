@@ -16,6 +16,7 @@ import type { TrialRecord } from '../trial/trial.js';
 import { compiledModule } from '../util/package-paths.js';
 import { createRng, deriveSeed, trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
+import { setLongTimeout } from '../util/timers.js';
 import { MAX_OOF_VALUES, OOF_ARTIFACT, scoreAverage, selectEnsemble, type OofCandidate, type OofPool } from './ensemble.js';
 import type { EnsembleSummary, RecheckSummary } from './types.js';
 
@@ -147,7 +148,7 @@ async function recheckCandidates(a: FinalChoiceArgs, top: readonly TrialRecord[]
     if (a.deadline !== undefined && r > 0 && Date.now() + lastPassMs * 1.2 > a.deadline) break;
     const started = Date.now();
     const cut = new AbortController();
-    const timer = a.deadline !== undefined ? setTimeout(() => cut.abort(), Math.max(0, a.deadline - started)) : undefined;
+    const timer = a.deadline !== undefined ? setLongTimeout(() => cut.abort(), a.deadline - started) : undefined;
     const signal = a.signal ? AbortSignal.any([a.signal, cut.signal]) : cut.signal;
     const seed = createRng(deriveSeed(study.seed, 'recheck', r)).uint32();
     const live = [...results.values()];
@@ -166,7 +167,7 @@ async function recheckCandidates(a: FinalChoiceArgs, top: readonly TrialRecord[]
         if (wantOof) c.oof.push(oof as Float64Array);
       });
     } finally {
-      clearTimeout(timer);
+      timer?.clear();
     }
     if (a.signal?.aborted) return 'aborted';
     const finished = live.filter((c) => c.values.length === r + 1);

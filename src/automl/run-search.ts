@@ -82,7 +82,7 @@ export async function runSearch(
   announce(study, setup, metric, o);
   const planner = o.time !== undefined ? newPlanner(setup, prep, metric, o.time, startedAt, refit) : null;
   // One pool for the trials and the final refit: its threads already hold the searched rows.
-  const pool = new WorkerPool({ workers: setup.workers, workerData: setup.workerData });
+  const pool = new WorkerPool({ workers: setup.workers, workerData: setup.workerData, memoryLimitMb: o.memoryLimitMb });
   let outcome: RunOutcome;
   try {
     outcome = await searchThenFinish(study, setup, prep, metric, o, refit, pool, planner);

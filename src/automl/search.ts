@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { AutomlError, show } from '../util/errors.js';
 import { createRng, deriveSeed } from '../util/rng.js';
 import { loadDataset, datasetFromRows, datasetFingerprint } from '../data/index.js';
+import { checkFoldsFit } from '../data/folds-fit.js';
+import { checkSearchPaths } from '../util/output-path.js';
 import type { Dataset } from '../data/types.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
@@ -38,6 +40,7 @@ function checkOptions(o: SearchOptions): void {
   int(o.trials, 'trials', 1);
   int(o.workers, 'workers', 1);
   int(o.seed, 'seed', 0);
+  int(o.memoryLimitMb, 'memoryLimitMb', 16);
   if (o.time !== undefined && !(typeof o.time === 'number' && o.time > 0 && Number.isFinite(o.time))) {
     throw new AutomlError('E_CONFIG', `time must be a positive number of seconds, got ${show(o.time)}`, { param: 'time', value: o.time });
   }
@@ -45,6 +48,7 @@ function checkOptions(o: SearchOptions): void {
     throw new AutomlError('E_CONFIG', `testSize must be a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
   }
   if (typeof o.target !== 'string' || o.target === '') throw new AutomlError('E_CONFIG', 'target: give the name of the column to predict', { param: 'target' });
+  checkSearchPaths(o);
 }
 
 function load(data: string | readonly Record<string, unknown>[], target: string, task: Task | undefined, folds: number, name?: string): Dataset {
@@ -53,7 +57,8 @@ function load(data: string | readonly Record<string, unknown>[], target: string,
 
 /** Loads and checks the data and computes the split; throws before anything is written. */
 export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
-  const dataset = load(o.data, o.target, o.task, o.cv, typeof o.data === 'string' ? undefined : o.study);
+  // Loading asks for the 2 rows per class any stratified CV needs; checkFoldsFit checks --cv on the rows searched.
+  const dataset = load(o.data, o.target, o.task, 2, typeof o.data === 'string' ? undefined : o.study);
   const notes = [...dataset.notes];
   let searchRows: Int32Array;
   let holdoutRows: Int32Array | null = null;
@@ -69,17 +74,7 @@ export function prepareData(o: SearchOptions & { seed: number; cv: number; testS
     holdoutRows = split.test;
     notes.push(`held out ${split.test.length} of ${dataset.nRows} rows (${Math.round(o.testSize * 100)}%) for the final test score`);
   }
-  if (dataset.target.task === 'classification') {
-    // Every class must appear in each training fold: check the searched rows, not just the file.
-    const counts = new Map<number, number>();
-    for (const r of searchRows) counts.set(dataset.target.values[r]!, (counts.get(dataset.target.values[r]!) ?? 0) + 1);
-    for (const [c, n] of counts) {
-      if (n < o.cv) {
-        const label = dataset.target.classes![c]!;
-        throw new AutomlError('E_TARGET', `${dataset.file ?? dataset.name}: class ${show(label)} has only ${n} rows left for the search (after holding out the test rows), fewer than the ${o.cv} CV folds; use a smaller --cv or --test-size`, { column: o.target, value: label });
-      }
-    }
-  }
+  checkFoldsFit(dataset, searchRows, o.cv, holdoutRows?.length ?? 0);
   return { dataset, searchRows, holdoutRows, testSet, notes };
 }
 

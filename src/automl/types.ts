@@ -90,6 +90,11 @@ export interface SearchOptions {
   readonly prune?: boolean;
   /** Per-trial time limit in seconds. */
   readonly trialTimeout?: number;
+  /**
+   * Heap limit per worker thread in MB (V8's old generation; the trial's ArrayBuffers get the same
+   * limit); a trial that exceeds it fails as out-of-memory and its thread is replaced. Default 2048.
+   */
+  readonly memoryLimitMb?: number;
   readonly signal?: AbortSignal;
   /** Called after each trial is recorded. */
   readonly onTrial?: (trial: TrialRecord, study: Study) => void;
@@ -257,7 +262,7 @@ export interface PreparedData {
 }
 
 /** The search options that shape one run of a study (its budget, threads, callbacks, final model): `search` and `resume` share them. */
-export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
+export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'memoryLimitMb' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
 
 /** Options of `runSearch`: the run options of `search` or `resume`, with the budget resolved (the feature search only from `search`). */
 export type RunOptions = Pick<SearchOptions, RunOptionName | 'featureSearch'>;

@@ -1,5 +1,6 @@
 /** Argument parsers and options shared by several commands. */
 import { InvalidArgumentError, Option } from 'commander';
+import { STUDY_NAME_RULE, studyNameProblem } from '../util/output-path.js';
 
 /** The storage every command uses without `--storage`. */
 export const DEFAULT_STORAGE = 'sqlite:automl.db';
@@ -30,11 +31,55 @@ export function fractionArg(v: string): number {
   return n;
 }
 
-/** Parses a duration (see parseDuration) into seconds. */
+/** The longest duration a flag accepts, in seconds (365 days). */
+export const MAX_DURATION_S = 365 * 24 * 3600;
+
+/** Parses a duration (see parseDuration) into seconds, at most {@link MAX_DURATION_S}. */
 export function durationArg(v: string): number {
   const s = parseDuration(v);
   if (s === null) throw new InvalidArgumentError(`expected seconds or a duration like 90s, 5m, 1h; got '${v}'`);
+  if (s > MAX_DURATION_S) throw new InvalidArgumentError(`at most 365 days (8760h) is accepted, got '${v}'`);
   return s;
+}
+
+/** Parses a study name: refuses names that would make a path (see STUDY_NAME_RULE). */
+export function studyNameArg(v: string): string {
+  const why = studyNameProblem(v);
+  if (why !== null) throw new InvalidArgumentError(`'${v}' is not allowed as a study name (${why}); a study name is ${STUDY_NAME_RULE}`);
+  return v;
+}
+
+/** Share of `--time` a trial may take by default (see {@link defaultTrialTimeout}). */
+export const DEFAULT_TRIAL_SHARE = 0.4;
+/** The smallest default per-trial limit, in seconds. */
+export const MIN_DEFAULT_TRIAL_TIMEOUT_S = 10;
+
+/**
+ * The per-trial time limit (seconds) without `--trial-timeout`: with `--time`, 40% of it but at
+ * least 10 s; without, none. Why: one runaway trial (a huge ensemble, a slow family on wide data)
+ * otherwise holds a worker until the deadline; a trial that needs more than 40% of the budget
+ * leaves too little for the rest of the search and the re-check anyway, while the 10 s floor keeps
+ * short budgets from killing ordinary trials (below 25 s of --time it is no tighter than the
+ * deadline itself).
+ */
+export function defaultTrialTimeout(time: number | undefined, trialTimeout: number | undefined): number | undefined {
+  if (trialTimeout !== undefined || time === undefined) return trialTimeout;
+  return Math.max(MIN_DEFAULT_TRIAL_TIMEOUT_S, DEFAULT_TRIAL_SHARE * time);
+}
+
+/** The `--memory-limit <MB>` option: heap per worker thread. */
+export function memoryLimitOption(): Option {
+  return new Option('--memory-limit <MB>', 'heap limit per worker thread in MB; a trial that exceeds it fails (out-of-memory) and its thread is replaced (default 2048)').argParser(
+    intArg('--memory-limit', 64),
+  );
+}
+
+/** The `--trial-timeout <duration>` option. */
+export function trialTimeoutOption(): Option {
+  return new Option(
+    '--trial-timeout <duration>',
+    `time limit per trial, counted from the start of its objective (FAIL with reason timeout); default with --time: ${DEFAULT_TRIAL_SHARE * 100}% of it, at least ${MIN_DEFAULT_TRIAL_TIMEOUT_S}s`,
+  ).argParser(durationArg);
 }
 
 /** Parses `a,b,c` into its non-empty, trimmed items. */

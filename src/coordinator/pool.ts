@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { resolveWorkerEntry } from './entry-path.js';
 import type { Executor, RunOptions, TrialHooks } from './executor.js';
 import { RunGuard } from './run-guard.js';
-import type { MemoryMessage, ReportMessage, ReportReply, TrialOutcome, TrialTask, WorkerPayload } from '../protocol/messages.js';
+import type { MemoryMessage, ReportMessage, ReportReply, StartedMessage, TrialOutcome, TrialTask, WorkerPayload } from '../protocol/messages.js';
 import { describeError } from '../util/describe-error.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
 
@@ -45,18 +45,31 @@ export interface WorkerPoolOptions {
    * the objective module and receives `workerData` again). Default: idle threads live until `close()`.
    */
   readonly idleTimeout?: number;
+  /**
+   * With a time limit, the longest a trial may wait for its thread to start and load the objective
+   * module, in ms (the time limit itself when that is longer); see {@link STARTUP_LIMIT_MS}.
+   */
+  readonly startupTimeout?: number;
 }
 
 const DEFAULT_MEMORY_LIMIT_MB = 2048;
 const TIMEOUT_NOTE = '; its worker thread was terminated and will be replaced';
+/**
+ * With a time limit, the default longest wait (ms) for a trial's thread to start and load the
+ * objective module before the limit starts counting; the limit itself when that is longer.
+ * Generous: it only catches a thread that never gets going, it is not meant to time anything.
+ */
+export const STARTUP_LIMIT_MS = 60_000;
 
 /**
  * Runs trials in worker threads; `task.objective` names the module and export to call.
  *
  * - Concurrency is `workers`; calls beyond it queue. Threads start lazily, on the first trials.
  * - Time limits and aborts terminate the trial's thread (so a trial stuck in a loop is stopped),
- *   resolving the run as `fail`/`timeout` or `fail`/`interrupted`. The limit counts from the call
- *   to `run`, so it includes a thread's start-up when a trial has to wait for one.
+ *   resolving the run as `fail`/`timeout` or `fail`/`interrupted`. The limit counts from the
+ *   moment the objective is called in its thread, so a thread's start-up and the import of the
+ *   objective module are not charged to the trial (a new thread replaces every timed-out one);
+ *   those get a separate limit, `startupTimeout` or the time limit if longer.
  * - Inside a worker, `ctx.signal` never aborts (the thread is killed instead) and `ctx.report`
  *   crosses to this thread, where `hooks.report` runs.
  * - Idle threads do not keep the process alive, and `close()` terminates them all.
@@ -72,6 +85,7 @@ export class WorkerPool implements Executor {
   readonly arrayBufferLimitMb: number;
   readonly #piscina: Piscina<WorkerPayload, TrialOutcome>;
   readonly #active = new Set<RunGuard>();
+  readonly #startupMs: number;
   #closing: Promise<void> | null = null;
 
   /**
@@ -105,6 +119,14 @@ export class WorkerPool implements Executor {
         value: ab,
       });
     }
+    const startup = opts.startupTimeout ?? STARTUP_LIMIT_MS;
+    if (typeof startup !== 'number' || Number.isNaN(startup) || startup <= 0) {
+      throw new AutomlError('E_CONFIG', `WorkerPool: startupTimeout must be a positive number of milliseconds, got ${show(startup)}`, {
+        param: 'startupTimeout',
+        value: startup,
+      });
+    }
+    this.#startupMs = startup;
     this.concurrency = workers;
     this.memoryLimitMb = mem;
     this.arrayBufferLimitMb = ab;
@@ -132,12 +154,14 @@ export class WorkerPool implements Executor {
     if (this.#closing) {
       return { status: 'fail', failKind: 'interrupted', message: `trial ${task.trialNumber} not run: the worker pool is closed`, durationMs: 0 };
     }
-    const guard = new RunGuard(task.trialNumber, opts, TIMEOUT_NOTE);
+    const startupMs = typeof opts.timeoutMs === 'number' ? Math.max(this.#startupMs, opts.timeoutMs) : this.#startupMs;
+    const guard = new RunGuard(task.trialNumber, opts, TIMEOUT_NOTE, { kind: 'on-begin', startupMs });
     if (guard.outcome) return guard.outcome;
     this.#active.add(guard);
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (msg: ReportMessage | MemoryMessage) => {
-      if (msg?.type === 'memory') guard.stop('out-of-memory', this.#arrayBufferMessage(task.trialNumber, msg));
+    port1.on('message', (msg: ReportMessage | MemoryMessage | StartedMessage) => {
+      if (msg?.type === 'started') guard.begin();
+      else if (msg?.type === 'memory') guard.stop('out-of-memory', this.#arrayBufferMessage(task.trialNumber, msg));
       else relayReport(msg, port1, hooks, guard);
     });
     try {
@@ -180,7 +204,7 @@ export class WorkerPool implements Executor {
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
       const message =
         `trial ${n} ran out of memory: its worker thread exceeded the heap limit of ${this.memoryLimitMb} MB and was replaced; ` +
-        `reduce the trial's memory use or raise memoryLimitMb`;
+        `reduce the trial's memory use or raise memoryLimitMb (--memory-limit on the command line)`;
       return { status: 'fail', failKind: 'out-of-memory', message, durationMs };
     }
     const exit = /worker exited with code: (-?\d+)/.exec(messageOf(e));
@@ -200,7 +224,7 @@ export class WorkerPool implements Executor {
     if (this.#piscina.threads.length > 0) return;
     const oom = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
     const why = oom
-      ? `it ran out of memory before running anything: memoryLimitMb (${this.memoryLimitMb}) is too small, raise it`
+      ? `it ran out of memory before running anything: memoryLimitMb (${this.memoryLimitMb}) is too small, raise it (--memory-limit on the command line)`
       : describeError(e);
     for (const g of this.#active) g.stop('error', `trial ${g.trialNumber} could not start: a worker thread failed while starting: ${why}`);
   };

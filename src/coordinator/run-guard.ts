@@ -7,20 +7,27 @@ import type { RunOptions } from './executor.js';
 import type { TrialOutcome } from '../protocol/messages.js';
 import type { FailKind } from '../trial/trial.js';
 import { AutomlError, messageOf } from '../util/errors.js';
+import { setLongTimeout, type LongTimer } from '../util/timers.js';
 
-// setTimeout fires at once for delays above 2^31-1 ms; such limits (about 25 days) mean "none".
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * How the guard's clock starts: `now` (the objective runs as soon as the run starts: in-process),
+ * or on {@link RunGuard.begin} within `startupMs` (worker threads: the thread has to start and
+ * load the objective module first, and that must not eat the trial's time limit).
+ */
+export type GuardClock = { readonly kind: 'now' } | { readonly kind: 'on-begin'; readonly startupMs: number };
 
 /** Watches one run's deadline and signal; see the module comment. */
 export class RunGuard {
   readonly #controller = new AbortController();
   readonly #started = performance.now();
+  /** When the objective started (the time limit counts from here); null before `begin`. */
+  #objectiveStarted: number | null = null;
   /** The trial this guard watches. */
   readonly trialNumber: number;
   readonly #timeoutMs: number | undefined;
   readonly #timeoutNote: string;
   readonly #external: AbortSignal | undefined;
-  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timer: LongTimer | null = null;
   #outcome: TrialOutcome | null = null;
   #resolve: (o: TrialOutcome) => void = () => undefined;
   /** Resolves with a `fail` outcome when the run is stopped from outside; never rejects. */
@@ -28,10 +35,12 @@ export class RunGuard {
 
   /**
    * @param trialNumber for messages.
-   * @param opts the run's signal and time limit. The clock starts now.
+   * @param opts the run's signal and time limit.
    * @param timeoutNote appended to the timeout message (what happened to the objective).
+   * @param clock when the time limit starts counting (default: now). With `on-begin`, a run
+   *   with a time limit that has not begun within `startupMs` stops as a start-up timeout.
    */
-  constructor(trialNumber: number, opts: RunOptions = {}, timeoutNote = '') {
+  constructor(trialNumber: number, opts: RunOptions = {}, timeoutNote = '', clock: GuardClock = { kind: 'now' }) {
     this.trialNumber = trialNumber;
     this.#timeoutNote = timeoutNote;
     this.#external = opts.signal;
@@ -50,9 +59,24 @@ export class RunGuard {
       return;
     }
     this.#external?.addEventListener('abort', this.#onExternalAbort, { once: true });
-    if (t !== undefined && t <= MAX_TIMER_MS) {
-      this.#timer = setTimeout(() => this.stop('timeout', this.#timeoutMessage()), t);
+    if (clock.kind === 'now') this.begin();
+    else if (t !== undefined) {
+      const limit = clock.startupMs;
+      this.#timer = setLongTimeout(() => this.stop('timeout', this.#startupMessage(limit)), limit);
     }
+  }
+
+  /**
+   * The objective has started: the time limit counts from now (replacing any start-up limit).
+   * Later calls are ignored.
+   */
+  begin(): void {
+    if (this.#objectiveStarted !== null || this.#outcome) return;
+    this.#objectiveStarted = performance.now();
+    this.#timer?.clear();
+    this.#timer = null;
+    const t = this.#timeoutMs;
+    if (t !== undefined && Number.isFinite(t)) this.#timer = setLongTimeout(() => this.stop('timeout', this.#timeoutMessage()), t);
   }
 
   /** Aborted when the run is stopped; its reason is an `AutomlError` (`E_ABORTED`) saying why. */
@@ -88,18 +112,26 @@ export class RunGuard {
    * past the deadline, so the timer could not fire before they returned.
    */
   expireIfOverdue(): void {
-    if (this.#timeoutMs !== undefined && this.elapsedMs() >= this.#timeoutMs) this.stop('timeout', this.#timeoutMessage());
+    if (this.#timeoutMs === undefined || this.#objectiveStarted === null) return;
+    if (performance.now() - this.#objectiveStarted >= this.#timeoutMs) this.stop('timeout', this.#timeoutMessage());
   }
 
   /** Removes the timer and the listener on the caller's signal. Idempotent. */
   dispose(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.clear();
     this.#timer = null;
     this.#external?.removeEventListener('abort', this.#onExternalAbort);
   }
 
   #timeoutMessage(): string {
     return `trial ${this.trialNumber} exceeded its time limit of ${this.#timeoutMs} ms${this.#timeoutNote}`;
+  }
+
+  #startupMessage(limitMs: number): string {
+    return (
+      `trial ${this.trialNumber} did not start within ${limitMs} ms: starting its worker thread and loading the objective module took too long ` +
+      `(this start-up limit is separate from the trial's time limit of ${this.#timeoutMs} ms)${this.#timeoutNote}`
+    );
   }
 
   readonly #onExternalAbort = (): void => {

@@ -4,7 +4,7 @@
  * (types, missing tokens): see `values.ts`.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Options } from 'csv-parse/sync';
 import { parse } from 'csv-parse/sync';
 import { AutomlError, show } from '../util/errors.js';
@@ -29,7 +29,25 @@ export interface CsvOptions {
 
 /** Reads and checks a whole CSV file. Throws E_FILE_NOT_FOUND, E_FILE_READ or any E_CSV_* code. */
 export function readCsv(file: string, options: CsvOptions = {}): CsvTable {
+  // The header limits are checked on the file's first bytes before the whole file is read.
+  const head = readHead(file, MAX_HEADER_BYTES + 4);
+  if (head) checkHeaderSize(head, file);
   return parseCsv(readBytes(file), file, options);
+}
+
+/** Up to `size` first bytes of a file, or null when it cannot be read (readBytes then says why). */
+function readHead(file: string, size: number): Buffer | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(size);
+    const n = readSync(fd, buf, 0, size, 0);
+    return buf.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** Reads a file's bytes, turning operating-system failures into AutomlErrors that name the file. */
@@ -65,6 +83,7 @@ const PARSE_OPTIONS: Options = {
  */
 export function parseCsv(input: Buffer | string, file: string, options: CsvOptions = {}): CsvTable {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  checkHeaderSize(bytes, file);
   checkEncoding(bytes, file);
   const text = bytes.toString('utf8');
   if (text.replace(/^\uFEFF/, '').trim() === '') {
@@ -143,6 +162,48 @@ function recordLines(text: string): number[] {
     // The records read before the error are what the caller needs.
   }
   return out;
+}
+
+/** The longest header row accepted, in bytes (1 MiB). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+/** The most columns accepted. */
+export const MAX_COLUMNS = 10_000;
+
+/**
+ * Refuses a header row over {@link MAX_HEADER_BYTES} or {@link MAX_COLUMNS} before anything is
+ * parsed: a parser handed a 48 MB header spends half a minute and gigabytes on it before any
+ * check runs. Scans the bytes of the first non-blank line only (quotes respected), stopping as
+ * soon as a limit is passed, so the cost does not grow with the file.
+ */
+function checkHeaderSize(bytes: Uint8Array, file: string): void {
+  const n = bytes.length;
+  let i = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // Blank lines before the header are skipped, as the parser skips them.
+  while (i < n && (bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  const start = i;
+  const end = Math.min(n, start + MAX_HEADER_BYTES + 1);
+  let quoted = false;
+  let columns = 1;
+  for (; i < end; i++) {
+    const b = bytes[i]!;
+    if (b === 0x22) quoted = !quoted;
+    else if (quoted) continue;
+    else if (b === 0x0a || b === 0x0d) return;
+    else if (b === 0x2c && ++columns > MAX_COLUMNS) {
+      throw new AutomlError('E_CSV_HEADER', `${file}: the header row has more than ${MAX_COLUMNS} columns, the most accepted; keep only the columns you need (is this a CSV file with a header row?)`, {
+        file,
+        row: 1,
+        limit: MAX_COLUMNS,
+      });
+    }
+  }
+  if (end - start > MAX_HEADER_BYTES) {
+    throw new AutomlError('E_CSV_HEADER', `${file}: the header row is longer than ${MAX_HEADER_BYTES} bytes (1 MiB), the most accepted; is this a CSV file with a header row (with line breaks)?`, {
+      file,
+      row: 1,
+      limit: MAX_HEADER_BYTES,
+    });
+  }
 }
 
 function checkHeader(header: string[], file: string): void {

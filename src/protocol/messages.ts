@@ -54,6 +54,15 @@ export interface ReportMessage {
   readonly value: number;
 }
 
+/**
+ * Worker -> main, on the trial's port: the objective is about to be called (its thread is up and
+ * its module loaded). The trial's time limit counts from here, not from the dispatch, so that a
+ * thread's start-up (a new thread after a timeout, a slow module import) is not charged to it.
+ */
+export interface StartedMessage {
+  readonly type: 'started';
+}
+
 /** Main -> worker: the answer to a report, telling whether the trial should stop (pruned). */
 export interface ReportReply {
   readonly type: 'report-reply';

@@ -1,5 +1,5 @@
 /** Predictions as CSV (what `automl predict` writes). */
-import { toCsv } from './format.js';
+import { toSafeCsv } from './csv-safe.js';
 
 /** What a model predicted for a table of rows, in input order. */
 export interface PredictionsInput {
@@ -10,7 +10,11 @@ export interface PredictionsInput {
   readonly proba?: { readonly classes: readonly string[]; readonly rows: readonly Readonly<Record<string, number>>[] };
 }
 
-/** A CSV document: one column named after the target, then `proba_<class>` columns when probabilities are given. */
+/**
+ * A CSV document: one column named after the target, then `proba_<class>` columns when
+ * probabilities are given. Labels and names come from the user's data, so text that a spreadsheet
+ * would take for a formula is escaped (see csv-safe.ts).
+ */
 export function predictionsCsv(p: PredictionsInput): string {
   const header = [p.target];
   let rows: unknown[][] = p.predictions.map((v) => [v]);
@@ -19,5 +23,5 @@ export function predictionsCsv(p: PredictionsInput): string {
     header.push(...proba.classes.map((c) => `proba_${c}`));
     rows = rows.map((r, i) => [...r, ...proba.classes.map((c) => proba.rows[i]![c])]);
   }
-  return toCsv(header, rows);
+  return toSafeCsv(header, rows);
 }

@@ -3,7 +3,8 @@ import { foldScoresOf, keptColumnsOf } from '../automl/leaderboard.js';
 import { keptFrequency } from '../pipeline/index.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
-import { fmtDuration, fmtParams, fmtScore, table, toCsv } from './format.js';
+import { toSafeCsv } from './csv-safe.js';
+import { fmtDuration, fmtParams, fmtScore, table } from './format.js';
 
 /** Wall time of a trial: the duration the worker measured, else finish minus start, else null. */
 function durationOf(t: TrialRecord): number | null {
@@ -43,10 +44,14 @@ export function trialsJson(study: Study): Record<string, unknown>[] {
   return recordedTrials(study).map((t) => trialJson(t, configOrNull(study, t)));
 }
 
-/** Every trial of a study as a CSV document, one column per search-space parameter. */
+/**
+ * Every trial of a study as a CSV document, one column per search-space parameter. Failure reasons
+ * and categorical values can hold any text (from storage, from a space file), so cells that a
+ * spreadsheet would take for a formula are escaped.
+ */
 export function trialsCsv(study: Study): string {
   const names = study.space.params.map((p) => p.name);
-  return toCsv(
+  return toSafeCsv(
     ['number', 'state', 'value', 'duration_ms', 'fail_reason', ...names],
     recordedTrials(study).map((t) => [t.number, t.state, t.value, durationOf(t), t.failReason, ...names.map((n) => t.params[n])]),
   );

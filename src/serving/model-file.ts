@@ -7,8 +7,9 @@
  * `profile` (see profile.ts; null for a model built without one). Versions 1 and 2 still load:
  * they predict as before, and what needs the profile says that the file predates it.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
+import { writeFileAtomic } from '../util/output-path.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
@@ -186,11 +187,13 @@ export class FittedModel {
     return { ...head, ensemble: this.members.map((m) => ({ trial: m.trial, weight: m.weight, pipeline: m.pipeline.toJSON() })) };
   }
 
-  /** Writes the model file atomically (temp file + rename); returns the path. */
+  /**
+   * Writes the model file atomically (temp file + rename); returns the path. Replaces an existing
+   * regular file; refuses (E_OUTPUT) a link, directory, device or FIFO at `path`, and names the
+   * path when the write fails.
+   */
   async save(path: string): Promise<string> {
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.toJSON()));
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(this.toJSON()));
     return path;
   }
 }

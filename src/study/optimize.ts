@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AutomlError, messageOf, show } from '../util/errors.js';
+import { setLongTimeout, type LongTimer } from '../util/timers.js';
 import type { Executor } from '../coordinator/executor.js';
 import { InProcessExecutor } from '../coordinator/in-process.js';
 import { WorkerPool } from '../coordinator/pool.js';
@@ -144,7 +145,7 @@ class OptimizeRun {
   private readonly timeEnd: number;
   /** When the run stops: the time budget's end, or the caller's `deadline` if earlier. */
   private deadline: number;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: LongTimer | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private beats = 0;
   private readonly onSignal = (): void => this.halt('signal');
@@ -199,13 +200,13 @@ class OptimizeRun {
     const wanted = this.opts.deadline ? Math.min(this.timeEnd, this.opts.deadline()) : this.timeEnd;
     if (this.timer !== null && wanted === this.deadline) return;
     this.deadline = wanted;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.clear();
     this.timer = null;
-    if (Number.isFinite(this.deadline)) this.timer = setTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
+    if (Number.isFinite(this.deadline)) this.timer = setLongTimeout(() => this.halt('time'), Math.max(0, this.deadline - Date.now()));
   }
 
   private async stopWatches(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.clear();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.opts.signal?.removeEventListener('abort', this.onSignal);
     if (!this.opts.executor) await this.executor.close().catch(() => undefined);

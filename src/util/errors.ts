@@ -7,6 +7,10 @@ export type ErrorCode =
   // usage and configuration
   | 'E_USAGE'
   | 'E_CONFIG'
+  // an output path refused (an input, a link, a device, an existing file) or not writable
+  | 'E_OUTPUT'
+  // a search or resume ended with no complete trial, so no model
+  | 'E_NO_TRIAL'
   // search spaces
   | 'E_SPACE'
   | 'E_SPACE_FILE'

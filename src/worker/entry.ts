@@ -9,7 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { MemoryMessage, ObjectiveFn, ObjectiveRef, ReportMessage, ReportReply, TrialOutcome, WorkerPayload } from '../protocol/messages.js';
+import type { MemoryMessage, ObjectiveFn, ObjectiveRef, ReportMessage, ReportReply, StartedMessage, TrialOutcome, WorkerPayload } from '../protocol/messages.js';
 import { runObjective } from '../protocol/run-objective.js';
 import { show } from '../util/errors.js';
 
@@ -41,6 +41,8 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
     // The thread is terminated on timeout or interruption, so nothing here ever aborts this signal;
     // it exists so that objectives written for both executors can pass it on unchanged.
     const signal = new AbortController().signal;
+    const begin: StartedMessage = { type: 'started' };
+    port.postMessage(begin);
     return await runObjective(fn, task, { report: channel.report, signal });
   } finally {
     watch.stop();

@@ -180,7 +180,7 @@ describe('automl search: bad input is refused and the study storage is untouched
     ['ragged row', (cwd) => (writeFileSync(join(cwd, 'r.csv'), 'a,b,y\n1,2,0\n1,2\n3,4,1\n'), ['search', 'r.csv', '--target', 'y']), /r\.csv.*line 3/],
     ['unknown target', () => ['search', DATA('iris.csv'), '--target', 'Species'], /Species.*(species|columns)/],
     ['single-class target', (cwd) => (writeFileSync(join(cwd, 'one.csv'), 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n'), ['search', 'one.csv', '--target', 'y']), /one\.csv.*(single|one) class/i],
-    ['class smaller than the folds', (cwd) => (writeFileSync(join(cwd, 's.csv'), 'a,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i < 27 ? 'a' : 'b'}`).join('\n')), ['search', 's.csv', '--target', 'y', '--cv', '5']), /"b".*3.*5|class "b"/],
+    ['class smaller than the folds', (cwd) => (writeFileSync(join(cwd, 's.csv'), 'a,y\n' + Array.from({ length: 30 }, (_, i) => `${i % 7},${i < 27 ? 'a' : 'b'}`).join('\n')), ['search', 's.csv', '--target', 'y', '--cv', '5']), /"b".*3.*5|class "b"/],
     ['invalid UTF-8', (cwd) => (writeFileSync(join(cwd, 'u.csv'), Buffer.from([0x61, 0x2c, 0x79, 0x0a, 0xff, 0xfe, 0x2c, 0x31, 0x0a])), ['search', 'u.csv', '--target', 'y']), /u\.csv.*UTF-8/],
     ['bad --time', () => ['search', DATA('iris.csv'), '--target', 'species', '--time', 'soon'], /--time|duration/],
     ['unknown metric', () => ['search', DATA('iris.csv'), '--target', 'species', '--metric', 'acc'], /acc.*accuracy/],

@@ -1,8 +1,9 @@
 /** `automl resume`: continue an interrupted study with its data, split, folds and budget. */
 import type { Command } from 'commander';
 import { resumeSearch } from '../../automl/search.js';
-import { durationArg, intArg, storageOption } from '../args.js';
-import { printSearchResult, runWithProgress } from '../run-with-progress.js';
+import { defaultTrialTimeout, durationArg, intArg, memoryLimitOption, storageOption, trialTimeoutOption } from '../args.js';
+import { ModelOutput, storedStudyInputs } from '../model-output.js';
+import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
 interface ResumeFlags {
   storage: string;
@@ -10,13 +11,19 @@ interface ResumeFlags {
   time?: number;
   workers?: number;
   out?: string;
+  force?: boolean;
+  trialTimeout?: number;
+  memoryLimit?: number;
   json?: boolean;
   quiet?: boolean;
   ensemble?: boolean;
   recheck?: boolean;
 }
 
-function run(name: string, f: ResumeFlags): Promise<number> {
+async function run(name: string, f: ResumeFlags): Promise<number> {
+  // The output is checked before the run: against the study's data and test files when --force could replace them.
+  const inputs = f.out !== undefined && f.force ? await storedStudyInputs(f.storage, name) : [];
+  const output = ModelOutput.plan(f.out, Boolean(f.force), inputs, name);
   return runWithProgress(
     Boolean(f.quiet || f.json),
     (info) => `automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
@@ -26,13 +33,14 @@ function run(name: string, f: ResumeFlags): Promise<number> {
         trials: f.trials,
         time: f.time,
         workers: f.workers,
-        out: f.out ?? '{study}.model.json',
+        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+        memoryLimitMb: f.memoryLimit,
         // Only an explicit --no-ensemble / --no-recheck overrides what the study was started with.
         ...(f.ensemble === false ? { ensemble: false } : {}),
         ...(f.recheck === false ? { recheck: false } : {}),
         ...hooks,
       }),
-    (result, interrupted) => printSearchResult(result, Boolean(f.json), interrupted),
+    (result, interrupted) => finishSearch(result, interrupted, { json: Boolean(f.json), quiet: Boolean(f.quiet), output }),
   );
 }
 
@@ -46,7 +54,10 @@ export function register(program: Command): void {
     .option('--trials <n>', 'new total trial budget (default: the one the study was started with)', intArg('--trials', 1))
     .option('--time <duration>', 'wall-clock budget for this run', durationArg)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
-    .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
+    .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json, or a free <study>-2.model.json if that exists); checked before the run')
+    .option('--force', 'replace the file at --out if it exists (never an input file, a link or a device)')
+    .addOption(trialTimeoutOption())
+    .addOption(memoryLimitOption())
     .option('--no-ensemble', 'refit the best pipeline alone (default: as the study was started)')
     .option('--no-recheck', 'choose the final model on the search\'s own CV scores, without re-checking the best pipelines on fresh splits')
     .option('--json', 'print one JSON object with the result')

@@ -7,8 +7,9 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { durationArg, fractionArg, helpList, intArg, listArg, storageOption } from '../args.js';
-import { printSearchResult, runWithProgress } from '../run-with-progress.js';
+import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption } from '../args.js';
+import { ModelOutput } from '../model-output.js';
+import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
 interface SearchFlags {
   target: string;
@@ -27,6 +28,7 @@ interface SearchFlags {
   test?: string;
   testSize: number;
   out?: string;
+  force?: boolean;
   json?: boolean;
   prune: boolean;
   ensemble: boolean;
@@ -38,6 +40,7 @@ interface SearchFlags {
   quiet?: boolean;
   featureSearch?: boolean | string;
   maxFailures?: number;
+  memoryLimit?: number;
 }
 
 function run(data: string, f: SearchFlags): Promise<number> {
@@ -45,6 +48,9 @@ function run(data: string, f: SearchFlags): Promise<number> {
   if (f.test !== undefined && process.argv.includes('--test-size')) {
     throw new AutomlError('E_USAGE', 'give either --test <file> or --test-size <fraction>, not both');
   }
+  // The output is checked before the search, which may take hours; the model is written by finishSearch.
+  const inputs = [{ path: data, what: 'the training data' }, ...(f.test !== undefined ? [{ path: f.test, what: 'the test data' }] : [])];
+  const output = ModelOutput.plan(f.out, Boolean(f.force), inputs);
   return runWithProgress(
     Boolean(f.quiet || f.json),
     (info) =>
@@ -75,14 +81,14 @@ function run(data: string, f: SearchFlags): Promise<number> {
         recheck: f.recheck,
         ...(f.warmStart === false ? { warmStart: false } : {}),
         reshuffleFolds: !f.fixedFolds,
-        trialTimeout: f.trialTimeout,
+        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+        memoryLimitMb: f.memoryLimit,
         gridSize: f.gridSize,
         maxConsecutiveFailures: f.maxFailures,
         featureSearch: f.featureSearch === undefined ? undefined : f.featureSearch === true ? 'forward' : (f.featureSearch as 'forward' | 'backward'),
-        out: f.out ?? '{study}.model.json',
         ...hooks,
       }),
-    (result, interrupted) => printSearchResult(result, Boolean(f.json), interrupted),
+    (result, interrupted) => finishSearch(result, interrupted, { json: Boolean(f.json), quiet: Boolean(f.quiet), output }),
   );
 }
 
@@ -102,18 +108,20 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--seed <n>', 'random seed (same seed, same trials)', intArg('--seed', 0), 0)
     .addOption(storageOption())
-    .option('--study <name>', 'study name (default: the CSV file name; a free variant is chosen if it exists)')
+    .option('--study <name>', 'study name (default: the CSV file name; a free variant is chosen if it exists); no / or \\, at most 200 characters', studyNameArg)
     .option('--space <file>', 'search space JSON file (see search-spaces/default.json)')
     .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))} (mlp needs an extra install: npm install ${TFJS_PACKAGE.install.join(' ')})`, listArg)
     .option('--test <test.csv>', 'labelled test file scored at the end (then every row of <data.csv> is searched)')
     .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
-    .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json)')
+    .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json, or a free <study>-2.model.json if that exists); checked before the search')
+    .option('--force', 'replace the file at --out if it exists (never an input file, a link or a device)')
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
     .option('--no-ensemble', 'refit the best pipeline alone instead of averaging the best pipelines (ensemble selection on out-of-fold predictions)')
     .option('--no-recheck', 'choose the final model on the search\'s own CV scores (default: the 20 best pipelines are cross-validated again on fresh splits, up to 3, in the last 5-25% of --time, and the final model is chosen on those scores, which a long search cannot have overfitted)')
     .option('--no-warm-start', "do not start with each model family's default configuration (default: those trials run first, cheapest family first, except with --strategy grid)")
     .option('--fixed-folds', 'cross-validate every trial on the same split (default: each trial draws its own split from the seed, so the search cannot tune itself to one split)')
-    .option('--trial-timeout <duration>', 'time limit per trial (FAIL with reason timeout)', durationArg)
+    .addOption(trialTimeoutOption())
+    .addOption(memoryLimitOption())
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
     .option('--max-failures <n>', 'stop the search after this many failed trials in a row (default 25)', intArg('--max-failures', 1))
     .addOption(

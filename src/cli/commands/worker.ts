@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resumeSearch } from '../../automl/search.js';
 import { formatWorkerDone } from '../../report/search-result.js';
-import { durationArg, intArg, storageOption } from '../args.js';
+import { defaultTrialTimeout, durationArg, intArg, memoryLimitOption, storageOption, trialTimeoutOption } from '../args.js';
 import { runWithProgress } from '../run-with-progress.js';
 
 interface WorkerFlags {
@@ -10,6 +10,8 @@ interface WorkerFlags {
   workers?: number;
   data?: string;
   time?: number;
+  trialTimeout?: number;
+  memoryLimit?: number;
   quiet?: boolean;
 }
 
@@ -18,8 +20,21 @@ function run(name: string, f: WorkerFlags): Promise<number> {
     Boolean(f.quiet),
     (info) => `automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
     // A worker only runs trials: the process that started the study refits and saves the model.
-    (hooks) => resumeSearch(name, { storage: f.storage, workers: f.workers, data: f.data, time: f.time, refit: false, untilStudyDeadline: true, ...hooks }),
-    (result, interrupted) => process.stdout.write(formatWorkerDone(name, result, interrupted) + '\n'),
+    (hooks) =>
+      resumeSearch(name, {
+        storage: f.storage,
+        workers: f.workers,
+        data: f.data,
+        time: f.time,
+        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+        memoryLimitMb: f.memoryLimit,
+        refit: false,
+        untilStudyDeadline: true,
+        ...hooks,
+      }),
+    (result, interrupted) => {
+      process.stdout.write(formatWorkerDone(name, result, interrupted) + '\n');
+    },
   );
 }
 
@@ -33,6 +48,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads on this machine (default: number of cores)', intArg('--workers', 1))
     .option('--data <file>', 'the training CSV on this machine, if not at the path the study was started with (checked by fingerprint)')
     .option('--time <duration>', 'stop this worker after this long', durationArg)
+    .addOption(trialTimeoutOption())
+    .addOption(memoryLimitOption())
     .option('--quiet', 'no progress output')
     .action(async (name: string, flags: WorkerFlags) => {
       process.exitCode = await run(name, flags);

@@ -4,7 +4,7 @@
  * an existing file is identified through a read-only connection before any writable one exists.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AutomlError, messageOf } from '../util/errors.js';
@@ -49,18 +49,33 @@ export function createDatabaseFile(file: string): boolean {
  * its schema version, or throws E_STORAGE naming the file when it is not an automl database.
  */
 export function identifyReadOnly(file: string, busyTimeoutMs: number): number {
+  // A read-only connection to a file in WAL mode creates -wal and -shm files beside it: when the
+  // file is refused, those that this look created (empty ones that were not there) are removed.
+  const sides = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (e) {
+    removeCreated(sides);
     throw new AutomlError('E_STORAGE', `Cannot open SQLite database "${resolve(file)}": ${messageOf(e)}.`, { file }, { cause: e });
   }
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    return readSchemaVersion(db, file);
-  } finally {
+    const version = readSchemaVersion(db, file);
     db.close();
+    return version;
+  } catch (e) {
+    db.close();
+    if (e instanceof AutomlError) removeCreated(sides);
+    throw e;
   }
+}
+
+/** Removes the side files of `sides` that now exist, if the -wal among them holds nothing. */
+function removeCreated(sides: readonly string[]): void {
+  const wal = sides.find((f) => f.endsWith('-wal'));
+  if (wal && existsSync(wal) && statSync(wal).size > 0) return;
+  for (const f of sides) rmSync(f, { force: true });
 }
 
 /** Refuses, for a read-only command, a database without the current automl schema. */

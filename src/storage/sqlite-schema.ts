@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AutomlError, messageOf } from '../util/errors.js';
@@ -83,9 +83,18 @@ export function checkSqliteFile(file: string, mustExist = false): boolean {
     size = st.size;
   } catch (e) {
     if (e instanceof AutomlError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw storageError(file, `Storage file "${abs}" is a loop of symbolic links; give the path of an SQLite .db file.`);
+    if (code !== 'ENOENT') {
       throw storageError(file, `Cannot read storage file "${abs}": ${messageOf(e)}.`, e);
     }
+    let dangling = false;
+    try {
+      dangling = lstatSync(abs).isSymbolicLink();
+    } catch {
+      // Nothing there at all: a new database.
+    }
+    if (dangling) throw storageError(file, `Storage file "${abs}" is a symbolic link to a file that does not exist; it was left unchanged. Give the path of an SQLite .db file.`);
     if (mustExist) throw storageError(file, `no such study database: ${abs}`);
     try {
       if (!statSync(dirname(abs)).isDirectory()) throw new Error('not a directory');

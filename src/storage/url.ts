@@ -35,6 +35,25 @@ export function redactUrl(url: string): string {
   return out;
 }
 
+/**
+ * Refuses a PostgreSQL URL whose password holds an unencoded `/`, `?` or `#`: `pg` would end the
+ * host part there, take a piece of the password for the host name and show it in its error.
+ * Recognised by an `@` after the first `/`, `?` or `#` (before any query string).
+ */
+function checkUserInfo(u: string): void {
+  const rest = u.slice(u.indexOf('://') + 3);
+  const end = rest.search(/[/?#]/);
+  if (end < 0) return;
+  const at = rest.indexOf('@', end);
+  const query = rest.indexOf('?', end + 1);
+  if (at < 0 || (rest[end] === '/' && query >= 0 && query < at)) return;
+  throw new AutomlError(
+    'E_STORAGE_URL',
+    `Storage URL "${redactUrl(u)}": the password seems to contain "/", "?" or "#"; percent-encode them (%2F, %3F, %23), or give the password with PGPASSWORD or ~/.pgpass.`,
+    { value: redactUrl(u) },
+  );
+}
+
 /** What a storage URL designates, before anything is opened. */
 export type StorageTarget = { kind: 'memory' } | { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -50,7 +69,10 @@ export function parseStorageUrl(url: string): StorageTarget {
   }
   const u = url.trim();
   if (u === 'memory:' || u === 'memory') return { kind: 'memory' };
-  if (/^postgres(ql)?:\/\//i.test(u)) return { kind: 'postgres', url: u };
+  if (/^postgres(ql)?:\/\//i.test(u)) {
+    checkUserInfo(u);
+    return { kind: 'postgres', url: u };
+  }
   if (/^sqlite:/i.test(u)) {
     const file = u.slice('sqlite:'.length);
     if (file.startsWith('//')) {

@@ -1,36 +1,21 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli as run } from './storage-cli.js';
 
 /*
  * Issue 17 through the compiled command line (dist/, `npx tsc -p tsconfig.build.json`): a study
  * database never runs code (planted plugins), read-only commands create no file, and a resume
  * keeps the result-changing flags the study was started with.
  */
-const DIST = process.env.AUTOML_DIST ? fileURLToPath(process.env.AUTOML_DIST) : fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-const BIN = join(dirname(DIST), 'cli', 'main.js');
 const IRIS = fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'automl-storage-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const runCli = (args: string[], cwd = dir) => run(args, cwd);
 
-export function runCli(args: string[], cwd = dir, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function plant(db: string, plugins: unknown): void {
   const raw = new Database(db);

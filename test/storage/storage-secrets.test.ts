@@ -14,6 +14,15 @@ function texts(e: unknown): string {
 }
 
 describe('storage URL passwords are never shown (issue 17)', () => {
+  it('refuses a password with an unencoded / ? or # before pg can show a piece of it', () => {
+    for (const u of ['postgresql://u:Zq9Se@c/ret@h/db', 'postgresql://u:ab/c@h/db', 'postgresql://u:a?b@h/db', 'postgresql://u:a#b@h/db']) {
+      expect(() => parseStorageUrl(u), u).toThrow(expect.objectContaining({ code: 'E_STORAGE_URL' }));
+    }
+    for (const u of ['postgresql://u:a%2Fb@h/db', 'postgresql://u:a@b@h/db', 'postgresql://h/db?options=a@b', 'postgresql://u@h/db']) {
+      expect(parseStorageUrl(u), u).toMatchObject({ kind: 'postgres' });
+    }
+  });
+
   it(`has at least 30 forms (${SECRET_URLS.length})`, () => {
     expect(SECRET_URLS.length).toBeGreaterThanOrEqual(30);
   });

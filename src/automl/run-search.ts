@@ -302,7 +302,8 @@ function assembleResult(study: Study, setup: RunSetup, prep: PreparedData, metri
   const counts = {
     complete: study.trials.filter((t) => t.state === 'COMPLETE').length,
     failed: study.trials.filter((t) => t.state === 'FAIL' && t.failKind !== 'interrupted').length,
-    interrupted: study.trials.filter((t) => t.state === 'FAIL' && t.failKind === 'interrupted').length,
+    // Only configurations still waiting for a run: an interrupted trial that ran again is done.
+    interrupted: study.pendingRetries(),
     pruned: study.trials.filter((t) => t.state === 'PRUNED').length,
   };
   const winner = study.bestTrial;

@@ -4,6 +4,7 @@
  * configurations with cross-validation in worker threads, refits the best pipeline on every
  * searched row, scores it on the held-out rows and returns (and optionally saves) the model.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AutomlError, show } from '../util/errors.js';
 import { createRng, deriveSeed } from '../util/rng.js';
@@ -19,16 +20,17 @@ import type { Study } from '../study/index.js';
 import { createStudyIn, loadStudyIn } from '../study/create.js';
 import { enqueueDefaults } from './warm-start.js';
 import type { TrialRecord } from '../trial/trial.js';
-import { openStorage } from '../storage/open.js';
+import { openStorage, redactUrl } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
 import { checkModelRanges, composeSpaceJSON, defaultSpace, resolveModels, spaceForTask, spaceWithTargetFor } from './spaces.js';
 import { loadModelPlugins } from './worker/objective.js';
+import { confirmPlugins } from './worker/plugin-refs.js';
 import { FOLD_SCORES_ATTR, type ModelPluginRef } from './worker/data.js';
 import { readLabeledRows, type LabeledTable } from './test-set.js';
 import type { FittedModel } from './refit.js';
 import { runSearch } from './run-search.js';
 import { readTabularSettings, settingsRecord } from './settings.js';
-import type { CustomModel, ModelName, PreparedData, ResumeOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
+import type { CustomModel, ModelName, PreparedData, ResumeOptions, RunOptions, SearchOptions, SearchResult, TabularSettings } from './types.js';
 
 function checkOptions(o: SearchOptions): void {
   const int = (v: unknown, name: string, min: number): void => {
@@ -171,10 +173,10 @@ async function newStudyName(storage: Storage, storageUrl: string, options: Searc
   const base = options.study ?? (typeof options.data === 'string' ? baseName(options.data) : 'rows');
   const taken = new Set((await storage.listStudies()).map((s) => s.name));
   if (options.study !== undefined && taken.has(options.study)) {
-    throw new AutomlError('E_STUDY_EXISTS', `study '${options.study}' already exists in ${storageUrl}; continue it with \`automl resume ${options.study}\`, or choose another --study name`);
+    throw new AutomlError('E_STUDY_EXISTS', `study '${options.study}' already exists in ${redactUrl(storageUrl)}; continue it with \`automl resume ${options.study}\`, or choose another --study name`);
   }
   const name = freeStudyName(base, taken);
-  if (name !== base) options.onNote?.(`study '${base}' exists in ${storageUrl}; this search is study '${name}'`);
+  if (name !== base) options.onNote?.(`study '${base}' exists in ${redactUrl(storageUrl)}; this search is study '${name}'`);
   return name;
 }
 
@@ -202,6 +204,9 @@ function newSettings(
     deadline: run.time !== undefined ? Date.now() + run.time * 1000 : null,
     ensemble: options.ensemble ?? true,
     reshuffleFolds: options.reshuffleFolds ?? true,
+    recheck: options.recheck ?? true,
+    featureSearch: options.featureSearch ? (options.featureSearch === 'backward' ? 'backward' : 'forward') : false,
+    trialTimeout: options.trialTimeout ?? null,
   };
 }
 
@@ -224,10 +229,12 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
   const study = await openStoredStudy(options.storage ?? DEFAULT_STORAGE, name);
   try {
     const s = storedSettings(study);
-    await loadModelPlugins(s.plugins);
+    // The stored module list is only compared with the one the user named; the user's is imported.
+    const plugins = confirmPlugins(study.name, s.plugins, options.plugins ?? []);
+    await loadModelPlugins(plugins);
     const prep = reloadData(study, s, options.data);
     for (const n of prep.notes) options.onNote?.(n);
-    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, ...resumeBudget(study.name, s, options) }, s.plugins, options.refit ?? true, startedAt);
+    return await runSearch(study, prep, getMetric(s.metric, s.task), { ...options, ...storedChoices(s, options), ...resumeBudget(study.name, s, options) }, plugins, options.refit ?? true, startedAt);
   } catch (e) {
     await study.close();
     throw e;
@@ -262,11 +269,27 @@ function storedSettings(study: Study): TabularSettings {
 /** The study's data and split again, refused unless its content is the data the study started with. */
 function reloadData(study: Study, s: TabularSettings, data: string | undefined): PreparedData {
   const dataPath = data ?? s.data!;
+  plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
+  if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
   const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }
   return prep;
+}
+
+/**
+ * The choices that shape a resumed run's result, as the study was started with them unless this
+ * run overrides them explicitly. A worker (no refit) never runs the feature search.
+ */
+function storedChoices(s: TabularSettings, o: ResumeOptions): Pick<RunOptions, 'recheck' | 'ensemble' | 'featureSearch' | 'trialTimeout'> {
+  const timeout = o.trialTimeout ?? s.trialTimeout ?? undefined;
+  return {
+    recheck: o.recheck ?? s.recheck ?? true,
+    ensemble: o.ensemble ?? s.ensemble ?? true,
+    ...(s.featureSearch && o.refit !== false ? { featureSearch: s.featureSearch } : {}),
+    ...(timeout !== undefined ? { trialTimeout: timeout } : {}),
+  };
 }
 
 /** A resumed run's budget: the study's total trials, and the time given, or what is left of the study's deadline. */
@@ -278,6 +301,20 @@ function resumeBudget(name: string, s: TabularSettings, options: ResumeOptions):
     return { trials: budget.trials, time: left };
   }
   return budget;
+}
+
+/**
+ * Refuses a data path (from the command line or, untrusted, from storage) that is not a plain
+ * readable file: a FIFO, a device or a folder is never opened.
+ */
+function plainFile(path: string, what: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // A missing file is reported by the CSV reader, as for `automl search`.
+  }
+  if (!st.isFile()) throw new AutomlError('E_DATA', `${what}: ${show(path)} is not a plain file`, { file: path });
 }
 
 function baseName(path: string): string {

@@ -40,6 +40,10 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     deadline: r.get('deadline') === undefined || r.get('deadline') === null ? null : r.finite('deadline'),
     ...(r.get('ensemble') !== undefined ? { ensemble: r.boolean('ensemble') } : {}),
     ...(r.get('reshuffleFolds') !== undefined ? { reshuffleFolds: r.boolean('reshuffleFolds') } : {}),
+    // Absent in studies made before they were stored: resume then keeps the old defaults.
+    ...(r.get('recheck') !== undefined ? { recheck: r.boolean('recheck') } : {}),
+    ...(r.get('featureSearch') !== undefined ? { featureSearch: r.featureSearch('featureSearch') } : {}),
+    ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
   };
 }
 
@@ -73,6 +77,18 @@ class FieldReader {
   finite(field: string): number {
     const v = this.get(field);
     if (typeof v !== 'number' || !Number.isFinite(v)) this.bad(field, v, 'a finite number');
+    return v;
+  }
+
+  positive(field: string): number {
+    const v = this.get(field);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.bad(field, v, 'a positive number');
+    return v;
+  }
+
+  featureSearch(field: string): false | 'forward' | 'backward' {
+    const v = this.get(field);
+    if (v !== false && v !== 'forward' && v !== 'backward') this.bad(field, v, 'false, "forward" or "backward"');
     return v;
   }
 

@@ -247,6 +247,12 @@ export interface TabularSettings {
   readonly ensemble?: boolean;
   /** Each trial draws its own CV split (absent in studies made before this option: false, the fixed split). */
   readonly reshuffleFolds?: boolean;
+  /** Re-check the best pipelines on fresh splits before the final choice (absent in older studies: true). */
+  readonly recheck?: boolean;
+  /** The wrapper feature search after the search, or false (absent in older studies: false). */
+  readonly featureSearch?: false | 'forward' | 'backward';
+  /** Per-trial time limit in seconds, or null for none (absent in older studies: none). */
+  readonly trialTimeout?: number | null;
 }
 
 /** Everything prepared from the data, before any study is touched. */
@@ -275,5 +281,11 @@ export interface ResumeOptions extends Pick<SearchOptions, 'storage' | RunOption
   readonly refit?: boolean;
   /** Without `time`: stop at the time budget the study was started with, shared by all workers. */
   readonly untilStudyDeadline?: boolean;
+  /**
+   * The study's own model modules, named again by whoever resumes it (paths, `file:` URLs or
+   * `{ module, exportName }`): they must resolve to the ones the study recorded, which are never
+   * imported from storage. Default none.
+   */
+  readonly plugins?: readonly (string | ModelPluginRef)[];
 }
 

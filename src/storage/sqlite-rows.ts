@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Direction, FailKind, FlatParams, Intermediate, TrialOrigin, TrialRecord, TrialState } from '../trial/trial.js';
 import type { StudyRecord } from './storage.js';
+import { AutomlError, messageOf } from '../util/errors.js';
 import { deepFreeze } from './validate.js';
 
 /** A row of `studies` as better-sqlite3 returns it. */
@@ -33,16 +34,36 @@ export interface TrialRow {
   heartbeat_at: number | null;
 }
 
+/**
+ * A JSON column of a stored row. What a file holds is untrusted (another tool or a hand edit may
+ * have written it): text that is not JSON, or not the expected shape, gives E_STORAGE naming the
+ * column, never a bare SyntaxError.
+ */
+function parseColumn(text: unknown, column: string, where: string, objectOnly: boolean): unknown {
+  let v: unknown;
+  try {
+    if (typeof text !== 'string') throw new Error(`a ${text === null ? 'NULL' : typeof text} value, not JSON text`);
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new AutomlError('E_STORAGE', `${where}: stored ${column} is not valid JSON (${messageOf(e)}); the study database is damaged or was written by another program`, { path: column });
+  }
+  if (objectOnly && (typeof v !== 'object' || v === null || Array.isArray(v))) {
+    throw new AutomlError('E_STORAGE', `${where}: stored ${column} is ${Array.isArray(v) ? 'an array' : String(v === null ? null : typeof v)}, not a JSON object; the study database is damaged or was written by another program`, { path: column });
+  }
+  return v;
+}
+
 /** The frozen record of a study row. */
 export function toStudy(r: StudyRow): StudyRecord {
+  const where = `study ${JSON.stringify(String(r.name).slice(0, 100))}`;
   return deepFreeze({
     id: r.id,
     name: r.name,
     direction: r.direction,
-    space: JSON.parse(r.space) as unknown,
+    space: parseColumn(r.space, 'space', where, false),
     seed: r.seed,
     sampler: r.sampler,
-    settings: JSON.parse(r.settings) as Record<string, unknown>,
+    settings: parseColumn(r.settings, 'settings', where, true) as Record<string, unknown>,
     createdAt: r.created_at,
   });
 }
@@ -52,14 +73,14 @@ export function toTrial(r: TrialRow, intermediate: Intermediate[]): TrialRecord 
   return deepFreeze({
     number: r.number,
     state: r.state,
-    params: JSON.parse(r.params) as FlatParams,
+    params: parseColumn(r.params, 'params', `trial ${r.number}`, true) as FlatParams,
     value: r.value,
     intermediate,
     origin: r.origin,
     retryOf: r.retry_of,
     failKind: r.fail_kind,
     failReason: r.fail_reason,
-    userAttrs: JSON.parse(r.user_attrs) as Record<string, unknown>,
+    userAttrs: parseColumn(r.user_attrs, 'user_attrs', `trial ${r.number}`, true) as Record<string, unknown>,
     worker: r.worker,
     createdAt: r.created_at,
     startedAt: r.started_at,

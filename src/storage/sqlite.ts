@@ -7,6 +7,11 @@ import type { FlatParams, Intermediate, TrialOrigin, TrialRecord, TrialState } f
 import { emptyCounts } from './storage.js';
 import type { NewStudy, StartTrialOptions, Storage, StudyRecord, StudySummary, TrialFilter, TrialResult } from './storage.js';
 import { checkSqliteFile, migrate, readSchemaVersion } from './sqlite-schema.js';
+import { checkReadable, createDatabaseFile, identifyReadOnly } from './sqlite-file.js';
+
+function checkReadableIf(readonly: boolean | undefined, file: string, version: number): void {
+  if (readonly) checkReadable(file, version);
+}
 import { prepareStatements, toStudy, toTrial } from './sqlite-rows.js';
 import type { Statements, StudyRow, TrialRow } from './sqlite-rows.js';
 import {
@@ -37,6 +42,11 @@ export interface SqliteOptions {
    * one fsync per write (milliseconds on most disks).
    */
   readonly synchronous?: 'normal' | 'full';
+  /**
+   * Open an existing database read-only (the commands that only read): a missing file is an
+   * error ("no such study database"), nothing is created, migrated or written.
+   */
+  readonly readonly?: boolean;
 }
 
 const BACKOFF_BASE_MS = 2;
@@ -94,17 +104,25 @@ export class SqliteStorage implements Storage {
    */
   static async open(file: string, options: SqliteOptions = {}): Promise<SqliteStorage> {
     const maxAttempts = options.maxAttempts ?? 60;
-    checkSqliteFile(file);
+    const busyMs = Math.max(0, Math.round(options.busyTimeoutMs ?? 250));
+    const rng = createRng(`sqlite-open/${process.pid}`);
+    const exists = checkSqliteFile(file, options.readonly === true);
+    if (file !== ':memory:') {
+      // An existing file is identified read-only first: a foreign one is never opened for writing.
+      if (exists) checkReadableIf(options.readonly, file, await retrying(file, maxAttempts, rng, () => identifyReadOnly(file, busyMs)));
+      else createDatabaseFile(file);
+    }
     let db: Database.Database;
     try {
-      db = new Database(file);
+      db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
     } catch (e) {
       throw new AutomlError('E_STORAGE', `Cannot open SQLite database "${file}": ${messageOf(e)}.`, { file }, { cause: e });
     }
     try {
-      db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 250))}`);
-      await retrying(file, maxAttempts, createRng(`sqlite-open/${process.pid}`), () => {
-        readSchemaVersion(db, file);
+      db.pragma(`busy_timeout = ${busyMs}`);
+      await retrying(file, maxAttempts, rng, () => {
+        const version = readSchemaVersion(db, file);
+        if (options.readonly) return checkReadable(file, version);
         // Only now that the file is known to be ours may its journal mode change.
         db.pragma('journal_mode = WAL');
         db.pragma(options.synchronous === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');

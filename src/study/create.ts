@@ -42,7 +42,11 @@ export interface CreateStudyOptions<S extends Space> {
 
 
 /** Options of {@link loadStudy}. */
-export type LoadStudyOptions = Omit<CreateStudyOptions<Space>, 'space' | 'direction' | 'seed' | 'loadIfExists'> & { readonly name: string };
+export type LoadStudyOptions = Omit<CreateStudyOptions<Space>, 'space' | 'direction' | 'seed' | 'loadIfExists'> & {
+  readonly name: string;
+  /** Open a storage URL read-only (commands that only read): a missing SQLite file is an error, never created. */
+  readonly readonly?: boolean;
+};
 
 /**
  * Creates a study, or opens the existing one of that name (resume). On resume the stored direction,
@@ -70,7 +74,7 @@ export async function createStudyIn<S extends Space>(storage: Storage, opts: Omi
  * Throws E_STUDY_NOT_FOUND (listing the studies there) if there is none.
  */
 export async function loadStudy(opts: LoadStudyOptions): Promise<Study<Space>> {
-  const { storage, owns } = await resolveStorage(opts.storage);
+  const { storage, owns } = await resolveStorage(opts.storage, opts.readonly === true);
   return closingOnFailure(storage, owns, () => loadOn(storage, owns, opts));
 }
 
@@ -99,8 +103,8 @@ function checkCreateOptions(opts: Omit<CreateStudyOptions<Space>, 'storage'>): C
 }
 
 /** The storage of `opts.storage`: a Storage object as given (the caller's), or one opened from a URL (ours). */
-async function resolveStorage(s: string | Storage | undefined): Promise<{ storage: Storage; owns: boolean }> {
-  return typeof s === 'object' ? { storage: s, owns: false } : { storage: await openStorage(s ?? 'memory:'), owns: true };
+async function resolveStorage(s: string | Storage | undefined, readonly = false): Promise<{ storage: Storage; owns: boolean }> {
+  return typeof s === 'object' ? { storage: s, owns: false } : { storage: await openStorage(s ?? 'memory:', { readonly }), owns: true };
 }
 
 async function closingOnFailure<T>(storage: Storage, owns: boolean, body: () => Promise<T>): Promise<T> {

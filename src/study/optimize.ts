@@ -249,11 +249,28 @@ class OptimizeRun {
         if (!this.ahead) this.launching = false;
         continue;
       }
-      if (this.running.size === 0) return;
+      if (this.running.size === 0) {
+        if (!(await this.sweepBeforeEnd())) return;
+        continue;
+      }
       // Wait for a free slot while trials remain to start, else for any trial to be recorded.
       const waitFor = this.mayStart() && this.slotsFull() ? this.busy : this.running;
       await Promise.race(waitFor.values());
     }
+  }
+
+  /**
+   * Before the run ends for want of trials to start: trials of workers that died (their process
+   * is gone, or their heartbeat is stale) still hold RUNNING rows, which count toward the budget.
+   * Marks them interrupted and queues them again now, rather than at the next 30-s sweep, and says
+   * whether there is more to run.
+   */
+  private async sweepBeforeEnd(): Promise<boolean> {
+    if (this.stop.signal.aborted || this.winding || this.launching || this.fatal) return false;
+    const recovered = await this.study.recoverAbandonedTrials();
+    if (recovered.length === 0) return false;
+    this.launching = true;
+    return true;
   }
 
   /** Starts trials (the one asked ahead first) until the slots are full or none may start. */

@@ -337,6 +337,26 @@ export class Study<S extends Space = Space> {
     this.remember(await this.storage.enqueueTrial(this.record.id, t.params, { origin: 'retry', retryOf: original }));
   }
 
+  /**
+   * Configurations whose trials were interrupted and that have not run since, as of the last
+   * refresh: what a resume would still run first. An interrupted trial whose configuration ran
+   * again (its retry finished, or is running) is not counted, and a configuration interrupted
+   * several times counts once.
+   */
+  pendingRetries(): number {
+    const originOf = (t: TrialRecord): number => (t.origin === 'retry' && t.retryOf !== null ? t.retryOf : t.number);
+    const interrupted = new Set<number>();
+    const settled = new Set<number>();
+    for (const t of this.trialCache) {
+      if (t === undefined) continue;
+      if (t.state === 'FAIL' && t.failKind === 'interrupted') interrupted.add(originOf(t));
+      else if (t.state !== 'WAITING') settled.add(originOf(t));
+    }
+    let n = 0;
+    for (const o of interrupted) if (!settled.has(o)) n++;
+    return n;
+  }
+
   /** Trials that count toward a trial budget (all but interrupted failures), as of the last refresh. */
   countedTrials(): number {
     return this.trialCache.filter((t) => t !== undefined && t.state !== 'WAITING' && countsTowardBudget(t)).length;

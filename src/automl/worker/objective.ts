@@ -4,8 +4,7 @@
  * pool's workerData); a trial only carries its configuration. The CV loop itself is
  * evaluation's `crossValidate`; this file only adapts the trial's context to it.
  */
-import { pathToFileURL } from 'node:url';
-import { isAbsolute } from 'node:path';
+import { pluginSpecifier } from './plugin-refs.js';
 import type { Dataset } from '../../data/types.js';
 import type { ModelSpec } from '../../models/estimator.js';
 import { getModel, registerModel, hasModel } from '../../models/registry.js';
@@ -21,12 +20,16 @@ import { deriveSeed } from '../../util/rng.js';
 
 const loadedPlugins = new Set<string>();
 
-/** Imports users' model modules and registers their specs (once per thread). */
+/**
+ * Imports users' model modules and registers their specs (once per thread). Only files are
+ * imported: a `data:`, `http:`, `node:` or any other non-file specifier is refused (E_MODEL)
+ * before `import()`, whoever handed it over.
+ */
 export async function loadModelPlugins(plugins: readonly ModelPluginRef[]): Promise<void> {
   for (const p of plugins) {
     const key = `${p.module}#${p.exportName ?? 'default'}`;
     if (loadedPlugins.has(key)) continue;
-    const specifier = isAbsolute(p.module) ? pathToFileURL(p.module).href : p.module;
+    const specifier = pluginSpecifier(p.module);
     let ns: Record<string, unknown>;
     try {
       ns = (await import(specifier)) as Record<string, unknown>;

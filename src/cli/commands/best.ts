@@ -5,7 +5,7 @@ import { loadStudy } from '../../study/index.js';
 import { storageOption } from '../args.js';
 
 async function run(name: string, f: { storage: string; json?: boolean }): Promise<number> {
-  const study = await loadStudy({ name, storage: f.storage });
+  const study = await loadStudy({ name, storage: f.storage, readonly: true });
   try {
     process.stdout.write((f.json ? JSON.stringify(bestJson(study)) : formatBest(study)) + '\n');
     // JSON says "no best" with null; the text message is an error for scripts that read the text.

@@ -4,9 +4,11 @@ import { resumeSearch } from '../../automl/search.js';
 import { defaultTrialTimeout, durationArg, intArg, memoryLimitOption, storageOption, trialTimeoutOption } from '../args.js';
 import { ModelOutput, storedStudyInputs } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
+import { pluginOption, pluginRefs } from './plugin-flag.js';
 
 interface ResumeFlags {
   storage: string;
+  plugin?: string[];
   trials?: number;
   time?: number;
   workers?: number;
@@ -30,6 +32,7 @@ async function run(name: string, f: ResumeFlags): Promise<number> {
     (hooks) =>
       resumeSearch(name, {
         storage: f.storage,
+        plugins: pluginRefs(f.plugin),
         trials: f.trials,
         time: f.time,
         workers: f.workers,
@@ -51,6 +54,7 @@ export function register(program: Command): void {
     .description('continue an interrupted study with its data, split, folds and budget')
     .argument('<study>', 'study name')
     .addOption(storageOption())
+    .addOption(pluginOption())
     .option('--trials <n>', 'new total trial budget (default: the one the study was started with)', intArg('--trials', 1))
     .option('--time <duration>', 'wall-clock budget for this run', durationArg)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))

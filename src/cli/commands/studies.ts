@@ -1,14 +1,14 @@
 /** `automl studies`: list the studies in a storage. */
 import type { Command } from 'commander';
 import { formatStudies } from '../../report/studies.js';
-import { openStorage } from '../../storage/open.js';
+import { openStorage, redactUrl } from '../../storage/open.js';
 import { storageOption } from '../args.js';
 
 async function run(f: { storage: string; json?: boolean }): Promise<number> {
-  const storage = await openStorage(f.storage);
+  const storage = await openStorage(f.storage, { readonly: true });
   try {
     const list = await storage.listStudies();
-    process.stdout.write((f.json ? JSON.stringify(list) : formatStudies(list, storage.url)) + '\n');
+    process.stdout.write((f.json ? JSON.stringify(list) : formatStudies(list, redactUrl(storage.url))) + '\n');
     return 0;
   } finally {
     await storage.close();

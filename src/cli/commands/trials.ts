@@ -13,7 +13,7 @@ interface TrialsFlags {
 
 async function run(name: string, f: TrialsFlags): Promise<number> {
   if (f.json && f.csv) throw new AutomlError('E_USAGE', 'give either --json or --csv, not both');
-  const study = await loadStudy({ name, storage: f.storage });
+  const study = await loadStudy({ name, storage: f.storage, readonly: true });
   try {
     if (f.json) process.stdout.write(JSON.stringify(trialsJson(study)) + '\n');
     else if (f.csv) process.stdout.write(trialsCsv(study));

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { resumeSearch } from '../../automl/search.js';
 import { formatWorkerDone } from '../../report/search-result.js';
 import { defaultTrialTimeout, durationArg, intArg, memoryLimitOption, storageOption, trialTimeoutOption } from '../args.js';
+import { pluginOption, pluginRefs } from './plugin-flag.js';
 import { runWithProgress } from '../run-with-progress.js';
 
 interface WorkerFlags {
   storage: string;
+  plugin?: string[];
   workers?: number;
   data?: string;
   time?: number;
@@ -23,6 +25,7 @@ function run(name: string, f: WorkerFlags): Promise<number> {
     (hooks) =>
       resumeSearch(name, {
         storage: f.storage,
+        plugins: pluginRefs(f.plugin),
         workers: f.workers,
         data: f.data,
         time: f.time,
@@ -45,6 +48,7 @@ export function register(program: Command): void {
     .description('join a study stored in a shared storage (e.g. PostgreSQL) and run its trials until its budget is spent')
     .argument('<study>', 'study name (started with automl search --storage <url>)')
     .addOption(storageOption())
+    .addOption(pluginOption())
     .option('--workers <n>', 'worker threads on this machine (default: number of cores)', intArg('--workers', 1))
     .option('--data <file>', 'the training CSV on this machine, if not at the path the study was started with (checked by fingerprint)')
     .option('--time <duration>', 'stop this worker after this long', durationArg)

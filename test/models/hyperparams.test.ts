@@ -99,3 +99,13 @@ describe('checkRange', () => {
     expect(() => checkRange('m', DECLS, 'constructor', { kind: 'int', low: 1, high: 2 })).toThrow(/unknown parameter "constructor"/);
   });
 });
+
+describe('sane maxima of the fast families (issue 17)', () => {
+  it('a space asking for 1e8 trees is refused before any trial, naming the family and the value', async () => {
+    const { gradientBoostingDecls } = await import('../../src/models/fast/gradient-boosting.js');
+    const { forestDecls } = await import('../../src/models/fast/forest.js');
+    expect(() => checkRange('gradient_boosting', gradientBoostingDecls, 'n_estimators', { kind: 'int', low: 10, high: 1e8 })).toThrow(/gradient_boosting.*n_estimators.*100000000/);
+    expect(() => checkRange('random_forest', forestDecls(true), 'n_estimators', { kind: 'int', low: 10, high: 1e8 })).toThrow(/random_forest.*n_estimators.*100000000/);
+    expect(() => checkRange('random_forest', forestDecls(true), 'n_estimators', { kind: 'int', low: 10, high: 10_000 })).not.toThrow();
+  });
+});

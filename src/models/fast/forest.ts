@@ -22,7 +22,7 @@ const VERSION = 1;
 export function forestDecls(bootstrapDefault: boolean) {
   return {
     /** Trees. */
-    n_estimators: int({ min: 1, log: true, default: 100 }),
+    n_estimators: int({ min: 1, max: 10_000, log: true, default: 100 }),
     /** Split criterion for classification; regression always uses squared error. */
     criterion: categorical({ choices: ['gini', 'entropy'], default: 'gini', task: 'classification' }),
     /**

@@ -34,7 +34,7 @@ export const gradientBoostingDecls = {
   /** Shrinkage of each tree. */
   learning_rate: float({ min: 0, exclusiveMin: true, max: 1, log: true, default: 0.1 }),
   /** Maximum boosting rounds. */
-  n_estimators: int({ min: 1, log: true, default: 100 }),
+  n_estimators: int({ min: 1, max: 10_000, log: true, default: 100 }),
   /** Leaves per tree, grown best-first. */
   max_leaves: int({ min: 2, max: 65536, log: true, default: 31 }),
   /** Maximum leaf depth; 0 means no limit. */

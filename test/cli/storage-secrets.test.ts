@@ -30,17 +30,17 @@ describePg('storage passwords in command output (issue 17)', (url) => {
       if (ok) expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r;
     };
-    const common = ['--storage', storage, '--trials', '3', '--workers', '1', '--no-recheck', '--out', join(dir, 'm.json')];
+    const common = ['--storage', storage, '--trials', '3', '--workers', '1', '--no-recheck', '--out', join(dir, 'm.json'), '--force'];
     await run(['search', 'iris.csv', '--target', 'species', '--study', 'iris', ...common], true);
     const exists = await run(['search', 'iris.csv', '--target', 'species', '--study', 'iris', ...common], false);
     expect(exists.stderr).toMatch(/E_STUDY_EXISTS/);
-    const renamed = await run(['search', 'iris.csv', '--target', 'species', ...common.slice(0, 2), '--trials', '2', '--workers', '1', '--no-recheck', '--out', join(dir, 'm2.json')], true);
+    const renamed = await run(['search', 'iris.csv', '--target', 'species', ...common.slice(0, 2), '--trials', '2', '--workers', '1', '--no-recheck', '--out', join(dir, 'm2.json'), '--force'], true);
     expect(renamed.stdout + renamed.stderr).toMatch(/exists in .*\*\*\*/);
     await run(['studies', '--storage', storage], true);
     await run(['studies', '--storage', storage, '--json'], true);
     await run(['trials', 'iris', '--storage', storage], true);
     await run(['best', 'iris', '--storage', storage], true);
-    await run(['resume', 'iris', '--storage', storage, '--trials', '4', '--workers', '1', '--out', join(dir, 'm3.json')], true);
+    await run(['resume', 'iris', '--storage', storage, '--trials', '4', '--workers', '1', '--out', join(dir, 'm3.json'), '--force'], true);
     await run(['worker', 'iris', '--storage', storage, '--workers', '1'], false);
     await run(['trials', 'nope', '--storage', storage], false);
     // A password with an unencoded "/" would make pg show a piece of it as the host name: refused first.

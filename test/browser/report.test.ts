@@ -9,7 +9,8 @@ import { chartData, describeBrowser, launch, screenshotPath, watchProblems } fro
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/main.js');
-const HOSTILE_STUDY = '</script><script>window.__pwned=1</script><!--';
+// Study names may not hold '/' (they name files), so the name tries the other way out of a script block: '<!--<script>'.
+const HOSTILE_STUDY = '<!--<script>window.__pwned=1<!--';
 const HOSTILE_LABEL = '</script><script>window.__pwned=2</script>';
 
 function automl(args: string[], cwd: string): void {

@@ -1,0 +1,76 @@
+/**
+ * Dense products the kernel learners share: C = A B' in WebAssembly SIMD where available (the
+ * project's kernel in ../fast/abt-wasm.ts), in chunks of rows of A so that the workspace stays
+ * small, with a plain JavaScript fallback.
+ */
+import { AbtWorkspace } from '../fast/abt-wasm.js';
+import { dotRows } from './kernel.js';
+
+/** Rows of A per chunk. */
+const CHUNK = 512;
+
+/**
+ * C (ma x mb, row-major) = A (ma x len) times B' (B: mb x len). `onChunk(row0, rows, C)` receives
+ * each block of rows of C (a view, valid during the call) instead of one large result, so callers
+ * can transform blocks in place (the kernel function, a feature map).
+ */
+export function productABt(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, onChunk: (row0: number, rows: number, C: Float64Array) => void): void {
+  const chunk = Math.max(1, Math.min(CHUNK, ma));
+  const ws = AbtWorkspace.create(mb * len + chunk * len + chunk * mb);
+  if (ws) {
+    const f = ws.f64;
+    f.set(B.subarray(0, mb * len), 0);
+    const aSlot = mb * len;
+    const cSlot = aSlot + chunk * len;
+    for (let r0 = 0; r0 < ma; r0 += chunk) {
+      const rows = Math.min(chunk, ma - r0);
+      f.set(A.subarray(r0 * len, (r0 + rows) * len), aSlot);
+      ws.abt(aSlot, rows, 0, mb, len, cSlot);
+      onChunk(r0, rows, f.subarray(cSlot, cSlot + rows * mb));
+    }
+    return;
+  }
+  const C = new Float64Array(chunk * mb);
+  for (let r0 = 0; r0 < ma; r0 += chunk) {
+    const rows = Math.min(chunk, ma - r0);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < mb; k++) C[i * mb + k] = dotRows(A, (r0 + i) * len, B, k * len, len);
+    onChunk(r0, rows, C.subarray(0, rows * mb));
+  }
+}
+
+/**
+ * Lower Cholesky factor of the symmetric `a` (n x n, row-major; only the lower triangle is read)
+ * plus `shift` on the diagonal, or null when a pivot is not positive.
+ */
+export function choleskyLower(a: Float64Array, n: number, shift: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = a[rj + j]! + shift;
+    for (let k = 0; k < j; k++) d -= L[rj + k]! * L[rj + k]!;
+    if (!(d > 0)) return null;
+    const ljj = Math.sqrt(d);
+    L[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      L[ri + j] = (a[ri + j]! - dotRows(L, ri, L, rj, j)) / ljj;
+    }
+  }
+  return L;
+}
+
+/** The inverse of a lower-triangular matrix (lower triangular, row-major). */
+export function invertLower(L: Float64Array, n: number): Float64Array {
+  const M = new Float64Array(n * n);
+  // Column j of L^-1 by forward substitution on e_j.
+  for (let j = 0; j < n; j++) {
+    M[j * n + j] = 1 / L[j * n + j]!;
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      const ri = i * n;
+      for (let k = j; k < i; k++) s += L[ri + k]! * M[k * n + j]!;
+      M[ri + j] = -s / L[ri + i]!;
+    }
+  }
+  return M;
+}

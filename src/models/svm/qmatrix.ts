@@ -1,0 +1,145 @@
+/**
+ * The Q matrices of the SMO solver (Q_ij = y_i y_j K(x_i, x_j)) for classification and for
+ * epsilon-regression, read through a kernel-row cache. The solver moves variables around (active
+ * ones to the front), so each matrix answers in the solver's current order and follows `swap`.
+ */
+import { RowCache } from './cache.js';
+import type { KernelRows } from './kernel.js';
+
+/** What the SMO solver needs from its quadratic term. */
+export interface QMatrix {
+  /** Number of variables. */
+  readonly size: number;
+  /** Diagonal of Q in the solver's current order. */
+  readonly QD: Float64Array;
+  /**
+   * Entries 0..len-1 of row i of Q. The array is valid until the next-but-one call (the solver
+   * holds two rows at a time) or the next `swap`.
+   */
+  getQ(i: number, len: number): Float32Array;
+  /** Exchanges variables i and j. */
+  swap(i: number, j: number): void;
+}
+
+/** Q of C-support-vector classification: l variables, one per training row. */
+export class SvcQ implements QMatrix {
+  readonly size: number;
+  readonly QD: Float64Array;
+  private readonly idx: Int32Array;
+  private readonly y: Int8Array;
+  private readonly cache: RowCache;
+
+  /**
+   * @param rows training-row index (into the kernel's matrix) of each variable
+   * @param y +1 or -1 per variable
+   */
+  constructor(
+    private readonly kernel: KernelRows,
+    rows: Int32Array,
+    y: Int8Array,
+    cacheBytes: number,
+  ) {
+    const l = rows.length;
+    this.size = l;
+    this.idx = Int32Array.from(rows);
+    this.y = Int8Array.from(y);
+    this.cache = new RowCache(l, cacheBytes);
+    this.QD = new Float64Array(l);
+    for (let i = 0; i < l; i++) this.QD[i] = kernel.value(this.idx[i]!, this.idx[i]!);
+  }
+
+  getQ(i: number, len: number): Float32Array {
+    const row = this.cache.get(i, len);
+    const start = this.cache.filled;
+    if (start < len) {
+      this.kernel.row(this.idx[i]!, this.idx, start, len, row);
+      const y = this.y;
+      if (y[i] === 1) {
+        for (let k = start; k < len; k++) if (y[k] !== 1) row[k] = -row[k]!;
+      } else {
+        for (let k = start; k < len; k++) if (y[k] === 1) row[k] = -row[k]!;
+      }
+    }
+    return row;
+  }
+
+  swap(i: number, j: number): void {
+    this.cache.swap(i, j);
+    swapI32(this.idx, i, j);
+    const t = this.y[i]!;
+    this.y[i] = this.y[j]!;
+    this.y[j] = t;
+    swapF64(this.QD, i, j);
+  }
+}
+
+/**
+ * Q of epsilon-support-vector regression: 2l variables (alpha_i then alpha*_i), whose rows are
+ * signed copies of the l kernel rows. The cache holds full kernel rows in training order (so it
+ * never needs patching), and each request gathers them into one of two buffers.
+ */
+export class SvrQ implements QMatrix {
+  readonly size: number;
+  readonly QD: Float64Array;
+  private readonly sign: Int8Array;
+  private readonly index: Int32Array;
+  private readonly cache: RowCache;
+  private readonly identity: Int32Array;
+  private readonly buffers: [Float32Array, Float32Array];
+  private next = 0;
+
+  constructor(
+    private readonly kernel: KernelRows,
+    cacheBytes: number,
+  ) {
+    const l = kernel.n;
+    this.size = 2 * l;
+    this.sign = new Int8Array(2 * l);
+    this.index = new Int32Array(2 * l);
+    this.QD = new Float64Array(2 * l);
+    for (let k = 0; k < l; k++) {
+      this.sign[k] = 1;
+      this.sign[k + l] = -1;
+      this.index[k] = k;
+      this.index[k + l] = k;
+      this.QD[k] = kernel.value(k, k);
+      this.QD[k + l] = this.QD[k]!;
+    }
+    this.identity = Int32Array.from({ length: l }, (_, k) => k);
+    this.cache = new RowCache(l, cacheBytes);
+    this.buffers = [new Float32Array(2 * l), new Float32Array(2 * l)];
+  }
+
+  getQ(i: number, len: number): Float32Array {
+    const real = this.index[i]!;
+    const l = this.kernel.n;
+    const data = this.cache.get(real, l);
+    if (this.cache.filled < l) this.kernel.row(real, this.identity, this.cache.filled, l, data);
+    const buf = this.buffers[this.next]!;
+    this.next ^= 1;
+    const { sign, index } = this;
+    if (sign[i] === 1) for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? data[index[k]!]! : -data[index[k]!]!;
+    else for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? -data[index[k]!]! : data[index[k]!]!;
+    return buf;
+  }
+
+  swap(i: number, j: number): void {
+    const t = this.sign[i]!;
+    this.sign[i] = this.sign[j]!;
+    this.sign[j] = t;
+    swapI32(this.index, i, j);
+    swapF64(this.QD, i, j);
+  }
+}
+
+function swapI32(a: Int32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+function swapF64(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}

@@ -6,6 +6,7 @@
  * decision values (five folds, seeded), like the exact path.
  */
 import type { Rng } from '../../util/rng.js';
+import { checkAbort } from '../fast/common.js';
 import { dcdClassify, dcdRegress, type DcdProblem } from './dcd.js';
 import { FourierMap, IdentityMap, NystroemMap, type ApproxKind, type FeatureMap } from './features.js';
 import { dotRows, type KernelSpec } from './kernel.js';
@@ -38,6 +39,7 @@ export interface ApproxSettings {
 
 /** The feature map for a kernel: the identity for linear, else Nyström or Fourier features. */
 export function fitMap(s: ApproxSettings, X: Float64Array, n: number, p: number, rng: Rng): FeatureMap {
+  checkAbort(s.model, s.signal);
   if (s.kernel.kind === 'linear') return new IdentityMap(p);
   if (s.approx === 'rff') return FourierMap.fit(s.kernel.gamma, p, s.components, rng);
   return NystroemMap.fit(s.kernel, X, n, p, s.components, rng);

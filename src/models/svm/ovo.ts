@@ -10,6 +10,7 @@
  * seeded permutation, as LIBSVM's svm_binary_svc_probability).
  */
 import type { Rng } from '../../util/rng.js';
+import { checkAbort } from '../fast/common.js';
 import { productABt } from './dense.js';
 import { KernelRows, kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
 import { fitSigmoid, type Sigmoid } from './probability.js';
@@ -136,6 +137,7 @@ export function trainOvo(X: Float64Array, n: number, p: number, kernel: KernelSp
   const isSV = new Uint8Array(n);
   for (let i = 0; i < k; i++) {
     for (let j = i + 1; j < k; j++) {
+      checkAbort(s.model, s.signal);
       const { rows, y } = pairProblem(byClass[i]!, byClass[j]!);
       const Cs = new Float64Array(rows.length);
       for (let t = 0; t < rows.length; t++) Cs[t] = s.C * (y[t] === 1 ? weight[i]! : weight[j]!);

@@ -7,7 +7,7 @@
  * are in units of the target's standard deviation.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
-import { checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
+import { checkAbort, checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
 import { createRng } from '../../util/rng.js';
 import { fitApproxRegressor, linearScores, type ApproxModel } from './approx.js';
 import { productABt } from './dense.js';
@@ -85,6 +85,7 @@ export class Svr implements Estimator {
       this.info = { solver: 'approx', map: lin.map.kind, width: lin.map.width };
       return;
     }
+    checkAbort(NAME, this.signal);
     const K = new KernelRows(kernel, data, n, p);
     const lin = new Float64Array(2 * n);
     const sign = new Int8Array(2 * n);

@@ -36,7 +36,9 @@ export interface FloatDecl extends DeclBase {
   /** When true the minimum itself is not allowed (e.g. a learning rate must be > 0). */
   readonly exclusiveMin?: boolean;
   readonly log?: boolean;
-  readonly default: number;
+  /** Strings accepted besides numbers and passed on as they are (an SVM's gamma 'scale'); see {@link namedFloat}. */
+  readonly named?: readonly string[];
+  readonly default: number | string;
 }
 
 /**
@@ -63,7 +65,13 @@ export type ParamDecl = IntDecl | FloatDecl | CategoricalDecl | BoolDecl;
 export type ParamDecls = Readonly<Record<string, ParamDecl>>;
 
 /** The value type a declaration resolves to. */
-export type ValueOf<D extends ParamDecl> = D extends CategoricalDecl<infer C> ? C : D extends BoolDecl ? boolean : number;
+export type ValueOf<D extends ParamDecl> = D extends CategoricalDecl<infer C>
+  ? C
+  : D extends BoolDecl
+    ? boolean
+    : D extends { readonly named: readonly (infer N)[] }
+      ? number | N
+      : number;
 
 /** The typed params a family's `create` receives: every declared name, defaults filled in. */
 export type ParamsOf<D extends ParamDecls> = { readonly [K in keyof D]: ValueOf<D[K]> };
@@ -77,7 +85,17 @@ export function int(d: Omit<IntDecl, 'kind'>): IntDecl {
 }
 
 /** Declares a real parameter. */
-export function float(d: Omit<FloatDecl, 'kind'>): FloatDecl {
+export function float(d: Omit<FloatDecl, 'kind' | 'named' | 'default'> & { readonly default: number }): FloatDecl & { readonly default: number } {
+  return { kind: 'float', ...d };
+}
+
+/**
+ * Declares a real parameter that also takes a few names, resolved by the model from the data
+ * (scikit-learn's gamma: a number, 'scale' or 'auto'); its values are typed `number | N`.
+ */
+export function namedFloat<const N extends string>(
+  d: Omit<FloatDecl, 'kind' | 'named' | 'default'> & { readonly named: readonly N[]; readonly default: number | N },
+): FloatDecl & { readonly named: readonly N[]; readonly default: number | N } {
   return { kind: 'float', ...d };
 }
 
@@ -122,8 +140,10 @@ export function resolveValue(model: string, name: string, decl: ParamDecl, raw: 
       }
       return raw;
     case 'float': {
+      if (typeof raw === 'string' && decl.named?.includes(raw)) return raw;
       const ok = typeof raw === 'number' && Number.isFinite(raw) && (decl.exclusiveMin ? raw > decl.min : raw >= decl.min) && (decl.max === undefined || raw <= decl.max);
-      if (!ok) throw bad(model, name, raw, `a finite number ${rangeText(decl.min, decl.max, decl.exclusiveMin)}`);
+      const names = decl.named?.length ? ` or one of ${decl.named.map((c) => JSON.stringify(c)).join(', ')}` : '';
+      if (!ok) throw bad(model, name, raw, `a finite number ${rangeText(decl.min, decl.max, decl.exclusiveMin)}${names}`);
       return raw as number;
     }
     case 'categorical': {

@@ -12,9 +12,11 @@
  * data) is computed, and the solve ends once it is below tol x |y - mean y|^2.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from './estimator.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { bool, categorical, float, int, resolveParams } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 import { checkAbort, checkFit, checkPredict, loadParams, notFitted, openJSON } from './fast/common.js';
-import { boolParam, choiceParam, numParam, rejectUnknown } from './fast/params.js';
-import { centring, linearPredict, regressionOnly } from './linear-regression.js';
+import { centring, linearPredict } from './linear-regression.js';
 import { checkKeys, readBool, readFloats, readNum } from './svm/json.js';
 import { createRng } from '../util/rng.js';
 
@@ -22,32 +24,27 @@ const NAME = 'elastic_net';
 const VERSION = 1;
 const MAX_FEATURES = 1_000_000;
 
-/** Validated hyperparameters of {@link ElasticNet} (scikit-learn's names and defaults). */
-export interface ElasticNetParams {
-  /** Overall penalty (> 0; use linear_regression for none). Default 1. */
-  readonly alpha: number;
-  /** Share of the L1 part, in [0, 1]. Default 0.5. */
-  readonly l1_ratio: number;
-  readonly fit_intercept: boolean;
-  /** Passes over the coordinates. Default 1000. */
-  readonly max_iter: number;
-  /** Tolerance of the stopping rule. Default 1e-4. */
-  readonly tol: number;
-  /** 'cyclic' (default) or 'random' (a seeded random coordinate per step). */
-  readonly selection: 'cyclic' | 'random';
-}
+/** Hyperparameters of {@link ElasticNet} (scikit-learn's names and defaults). */
+export const elasticNetDecls = {
+  /** Overall penalty (> 0; linear_regression fits without one). */
+  alpha: float({ min: 0, exclusiveMin: true, max: 1e12, log: true, default: 1 }),
+  /** Share of the L1 part: 0 is a ridge penalty, 1 the lasso. */
+  l1_ratio: float({ min: 0, max: 1, default: 0.5 }),
+  fit_intercept: bool({ default: true }),
+  /** Passes over the coordinates. */
+  max_iter: int({ min: 1, max: 1e7, log: true, default: 1000 }),
+  /** Tolerance of the stopping rule (relative coefficient change, then duality gap / |y - mean y|^2). */
+  tol: float({ min: 0, exclusiveMin: true, max: 1, log: true, default: 1e-4 }),
+  /** 'cyclic' or 'random' (a seeded random coordinate per step). */
+  selection: categorical({ choices: ['cyclic', 'random'], default: 'cyclic' }),
+};
+
+/** Validated hyperparameters of {@link ElasticNet}. */
+export type ElasticNetParams = ParamsOf<typeof elasticNetDecls>;
 
 /** Validates `elastic_net` parameters; throws E_PARAM naming the bad one. */
 export function elasticNetParams(params: Record<string, unknown>): ElasticNetParams {
-  rejectUnknown(NAME, params, ['alpha', 'l1_ratio', 'fit_intercept', 'max_iter', 'tol', 'selection']);
-  return {
-    alpha: numParam(NAME, params, 'alpha', 1, { min: 0, minExclusive: true, max: 1e12 }),
-    l1_ratio: numParam(NAME, params, 'l1_ratio', 0.5, { min: 0, max: 1 }),
-    fit_intercept: boolParam(NAME, params, 'fit_intercept', true),
-    max_iter: numParam(NAME, params, 'max_iter', 1000, { min: 1, max: 1e7, int: true }),
-    tol: numParam(NAME, params, 'tol', 1e-4, { min: 0, minExclusive: true, max: 1 }),
-    selection: choiceParam(NAME, params, 'selection', 'cyclic', ['cyclic', 'random']),
-  };
+  return resolveParams(NAME, elasticNetDecls, params);
 }
 
 /** Result of {@link coordinateDescent}. */
@@ -214,14 +211,21 @@ export class ElasticNet implements Estimator {
   }
 }
 
-/** Registry entry of `elastic_net`. */
-export const elasticNetSpec: ModelSpec = {
+/** `elastic_net`: penalised linear regression. Not in the default search (no searchRank) yet. */
+export const elasticNetFamily = defineFamily({
   name: NAME,
   description: 'Elastic-net linear regression (L1 + L2 penalty, coordinate descent with a duality-gap stop)',
   tasks: ['regression'],
-  create(params, ctx) {
-    regressionOnly(NAME, ctx);
-    return new ElasticNet(elasticNetParams(params), ctx.seed, ctx.signal);
+  params: elasticNetDecls,
+  // One penalty for every coefficient is fair only when features share a scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment: "elastic_net (regression only; scikit-learn's objective, coordinate descent). alpha is the overall penalty on the pipeline's scaled features; l1_ratio 0 is ridge-like, 1 is the lasso. Not in the default search space yet.",
+    params: { alpha: { low: 1e-4, high: 10 }, l1_ratio: { low: 0, high: 1 } },
   },
+  create: (params, ctx) => new ElasticNet(params, ctx.seed, ctx.signal),
   load: (json) => ElasticNet.load(json),
-};
+});
+
+/** Registry entry of {@link elasticNetFamily}. */
+export const elasticNetSpec: ModelSpec = familySpec(elasticNetFamily);

@@ -6,25 +6,28 @@
  * least-squares solution: the fitted values are those of any least-squares solution, scikit-learn's
  * minimum-norm one included).
  */
-import { AutomlError } from '../util/errors.js';
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from './estimator.js';
+import { defineFamily, familySpec } from './descriptor.js';
+import { bool, resolveParams } from './hyperparams.js';
+import type { ParamsOf } from './hyperparams.js';
 import { checkAbort, checkFit, checkPredict, loadParams, notFitted, openJSON } from './fast/common.js';
-import { boolParam, rejectUnknown } from './fast/params.js';
 import { checkKeys, readFloats, readNum } from './svm/json.js';
 
 const NAME = 'linear_regression';
 const VERSION = 1;
 const MAX_FEATURES = 1_000_000;
 
+/** Hyperparameters of {@link LinearRegression}. */
+export const linearRegressionDecls = {
+  fit_intercept: bool({ default: true }),
+};
+
 /** Validated hyperparameters of {@link LinearRegression}. */
-export interface LinearRegressionParams {
-  readonly fit_intercept: boolean;
-}
+export type LinearRegressionParams = ParamsOf<typeof linearRegressionDecls>;
 
 /** Validates `linear_regression` parameters; throws E_PARAM naming the bad one. */
 export function linearRegressionParams(params: Record<string, unknown>): LinearRegressionParams {
-  rejectUnknown(NAME, params, ['fit_intercept']);
-  return { fit_intercept: boolParam(NAME, params, 'fit_intercept', true) };
+  return resolveParams(NAME, linearRegressionDecls, params);
 }
 
 /** Column means of X (zeros without an intercept) and the mean of y. */
@@ -179,21 +182,18 @@ export function linearPredict(X: Matrix, w: Float64Array, b: number): Float64Arr
   return out;
 }
 
-/** Throws E_PARAM unless the context is a regression one. */
-export function regressionOnly(name: string, ctx: ModelContext): void {
-  if (ctx.task !== 'regression') {
-    throw new AutomlError('E_PARAM', `${name}: only regression is supported, got task "${ctx.task}"; use logistic_regression for classification`, { value: ctx.task });
-  }
-}
-
-/** Registry entry of `linear_regression`. */
-export const linearRegressionSpec: ModelSpec = {
+/** `linear_regression`: ordinary least squares. Not in the default search (no searchRank) yet. */
+export const linearRegressionFamily = defineFamily({
   name: NAME,
   description: 'Ordinary least squares (Householder QR with column pivoting; collinear columns get weight 0)',
   tasks: ['regression'],
-  create(params, ctx) {
-    regressionOnly(NAME, ctx);
-    return new LinearRegression(linearRegressionParams(params), ctx.signal);
-  },
+  params: linearRegressionDecls,
+  // Unpenalised: scaling does not change the fit, but one-hot columns keep categories apart.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: { comment: 'linear_regression (regression only; ordinary least squares by pivoted QR): no hyperparameter to search. Not in the default search space yet.', params: {} },
+  create: (params, ctx) => new LinearRegression(params, ctx.signal),
   load: (json) => LinearRegression.load(json),
-};
+});
+
+/** Registry entry of {@link linearRegressionFamily}. */
+export const linearRegressionSpec: ModelSpec = familySpec(linearRegressionFamily);

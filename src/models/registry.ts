@@ -6,7 +6,8 @@
  *
  * Tasks of the built-in adapters:
  * - classification and regression: `ml_random_forest`, `decision_tree`, `knn`, `mlp`;
- * - classification only: `ml_logistic_regression`, `gaussian_nb`.
+ * - classification only: `ml_logistic_regression`, `gaussian_nb`, `svm`;
+ * - regression only: `svr`, `gaussian_process`, `linear_regression`, `elastic_net`.
  * Each family's `tasks` field is authoritative; `listModels(task)` filters on it.
  *
  * The registry is per thread (module state): a worker thread sees the built-ins, and custom models
@@ -19,16 +20,23 @@ import type { ModelSpec, Task } from './estimator.js';
 import { decisionTreeFamily } from './decision-tree.js';
 import { fastFamilies } from './fast/index.js';
 import { gaussianNbFamily } from './gaussian-nb.js';
+import { gaussianProcessFamily } from './gpr/index.js';
 import { knnFamily } from './knn.js';
 import { mlLogisticRegressionFamily } from './logistic-regression.js';
 import { mlpFamily } from './mlp.js';
 import { mlRandomForestFamily } from './random-forest.js';
+import { elasticNetFamily } from './linear-elastic-net.js';
+import { linearRegressionFamily } from './linear-regression.js';
+import { svmFamily, svrFamily } from './svm/index.js';
 
 /** The families of the adapters defined in src/models (not counting the fast learners). */
 export const adapterFamilies: readonly ModelFamily[] = [mlRandomForestFamily, mlLogisticRegressionFamily, decisionTreeFamily, knnFamily, gaussianNbFamily, mlpFamily];
 
+/** The kernel and linear families of issue #20; outside the default search until measurements say otherwise. */
+export const kernelLinearFamilies: readonly ModelFamily[] = [svmFamily, svrFamily, gaussianProcessFamily, linearRegressionFamily, elasticNetFamily];
+
 /** Every built-in family, in registration order (the order `listModels` reports). */
-export const builtinFamilies: readonly ModelFamily[] = [...adapterFamilies, ...fastFamilies];
+export const builtinFamilies: readonly ModelFamily[] = [...adapterFamilies, ...fastFamilies, ...kernelLinearFamilies];
 
 /** The registry entries of the adapters defined in src/models. */
 export const adapterModels: readonly ModelSpec[] = adapterFamilies.map(familySpec);

@@ -74,8 +74,8 @@ describe('bundled search spaces', () => {
   });
 
   it('a space naming an unknown model is refused with its JSON path', () => {
-    const json = { model: { type: 'choice' as const, branches: { svm: {} } } };
-    expect(() => spaceForTask(json, 'classification', 'my.json')).toThrow(/my\.json: \$\.model\.branches\.svm: no model named 'svm'/);
+    const json = { model: { type: 'choice' as const, branches: { xgboost: {} } } };
+    expect(() => spaceForTask(json, 'classification', 'my.json')).toThrow(/my\.json: \$\.model\.branches\.xgboost: no model named 'xgboost'/);
   });
 
   it('model ranges the model refuses are caught before any trial, with the JSON path', () => {

@@ -22,6 +22,11 @@ describe('built-in descriptors', () => {
       'extra_trees',
       'logistic_regression',
       'ridge',
+      'svm',
+      'svr',
+      'gaussian_process',
+      'linear_regression',
+      'elastic_net',
     ]);
     for (const f of builtinFamilies) {
       expect(() => checkFamily(f)).not.toThrow();
@@ -45,6 +50,11 @@ describe('built-in descriptors', () => {
       extra_trees: 'ordinal/none',
       logistic_regression: 'onehot/standard',
       ridge: 'onehot/standard',
+      svm: 'onehot/standard',
+      svr: 'onehot/standard',
+      gaussian_process: 'onehot/standard',
+      linear_regression: 'onehot/standard',
+      elastic_net: 'onehot/standard',
     });
     expect(builtinFamilies.filter((f) => f.handlesMissing).map((f) => f.name)).toEqual(['gradient_boosting', 'random_forest', 'extra_trees']);
   });

@@ -16,14 +16,13 @@
 import { AutomlError } from '../../util/errors.js';
 import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
 import { checkAbort, checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
-// TODO(numeric): import from '../../numeric/lbfgs.js' once branch 'numeric' is on main (same API).
-import { lbfgs } from '../fast/lbfgs.js';
-import { regressionOnly } from '../linear-regression.js';
+import { defineFamily, familySpec } from '../descriptor.js';
+import { lbfgs } from '../../numeric/lbfgs.js';
 import { checkKeys, readFloats, readNum } from '../svm/json.js';
 import { createRng } from '../../util/rng.js';
 import { dotRange, solveLower } from './linalg.js';
 import { factor, gpProblem, negLogLikelihood, scaledDistance, shape, solveAlpha, unpack, type GpHyper } from './objective.js';
-import { gpParams, type GpParams } from './params.js';
+import { gpDecls, gpParams, type GpParams } from './params.js';
 
 const NAME = 'gaussian_process';
 const VERSION = 1;
@@ -236,14 +235,22 @@ function startTheta(q: number, p: number, [s2, l, n2]: [number, number, number])
   return t;
 }
 
-/** Registry entry of `gaussian_process`. */
-export const gaussianProcessSpec: ModelSpec = {
+/** `gaussian_process`: GP regression. Not in the default search (no searchRank) yet. */
+export const gaussianProcessFamily = defineFamily({
   name: NAME,
   description: 'Gaussian-process regression (RBF or Matérn 5/2 + white noise, marginal-likelihood fit; subsamples above max_rows)',
   tasks: ['regression'],
-  create(params, ctx) {
-    regressionOnly(NAME, ctx);
-    return new GaussianProcessRegressor(gpParams(params), ctx.seed, ctx.signal);
+  params: gpDecls,
+  // Length scales are distances: features must share a scale.
+  preprocessing: { encoding: 'onehot', scaler: 'standard' },
+  space: {
+    comment:
+      'gaussian_process (regression only). The kernel hyperparameters are fitted by marginal likelihood inside each trial; the search picks the kernel shape and whether each feature gets its own length scale. Fits subsample to max_rows (3,000) rows. Not in the default search space yet.',
+    params: { kernel: {}, ard: { choices: [false, true] } },
   },
+  create: (params, ctx) => new GaussianProcessRegressor(params, ctx.seed, ctx.signal),
   load: (json) => GaussianProcessRegressor.load(json),
-};
+});
+
+/** Registry entry of {@link gaussianProcessFamily}. */
+export const gaussianProcessSpec: ModelSpec = familySpec(gaussianProcessFamily);

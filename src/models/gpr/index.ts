@@ -1,3 +1,3 @@
 /** Gaussian-process regression (`gaussian_process`). */
-export { GaussianProcessRegressor, gaussianProcessSpec, type GpPrediction } from './gpr.js';
-export { gpParams, MAX_GP_ROWS, type GpParams } from './params.js';
+export { GaussianProcessRegressor, gaussianProcessFamily, gaussianProcessSpec, type GpPrediction } from './gpr.js';
+export { gpDecls, gpParams, MAX_GP_ROWS, type GpParams } from './params.js';

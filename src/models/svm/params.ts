@@ -1,119 +1,94 @@
 /**
- * Hyperparameters of `svm` and `svr`, with scikit-learn's names, meanings and defaults except
- * where noted (`solver`, `approx`, `n_components`, `scale_target`, which scikit-learn's SVC/SVR
- * do not have).
+ * Hyperparameters of `svm` and `svr`, declared once (see ../hyperparams.ts), with scikit-learn's
+ * names, meanings and defaults except where noted: `solver`, `approx`, `n_components` and
+ * `scale_target` are ours (scikit-learn's SVC/SVR have no large-data path and no target scaling).
  */
 import { AutomlError, show } from '../../util/errors.js';
-import { boolParam, choiceParam, numParam, rejectUnknown } from '../fast/params.js';
-import { KERNELS, type KernelKind } from './kernel.js';
-import type { ApproxKind } from './features.js';
+import { bool, categorical, float, int, namedFloat, resolveParams } from '../hyperparams.js';
+import type { ParamsOf } from '../hyperparams.js';
 
 /**
  * Above this many training rows, `solver: 'auto'` fits a linear SVM over a kernel feature map
  * instead of the exact SMO solve, whose cost grows between n^2 and n^3. Measured in
- * bench/learners/RESULTS.md (2026-12-04): at 10,000 rows an RBF SMO fit already takes tens of
- * seconds, the approximation a few.
+ * bench/learners/RESULTS.md (2026-12-04, "Where the exact solver stops").
  */
 export const EXACT_ROW_LIMIT = 10_000;
 
-/** Which solver a fit uses. */
-export type SolverChoice = 'auto' | 'exact' | 'approx';
-
 /** Parameters shared by `svm` and `svr`. */
-export interface KernelSvmParams {
-  /** Penalty on margin violations (> 0). Default 1. */
-  readonly C: number;
-  readonly kernel: KernelKind;
+const kernelDecls = {
+  /** Penalty on margin violations. */
+  C: float({ min: 0, exclusiveMin: true, max: 1e8, log: true, default: 1 }),
+  kernel: categorical({ choices: ['rbf', 'poly', 'linear'], default: 'rbf' }),
   /** A positive number, 'scale' (1 / (n_features X.var()), the default) or 'auto' (1 / n_features). */
-  readonly gamma: number | 'scale' | 'auto';
-  /** Polynomial degree. Default 3. */
-  readonly degree: number;
-  /** Polynomial offset. Default 0. */
-  readonly coef0: number;
-  /** Stopping tolerance of the SMO solver on the maximal KKT violation. Default 1e-3. */
-  readonly tol: number;
-  readonly shrinking: boolean;
-  /** Kernel cache in MB per binary problem. Default 200 (scikit-learn's). */
-  readonly cache_size: number;
-  /** SMO iteration cap, -1 for none (the default). */
-  readonly max_iter: number;
+  gamma: namedFloat({ min: 0, exclusiveMin: true, max: 1e6, log: true, named: ['scale', 'auto'], default: 'scale' }),
+  /** Polynomial degree. */
+  degree: int({ min: 1, max: 10, default: 3 }),
+  /** Polynomial offset. */
+  coef0: float({ min: -1e6, max: 1e6, default: 0 }),
+  /** Stopping tolerance of the SMO solver on the maximal KKT violation. */
+  tol: float({ min: 0, exclusiveMin: true, max: 1, log: true, default: 1e-3 }),
+  shrinking: bool({ default: true }),
+  /** Kernel cache in MB per binary problem (scikit-learn's default). */
+  cache_size: float({ min: 1, max: 1e5, log: true, default: 200 }),
+  /** SMO iteration cap, -1 for none. */
+  max_iter: int({ min: -1, default: -1 }),
   /** 'exact' (SMO), 'approx' (feature map + dual coordinate descent) or 'auto' (by row count). */
-  readonly solver: SolverChoice;
+  solver: categorical({ choices: ['auto', 'exact', 'approx'], default: 'auto' }),
   /** Feature map of the approximate solver: 'nystroem' (any kernel) or 'rff' (RBF only). */
-  readonly approx: ApproxKind;
-  /** Width of the approximate feature map. Default 300. */
-  readonly n_components: number;
-}
+  approx: categorical({ choices: ['nystroem', 'rff'], default: 'nystroem' }),
+  /** Width of the approximate feature map. */
+  n_components: int({ min: 2, max: 5000, log: true, default: 300 }),
+};
 
-/** `svm` (classification) parameters. */
-export interface SvcParams extends KernelSvmParams {
-  /** 'balanced' weighs class c by n / (n_classes n_c) in C; 'none' (default) weighs all alike. */
-  readonly class_weight: 'none' | 'balanced';
-  /** Platt-scaled probabilities fitted out of fold (five internal folds, as LIBSVM). Default false. */
-  readonly probability: boolean;
-}
+/** Hyperparameters of `svm` (classification). */
+export const svmDecls = {
+  ...kernelDecls,
+  /** 'balanced' weighs class c by n / (n_classes n_c) in C; 'none' weighs all alike. */
+  class_weight: categorical({ choices: ['none', 'balanced'], default: 'none' }),
+  /** Platt-scaled probabilities fitted out of fold (five internal folds, as LIBSVM). */
+  probability: bool({ default: false }),
+};
 
-/** `svr` (regression) parameters. */
-export interface SvrParams extends KernelSvmParams {
-  /** Half-width of the insensitive tube. Default 0.1. */
-  readonly epsilon: number;
+/** Hyperparameters of `svr` (regression). */
+export const svrDecls = {
+  ...kernelDecls,
+  /** Half-width of the insensitive tube. */
+  epsilon: float({ min: 0, max: 1e6, log: true, default: 0.1 }),
   /**
-   * True (default): fit on (y - mean) / sd and map predictions back, so C and epsilon mean the
-   * same on any target scale (scikit-learn's SVR has no such option: set false to match it).
+   * Fit on (y - mean) / sd and map predictions back, so C and epsilon mean the same on any target
+   * scale (scikit-learn's SVR has no such option: set false to match it).
    */
-  readonly scale_target: boolean;
-}
+  scale_target: bool({ default: true }),
+};
 
-const COMMON = ['C', 'kernel', 'gamma', 'degree', 'coef0', 'tol', 'shrinking', 'cache_size', 'max_iter', 'solver', 'approx', 'n_components'];
+/** Validated `svm` parameters. */
+export type SvcParams = ParamsOf<typeof svmDecls>;
+/** Validated `svr` parameters. */
+export type SvrParams = ParamsOf<typeof svrDecls>;
+/** What both share. */
+export type KernelSvmParams = ParamsOf<typeof kernelDecls>;
+/** Which solver a fit uses. */
+export type SolverChoice = KernelSvmParams['solver'];
 
-function gammaParam(model: string, params: Record<string, unknown>): number | 'scale' | 'auto' {
-  const g = params.gamma;
-  if (g === undefined || g === null) return 'scale';
-  if (g === 'scale' || g === 'auto') return g;
-  if (typeof g === 'number' && Number.isFinite(g) && g > 0) return g;
-  throw new AutomlError('E_PARAM', `${model}: parameter "gamma" must be a positive number, "scale" or "auto", got ${show(g)}`, { param: 'gamma', value: g });
-}
-
-function common(model: string, params: Record<string, unknown>): KernelSvmParams {
-  const kernel = choiceParam(model, params, 'kernel', 'rbf', KERNELS);
-  const approx = choiceParam<ApproxKind>(model, params, 'approx', 'nystroem', ['nystroem', 'rff']);
-  if (approx === 'rff' && kernel !== 'rbf') {
-    throw new AutomlError('E_PARAM', `${model}: parameter "approx" = "rff" needs kernel "rbf" (random Fourier features approximate the RBF kernel only), got kernel ${show(kernel)}`, { param: 'approx', value: approx });
+/** The one rule the declarations cannot say: random Fourier features approximate the RBF kernel only. */
+export function checkCombination(model: string, p: KernelSvmParams): void {
+  if (p.approx === 'rff' && p.kernel !== 'rbf') {
+    throw new AutomlError('E_PARAM', `model "${model}": parameter "approx" = "rff" needs kernel "rbf" (random Fourier features approximate the RBF kernel only), got kernel ${show(p.kernel)}`, { param: 'approx', value: p.approx, model });
   }
-  return {
-    C: numParam(model, params, 'C', 1, { min: 0, minExclusive: true, max: 1e8 }),
-    kernel,
-    gamma: gammaParam(model, params),
-    degree: numParam(model, params, 'degree', 3, { min: 1, max: 10, int: true }),
-    coef0: numParam(model, params, 'coef0', 0, { min: -1e6, max: 1e6 }),
-    tol: numParam(model, params, 'tol', 1e-3, { min: 0, minExclusive: true, max: 1 }),
-    shrinking: boolParam(model, params, 'shrinking', true),
-    cache_size: numParam(model, params, 'cache_size', 200, { min: 1, max: 1e5 }),
-    max_iter: numParam(model, params, 'max_iter', -1, { min: -1, int: true }),
-    solver: choiceParam<SolverChoice>(model, params, 'solver', 'auto', ['auto', 'exact', 'approx']),
-    approx,
-    n_components: numParam(model, params, 'n_components', 300, { min: 2, max: 5000, int: true }),
-  };
 }
 
 /** Validates `svm` parameters; throws E_PARAM naming the bad one. */
 export function svcParams(params: Record<string, unknown>): SvcParams {
-  rejectUnknown('svm', params, [...COMMON, 'class_weight', 'probability']);
-  return {
-    ...common('svm', params),
-    class_weight: choiceParam('svm', params, 'class_weight', 'none', ['none', 'balanced']),
-    probability: boolParam('svm', params, 'probability', false),
-  };
+  const p = resolveParams('svm', svmDecls, params);
+  checkCombination('svm', p);
+  return p;
 }
 
 /** Validates `svr` parameters; throws E_PARAM naming the bad one. */
 export function svrParams(params: Record<string, unknown>): SvrParams {
-  rejectUnknown('svr', params, [...COMMON, 'epsilon', 'scale_target']);
-  return {
-    ...common('svr', params),
-    epsilon: numParam('svr', params, 'epsilon', 0.1, { min: 0, max: 1e6 }),
-    scale_target: boolParam('svr', params, 'scale_target', true),
-  };
+  const p = resolveParams('svr', svrDecls, params);
+  checkCombination('svr', p);
+  return p;
 }
 
 /** True when a fit on `rows` rows uses the approximate solver. */

@@ -16,7 +16,7 @@ import { checkKeys, readEnum, readNum } from './json.js';
 import { resolveGamma, type KernelSpec } from './kernel.js';
 import { MAX_CLASSES, MAX_FEATURES, approxFromJSON, approxToJSON, ovoFromJSON, ovoToJSON, readLabels } from './model-json.js';
 import { ovoDecision, trainOvo, type OvoFitInfo, type OvoModel } from './ovo.js';
-import { EXACT_ROW_LIMIT, svcParams, useApprox, type SvcParams } from './params.js';
+import { EXACT_ROW_LIMIT, checkCombination, svcParams, useApprox, type SvcParams } from './params.js';
 import { clampProb, couple, sigmoidProb, type Sigmoid } from './probability.js';
 
 const NAME = 'svm';
@@ -213,7 +213,8 @@ export class Svc implements Estimator {
   }
 }
 
-/** Creates an unfitted `svm` for a classification context. */
-export function createSvc(params: Record<string, unknown>, ctx: ModelContext): Svc {
-  return new Svc(svcParams(params), ctx.nClasses, ctx.seed, ctx.signal);
+/** Creates an unfitted `svm` from validated params. */
+export function createSvc(params: SvcParams, ctx: ModelContext): Svc {
+  checkCombination(NAME, params);
+  return new Svc(params, ctx.nClasses, ctx.seed, ctx.signal);
 }

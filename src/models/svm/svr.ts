@@ -14,7 +14,7 @@ import { productABt } from './dense.js';
 import { checkKeys, readEnum, readFloats, readNum, readObject } from './json.js';
 import { KernelRows, kernelFromDot, resolveGamma, rowNorms, type KernelSpec } from './kernel.js';
 import { MAX_FEATURES, approxFromJSON, approxToJSON, kernelFromJSON, kernelToJSON } from './model-json.js';
-import { EXACT_ROW_LIMIT, svrParams, useApprox, type SvrParams } from './params.js';
+import { EXACT_ROW_LIMIT, checkCombination, svrParams, useApprox, type SvrParams } from './params.js';
 import { SvrQ } from './qmatrix.js';
 import { solveSmo } from './smo.js';
 
@@ -182,8 +182,9 @@ function expansion(e: KernelExpansion, Z: Float64Array, rows: number, p: number)
   return out;
 }
 
-/** Creates an unfitted `svr`. */
-export function createSvr(params: Record<string, unknown>, ctx: ModelContext): Svr {
-  return new Svr(svrParams(params), ctx.seed, ctx.signal);
+/** Creates an unfitted `svr` from validated params. */
+export function createSvr(params: SvrParams, ctx: ModelContext): Svr {
+  checkCombination(NAME, params);
+  return new Svr(params, ctx.seed, ctx.signal);
 }
 

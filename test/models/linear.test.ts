@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeEstimatorContract } from '../contracts/estimator-contract.js';
 import { LinearRegression, linearRegressionSpec } from '../../src/models/linear-regression.js';
-import { ElasticNet, elasticNetSpec } from '../../src/models/linear-elastic-net.js';
+import { ElasticNet, coordinateDescent, coordinateDescentGram, elasticNetSpec } from '../../src/models/linear-elastic-net.js';
 import { spaceFromJSON } from '../../src/space/json.js';
 import { getModel } from '../../src/models/registry.js';
 import type { EstimatorJSON, Matrix } from '../../src/models/estimator.js';
@@ -112,6 +112,29 @@ describe('elastic_net behaviour', () => {
     const a = fit({ selection: 'random' }, 4);
     expect(Array.from(fit({ selection: 'random' }, 4))).toEqual(Array.from(a));
     for (let j = 0; j < a.length; j++) expect(Math.abs(a[j]! - cyclic[j]!)).toBeLessThan(1e-3);
+  });
+
+  it('the Gram form (more rows than columns) and the residual form reach the same coefficients', () => {
+    const n = d.X.rows;
+    const p = d.X.cols;
+    const Xc = new Float64Array(n * p);
+    const mean = new Float64Array(p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] = mean[j]! + d.X.data[i * p + j]! / n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Xc[j * n + i] = d.X.data[i * p + j]! - mean[j]!;
+    const my = d.y.reduce((a, b) => a + b, 0) / n;
+    const yc = Float64Array.from(d.y, (v) => v - my);
+    const G = new Float64Array(p * p);
+    const c = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      for (let k = 0; k < p; k++) for (let i = 0; i < n; i++) G[j * p + k] = G[j * p + k]! + Xc[j * n + i]! * Xc[k * n + i]!;
+      for (let i = 0; i < n; i++) c[j] = c[j]! + Xc[j * n + i]! * yc[i]!;
+    }
+    const yy = yc.reduce((a, v) => a + v * v, 0);
+    const opt = { maxIter: 1000, tol: 1e-10, random: false, seed: 0 };
+    const a = coordinateDescent(Xc, n, p, yc, 0.3 * 0.7 * n, 0.3 * 0.3 * n, opt);
+    const b = coordinateDescentGram(G, c, yy, p, 0.3 * 0.7 * n, 0.3 * 0.3 * n, opt);
+    expect(a.converged && b.converged).toBe(true);
+    for (let j = 0; j < p; j++) expect(b.w[j]).toBeCloseTo(a.w[j]!, 6);
   });
 
   it('refuses alpha 0 (use linear_regression) and l1_ratio outside [0, 1]', () => {

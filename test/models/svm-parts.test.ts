@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RowCache } from '../../src/models/svm/cache.js';
 import { couple, fitSigmoid, sigmoidProb } from '../../src/models/svm/probability.js';
 import { svmSpec, svrSpec } from '../../src/models/svm/index.js';
-import { KernelRows } from '../../src/models/svm/kernel.js';
+import { KernelMatrix } from '../../src/models/svm/kernel-matrix.js';
 import { SvcQ } from '../../src/models/svm/qmatrix.js';
 import type { EstimatorJSON } from '../../src/models/estimator.js';
 import { isAutomlError } from '../../src/util/errors.js';
@@ -38,7 +38,7 @@ describe('RowCache', () => {
     const rng = createRng('qswap');
     const n = 30;
     const X = Float64Array.from({ length: n * 3 }, () => rng.normal());
-    const K = new KernelRows({ kind: 'rbf', gamma: 0.4, degree: 3, coef0: 0 }, X, n, 3);
+    const K = new KernelMatrix({ kind: 'rbf', gamma: 0.4, degree: 3, coef0: 0 }, X, n, 3, 1 << 20);
     const rows = Int32Array.from({ length: n }, (_, i) => i);
     const y = Int8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1));
     const Q = new SvcQ(K, rows, y, 1 << 20);
@@ -48,13 +48,13 @@ describe('RowCache', () => {
       const i = Math.floor(rng.next() * n);
       const len = 1 + Math.floor(rng.next() * n);
       const row = Q.getQ(i, len);
-      for (let k = 0; k < len; k++) expect(row[k]).toBeCloseTo(ys[i]! * ys[k]! * K.value(pos[i]!, pos[k]!), 6);
+      for (let k = 0; k < len; k++) expect(row[k]).toBe(ys[i]! * ys[k]! * K.get(pos[i]!)[pos[k]!]!);
       const a = Math.floor(rng.next() * n);
       const b = Math.floor(rng.next() * n);
       Q.swap(a, b);
       [pos[a], pos[b]] = [pos[b]!, pos[a]!];
       [ys[a], ys[b]] = [ys[b]!, ys[a]!];
-      expect(Q.QD[a]).toBeCloseTo(K.value(pos[a]!, pos[a]!), 12);
+      expect(Q.QD[a]).toBe(K.diag[pos[a]!]);
     }
   });
 });

@@ -1,13 +1,15 @@
 /**
  * A least-recently-used cache of kernel-matrix rows under a memory budget, as in LIBSVM (Chang and
- * Lin, section 5.1): a row is stored only as far as the solver has asked for it (the active set
- * after shrinking), extended on demand, and the least recently used rows are dropped when the
- * budget is full. Rows are float32, as LIBSVM's, which halves memory and bandwidth; the solver's
+ * Lin, section 5.1): a row is computed only as far as the solver has asked for it (the active set
+ * after shrinking) and extended on demand, and the least recently used rows are dropped when the
+ * budget is full. Unlike LIBSVM, a row's storage is allocated at full length once, so that an
+ * extension neither reallocates nor copies (garbage collection showed up in profiles); the budget
+ * counts full rows. Rows are float32, as LIBSVM's, which halves memory and bandwidth; the solver's
  * gradient stays float64.
  *
  * `swap` keeps cached rows valid when the solver exchanges two variables' positions (it moves
  * active variables to the front): entries i and j of every row are exchanged, and a row that holds
- * entry i but not entry j is dropped, since it cannot be patched.
+ * entry i but not entry j is cut back to its first i entries, the part the swap leaves valid.
  */
 
 /** Bytes per cached entry. */
@@ -61,7 +63,7 @@ export class RowCache {
 
   private drop(i: number): void {
     this.unlink(i);
-    this.free += this.lens[i]!;
+    this.free += this.size;
     this.rows[i] = null;
     this.lens[i] = 0;
   }
@@ -79,14 +81,15 @@ export class RowCache {
       this.filled = len;
       return cur;
     }
-    // Make room for the extension, dropping the oldest rows (never i itself: it is unlinked).
-    const more = len - have;
-    const s = this.size;
-    while (this.free < more && this.next[s] !== s) this.drop(this.next[s]!);
-    const row = new Float32Array(len);
-    if (cur) row.set(cur.subarray(0, have));
-    this.free -= more;
-    this.rows[i] = row;
+    let row = cur;
+    if (!row) {
+      // Make room for a new row, dropping the oldest ones (never i itself: it is unlinked).
+      const s = this.size;
+      while (this.free < s && this.next[s] !== s) this.drop(this.next[s]!);
+      row = new Float32Array(s);
+      this.free -= s;
+      this.rows[i] = row;
+    }
     this.lens[i] = len;
     this.append(i);
     this.filled = have;
@@ -120,7 +123,7 @@ export class RowCache {
           const t = row[i]!;
           row[i] = row[j]!;
           row[j] = t;
-        } else this.drop(h);
+        } else this.lens[h] = i;
       }
       h = nextH;
     }

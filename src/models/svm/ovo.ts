@@ -12,7 +12,8 @@
 import type { Rng } from '../../util/rng.js';
 import { checkAbort } from '../fast/common.js';
 import { productABt } from './dense.js';
-import { KernelRows, kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
+import { kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
+import { KernelMatrix } from './kernel-matrix.js';
 import { fitSigmoid, type Sigmoid } from './probability.js';
 import { SvcQ } from './qmatrix.js';
 import { solveSmo } from './smo.js';
@@ -64,13 +65,14 @@ function pairProblem(rowsA: Int32Array, rowsB: Int32Array): { rows: Int32Array; 
 }
 
 /** Solves one binary C-SVC over training rows `rows` with labels `y` and per-row bounds. */
-function solveBinary(K: KernelRows, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings) {
+function solveBinary(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings) {
   const p = new Float64Array(rows.length).fill(-1);
-  return solveSmo({ Q: new SvcQ(K, rows, y, s.cacheBytes), p, y, C: Cs, eps: s.tol, shrinking: s.shrinking, maxIter: s.maxIter, signal: s.signal, model: s.model });
+  // Half the budget for the problem's own rows of Q, half for the shared kernel rows.
+  return solveSmo({ Q: new SvcQ(K, rows, y, s.cacheBytes / 2), p, y, C: Cs, eps: s.tol, shrinking: s.shrinking, maxIter: s.maxIter, signal: s.signal, model: s.model });
 }
 
 /** Out-of-fold decision values of one pair, then the sigmoid fitted to them. */
-function pairSigmoid(K: KernelRows, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings, rng: Rng): Sigmoid {
+function pairSigmoid(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings, rng: Rng): Sigmoid {
   const l = rows.length;
   const folds = 5;
   const perm = Int32Array.from({ length: l }, (_, i) => i);
@@ -109,10 +111,11 @@ function pairSigmoid(K: KernelRows, rows: Int32Array, y: Int8Array, Cs: Float64A
     const sol = solveBinary(K, trRows, trY, trC, s);
     for (let t = begin; t < end; t++) {
       const v = perm[t]!;
+      const kv = K.get(rows[v]!);
       let sum = -sol.rho;
       for (let q = 0; q < m; q++) {
         const a = sol.alpha[q]!;
-        if (a !== 0) sum += trY[q]! * a * K.value(trRows[q]!, rows[v]!);
+        if (a !== 0) sum += trY[q]! * a * kv[trRows[q]!]!;
       }
       dec[v] = sum;
     }
@@ -127,7 +130,7 @@ function pairSigmoid(K: KernelRows, rows: Int32Array, y: Int8Array, Cs: Float64A
  */
 export function trainOvo(X: Float64Array, n: number, p: number, kernel: KernelSpec, labels: Int32Array, byClass: Int32Array[], weight: Float64Array, s: SmoSettings, probability: boolean, rng: Rng): { model: OvoModel; info: OvoFitInfo } {
   const k = labels.length;
-  const K = new KernelRows(kernel, X, n, p);
+  const K = new KernelMatrix(kernel, X, n, p, s.cacheBytes / 2);
   const pairs = (k * (k - 1)) / 2;
   const rho = new Float64Array(pairs);
   const sigmoids: Sigmoid[] | null = probability ? [] : null;

@@ -1,10 +1,11 @@
 /**
  * The Q matrices of the SMO solver (Q_ij = y_i y_j K(x_i, x_j)) for classification and for
- * epsilon-regression, read through a kernel-row cache. The solver moves variables around (active
- * ones to the front), so each matrix answers in the solver's current order and follows `swap`.
+ * epsilon-regression, built from the shared kernel rows of kernel-matrix.ts. The solver moves
+ * variables around (active ones to the front), so each matrix answers in the solver's current
+ * order and follows `swap`.
  */
 import { RowCache } from './cache.js';
-import type { KernelRows } from './kernel.js';
+import type { KernelMatrix } from './kernel-matrix.js';
 
 /** What the SMO solver needs from its quadratic term. */
 export interface QMatrix {
@@ -21,7 +22,11 @@ export interface QMatrix {
   swap(i: number, j: number): void;
 }
 
-/** Q of C-support-vector classification: l variables, one per training row. */
+/**
+ * Q of C-support-vector classification: l variables, one per training row of the problem. Rows of
+ * Q live in a per-problem LRU cache in the solver's order (LIBSVM's design: a cached row is
+ * returned as is, no copy); a missing part is gathered from the shared kernel rows.
+ */
 export class SvcQ implements QMatrix {
   readonly size: number;
   readonly QD: Float64Array;
@@ -34,7 +39,7 @@ export class SvcQ implements QMatrix {
    * @param y +1 or -1 per variable
    */
   constructor(
-    private readonly kernel: KernelRows,
+    private readonly kernel: KernelMatrix,
     rows: Int32Array,
     y: Int8Array,
     cacheBytes: number,
@@ -44,21 +49,17 @@ export class SvcQ implements QMatrix {
     this.idx = Int32Array.from(rows);
     this.y = Int8Array.from(y);
     this.cache = new RowCache(l, cacheBytes);
-    this.QD = new Float64Array(l);
-    for (let i = 0; i < l; i++) this.QD[i] = kernel.value(this.idx[i]!, this.idx[i]!);
+    this.QD = Float64Array.from(this.idx, (r) => kernel.diag[r]!);
   }
 
   getQ(i: number, len: number): Float32Array {
     const row = this.cache.get(i, len);
     const start = this.cache.filled;
     if (start < len) {
-      this.kernel.row(this.idx[i]!, this.idx, start, len, row);
-      const y = this.y;
-      if (y[i] === 1) {
-        for (let k = start; k < len; k++) if (y[k] !== 1) row[k] = -row[k]!;
-      } else {
-        for (let k = start; k < len; k++) if (y[k] === 1) row[k] = -row[k]!;
-      }
+      const full = this.kernel.get(this.idx[i]!);
+      const { y, idx } = this;
+      if (y[i] === 1) for (let k = start; k < len; k++) row[k] = y[k] === 1 ? full[idx[k]!]! : -full[idx[k]!]!;
+      else for (let k = start; k < len; k++) row[k] = y[k] === 1 ? -full[idx[k]!]! : full[idx[k]!]!;
     }
     return row;
   }
@@ -75,23 +76,18 @@ export class SvcQ implements QMatrix {
 
 /**
  * Q of epsilon-support-vector regression: 2l variables (alpha_i then alpha*_i), whose rows are
- * signed copies of the l kernel rows. The cache holds full kernel rows in training order (so it
- * never needs patching), and each request gathers them into one of two buffers.
+ * signed copies of the l kernel rows: each request gathers a shared kernel row into one of two
+ * buffers.
  */
 export class SvrQ implements QMatrix {
   readonly size: number;
   readonly QD: Float64Array;
   private readonly sign: Int8Array;
   private readonly index: Int32Array;
-  private readonly cache: RowCache;
-  private readonly identity: Int32Array;
   private readonly buffers: [Float32Array, Float32Array];
   private next = 0;
 
-  constructor(
-    private readonly kernel: KernelRows,
-    cacheBytes: number,
-  ) {
+  constructor(private readonly kernel: KernelMatrix) {
     const l = kernel.n;
     this.size = 2 * l;
     this.sign = new Int8Array(2 * l);
@@ -102,19 +98,14 @@ export class SvrQ implements QMatrix {
       this.sign[k + l] = -1;
       this.index[k] = k;
       this.index[k + l] = k;
-      this.QD[k] = kernel.value(k, k);
+      this.QD[k] = kernel.diag[k]!;
       this.QD[k + l] = this.QD[k]!;
     }
-    this.identity = Int32Array.from({ length: l }, (_, k) => k);
-    this.cache = new RowCache(l, cacheBytes);
     this.buffers = [new Float32Array(2 * l), new Float32Array(2 * l)];
   }
 
   getQ(i: number, len: number): Float32Array {
-    const real = this.index[i]!;
-    const l = this.kernel.n;
-    const data = this.cache.get(real, l);
-    if (this.cache.filled < l) this.kernel.row(real, this.identity, this.cache.filled, l, data);
+    const data = this.kernel.get(this.index[i]!);
     const buf = this.buffers[this.next]!;
     this.next ^= 1;
     const { sign, index } = this;

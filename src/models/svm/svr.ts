@@ -12,7 +12,8 @@ import { createRng } from '../../util/rng.js';
 import { fitApproxRegressor, linearScores, type ApproxModel } from './approx.js';
 import { productABt } from './dense.js';
 import { checkKeys, readEnum, readFloats, readNum, readObject } from './json.js';
-import { KernelRows, kernelFromDot, resolveGamma, rowNorms, type KernelSpec } from './kernel.js';
+import { kernelFromDot, resolveGamma, rowNorms, type KernelSpec } from './kernel.js';
+import { KernelMatrix } from './kernel-matrix.js';
 import { MAX_FEATURES, approxFromJSON, approxToJSON, kernelFromJSON, kernelToJSON } from './model-json.js';
 import { EXACT_ROW_LIMIT, checkCombination, svrParams, useApprox, type SvrParams } from './params.js';
 import { SvrQ } from './qmatrix.js';
@@ -86,7 +87,7 @@ export class Svr implements Estimator {
       return;
     }
     checkAbort(NAME, this.signal);
-    const K = new KernelRows(kernel, data, n, p);
+    const K = new KernelMatrix(kernel, data, n, p, P.cache_size * 1024 * 1024);
     const lin = new Float64Array(2 * n);
     const sign = new Int8Array(2 * n);
     for (let i = 0; i < n; i++) {
@@ -96,7 +97,7 @@ export class Svr implements Estimator {
       sign[i + n] = -1;
     }
     const sol = solveSmo({
-      Q: new SvrQ(K, P.cache_size * 1024 * 1024),
+      Q: new SvrQ(K),
       p: lin,
       y: sign,
       C: new Float64Array(2 * n).fill(P.C),

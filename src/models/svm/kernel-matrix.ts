@@ -1,0 +1,65 @@
+/**
+ * Full rows of the training kernel matrix K(x_r, .) in training order, computed on demand and
+ * kept in an LRU cache, shared by every binary problem of a fit: with one-vs-one over k classes a
+ * row serves up to k - 1 problems, and is computed once instead of once per problem (LIBSVM
+ * recomputes it per problem). A row is one matrix-vector product X x_r, done in WebAssembly SIMD
+ * (the project's A B' kernel, ../fast/abt-wasm.ts) where available, then the kernel function.
+ */
+import { AbtWorkspace } from '../fast/abt-wasm.js';
+import { RowCache } from './cache.js';
+import { dotRows, kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
+
+/** Kernel rows of one training matrix. */
+export class KernelMatrix {
+  /** K(x_r, x_r) for every row. */
+  readonly diag: Float64Array;
+  private readonly norms: Float64Array;
+  private readonly cache: RowCache;
+  private readonly ws: AbtWorkspace | null;
+  private readonly dots: Float64Array;
+
+  /**
+   * @param X n x p training rows (row-major; not modified)
+   * @param cacheBytes memory budget of the cached rows (at least two rows are always kept)
+   */
+  constructor(
+    readonly spec: KernelSpec,
+    readonly X: Float64Array,
+    readonly n: number,
+    readonly p: number,
+    cacheBytes: number,
+  ) {
+    this.norms = rowNorms(X, n, p);
+    this.diag = Float64Array.from(this.norms, (v) => kernelFromDot(spec, v, v, v));
+    this.cache = new RowCache(n, cacheBytes);
+    // Layout: X, then the query row, then the n products.
+    this.ws = AbtWorkspace.create(n * p + p + n);
+    if (this.ws) this.ws.f64.set(X.subarray(0, n * p), 0);
+    this.dots = new Float64Array(this.ws ? 0 : n);
+  }
+
+  /** Row r of K (length n, training order), valid until the cache drops it; do not modify. */
+  get(r: number): Float32Array {
+    const { n, p } = this;
+    const row = this.cache.get(r, n);
+    if (this.cache.filled === n) return row;
+    let dots: Float64Array;
+    if (this.ws) {
+      const f = this.ws.f64;
+      const q = n * p;
+      f.set(this.X.subarray(r * p, r * p + p), q);
+      this.ws.abt(q, 1, 0, n, p, q + p);
+      dots = f.subarray(q + p, q + p + n);
+    } else {
+      dots = this.dots;
+      for (let k = 0; k < n; k++) dots[k] = dotRows(this.X, r * p, this.X, k * p, p);
+    }
+    const { spec, norms } = this;
+    const nr = norms[r]!;
+    if (spec.kind === 'rbf') {
+      const g = spec.gamma;
+      for (let k = 0; k < n; k++) row[k] = Math.exp(-g * (nr + norms[k]! - 2 * dots[k]!));
+    } else for (let k = 0; k < n; k++) row[k] = kernelFromDot(spec, dots[k]!, nr, norms[k]!);
+    return row;
+  }
+}

@@ -13,14 +13,20 @@ import { dotRows, kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
 export class KernelMatrix {
   /** K(x_r, x_r) for every row. */
   readonly diag: Float64Array;
-  private readonly norms: Float64Array;
-  private readonly cache: RowCache;
+  /** Squared norm of every row. */
+  readonly norms: Float64Array;
+  private readonly cache: RowCache | null;
+  private readonly scratch: Float32Array[];
+  private next = 0;
   private readonly ws: AbtWorkspace | null;
   private readonly dots: Float64Array;
 
   /**
    * @param X n x p training rows (row-major; not modified)
-   * @param cacheBytes memory budget of the cached rows (at least two rows are always kept)
+   * @param cacheBytes memory budget of the cached rows (at least two rows are kept); 0 for no
+   *   cache at all, when one problem uses the rows and caches them itself: each row is then
+   *   computed into one of two scratch rows, valid until the next-but-one call (fresh memory is
+   *   slow to touch, so a second copy of every row costs more than it saves)
    */
   constructor(
     readonly spec: KernelSpec,
@@ -31,29 +37,26 @@ export class KernelMatrix {
   ) {
     this.norms = rowNorms(X, n, p);
     this.diag = Float64Array.from(this.norms, (v) => kernelFromDot(spec, v, v, v));
-    this.cache = new RowCache(n, cacheBytes);
+    this.cache = cacheBytes > 0 ? new RowCache(n, cacheBytes) : null;
+    this.scratch = this.cache ? [] : [new Float32Array(n), new Float32Array(n)];
     // Layout: X, then the query row, then the n products.
     this.ws = AbtWorkspace.create(n * p + p + n);
     if (this.ws) this.ws.f64.set(X.subarray(0, n * p), 0);
     this.dots = new Float64Array(this.ws ? 0 : n);
   }
 
-  /** Row r of K (length n, training order), valid until the cache drops it; do not modify. */
+  /** Row r of K (length n, training order), valid until the cache drops it (see the constructor); do not modify. */
   get(r: number): Float32Array {
     const { n, p } = this;
-    const row = this.cache.get(r, n);
-    if (this.cache.filled === n) return row;
-    let dots: Float64Array;
-    if (this.ws) {
-      const f = this.ws.f64;
-      const q = n * p;
-      f.set(this.X.subarray(r * p, r * p + p), q);
-      this.ws.abt(q, 1, 0, n, p, q + p);
-      dots = f.subarray(q + p, q + p + n);
+    let row: Float32Array;
+    if (this.cache) {
+      row = this.cache.get(r, n);
+      if (this.cache.filled === n) return row;
     } else {
-      dots = this.dots;
-      for (let k = 0; k < n; k++) dots[k] = dotRows(this.X, r * p, this.X, k * p, p);
+      row = this.scratch[this.next]!;
+      this.next ^= 1;
     }
+    const dots = this.dotsOf(r);
     const { spec, norms } = this;
     const nr = norms[r]!;
     if (spec.kind === 'rbf') {
@@ -61,5 +64,29 @@ export class KernelMatrix {
       for (let k = 0; k < n; k++) row[k] = Math.exp(-g * (nr + norms[k]! - 2 * dots[k]!));
     } else for (let k = 0; k < n; k++) row[k] = kernelFromDot(spec, dots[k]!, nr, norms[k]!);
     return row;
+  }
+
+  /** True when rows are cached (else {@link KernelMatrix.get} computes every row afresh). */
+  get cached(): boolean {
+    return this.cache !== null;
+  }
+
+  /**
+   * x_r . x_k for every k (length n), valid until the next call. With no cache, a caller that
+   * needs a few entries of a row applies the kernel function to those only (LIBSVM computes
+   * only the active part of a row), instead of to the whole row.
+   */
+  dotsOf(r: number): Float64Array {
+    const { n, p } = this;
+    if (this.ws) {
+      const f = this.ws.f64;
+      const q = n * p;
+      f.set(this.X.subarray(r * p, r * p + p), q);
+      this.ws.abt(q, 1, 0, n, p, q + p);
+      return f.subarray(q + p, q + p + n);
+    }
+    const dots = this.dots;
+    for (let k = 0; k < n; k++) dots[k] = dotRows(this.X, r * p, this.X, k * p, p);
+    return dots;
   }
 }

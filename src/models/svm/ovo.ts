@@ -65,14 +65,13 @@ function pairProblem(rowsA: Int32Array, rowsB: Int32Array): { rows: Int32Array; 
 }
 
 /** Solves one binary C-SVC over training rows `rows` with labels `y` and per-row bounds. */
-function solveBinary(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings) {
+function solveBinary(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings, qBytes: number) {
   const p = new Float64Array(rows.length).fill(-1);
-  // Half the budget for the problem's own rows of Q, half for the shared kernel rows.
-  return solveSmo({ Q: new SvcQ(K, rows, y, s.cacheBytes / 2), p, y, C: Cs, eps: s.tol, shrinking: s.shrinking, maxIter: s.maxIter, signal: s.signal, model: s.model });
+  return solveSmo({ Q: new SvcQ(K, rows, y, qBytes), p, y, C: Cs, eps: s.tol, shrinking: s.shrinking, maxIter: s.maxIter, signal: s.signal, model: s.model });
 }
 
 /** Out-of-fold decision values of one pair, then the sigmoid fitted to them. */
-function pairSigmoid(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings, rng: Rng): Sigmoid {
+function pairSigmoid(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float64Array, s: SmoSettings, qBytes: number, rng: Rng): Sigmoid {
   const l = rows.length;
   const folds = 5;
   const perm = Int32Array.from({ length: l }, (_, i) => i);
@@ -108,7 +107,7 @@ function pairSigmoid(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float6
       for (let t = begin; t < end; t++) dec[perm[t]!] = v;
       continue;
     }
-    const sol = solveBinary(K, trRows, trY, trC, s);
+    const sol = solveBinary(K, trRows, trY, trC, s, qBytes);
     for (let t = begin; t < end; t++) {
       const v = perm[t]!;
       const kv = K.get(rows[v]!);
@@ -130,7 +129,11 @@ function pairSigmoid(K: KernelMatrix, rows: Int32Array, y: Int8Array, Cs: Float6
  */
 export function trainOvo(X: Float64Array, n: number, p: number, kernel: KernelSpec, labels: Int32Array, byClass: Int32Array[], weight: Float64Array, s: SmoSettings, probability: boolean, rng: Rng): { model: OvoModel; info: OvoFitInfo } {
   const k = labels.length;
-  const K = new KernelMatrix(kernel, X, n, p, s.cacheBytes / 2);
+  // Several problems share kernel rows (pairs of classes, probability folds): half the budget
+  // caches them, half each problem's rows of Q. A lone problem caches its Q rows only.
+  const shared = k > 2 || probability;
+  const K = new KernelMatrix(kernel, X, n, p, shared ? s.cacheBytes / 2 : 0);
+  const qBytes = shared ? s.cacheBytes / 2 : s.cacheBytes;
   const pairs = (k * (k - 1)) / 2;
   const rho = new Float64Array(pairs);
   const sigmoids: Sigmoid[] | null = probability ? [] : null;
@@ -144,8 +147,8 @@ export function trainOvo(X: Float64Array, n: number, p: number, kernel: KernelSp
       const { rows, y } = pairProblem(byClass[i]!, byClass[j]!);
       const Cs = new Float64Array(rows.length);
       for (let t = 0; t < rows.length; t++) Cs[t] = s.C * (y[t] === 1 ? weight[i]! : weight[j]!);
-      if (sigmoids) sigmoids.push(pairSigmoid(K, rows, y, Cs, s, rng));
-      const sol = solveBinary(K, rows, y, Cs, s);
+      if (sigmoids) sigmoids.push(pairSigmoid(K, rows, y, Cs, s, qBytes, rng));
+      const sol = solveBinary(K, rows, y, Cs, s, qBytes);
       rho[alphaOf.length] = sol.rho;
       alphaOf.push(sol.alpha);
       info.dualObjective.push(sol.obj);

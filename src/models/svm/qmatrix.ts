@@ -6,6 +6,7 @@
  */
 import { RowCache } from './cache.js';
 import type { KernelMatrix } from './kernel-matrix.js';
+import { kernelFromDot } from './kernel.js';
 
 /** What the SMO solver needs from its quadratic term. */
 export interface QMatrix {
@@ -55,11 +56,32 @@ export class SvcQ implements QMatrix {
   getQ(i: number, len: number): Float32Array {
     const row = this.cache.get(i, len);
     const start = this.cache.filled;
-    if (start < len) {
-      const full = this.kernel.get(this.idx[i]!);
-      const { y, idx } = this;
-      if (y[i] === 1) for (let k = start; k < len; k++) row[k] = y[k] === 1 ? full[idx[k]!]! : -full[idx[k]!]!;
-      else for (let k = start; k < len; k++) row[k] = y[k] === 1 ? -full[idx[k]!]! : full[idx[k]!]!;
+    if (start >= len) return row;
+    const { y, idx, kernel } = this;
+    const r = idx[i]!;
+    const yi = y[i]!;
+    if (kernel.cached) {
+      const full = kernel.get(r);
+      for (let k = start; k < len; k++) row[k] = y[k] === yi ? full[idx[k]!]! : -full[idx[k]!]!;
+      return row;
+    }
+    // No shared rows: the kernel function on the entries asked for only.
+    const dots = kernel.dotsOf(r);
+    const { norms, spec } = kernel;
+    const nr = norms[r]!;
+    if (spec.kind === 'rbf') {
+      const g = spec.gamma;
+      for (let k = start; k < len; k++) {
+        const c = idx[k]!;
+        const v = Math.exp(-g * (nr + norms[c]! - 2 * dots[c]!));
+        row[k] = y[k] === yi ? v : -v;
+      }
+    } else {
+      for (let k = start; k < len; k++) {
+        const c = idx[k]!;
+        const v = kernelFromDot(spec, dots[c]!, nr, norms[c]!);
+        row[k] = y[k] === yi ? v : -v;
+      }
     }
     return row;
   }

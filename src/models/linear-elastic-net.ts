@@ -19,7 +19,7 @@ import { bool, categorical, float, int, resolveParams } from './hyperparams.js';
 import type { ParamsOf } from './hyperparams.js';
 import { checkAbort, checkFit, checkPredict, loadParams, notFitted, openJSON } from './fast/common.js';
 import { centring, linearPredict } from './linear-regression.js';
-import { AbtWorkspace } from './fast/abt-wasm.js';
+import { acquireWorkspace, releaseWorkspace } from './svm/workspace.js';
 import { dotRows } from './svm/kernel.js';
 import { checkKeys, readBool, readFloats, readNum } from './svm/json.js';
 import { createRng } from '../util/rng.js';
@@ -222,7 +222,8 @@ function centredGram(d: Float64Array, n: number, p: number, mx: Float64Array, y:
   const G = new Float64Array(p * p);
   const c = new Float64Array(p);
   let yy = 0;
-  const ws = AbtWorkspace.create(p * BLOCK + p * p);
+  // Small products stay in JavaScript (a workspace's copies would cost more than they save).
+  const ws = n * p * p >= 20_000 ? acquireWorkspace(p * BLOCK + p * p) : null;
   const T = ws ? ws.f64.subarray(0, p * BLOCK) : new Float64Array(p * BLOCK);
   const yc = new Float64Array(BLOCK);
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -249,6 +250,7 @@ function centredGram(d: Float64Array, n: number, p: number, mx: Float64Array, y:
       }
     }
   }
+  releaseWorkspace(ws);
   return { G, c, yy };
 }
 

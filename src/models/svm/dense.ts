@@ -3,11 +3,13 @@
  * project's kernel in ../fast/abt-wasm.ts), in chunks of rows of A so that the workspace stays
  * small, with a plain JavaScript fallback.
  */
-import { AbtWorkspace } from '../fast/abt-wasm.js';
 import { dotRows } from './kernel.js';
+import { acquireWorkspace, releaseWorkspace } from './workspace.js';
 
 /** Rows of A per chunk. */
 const CHUNK = 512;
+/** Multiply-adds below which a product stays in JavaScript. */
+const SIMD_MIN_WORK = 20_000;
 
 /**
  * C (ma x mb, row-major) = A (ma x len) times B' (B: mb x len). `onChunk(row0, rows, C)` receives
@@ -16,17 +18,22 @@ const CHUNK = 512;
  */
 export function productABt(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, onChunk: (row0: number, rows: number, C: Float64Array) => void): void {
   const chunk = Math.max(1, Math.min(CHUNK, ma));
-  const ws = AbtWorkspace.create(mb * len + chunk * len + chunk * mb);
+  // Small products are quicker in plain JavaScript than through the workspace copies.
+  const ws = ma * mb * len >= SIMD_MIN_WORK ? acquireWorkspace(mb * len + chunk * len + chunk * mb) : null;
   if (ws) {
-    const f = ws.f64;
-    f.set(B.subarray(0, mb * len), 0);
-    const aSlot = mb * len;
-    const cSlot = aSlot + chunk * len;
-    for (let r0 = 0; r0 < ma; r0 += chunk) {
-      const rows = Math.min(chunk, ma - r0);
-      f.set(A.subarray(r0 * len, (r0 + rows) * len), aSlot);
-      ws.abt(aSlot, rows, 0, mb, len, cSlot);
-      onChunk(r0, rows, f.subarray(cSlot, cSlot + rows * mb));
+    try {
+      const f = ws.f64;
+      f.set(B.subarray(0, mb * len), 0);
+      const aSlot = mb * len;
+      const cSlot = aSlot + chunk * len;
+      for (let r0 = 0; r0 < ma; r0 += chunk) {
+        const rows = Math.min(chunk, ma - r0);
+        f.set(A.subarray(r0 * len, (r0 + rows) * len), aSlot);
+        ws.abt(aSlot, rows, 0, mb, len, cSlot);
+        onChunk(r0, rows, f.subarray(cSlot, cSlot + rows * mb));
+      }
+    } finally {
+      releaseWorkspace(ws);
     }
     return;
   }

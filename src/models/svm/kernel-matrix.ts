@@ -5,8 +5,9 @@
  * recomputes it per problem). A row is one matrix-vector product X x_r, done in WebAssembly SIMD
  * (the project's A B' kernel, ../fast/abt-wasm.ts) where available, then the kernel function.
  */
-import { AbtWorkspace } from '../fast/abt-wasm.js';
+import type { AbtWorkspace } from '../fast/abt-wasm.js';
 import { RowCache } from './cache.js';
+import { acquireWorkspace, releaseWorkspace } from './workspace.js';
 import { dotRows, kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
 
 /** Kernel rows of one training matrix. */
@@ -18,7 +19,7 @@ export class KernelMatrix {
   private readonly cache: RowCache | null;
   private readonly scratch: Float32Array[];
   private next = 0;
-  private readonly ws: AbtWorkspace | null;
+  private ws: AbtWorkspace | null;
   private readonly dots: Float64Array;
 
   /**
@@ -39,10 +40,16 @@ export class KernelMatrix {
     this.diag = Float64Array.from(this.norms, (v) => kernelFromDot(spec, v, v, v));
     this.cache = cacheBytes > 0 ? new RowCache(n, cacheBytes) : null;
     this.scratch = this.cache ? [] : [new Float32Array(n), new Float32Array(n)];
-    // Layout: X, then the query row, then the n products.
-    this.ws = AbtWorkspace.create(n * p + p + n);
+    // Layout: X, then the query row, then the n products. Tiny problems stay in JavaScript.
+    this.ws = n * p >= 2000 ? acquireWorkspace(n * p + p + n) : null;
     if (this.ws) this.ws.f64.set(X.subarray(0, n * p), 0);
-    this.dots = new Float64Array(this.ws ? 0 : n);
+    this.dots = new Float64Array(n);
+  }
+
+  /** Hands the WebAssembly workspace back; later calls compute in JavaScript. */
+  dispose(): void {
+    releaseWorkspace(this.ws);
+    this.ws = null;
   }
 
   /** Row r of K (length n, training order), valid until the cache drops it (see the constructor); do not modify. */

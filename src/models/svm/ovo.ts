@@ -157,6 +157,7 @@ export function trainOvo(X: Float64Array, n: number, p: number, kernel: KernelSp
       for (let t = 0; t < rows.length; t++) if (sol.alpha[t]! > 0) isSV[rows[t]!] = 1;
     }
   }
+  K.dispose();
   // Support vectors grouped by class; position of each training row in that list.
   const nSV = new Int32Array(k);
   const start = new Int32Array(k);

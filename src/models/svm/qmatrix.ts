@@ -107,7 +107,11 @@ export class SvrQ implements QMatrix {
   private readonly sign: Int8Array;
   private readonly index: Int32Array;
   private readonly buffers: [Float32Array, Float32Array];
-  private next = 0;
+  // Which variable's row (and how long) each buffer holds: the solver asks for row i twice per
+  // iteration (working-set selection, then the update), and the second ask is free.
+  private readonly held = [-1, -1];
+  private readonly heldLen = [0, 0];
+  private last = 1;
 
   constructor(private readonly kernel: KernelMatrix) {
     const l = kernel.n;
@@ -127,9 +131,19 @@ export class SvrQ implements QMatrix {
   }
 
   getQ(i: number, len: number): Float32Array {
+    for (let b = 0; b < 2; b++) {
+      if (this.held[b] === i && this.heldLen[b]! >= len) {
+        this.last = b;
+        return this.buffers[b]!;
+      }
+    }
     const data = this.kernel.get(this.index[i]!);
-    const buf = this.buffers[this.next]!;
-    this.next ^= 1;
+    // Overwrite the buffer not handed out last: the solver may still hold that one.
+    const b = this.last ^ 1;
+    this.last = b;
+    this.held[b] = i;
+    this.heldLen[b] = len;
+    const buf = this.buffers[b]!;
     const { sign, index } = this;
     if (sign[i] === 1) for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? data[index[k]!]! : -data[index[k]!]!;
     else for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? -data[index[k]!]! : data[index[k]!]!;
@@ -137,6 +151,8 @@ export class SvrQ implements QMatrix {
   }
 
   swap(i: number, j: number): void {
+    this.held[0] = -1;
+    this.held[1] = -1;
     const t = this.sign[i]!;
     this.sign[i] = this.sign[j]!;
     this.sign[j] = t;

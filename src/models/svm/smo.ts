@@ -79,6 +79,9 @@ class Solver {
   // Output of selectWorkingSet.
   private wi = -1;
   private wj = -1;
+  // The i of the next working set, found during the gradient update (see update); -2 when stale.
+  private nextI = -2;
+  private nextGmax = -Infinity;
 
   constructor(private readonly prob: SmoProblem) {
     const l = prob.Q.size;
@@ -103,6 +106,7 @@ class Solver {
   }
 
   private swap(i: number, j: number): void {
+    this.nextI = -2;
     this.Q.swap(i, j);
     swapAt(this.y, i, j);
     swapAt(this.G, i, j);
@@ -134,6 +138,7 @@ class Solver {
         // The active problem is solved: check the whole one.
         this.reconstructGradient();
         this.activeSize = l;
+        this.nextI = -2;
         if (!this.selectWorkingSet()) break;
         counter = 1;
       }
@@ -219,11 +224,30 @@ class Solver {
     alpha[j] = aj;
     const dI = ai - oldI;
     const dJ = aj - oldJ;
-    for (let k = 0; k < activeSize; k++) G[k] = G[k]! + Qi[k]! * dI + Qj[k]! * dJ;
-    const wasUpperI = this.status[i] === UPPER;
-    const wasUpperJ = this.status[j] === UPPER;
+    const status = this.status;
+    const wasUpperI = status[i] === UPPER;
+    const wasUpperJ = status[j] === UPPER;
     this.setStatus(i);
     this.setStatus(j);
+    // The gradient update also finds the next i (the first half of selectWorkingSet, same ties):
+    // one pass over the active set instead of two.
+    let gmax = -Infinity;
+    let best = -1;
+    for (let k = 0; k < activeSize; k++) {
+      const g = G[k]! + Qi[k]! * dI + Qj[k]! * dJ;
+      G[k] = g;
+      if (y[k] === 1) {
+        if (status[k] !== UPPER && -g >= gmax) {
+          gmax = -g;
+          best = k;
+        }
+      } else if (status[k] !== LOWER && g >= gmax) {
+        gmax = g;
+        best = k;
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
     this.moveGbar(i, wasUpperI, Ci);
     this.moveGbar(j, wasUpperJ, Cj);
   }
@@ -244,17 +268,23 @@ class Solver {
     let gmax = -Infinity;
     let gmax2 = -Infinity;
     let iBest = -1;
-    for (let t = 0; t < activeSize; t++) {
-      if (y[t] === 1) {
-        if (status[t] !== UPPER && -G[t]! >= gmax) {
-          gmax = -G[t]!;
+    if (this.nextI !== -2) {
+      iBest = this.nextI;
+      gmax = this.nextGmax;
+    } else {
+      for (let t = 0; t < activeSize; t++) {
+        if (y[t] === 1) {
+          if (status[t] !== UPPER && -G[t]! >= gmax) {
+            gmax = -G[t]!;
+            iBest = t;
+          }
+        } else if (status[t] !== LOWER && G[t]! >= gmax) {
+          gmax = G[t]!;
           iBest = t;
         }
-      } else if (status[t] !== LOWER && G[t]! >= gmax) {
-        gmax = G[t]!;
-        iBest = t;
       }
     }
+    this.nextI = -2;
     const i = iBest;
     let jBest = -1;
     let objDiffMin = Infinity;
@@ -315,6 +345,7 @@ class Solver {
   }
 
   private shrink(): void {
+    this.nextI = -2;
     const { G, y, status } = this;
     let gmax1 = -Infinity; // max over I_up of -y G
     let gmax2 = -Infinity; // max over I_low of y G
@@ -348,6 +379,7 @@ class Solver {
 
   /** Recomputes G of the inactive variables from G_bar and the free active variables. */
   private reconstructGradient(): void {
+    this.nextI = -2;
     const { l, activeSize, G, Gbar, p, alpha, status } = this;
     if (activeSize === l) return;
     for (let t = activeSize; t < l; t++) G[t] = Gbar[t]! + p[t]!;

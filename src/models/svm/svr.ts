@@ -107,6 +107,7 @@ export class Svr implements Estimator {
       signal: this.signal,
       model: NAME,
     });
+    K.dispose();
     const support: number[] = [];
     for (let i = 0; i < n; i++) if (sol.alpha[i]! - sol.alpha[i + n]! !== 0) support.push(i);
     const SV = new Float64Array(support.length * p);

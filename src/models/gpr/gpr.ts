@@ -2,13 +2,13 @@
  * `gaussian_process`: Gaussian-process regression with an RBF or Matérn 5/2 covariance (one length
  * scale, or one per feature with `ard`) plus white noise, on a normalised target. Hyperparameters
  * maximise the log marginal likelihood by L-BFGS in log space, from a fixed start and
- * `n_restarts` seeded random ones, inside scikit-learn's default bounds [1e-5, 1e5].
+ * `n_restarts` (default 1) seeded random ones, inside scikit-learn's default bounds [1e-5, 1e5].
  *
  * Row cap: exact inference costs n^3 time and n^2 memory per likelihood evaluation, so above
- * `max_rows` (default 3,000) the fit uses a seeded uniform subsample of that many rows (the
- * "subset of data" approximation) and records it, rather than refusing: in a search a refused
- * family only wastes trials, while a GP on 3,000 rows is still a sound model. The fitted model
- * keeps its training rows, since predictions need them.
+ * `max_rows` (default 1,000; see params.ts for the cost) the fit uses a seeded uniform subsample
+ * of that many rows (the "subset of data" approximation) and records it, rather than refusing:
+ * in a search a refused family only wastes trials, while a GP on 1,000 rows is still a sound
+ * model. The fitted model keeps its training rows, since predictions need them.
  *
  * Predictive standard deviation: {@link GaussianProcessRegressor.predictStd}, the noise included
  * (as scikit-learn's `predict(X, return_std=True)` with a WhiteKernel).
@@ -245,7 +245,7 @@ export const gaussianProcessFamily = defineFamily({
   preprocessing: { encoding: 'onehot', scaler: 'standard' },
   space: {
     comment:
-      'gaussian_process (regression only). The kernel hyperparameters are fitted by marginal likelihood inside each trial; the search picks the kernel shape and whether each feature gets its own length scale. Fits subsample to max_rows (3,000) rows. Not in the default search space yet.',
+      'gaussian_process (regression only). The kernel hyperparameters are fitted by marginal likelihood inside each trial; the search picks the kernel shape and whether each feature gets its own length scale. Fits subsample to max_rows (1,000) rows. Not in the default search space yet.',
     params: { kernel: {}, ard: { choices: [false, true] } },
   },
   create: (params, ctx) => new GaussianProcessRegressor(params, ctx.seed, ctx.signal),

@@ -72,6 +72,10 @@ class Solver {
   private readonly G: Float64Array;
   private readonly Gbar: Float64Array;
   private readonly status: Uint8Array;
+  // Membership of I_up (can move in the +y direction) and I_low, kept with status: the scans test
+  // one flag instead of branching on the label and the bound.
+  private readonly up: Uint8Array;
+  private readonly low: Uint8Array;
   private readonly activeSet: Int32Array;
   private activeSize: number;
   private unshrink = false;
@@ -95,6 +99,8 @@ class Solver {
     this.G = Float64Array.from(prob.p);
     this.Gbar = new Float64Array(l);
     this.status = new Uint8Array(l).fill(LOWER);
+    this.up = Uint8Array.from(this.y, (v) => (v === 1 ? 1 : 0));
+    this.low = Uint8Array.from(this.y, (v) => (v === 1 ? 0 : 1));
     this.activeSet = Int32Array.from({ length: l }, (_, k) => k);
     this.activeSize = l;
     this.eps = prob.eps;
@@ -102,7 +108,11 @@ class Solver {
 
   private setStatus(i: number): void {
     const a = this.alpha[i]!;
-    this.status[i] = a >= this.C[i]! ? UPPER : a <= 0 ? LOWER : FREE;
+    const s = a >= this.C[i]! ? UPPER : a <= 0 ? LOWER : FREE;
+    this.status[i] = s;
+    const pos = this.y[i] === 1;
+    this.up[i] = s === FREE || (pos ? s === LOWER : s === UPPER) ? 1 : 0;
+    this.low[i] = s === FREE || (pos ? s === UPPER : s === LOWER) ? 1 : 0;
   }
 
   private swap(i: number, j: number): void {
@@ -111,6 +121,8 @@ class Solver {
     swapAt(this.y, i, j);
     swapAt(this.G, i, j);
     swapAt(this.status, i, j);
+    swapAt(this.up, i, j);
+    swapAt(this.low, i, j);
     swapAt(this.alpha, i, j);
     swapAt(this.p, i, j);
     swapAt(this.activeSet, i, j);
@@ -233,16 +245,13 @@ class Solver {
     // one pass over the active set instead of two.
     let gmax = -Infinity;
     let best = -1;
+    const up = this.up;
     for (let k = 0; k < activeSize; k++) {
       const g = G[k]! + Qi[k]! * dI + Qj[k]! * dJ;
       G[k] = g;
-      if (y[k] === 1) {
-        if (status[k] !== UPPER && -g >= gmax) {
-          gmax = -g;
-          best = k;
-        }
-      } else if (status[k] !== LOWER && g >= gmax) {
-        gmax = g;
+      const v = -y[k]! * g;
+      if (up[k] !== 0 && v >= gmax) {
+        gmax = v;
         best = k;
       }
     }
@@ -264,7 +273,7 @@ class Solver {
 
   /** Fan, Chen and Lin's second-order working set; false when the active problem is solved. */
   private selectWorkingSet(): boolean {
-    const { G, y, status, QD, activeSize } = this;
+    const { G, y, up, low, QD, activeSize } = this;
     let gmax = -Infinity;
     let gmax2 = -Infinity;
     let iBest = -1;
@@ -273,13 +282,9 @@ class Solver {
       gmax = this.nextGmax;
     } else {
       for (let t = 0; t < activeSize; t++) {
-        if (y[t] === 1) {
-          if (status[t] !== UPPER && -G[t]! >= gmax) {
-            gmax = -G[t]!;
-            iBest = t;
-          }
-        } else if (status[t] !== LOWER && G[t]! >= gmax) {
-          gmax = G[t]!;
+        const v = -y[t]! * G[t]!;
+        if (up[t] !== 0 && v >= gmax) {
+          gmax = v;
           iBest = t;
         }
       }
@@ -293,41 +298,23 @@ class Solver {
       const yi = y[i]!;
       const QDi = QD[i]!;
       for (let t = 0; t < activeSize; t++) {
-        if (y[t] === 1) {
-          if (status[t] !== LOWER) {
-            const g = G[t]!;
-            const gradDiff = gmax + g;
-            if (g >= gmax2) gmax2 = g;
-            if (gradDiff > 0) {
-              const quad = QDi + QD[t]! - 2 * yi * Qi[t]!;
-              const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-              if (objDiff <= objDiffMin) {
-                jBest = t;
-                objDiffMin = objDiff;
-              }
-            }
-          }
-        } else if (status[t] !== UPPER) {
-          const g = -G[t]!;
-          const gradDiff = gmax + g;
-          if (g >= gmax2) gmax2 = g;
-          if (gradDiff > 0) {
-            const quad = QDi + QD[t]! + 2 * yi * Qi[t]!;
-            const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-            if (objDiff <= objDiffMin) {
-              jBest = t;
-              objDiffMin = objDiff;
-            }
+        if (low[t] === 0) continue;
+        const yt = y[t]!;
+        const g = yt * G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * yi * yt * Qi[t]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
           }
         }
       }
     } else {
       // No variable can move up: only the violation bound matters.
-      for (let t = 0; t < activeSize; t++) {
-        if (y[t] === 1) {
-          if (status[t] !== LOWER && G[t]! >= gmax2) gmax2 = G[t]!;
-        } else if (status[t] !== UPPER && -G[t]! >= gmax2) gmax2 = -G[t]!;
-      }
+      for (let t = 0; t < activeSize; t++) if (low[t] !== 0 && y[t]! * G[t]! >= gmax2) gmax2 = y[t]! * G[t]!;
     }
     if (gmax + gmax2 < this.eps || jBest === -1) return false;
     this.wi = i;

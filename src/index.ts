@@ -57,6 +57,10 @@ export { defineFamily, type ModelFamily } from './models/descriptor.js';
 export * as hyperparams from './models/hyperparams.js';
 export { tfBackendName } from './models/tf-backend.js';
 export type { Estimator, ModelSpec, ModelContext, Matrix, Task, EstimatorJSON } from './models/estimator.js';
+// Model classes with methods beyond the Estimator verbs: the GP's predictive standard deviation
+// (predictStd, predictWithStd) and the SVMs' decisionFunction / fitInfo.
+export { GaussianProcessRegressor, type GpPrediction } from './models/gpr/index.js';
+export { Svc, Svr } from './models/svm/index.js';
 export { getMetric, metricNames, defaultMetric } from './evaluation/metrics.js';
 export type { Metric } from './evaluation/metrics.js';
 export { kFold, stratifiedKFold, groupKFold, timeSeriesSplit, trainTestSplit } from './evaluation/splitters.js';

@@ -158,3 +158,25 @@ describe('svm and svr model files', () => {
     expect(loadCode((x) => svrSpec.load(x), edited(j, (s) => (s.surprise = true))).path).toBe('state.surprise');
   });
 });
+
+describe('svm inside a pipeline model file', () => {
+  it('a class count that disagrees with the pipeline labels is refused with its JSON path', async () => {
+    const { loadDataset } = await import('../../src/data/index.js');
+    const { Pipeline, loadPipeline } = await import('../../src/pipeline/index.js');
+    const { getModel } = await import('../../src/models/registry.js');
+    const iris = loadDataset('datasets/iris.csv', { target: 'species' });
+    const rows = Int32Array.from({ length: iris.nRows }, (_, i) => i);
+    const p = await new Pipeline(getModel).fit(iris, rows, { preprocess: { scaler: 'standard' }, model: { type: 'svm', C: 1 } }, { seed: 1 });
+    const json = JSON.parse(JSON.stringify(p.toJSON())) as { estimator: { state: { nClasses: number } } };
+    expect(() => loadPipeline(json, getModel)).not.toThrow();
+    json.estimator.state.nClasses = 4;
+    let err: unknown;
+    try {
+      loadPipeline(json, getModel);
+    } catch (e) {
+      err = e;
+    }
+    expect(isAutomlError(err, 'E_MODEL_FILE')).toBe(true);
+    expect((err as { details: { path: string } }).details.path).toBe('$.estimator.state.nClasses');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Dense products the kernel learners share: C = A B' in WebAssembly SIMD where available (the
  * project's kernel in ../fast/abt-wasm.ts), in chunks of rows of A so that the workspace stays
- * small, with a plain JavaScript fallback.
+ * small, with a plain JavaScript fallback; and the inverse of a triangular factor.
  */
 import { dotRows } from './kernel.js';
 import { acquireWorkspace, releaseWorkspace } from './workspace.js';
@@ -43,27 +43,6 @@ export function productABt(A: Float64Array, ma: number, B: Float64Array, mb: num
     for (let i = 0; i < rows; i++) for (let k = 0; k < mb; k++) C[i * mb + k] = dotRows(A, (r0 + i) * len, B, k * len, len);
     onChunk(r0, rows, C.subarray(0, rows * mb));
   }
-}
-
-/**
- * Lower Cholesky factor of the symmetric `a` (n x n, row-major; only the lower triangle is read)
- * plus `shift` on the diagonal, or null when a pivot is not positive.
- */
-export function choleskyLower(a: Float64Array, n: number, shift: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = a[rj + j]! + shift;
-    for (let k = 0; k < j; k++) d -= L[rj + k]! * L[rj + k]!;
-    if (!(d > 0)) return null;
-    const ljj = Math.sqrt(d);
-    L[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      L[ri + j] = (a[ri + j]! - dotRows(L, ri, L, rj, j)) / ljj;
-    }
-  }
-  return L;
 }
 
 /** The inverse of a lower-triangular matrix (lower triangular, row-major). */

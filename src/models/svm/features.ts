@@ -9,7 +9,8 @@
  * Every map appends a constant 1 column, the bias feature of the linear solver.
  */
 import type { Rng } from '../../util/rng.js';
-import { choleskyLower, invertLower, productABt } from './dense.js';
+import { choleskyWithJitter } from '../../numeric/cholesky.js';
+import { invertLower, productABt } from './dense.js';
 import { kernelFromDot, rowNorms, type KernelSpec } from './kernel.js';
 
 /** Which approximation a large-data fit used. */
@@ -81,12 +82,7 @@ export class NystroemMap implements FeatureMap {
     });
     let mean = 0;
     for (let i = 0; i < k; i++) mean += K[i * k + i]! / k;
-    let delta = 1e-6 * Math.max(mean, 1e-12);
-    let L = choleskyLower(K, k, delta);
-    for (let tries = 0; !L && tries < 10; tries++) {
-      delta *= 10;
-      L = choleskyLower(K, k, delta);
-    }
+    const L = choleskyWithJitter(K, k, { shift: 1e-6 * Math.max(mean, 1e-12), first: 1e-5 * Math.max(mean, 1e-12), attempts: 10 });
     // A kernel matrix this far from positive definite means non-finite input, which fit checks earlier.
     if (!L) throw new RangeError('Nyström: the landmark kernel matrix is not positive definite');
     return new NystroemMap(kernel, S, k, p, invertLower(L, k));

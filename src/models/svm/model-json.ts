@@ -11,8 +11,9 @@ import type { OvoModel } from './ovo.js';
 import type { ApproxModel } from './approx.js';
 import type { Sigmoid } from './probability.js';
 
-/** Bounds on sizes read from a model file. */
+/** Largest feature count a model file may declare. */
 export const MAX_FEATURES = 1_000_000;
+/** Largest class count a model file may declare. */
 export const MAX_CLASSES = 10_000;
 const MAX_ROWS = 50_000_000;
 

@@ -32,7 +32,12 @@ export type ModelName =
   | 'random_forest'
   | 'extra_trees'
   | 'logistic_regression'
-  | 'ridge';
+  | 'ridge'
+  | 'svm'
+  | 'svr'
+  | 'gaussian_process'
+  | 'linear_regression'
+  | 'elastic_net';
 
 /** The built-in search strategies (samplers). */
 export type BuiltinStrategy = 'tpe' | 'random' | 'grid' | 'gp';

@@ -24,6 +24,11 @@ const models: Record<ModelName, true> = {
   extra_trees: true,
   logistic_regression: true,
   ridge: true,
+  svm: true,
+  svr: true,
+  gaussian_process: true,
+  linear_regression: true,
+  elastic_net: true,
 };
 
 describe('option name unions', () => {

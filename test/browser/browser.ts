@@ -46,7 +46,11 @@ export function watchProblems(page: Page): string[] {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  // A request the page itself abandons (navigating away while a poll is in flight) is not a fault.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`);
+  });
   return problems;
 }
 

@@ -184,7 +184,7 @@ describe('automl search: bad input is refused and the study storage is untouched
     ['invalid UTF-8', (cwd) => (writeFileSync(join(cwd, 'u.csv'), Buffer.from([0x61, 0x2c, 0x79, 0x0a, 0xff, 0xfe, 0x2c, 0x31, 0x0a])), ['search', 'u.csv', '--target', 'y']), /u\.csv.*UTF-8/],
     ['bad --time', () => ['search', DATA('iris.csv'), '--target', 'species', '--time', 'soon'], /--time|duration/],
     ['unknown metric', () => ['search', DATA('iris.csv'), '--target', 'species', '--metric', 'acc'], /acc.*accuracy/],
-    ['unknown model', () => ['search', DATA('iris.csv'), '--target', 'species', '--models', 'svm'], /svm/],
+    ['unknown model', () => ['search', DATA('iris.csv'), '--target', 'species', '--models', 'xgboost'], /xgboost/],
   ];
   it.each(cases)('%s', (_name, args, message) => {
     const cwd = dir();

@@ -3,8 +3,9 @@
  * classification (stratified folds) at least `folds` rows of every class. Checked on the rows left
  * after the test hold-out, so the `--cv` it suggests is one that works.
  */
-import { AutomlError, show } from '../util/errors.js';
+import { AutomlError } from '../util/errors.js';
 import type { Dataset } from './types.js';
+import { classesShort } from './target.js';
 
 /**
  * Throws E_DATA (too few rows) or E_TARGET (a class with too few rows) when `rows` of `dataset`
@@ -29,14 +30,9 @@ export function checkFoldsFit(dataset: Dataset, rows: Int32Array, folds: number,
   if (dataset.target.task !== 'classification' || !classes) return;
   const counts = new Array<number>(classes.length).fill(0);
   for (const r of rows) counts[dataset.target.values[r]!]!++;
-  const small = classes.map((c, k) => ({ c, n: counts[k]! })).filter((x) => x.n > 0 && x.n < folds);
-  if (small.length === 0) return;
-  const fewest = Math.min(...small.map((x) => x.n));
-  const listed = small
-    .slice(0, 5)
-    .map((x) => `${show(x.c)} has ${x.n} row${x.n === 1 ? '' : 's'}`)
-    .join(', ');
-  const more = small.length > 5 ? ` and ${small.length - 5} more` : '';
+  const short = classesShort(classes, counts, folds, true);
+  if (!short) return;
+  const { small, listed, fewest } = short;
   const advice =
     fewest >= 2
       ? `use --cv ${fewest} or smaller${smallerTest}, or add rows of that class`

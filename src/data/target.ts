@@ -131,22 +131,37 @@ function singleClass(src: string, name: string, only: string, what: string): Aut
   );
 }
 
+/**
+ * The classes with fewer than `folds` rows (classes with none left out), listed for a message
+ * ("'a' has 2 rows, 'b' has 1 row and 3 more"), and the fewest rows among them; null when none.
+ */
+export function classesShort(
+  classes: readonly string[],
+  counts: readonly number[],
+  folds: number,
+  skipEmpty = false,
+): { small: { c: string; n: number }[]; listed: string; fewest: number } | null {
+  const small = classes.map((c, k) => ({ c, n: counts[k]! })).filter((x) => x.n < folds && !(skipEmpty && x.n === 0));
+  if (small.length === 0) return null;
+  const listed =
+    small
+      .slice(0, 5)
+      .map((x) => `${show(x.c)} has ${x.n} row${x.n === 1 ? '' : 's'}`)
+      .join(', ') + (small.length > 5 ? ` and ${small.length - 5} more` : '');
+  return { small, listed, fewest: Math.min(...small.map((x) => x.n)) };
+}
+
 function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number): void {
-  const small = classes.map((c, k) => ({ c, n: counts[k]! })).filter((x) => x.n < folds);
-  if (small.length === 0) return;
-  const minCount = Math.min(...small.map((x) => x.n));
-  const listed = small
-    .slice(0, 5)
-    .map((x) => `${show(x.c)} has ${x.n} row${x.n === 1 ? '' : 's'}`)
-    .join(', ');
-  const more = small.length > 5 ? ` and ${small.length - 5} more` : '';
+  const short = classesShort(classes, counts, folds);
+  if (!short) return;
+  const { small, listed, fewest: minCount } = short;
   const advice =
     minCount >= 2
       ? `use --cv ${minCount} or smaller, or add rows of that class`
       : 'remove the rows of that class or add more rows of it (stratified CV needs at least 2 rows per class)';
   throw new AutomlError(
     'E_TARGET',
-    `${src}: target ${show(name)}: class ${listed}${more}, fewer than the ${folds} cross-validation folds; ${advice}`,
+    `${src}: target ${show(name)}: class ${listed}, fewer than the ${folds} cross-validation folds; ${advice}`,
     { file: src, column: name, folds, classes: small.map((x) => x.c) },
   );
 }

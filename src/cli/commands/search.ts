@@ -7,7 +7,7 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption } from '../args.js';
+import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
 import { ModelOutput } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
@@ -94,7 +94,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
 
 /** Adds `automl search` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('search')
     .description('search for the best pipeline on a CSV file, then refit it, score it on held-out rows and save it')
     .argument('<data.csv>', 'training data: a CSV file with a header row')
@@ -135,4 +135,10 @@ export function register(program: Command): void {
     .action(async (data: string, flags: SearchFlags) => {
       process.exitCode = await run(data, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species',
+    'automl search datasets/cpu.csv --target class --time 2m --metric rmse',
+    'automl search datasets/wine.csv --target class --trials 50 --strategy tpe --models random_forest,logistic_regression --json',
+    'AUTOML_STORAGE=sqlite:/tmp/studies.db automl search datasets/iris.csv --target species --time 1m30s',
+  ]);
 }

@@ -89,10 +89,12 @@ async function run(name: string, f: DeleteFlags, io: PromptStreams): Promise<num
   }
   if (!deleted) throw new AutomlError('E_STUDY_NOT_FOUND', `study '${name}' is no longer in ${where} (deleted meanwhile); nothing deleted`);
   const modelFile = `${name}.model.json`;
-  const kept = existsSync(modelFile) ? `${modelFile} here is` : `model files saved from it (such as ${modelFile}) are`;
+  const kept = existsSync(modelFile)
+    ? `${modelFile} here is not deleted: a model file does not need its study, it still predicts and serves; remove it yourself if you no longer need it`
+    : `model files saved from the study (such as ${modelFile}) are not deleted: they still predict and serve; remove them yourself if you no longer need them`;
   if (f.json) process.stdout.write(JSON.stringify({ study: name, storage: where, deleted: true, trials }) + '\n');
   else process.stdout.write(`deleted study '${name}' and its ${plural(trials, 'trial')} from ${where}\n`);
-  process.stderr.write(`note: ${kept} not deleted: they still predict and serve; remove them yourself if you no longer need them\n`);
+  process.stderr.write(`note: ${kept}\n`);
   return 0;
 }
 

@@ -62,7 +62,7 @@ function explainDataError(e: unknown, name: string, record: StudyRecord | null, 
   if (data === undefined || record === null || !isAutomlError(e)) return e;
   const target = record.settings['target'];
   if (e.code === 'E_TARGET' && e.details.column === target) {
-    return new AutomlError('E_STUDY_MISMATCH', `--data ${data} is not the data study '${name}' was started with: it has no column ${JSON.stringify(target)}, the study's target (${e.message}); give the study's own training file, or start a new study with \`automl search\``, { file: data, column: String(target) }, { cause: e });
+    return new AutomlError('E_STUDY_MISMATCH', `--data ${data} is not the data study '${name}' was started with: it has no column ${JSON.stringify(target)}, the study's target; give the study's own training file, or start a new study with \`automl search\``, { file: data, column: String(target) }, { cause: e });
   }
   return e;
 }

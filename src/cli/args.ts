@@ -130,7 +130,7 @@ export function storageOption(): Option {
  * project folder (bundled datasets under datasets/), one per line.
  */
 export function withExamples(command: Command, examples: readonly string[]): Command {
-  return command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  return command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
 }
 
 /**

@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .option('--force', 'write the new model even when it scores worse than the old one')
     .option('--warm <k>', "the old study's best distinct configurations run first", intArg('--warm', 0), 5)
     .option('--trials <n>', "trial budget (default: the old study's budget kind and size)", intArg('--trials', 1))
-    .option('--time <duration>', 'wall-clock budget, e.g. 30s, 5m', durationArg)
+    .option('--time <duration>', 'wall-clock budget, e.g. 30s, 5m, 1m30s', durationArg)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--no-ensemble', 'refit the best pipeline alone (default: as the old study)')
     .option('--no-recheck', "choose the final model on the search's own CV scores")

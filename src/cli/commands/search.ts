@@ -103,7 +103,7 @@ export function register(program: Command): void {
     .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
     .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))
-    .option('--time <duration>', 'wall-clock budget: seconds or 90s, 5m, 1h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
+    .option('--time <duration>', 'wall-clock budget: seconds or 90s, 1m30s, 1h15m, 1.5h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
     .option('--cv <k>', 'cross-validation folds', intArg('--cv', 2), 5)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--seed <n>', 'random seed (same seed, same trials)', intArg('--seed', 0), 0)

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { program } from '../../src/cli/main.js';
 import { ownTimeBudget } from '../../src/cli/commands/resume.js';
+import { confirmByName } from '../../src/cli/commands/delete.js';
+import { PassThrough } from 'node:stream';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/main.js');
@@ -166,6 +168,26 @@ describe('leaderboard, predict from stdin, delete, AUTOML_STORAGE', () => {
     expect(onTty('delete two', 'y\n').stdout).toMatch(/deleted study 'two'/);
     expect(JSON.parse(automl(['studies', '--json'], cwd).stdout).map((s: { name: string }) => s.name)).toEqual(['three']);
   }, 300_000);
+});
+
+describe('confirmByName (the delete prompt)', () => {
+  async function answer(text: string | null): Promise<{ ok: boolean; asked: string }> {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let asked = '';
+    output.on('data', (d) => (asked += d));
+    const ok = confirmByName('Delete? ', 'iris', { input, output });
+    if (text === null) input.end();
+    else input.write(text);
+    return { ok: await ok, asked };
+  }
+
+  it('deletes on the study name, y or yes; keeps on anything else, an empty line or the end of input', async () => {
+    for (const yes of ['iris\n', ' iris \n', 'y\n', 'Y\n', 'yes\n', 'YES\n']) expect((await answer(yes)).ok, yes).toBe(true);
+    for (const no of ['\n', 'n\n', 'no\n', 'Iris\n', 'iris2\n', 'yess\n', 'delete\n']) expect((await answer(no)).ok, no).toBe(false);
+    expect((await answer(null)).ok).toBe(false);
+    expect((await answer('y\n')).asked).toBe('Delete? ');
+  });
 });
 
 describe('resume --data and its budget', () => {

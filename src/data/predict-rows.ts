@@ -3,7 +3,7 @@
  * out in the schema's order with the schema's encodings, whatever order the input has.
  */
 import { AutomlError, show } from '../util/errors.js';
-import { readCsv } from './csv.js';
+import { parseCsv, readCsv, type CsvTable } from './csv.js';
 import type { ColumnSchema, FeatureColumn, FeatureTable } from './types.js';
 import { MISSING_CODE, UNSEEN_CODE } from './types.js';
 import type { Cell } from './values.js';
@@ -20,9 +20,20 @@ import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from './va
  * `readCsv`.
  */
 export function readFeatureRows(file: string, schema: readonly ColumnSchema[]): FeatureTable {
-  const csv = readCsv(file);
+  return csvOntoSchema(readCsv(file), schema);
+}
+
+/**
+ * Same as {@link readFeatureRows} for CSV bytes already in memory (standard input, for
+ * `automl predict model.json -`); `source` names them in every message, e.g. `<stdin>`.
+ */
+export function parseFeatureRows(input: Buffer | string, source: string, schema: readonly ColumnSchema[]): FeatureTable {
+  return csvOntoSchema(parseCsv(input, source), schema);
+}
+
+function csvOntoSchema(csv: CsvTable, schema: readonly ColumnSchema[]): FeatureTable {
   return mapOntoSchema(
-    file,
+    csv.file,
     csv.header,
     csv.rows.length,
     (i, j) => csv.rows[i]![j],

@@ -7,7 +7,7 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption } from '../args.js';
+import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
 import { ModelOutput } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
@@ -94,7 +94,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
 
 /** Adds `automl search` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('search')
     .description('search for the best pipeline on a CSV file, then refit it, score it on held-out rows and save it')
     .argument('<data.csv>', 'training data: a CSV file with a header row')
@@ -103,7 +103,7 @@ export function register(program: Command): void {
     .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
     .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))
-    .option('--time <duration>', 'wall-clock budget: seconds or 90s, 5m, 1h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
+    .option('--time <duration>', 'wall-clock budget: seconds or 90s, 1m30s, 1h15m, 1.5h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
     .option('--cv <k>', 'cross-validation folds', intArg('--cv', 2), 5)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--seed <n>', 'random seed (same seed, same trials)', intArg('--seed', 0), 0)
@@ -135,4 +135,10 @@ export function register(program: Command): void {
     .action(async (data: string, flags: SearchFlags) => {
       process.exitCode = await run(data, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species',
+    'automl search datasets/cpu.csv --target class --time 2m --metric rmse',
+    'automl search datasets/wine.csv --target class --trials 50 --strategy tpe --models random_forest,logistic_regression --json',
+    'AUTOML_STORAGE=sqlite:/tmp/studies.db automl search datasets/iris.csv --target species --time 1m30s',
+  ]);
 }

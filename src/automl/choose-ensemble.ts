@@ -55,6 +55,8 @@ export interface FinalChoiceArgs {
   readonly planRecheck?: (candidates: readonly TrialRecord[]) => { readonly take: number; readonly deadline: number; readonly note: string | null };
   readonly signal?: AbortSignal;
   readonly onNote?: (n: string) => void;
+  /** Called before the ensemble is chosen on the search's own out-of-fold predictions. */
+  readonly onEnsemble?: () => void;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | nul
     }
   }
   if (!a.oofPool) return single(top[0]!, top[0]!.value!, null);
+  if (a.recheck) a.onEnsemble?.();
   const choice = await chooseOnSearchOof(a, top);
   if (choice === 'aborted') return null;
   return choice ?? single(top[0]!, top[0]!.value!, null);

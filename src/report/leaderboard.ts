@@ -14,9 +14,10 @@ export function fmtKept(kept: readonly KeptFrequency[] | null, total: number | n
 /**
  * The leaderboard of a search result: a title line (how many rows of how many complete trials,
  * the metric and which way is better) and one table row per leaderboard entry, with no trailing
- * newline. Empty string when no trial completed, so callers can skip it.
+ * newline. Empty string when no trial completed, so callers can skip it. With `width` (a
+ * terminal's columns) the table's lines are cut to it, the hyperparameters first.
  */
-export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'metric' | 'counts'>): string {
+export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'metric' | 'counts'>, width?: number): string {
   const rows: readonly LeaderboardRow[] = result.leaderboard;
   if (rows.length === 0) return '';
   const { name, direction } = result.metric;
@@ -33,6 +34,7 @@ export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'me
         fmtKept(l.kept, l.totalColumns),
         fmtParams(l.params),
       ]),
+      width,
     )
   );
 }

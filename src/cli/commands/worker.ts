@@ -15,11 +15,12 @@ interface WorkerFlags {
   trialTimeout?: number;
   memoryLimit?: number;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 function run(name: string, f: WorkerFlags): Promise<number> {
   return runWithProgress(
-    Boolean(f.quiet),
+    f,
     (info) => `automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
     // A worker only runs trials: the process that started the study refits and saves the model.
     (hooks) =>
@@ -55,6 +56,7 @@ export function register(program: Command): void {
     .addOption(trialTimeoutOption())
     .addOption(memoryLimitOption())
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr')
     .action(async (name: string, flags: WorkerFlags) => {
       process.exitCode = await run(name, flags);
     });

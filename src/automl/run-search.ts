@@ -255,8 +255,6 @@ async function chooseFinalModel(
   else if (setup.recheck && planner) o.onNote?.(`re-check skipped: only ${complete} trial completed within the time budget`);
   const deadline = planner ? planner.end - planner.marginMs - planner.membersRefitMs([winner]) : undefined;
   const until = deadline !== undefined ? () => deadline : null;
-  if (setup.recheck && complete >= 2) o.onPhase?.('re-checking', until);
-  else if (oofPool && complete >= 2) o.onPhase?.('building the ensemble', until);
   return chooseFinal({
     study,
     searched: setup.searched,
@@ -269,7 +267,7 @@ async function chooseFinalModel(
     ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner], warm) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onNote ? { onNote: o.onNote } : {}),
-    ...(o.onPhase ? { onEnsemble: () => o.onPhase!('building the ensemble', until) } : {}),
+    ...(o.onPhase ? { onRecheck: (d: number | undefined) => o.onPhase!('re-checking', d !== undefined ? () => d : until), onEnsemble: () => o.onPhase!('building the ensemble', until) } : {}),
   });
 }
 

@@ -147,15 +147,17 @@ export class Progress {
     else this.out.write(text + '\n');
   }
 
-  /** Time of the current phase: left until its planned end, or spent in it once past the plan or without one. */
+  /** Time of the current phase: left until its planned end, or spent in it once past the plan or without one ('' just after it began). */
   #phaseTime(now: number): string {
     const left = this.#deadline ? this.#deadline() - now : 0;
-    return left >= 100 ? `${fmtDuration(left)} left` : `${fmtDuration(now - this.#phaseStarted)} so far`;
+    if (left >= 100) return `${fmtDuration(left)} left`;
+    const spent = now - this.#phaseStarted;
+    return spent >= 100 ? `${fmtDuration(spent)} so far` : '';
   }
 
   #trials(): string {
     const done = (this.o.alreadyDone ?? 0) + this.#complete + this.#pruned + this.#failed;
-    return `${done}${this.o.trials !== undefined ? `/${this.o.trials}` : ''} trials`;
+    return `${done}${this.o.trials !== undefined ? `/${this.o.trials}` : ''} trial${done === 1 && this.o.trials === undefined ? '' : 's'}`;
   }
 
   #bestText(): string {
@@ -178,13 +180,14 @@ export class Progress {
     const now = this.#now();
     const head = [this.#paint('phase', this.#phase), this.#phaseTime(now)];
     if (this.#phase === 'searching') head.push(`${this.#running} running`);
-    return [head.join(' · '), `${this.#trials()}: ${this.#counts(true)}`, this.#bestText()];
+    return [head.filter((h) => h !== '').join(' · '), `${this.#trials()}: ${this.#counts(true)}`, this.#bestText()];
   }
 
   /** One line for a pipe: elapsed, phase, time, counts, best. */
   summaryLine(): string {
     const now = this.#now();
-    return `[${fmtDuration(now - this.#started)}] ${this.#phase}, ${this.#phaseTime(now)}: ${this.#trials()} (${this.#counts(false)}), ${this.#bestText()}`;
+    const time = this.#phaseTime(now);
+    return `[${fmtDuration(now - this.#started)}] ${this.#phase}${time ? `, ${time}` : ''}: ${this.#trials()} (${this.#counts(false)}), ${this.#bestText()}`;
   }
 
   /** The last line: how long the run took, its counts and its best trial. */

@@ -21,8 +21,8 @@ if (!hasTmux) {
 }
 
 /** The live lines Progress draws: phase line, counts line, best line. */
-const PHASE = /^(searching|feature search|re-checking|building the ensemble|refitting|scoring the test set) · /;
-const COUNTS = /^\d+(\/\d+)? trials: \d+ complete/;
+const PHASE = /^(searching|feature search|re-checking|building the ensemble|refitting|scoring the test set)( · |$)/;
+const COUNTS = /^\d+(\/\d+)? trials?: \d+ complete/;
 const BEST = /^(best \w+ |no result yet)/;
 const isLive = (l: string): boolean => PHASE.test(l) || COUNTS.test(l) || BEST.test(l);
 
@@ -84,7 +84,7 @@ describe.skipIf(!hasTmux)('progress on a terminal (tmux)', () => {
     expect(liveFrames).toBeGreaterThan(3);
     // At the end: no live line left, the final line, the result on stdout, exit 0.
     expect(joined.filter(isLive), final).toEqual([]);
-    expect(joined[end]).toMatch(/^done in \d+(\.\d)?s: \d+ trials \(\d+ complete.*\), best accuracy \d\.\d{4} \(trial \d+, \w+\)$/);
+    expect(joined[end]).toMatch(/^done in \d+(\.\d)?s: \d+ trials? \(\d+ complete.*\), best accuracy \d\.\d{4} \(trial \d+, \w+\)$/);
     expect(joined.some((l) => l.startsWith('Leaderboard (top '))).toBe(true);
     expect(joined.some((l) => /^Trials: \d+ complete/.test(l))).toBe(true);
     expect(joined).toContain('[exit 0]');

@@ -35,7 +35,7 @@ function progress(out: { write(s: string): boolean; isTTY?: boolean; columns?: n
   return { p, clock };
 }
 
-const LIVE = /^(searching|feature search|re-checking|building the ensemble|refitting|scoring the test set) · |^\d+(\/\d+)? trials: |^best |^no result yet/;
+const LIVE = /^(searching|feature search|re-checking|building the ensemble|refitting|scoring the test set)( · |$)|^\d+(\/\d+)? trials?: |^best |^no result yet/;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -241,8 +241,13 @@ describe('Progress', () => {
     v.end();
     expect(verbose[0]).toBe('trial 0 complete 0.9000 knn 1.2s\n');
     expect(verbose[1]).toBe('trial 1 fail timeout: boom knn 1.2s\n');
-    expect(verbose[2]).toMatch(/^\[\d+ms\] re-checking, /);
+    expect(verbose[2]).toBe('[0ms] re-checking: 2 trials (1 complete, 1 failed), best accuracy 0.9000 (trial 0, knn)\n');
     expect(verbose[3]).toMatch(/^done in .*: 2 trials \(1 complete, 1 failed\)/);
+    const one: string[] = [];
+    const o = progress({ write: (s: string) => (one.push(s), true) }, { mode: 'summary' }).p;
+    o.trial(trial(0, 'COMPLETE', 0.9));
+    o.end();
+    expect(one).toEqual(['done in 0ms: 1 trial (1 complete), best accuracy 0.9000 (trial 0, knn)\n']);
   });
 
   it('writes nothing but Ctrl-C messages when off', () => {

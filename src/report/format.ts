@@ -42,6 +42,29 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return (maxWidth === undefined ? lines : lines.map((l) => truncateToWidth(l, maxWidth))).join('\n');
 }
 
+/**
+ * A table for a terminal `width` columns wide: while its lines are too long and the columns before
+ * the last leave it fewer than `lastMin` columns, the columns `droppable` name (in that order) are
+ * left out; then the lines are cut to the width (see {@link table}). Without `width`, the whole table.
+ */
+export function fitTable(header: readonly string[], rows: readonly (readonly string[])[], width: number | undefined, droppable: readonly string[], lastMin = 24): string {
+  if (width === undefined) return table(header, rows);
+  let keep = header.map((_, j) => j);
+  const widthOf = (cols: readonly number[]): number => cols.reduce((s, j) => s + Math.max(header[j]!.length, ...rows.map((r) => (r[j] ?? '').length)) + 2, 0);
+  for (const name of droppable) {
+    const last = keep[keep.length - 1]!;
+    const full = widthOf(keep) - 2;
+    if (full <= width || widthOf(keep.slice(0, -1)) + lastMin <= width) break;
+    const j = header.indexOf(name);
+    if (j >= 0 && j !== last) keep = keep.filter((k) => k !== j);
+  }
+  return table(
+    keep.map((j) => header[j]!),
+    rows.map((r) => keep.map((j) => r[j] ?? '')),
+    width,
+  );
+}
+
 /** ANSI escape sequences (colours, cursor moves): they take no room on the screen. */
 const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 /** The same, matched only where it starts (`lastIndex`). */

@@ -4,7 +4,7 @@ import { colorWanted, painter } from '../../src/cli/terminal/color.js';
 import { LiveArea } from '../../src/cli/terminal/live.js';
 import { terminalWidth } from '../../src/cli/run-with-progress.js';
 import { formatLeaderboard } from '../../src/report/leaderboard.js';
-import { displayWidth, stripAnsi, table, truncateToWidth } from '../../src/report/format.js';
+import { displayWidth, fitTable, stripAnsi, table, truncateToWidth } from '../../src/report/format.js';
 import type { TrialRecord } from '../../src/trial/trial.js';
 import { VirtualScreen } from './terminal-screen.js';
 
@@ -68,6 +68,19 @@ describe('width helpers', () => {
     expect(cut.every((l) => displayWidth(l) <= 30)).toBe(true);
   });
 
+  it('fits a table by leaving out droppable columns, in order, only while the last column has too little room', () => {
+    const header = ['a', 'b', 'c', 'last'];
+    const rows = [['aaaaaaaaaa', 'bbbbbbbbbb', 'cccccccccc', 'x'.repeat(40)]];
+    expect(fitTable(header, rows, undefined, ['b'])).toBe(table(header, rows));
+    expect(fitTable(header, rows, 200, ['b', 'c']).split('\n')[0]).toMatch(/^a +b +c +last$/);
+    const one = fitTable(header, rows, 50, ['b', 'c'], 20).split('\n');
+    expect(one[0]).toMatch(/^a +c +last$/);
+    expect(one[1]).toBe(`aaaaaaaaaa  cccccccccc  ${'x'.repeat(25)}…`);
+    const two = fitTable(header, rows, 30, ['b', 'c'], 20).split('\n');
+    expect(two[0]).toMatch(/^a +last$/);
+    expect(displayWidth(two[1]!)).toBe(30);
+  });
+
   it('cuts the leaderboard to the width of a terminal, not of a pipe', () => {
     const result = {
       leaderboard: [{ rank: 1, number: 7, model: 'random_forest', targetTransform: null, mean: 0.97, std: 0.01, durationMs: 800, kept: null, totalColumns: 4, params: { n_estimators: 100, max_features: 0.5, min_samples_leaf: 1, criterion: 'gini' } }],
@@ -76,9 +89,16 @@ describe('width helpers', () => {
     } as unknown as Parameters<typeof formatLeaderboard>[0];
     const wide = formatLeaderboard(result).split('\n');
     expect(wide[2]).toMatch(/criterion=gini$/);
+    expect(wide[1]).toMatch(/^rank +trial +model +cv accuracy +time +features +hyperparameters$/);
     const narrow = formatLeaderboard(result, 60).split('\n');
     expect(narrow.slice(1).every((l) => displayWidth(l) <= 60)).toBe(true);
-    expect(narrow[2]).toMatch(/…$/);
+    // Narrow: the time and features columns make room for the hyperparameters.
+    expect(narrow[1]).toMatch(/^rank +trial +model +cv accuracy +hyperparameters$/);
+    expect(narrow[2]).toBe('1     7      random_forest  0.9700 ± 0.0100  n_estimators=1…');
+    // Wide enough for all but the end of the hyperparameters: every column stays.
+    const mid = formatLeaderboard(result, 100).split('\n');
+    expect(mid[1]).toMatch(/features +hyperparameters$/);
+    expect(mid[2]).toMatch(/n_estimators=100 .*…$/);
     expect(terminalWidth({ isTTY: true, columns: 61 })).toEqual({ width: 60 });
     expect(terminalWidth({ isTTY: false, columns: 61 })).toEqual({});
   });

@@ -55,6 +55,10 @@ export interface FinalChoiceArgs {
   readonly planRecheck?: (candidates: readonly TrialRecord[]) => { readonly take: number; readonly deadline: number; readonly note: string | null };
   readonly signal?: AbortSignal;
   readonly onNote?: (n: string) => void;
+  /** Called when the re-check starts (after its plan, when it runs at all), with its deadline. */
+  readonly onRecheck?: (deadline: number | undefined) => void;
+  /** Called before the ensemble is chosen on the search's own out-of-fold predictions. */
+  readonly onEnsemble?: () => void;
 }
 
 /**
@@ -86,12 +90,14 @@ export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | nul
       args = { ...a, deadline: plan.deadline };
     }
     if (candidates.length >= 2) {
+      a.onRecheck?.(args.deadline);
       const fresh = await recheckCandidates(args, candidates);
       if (fresh === 'aborted') return null;
       if (fresh) return fresh;
     }
   }
   if (!a.oofPool) return single(top[0]!, top[0]!.value!, null);
+  a.onEnsemble?.();
   const choice = await chooseOnSearchOof(a, top);
   if (choice === 'aborted') return null;
   return choice ?? single(top[0]!, top[0]!.value!, null);

@@ -34,6 +34,7 @@ export async function refitBest(args: {
   signal?: AbortSignal;
   columns?: readonly string[];
   cvScore?: number;
+  onScoring?: () => void;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   return refitMembers({ ...args, members: [{ trial: args.best, weight: 1 }], cvScore: args.cvScore ?? args.best.value });
 }
@@ -53,6 +54,8 @@ export async function refitMembers(args: {
   signal?: AbortSignal;
   columns?: readonly string[];
   cvScore: number | null;
+  /** Called before the refit model is scored on the test set or the held-out rows. */
+  onScoring?: () => void;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   const { study, prep, metric } = args;
   const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns));
@@ -79,6 +82,7 @@ export async function refitMembers(args: {
   let model = new FittedModel(first, info, members);
   const nClasses = prep.dataset.target.classes?.length ?? 0;
   let testScore: number | null = null;
+  if (prep.testSet || (prep.holdoutRows && prep.holdoutRows.length > 0)) args.onScoring?.();
   if (prep.testSet) {
     const { table, y } = prep.testSet;
     testScore = model.isEnsemble ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);

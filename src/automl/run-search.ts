@@ -172,6 +172,7 @@ async function searchThenFinish(
   if (winner && o.featureSearch && !o.signal?.aborted) {
     // The feature search ends early enough to leave the winner's refit its time.
     const deadline = planner ? planner.end - planner.marginMs - (planner.refitMs(winner) ?? 0) : undefined;
+    o.onPhase?.('feature search', deadline !== undefined ? () => deadline : null);
     featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup.searched, setup.folds, metric, deadline, o.signal, o.onNote);
   }
   let choice: FinalChoice | null = null;
@@ -180,7 +181,7 @@ async function searchThenFinish(
   }
   if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
-  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null);
+  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null, planner);
   return { stoppedBy, featureSearch, final };
 }
 
@@ -209,6 +210,7 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
   // When each running trial was handed to the pool, to learn what starting a worker thread costs.
   const dispatched = new Map<number, number>();
   let cut = false;
+  o.onPhase?.('searching', planner ? () => planner.searchDeadline() : null);
   const result = await study.optimize({ module: compiledModule('automl/worker/objective.js') }, {
     trials: o.trials,
     time: searchTime,
@@ -252,6 +254,7 @@ async function chooseFinalModel(
   if (setup.recheck && complete >= 2) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
   else if (setup.recheck && planner) o.onNote?.(`re-check skipped: only ${complete} trial completed within the time budget`);
   const deadline = planner ? planner.end - planner.marginMs - planner.membersRefitMs([winner]) : undefined;
+  const until = deadline !== undefined ? () => deadline : null;
   return chooseFinal({
     study,
     searched: setup.searched,
@@ -264,6 +267,7 @@ async function chooseFinalModel(
     ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner], warm) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onNote ? { onNote: o.onNote } : {}),
+    ...(o.onPhase ? { onRecheck: (d: number | undefined) => o.onPhase!('re-checking', d !== undefined ? () => d : until), onEnsemble: () => o.onPhase!('building the ensemble', until) } : {}),
   });
 }
 
@@ -279,11 +283,15 @@ async function refitFinal(
   featureSearch: FeatureSearchSummary | null,
   searched: Dataset,
   oofPool: OofPool | null,
+  planner: PhasePlanner | null,
 ): Promise<FinalModel> {
   const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
+  const until = planner ? () => planner.end : null;
+  o.onPhase?.('refitting', until);
+  const onScoring = o.onPhase ? { onScoring: () => o.onPhase!('scoring the test set', until) } : {};
   const fitted = choice
-    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
-    : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore, ...onScoring })
+    : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}), ...onScoring });
   if (!fitted) return NO_MODEL;
   // The training profile (for drift checks) uses the members' out-of-fold predictions when the pool holds them.
   const model = withTrainingProfile(fitted.model, searched, oofPool ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);

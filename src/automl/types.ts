@@ -109,6 +109,11 @@ export interface SearchOptions {
   readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
   /** Called once the data is checked and the study is ready, before the first trial. */
   readonly onStart?: (info: SearchStartInfo) => void;
+  /**
+   * Called when the run enters a phase (see {@link SearchPhase}), with when the phase is planned to
+   * end (epoch ms, asked anew on each call since the plan moves) when there is a time budget.
+   */
+  readonly onPhase?: (phase: SearchPhase, deadline: (() => number) | null) => void;
   /** Values per continuous parameter for the grid strategy. Default 3. */
   readonly gridSize?: number;
   /** Save the refit model here (JSON); `{study}` in the path is replaced by the study name. */
@@ -171,6 +176,9 @@ export interface FeatureSearchSummary {
   readonly fits: number;
   readonly stoppedBy: string;
 }
+
+/** The phases of a run, in order (each after the search only when it runs). */
+export type SearchPhase = 'searching' | 'feature search' | 're-checking' | 'building the ensemble' | 'refitting' | 'scoring the test set';
 
 /** What {@link SearchOptions.onStart} receives. */
 export interface SearchStartInfo {
@@ -273,7 +281,7 @@ export interface PreparedData {
 }
 
 /** The search options that shape one run of a study (its budget, threads, callbacks, final model): `search` and `resume` share them. */
-export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'memoryLimitMb' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
+export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onPhase' | 'onNote' | 'out' | 'trialTimeout' | 'memoryLimitMb' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
 
 /** Options of `runSearch`: the run options of `search` or `resume`, with the budget resolved (the feature search only from `search`). */
 export type RunOptions = Pick<SearchOptions, RunOptionName | 'featureSearch'>;

@@ -2,7 +2,7 @@
 import type { LeaderboardRow } from '../automl/leaderboard.js';
 import type { SearchResult } from '../automl/types.js';
 import type { KeptFrequency } from '../pipeline/index.js';
-import { fmtDuration, fmtParams, fmtScore, table } from './format.js';
+import { fitTable, fmtDuration, fmtParams, fmtScore } from './format.js';
 
 /** Mean number of columns kept per fold, out of the total (`5.2/30`), or `all`. */
 export function fmtKept(kept: readonly KeptFrequency[] | null, total: number | null): string {
@@ -14,15 +14,17 @@ export function fmtKept(kept: readonly KeptFrequency[] | null, total: number | n
 /**
  * The leaderboard of a search result: a title line (how many rows of how many complete trials,
  * the metric and which way is better) and one table row per leaderboard entry, with no trailing
- * newline. Empty string when no trial completed, so callers can skip it.
+ * newline. Empty string when no trial completed, so callers can skip it. With `width` (a
+ * terminal's columns) the table fits it: on a narrow one without the features and time columns,
+ * and the hyperparameters cut short.
  */
-export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'metric' | 'counts'>): string {
+export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'metric' | 'counts'>, width?: number): string {
   const rows: readonly LeaderboardRow[] = result.leaderboard;
   if (rows.length === 0) return '';
   const { name, direction } = result.metric;
   return (
     `Leaderboard (top ${rows.length} of ${result.counts.complete} complete trials, ${name}, ${direction === 'maximize' ? 'higher' : 'lower'} is better):\n` +
-    table(
+    fitTable(
       ['rank', 'trial', 'model', `cv ${name}`, 'time', 'features', 'hyperparameters'],
       rows.map((l) => [
         String(l.rank),
@@ -33,6 +35,8 @@ export function formatLeaderboard(result: Pick<SearchResult, 'leaderboard' | 'me
         fmtKept(l.kept, l.totalColumns),
         fmtParams(l.params),
       ]),
+      width,
+      ['features', 'time'],
     )
   );
 }

@@ -9,6 +9,8 @@ export interface SearchReportOptions {
   readonly interrupted?: boolean;
   /** The storage a resume finds without `--storage`; the resume hint names any other. */
   readonly defaultStorage?: string;
+  /** The terminal's width when printed to one: the leaderboard's lines are cut to it. */
+  readonly width?: number;
 }
 
 /** The JSON-ready summary of a search result (the object `automl search --json` prints). */
@@ -84,7 +86,7 @@ export function formatSearchResult(r: SearchResult, opts: SearchReportOptions = 
   const interrupted = Boolean(opts.interrupted);
   const s = r.study;
   const out: string[] = [];
-  const board = formatLeaderboard(r);
+  const board = formatLeaderboard(r, opts.width);
   if (board) out.push(`\n${board}`);
   out.push('');
   out.push(

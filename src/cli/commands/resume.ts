@@ -24,6 +24,7 @@ interface ResumeFlags {
   memoryLimit?: number;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   ensemble?: boolean;
   recheck?: boolean;
 }
@@ -77,7 +78,7 @@ async function run(name: string, f: ResumeFlags): Promise<number> {
   const output = ModelOutput.plan(f.out, Boolean(f.force), inputs, name);
   try {
     return await runWithProgress(
-      Boolean(f.quiet || f.json),
+      f,
       (info) => `automl: resuming study '${info.study}' in ${info.storage} (${info.done} trials so far)${f.time === undefined && time !== undefined ? `; time budget ${fmtDuration(time * 1000)}, as the study was started (--time changes it)` : ''}`,
       (hooks) =>
         resumeSearch(name, {
@@ -122,6 +123,7 @@ export function register(program: Command): void {
     .option('--no-recheck', 'choose the final model on the search\'s own CV scores, without re-checking the best pipelines on fresh splits')
     .option('--json', 'print one JSON object with the result')
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr (and progress when stderr is not a terminal with --json)')
     .action(async (name: string, flags: ResumeFlags) => {
       process.exitCode = await run(name, flags);
     });

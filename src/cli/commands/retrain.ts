@@ -24,6 +24,7 @@ interface RetrainFlags {
   workers?: number;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   ensemble?: boolean;
   recheck?: boolean;
 }
@@ -56,7 +57,7 @@ function print(r: RetrainResult, json: boolean, interrupted: boolean): void {
 async function run(name: string, f: RetrainFlags): Promise<number> {
   let result: RetrainResult | null = null;
   return runWithProgress(
-    Boolean(f.quiet || f.json),
+    f,
     (info) => `automl: retraining study '${name}' as '${info.study}' in ${info.storage}`,
     async (hooks) => {
       result = await retrain(name, {
@@ -100,6 +101,7 @@ export function register(program: Command): void {
     .option('--no-recheck', "choose the final model on the search's own CV scores")
     .option('--json', 'print one JSON object: both scores, the decision and the search result')
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr (and progress when stderr is not a terminal with --json)')
     .action(async (name: string, flags: RetrainFlags) => {
       process.exitCode = await run(name, flags);
     });

@@ -38,6 +38,7 @@ interface SearchFlags {
   trialTimeout?: number;
   gridSize?: number;
   quiet?: boolean;
+  verbose?: boolean;
   featureSearch?: boolean | string;
   maxFailures?: number;
   memoryLimit?: number;
@@ -52,7 +53,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
   const inputs = [{ path: data, what: 'the training data' }, ...(f.test !== undefined ? [{ path: f.test, what: 'the test data' }] : [])];
   const output = ModelOutput.plan(f.out, Boolean(f.force), inputs);
   return runWithProgress(
-    Boolean(f.quiet || f.json),
+    f,
     (info) =>
       `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
       `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
@@ -132,6 +133,7 @@ export function register(program: Command): void {
     )
     .option('--json', 'print one JSON object with the result instead of text')
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr (and progress when stderr is not a terminal with --json)')
     .action(async (data: string, flags: SearchFlags) => {
       process.exitCode = await run(data, flags);
     });

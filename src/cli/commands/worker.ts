@@ -20,6 +20,7 @@ interface WorkerFlags {
   memoryLimit?: number;
   quiet?: boolean;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /**
@@ -42,7 +43,7 @@ function doneLine(name: string, r: SearchResult, ran: number, interrupted: boole
 function run(name: string, f: WorkerFlags): Promise<number> {
   let ran = 0;
   return runWithProgress(
-    Boolean(f.quiet || f.json),
+    f,
     (info) => `automl worker: joined study '${info.study}' in ${info.storage} (${info.done} trials so far)`,
     // A worker only runs trials: the process that started the study refits and saves the model.
     (hooks) =>
@@ -82,8 +83,9 @@ export function register(program: Command): void {
     .option('--time <duration>', 'stop this worker after this long (90, 90s, 1m30s, 1h15m)', durationArg)
     .addOption(trialTimeoutOption())
     .addOption(memoryLimitOption())
-    .option('--json', 'JSON Lines on stdout: {"event":"trial",...} per trial this worker finished (fields of automl trials --json), then one {"event":"done","trials":{...},"ran","best","stoppedBy"} summary; no progress on stderr')
+    .option('--json', 'JSON Lines on stdout: {"event":"trial",...} per trial this worker finished (fields of automl trials --json), then one {"event":"done","trials":{...},"ran","best","stoppedBy"} summary; progress stays on stderr on a terminal (none when piped unless --verbose)')
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr')
     .action(async (name: string, flags: WorkerFlags) => {
       process.exitCode = await run(name, flags);
     });

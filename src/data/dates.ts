@@ -166,6 +166,18 @@ export function deriveDateValues(
   return { values, bad, firstBad };
 }
 
+/** What is wrong with a stored derivation (read from a model file), or undefined when it is valid. */
+export function derivationProblem(v: unknown): string | undefined {
+  const expected = `{ "kind": "date", "from": <column>, "part": one of ${DATE_PARTS.join(', ')}, "order": ymd, dmy or mdy }`;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return expected;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (keys !== 'from,kind,order,part') return expected;
+  if (o.kind !== 'date' || typeof o.from !== 'string' || !DATE_PARTS.includes(o.part as DatePart)) return expected;
+  if (o.order !== 'ymd' && o.order !== 'dmy' && o.order !== 'mdy') return expected;
+  return undefined;
+}
+
 /** The name of the input column a schema column is read from (its date source, or itself). */
 export function inputName(c: ColumnSchema): string {
   return c.derived?.from ?? c.name;

@@ -165,7 +165,7 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
     values[i] = k;
     counts[k]!++;
   }
-  if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds, task === undefined && col.type === 'numeric');
+  if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds, col.type === 'numeric');
   return { target: { name, task: 'classification', values, classes }, keep, notes };
 }
 
@@ -197,7 +197,7 @@ export function classesShort(
   return { small, listed, fewest: Math.min(...small.map((x) => x.n)) };
 }
 
-function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number, inferred: boolean): void {
+function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number, numericLabels: boolean): void {
   const short = classesShort(classes, counts, folds);
   if (!short) return;
   const { small, listed, fewest: minCount } = short;
@@ -207,7 +207,7 @@ function checkClassCounts(src: string, name: string, classes: string[], counts: 
       : 'remove the rows of that class or add more rows of it (stratified CV needs at least 2 rows per class)';
   throw new AutomlError(
     'E_TARGET',
-    `${src}: target ${show(name)}: class ${listed}, fewer than the ${folds} cross-validation folds; ${advice}` + (inferred ? regressionHint(name) : ''),
+    `${src}: target ${show(name)}: class ${listed}, fewer than the ${folds} cross-validation folds; ${advice}` + (numericLabels ? regressionHint(name) : ''),
     { file: src, column: name, folds, classes: small.map((x) => x.c) },
   );
 }

@@ -169,7 +169,8 @@ describe('task inference notes', () => {
     const e = errorOf(() => loadDataset(fx('counts.csv'), { target: 'visits', task: 'classification', folds: 2 }));
     expect(e.code).toBe('E_TARGET');
     expect(e.message).toContain('class "8" has 1 row');
-    // Forced by the user: the inference hint is not added at load; the search-rows check still gives it.
+    expect(e.message).toContain('if "visits" is a quantity (a count or a score) rather than a label, pass --task regression');
+    // The check on the rows left for the search gives the same advice.
     const ten = Array.from({ length: 40 }, (_, i) => ({ x: i % 7, y: i < 31 ? i % 3 : 3 + (i % 7) }));
     const d: Dataset = datasetFromRows(ten, { target: 'y', task: 'classification' });
     const f = errorOf(() => checkFoldsFit(d, Int32Array.from({ length: 40 }, (_, i) => i), 5, 0));

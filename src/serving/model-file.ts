@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { writeFileAtomic } from '../util/output-path.js';
 import type { ColumnSchema, DateDerivation, FeatureTable } from '../data/types.js';
-import { derivationProblem, featureRowsFromObjects, readFeatureRows } from '../data/index.js';
+import { derivationProblem, featureRowsFromObjects, inputName, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { argmaxRows } from '../models/common.js';
@@ -114,6 +114,11 @@ export class FittedModel {
   /** Names of the input columns the model needs. */
   get features(): string[] {
     return this.info.features.map((f) => f.name);
+  }
+
+  /** Names of the columns new data must hold: a date column once for all the features derived from it. */
+  get inputColumns(): string[] {
+    return [...new Set(this.info.features.map(inputName))];
   }
 
   /** Maps a CSV path or rows onto the model's input schema (extra columns ignored). */

@@ -38,6 +38,7 @@ describe('a model trained on date columns and with ignored columns', () => {
     expect(json.features.some((f: { name: string }) => f.name === 'us_amb')).toBe(false);
 
     const model = loadModel(out);
+    expect(model.inputColumns).toEqual(['signup', 'seen_at', 'eu', 'amount']);
     const predictFile = fx('dates-predict.csv');
     expect(model.predict(predictFile)).toHaveLength(3);
     // Rows without the ignored column (and with an unparseable date) still predict.

@@ -55,7 +55,8 @@ export const MIN_ROWS_FOR_COUNTER = 20;
  *   ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
  *   and measurements are often all distinct yet meaningful.
  * A string column with more than 50 levels keeps its 50 most frequent and groups the rest as one
- * `(rare labels)` level (see `text-columns.ts` for why this rather than frequency encoding).
+ * `(rare labels)` level (see `text-columns.ts` for why this rather than frequency encoding), unless
+ * named in `keep`, which takes a column as it is.
  * Rows repeating an earlier row are kept, with a note and `Dataset.duplicateOf`.
  *
  * @throws AutomlError E_FILE_NOT_FOUND, E_FILE_READ, E_CSV_*, E_TARGET, E_DATA
@@ -159,7 +160,7 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
         `column ${show(name)}: ${col.nonFinite} non-finite value${col.nonFinite > 1 ? 's' : ''} (first ${show(labelOf(raw.cell(first, j)))} at ${raw.where(first)}) treated as missing`,
       );
     }
-    const collapsed = col.type === 'categorical' ? collapseLevels(col, name) : undefined;
+    const collapsed = col.type === 'categorical' && !kept.has(name) ? collapseLevels(col, name) : undefined;
     if (collapsed !== undefined) {
       notes.push(collapsed.note);
       features.push({ name, type: 'categorical', categories: collapsed.categories, other: collapsed.other });

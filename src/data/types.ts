@@ -107,8 +107,8 @@ export interface DatasetOptions {
   /** Columns left out before anything else (exact names; the target cannot be one). */
   readonly ignore?: readonly string[];
   /**
-   * Columns kept even when the ID-like or free-text rules would drop them (exact names). All-missing
-   * and constant columns are still dropped.
+   * Columns taken as they are (exact names): kept even when the ID-like or free-text rules would drop
+   * them, and with every level even past 50. All-missing and constant columns are still dropped.
    */
   readonly keep?: readonly string[];
 }

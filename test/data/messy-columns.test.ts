@@ -40,9 +40,10 @@ describe('--ignore and --keep', () => {
     expect(errorOf(() => loadDataset(fx('text-ids.csv'), { target: 'y', keep: ['sity'] })).message).toContain('did you mean "city"?');
   });
 
-  it('keep overrides the ID-like and free-text rules', () => {
-    const d = loadDataset(fx('text-ids.csv'), { target: 'y', keep: ['customer'] });
+  it('keep takes a column as it is: no ID-like or free-text drop, no level grouping', () => {
+    const d = loadDataset(fx('text-ids.csv'), { target: 'y', keep: ['customer', 'city'] });
     expect(d.features.map((f) => f.name)).toContain('customer');
+    expect(d.features.find((f) => f.name === 'city')!.categories).toHaveLength(60);
     expect(d.notes.some((n) => n.startsWith('dropped column "customer"'))).toBe(false);
   });
 

@@ -105,7 +105,7 @@ export function register(program: Command): void {
     .requiredOption('--target <col>', 'the column to predict')
     .addOption(new Option('--task <task>', 'force the task (default: inferred from the target)').choices(['classification', 'regression']))
     .option('--ignore <a,b,...>', 'columns to leave out of the data (e.g. identifiers, leaks); the saved model does not need them', listArg)
-    .option('--keep <a,b,...>', 'columns to use even when they look like IDs or free text (they are dropped with a note otherwise)', listArg)
+    .option('--keep <a,b,...>', 'columns to use as they are, even when they look like IDs or free text (dropped with a note otherwise) or have over 50 levels (grouped otherwise)', listArg)
     .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
     .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))

@@ -6,6 +6,7 @@ import { resumeSearch, search } from '../../src/automl/search.js';
 import { loadModel } from '../../src/serving/model-file.js';
 import { evaluateModel } from '../../src/serving/evaluate.js';
 import { checkDrift } from '../../src/serving/drift.js';
+import { retrain } from '../../src/automl/retrain.js';
 
 const fx = (name: string): string => `test/fixtures/csv/${name}`;
 const dir = mkdtempSync(join(tmpdir(), 'automl-columns-'));
@@ -55,6 +56,11 @@ describe('a model trained on date columns and with ignored columns', () => {
     // Resume reloads the data with the stored --ignore, so the fingerprint matches.
     const resumed = await resumeSearch('dates', { storage, trials: 2, workers: 1, refit: false });
     expect(resumed.counts.complete).toBe(2);
+
+    // Retrain reads the new data with the same --ignore: the new model does not ask for it either.
+    const again = await retrain('dates', { data: fx('dates.csv'), storage, model: out, trials: 1, workers: 1, recheck: false, ensemble: false, out: join(dir, '{study}.model.json'), force: true });
+    expect(again.notes).toContain('ignored column "us_amb" (--ignore)');
+    expect(again.search.model!.inputColumns).not.toContain('us_amb');
   }, 120_000);
 
   it('refuses a model file whose derivation is malformed, naming the field', () => {

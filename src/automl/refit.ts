@@ -65,7 +65,10 @@ export async function refitMembers(args: {
   const members = args.members.map((m, i) => ({ trial: m.trial.number, weight: m.weight, pipeline: pipelines[i]! }));
   // Only the columns the fitted pipelines need: predict asks for nothing more.
   const features: ColumnSchema[] = [];
-  for (const p of pipelines) for (const c of p.requiredSchema) if (!features.some((f) => f.name === c.name)) features.push(c);
+  // The dataset's schema, not the pipeline's copy: a pipeline read back from a worker keeps only
+  // name, type and categories, and predict needs how a date feature is derived or an "other" level.
+  const datasetSchema = new Map(prep.dataset.features.map((f) => [f.name, f]));
+  for (const p of pipelines) for (const c of p.requiredSchema) if (!features.some((f) => f.name === c.name)) features.push(datasetSchema.get(c.name) ?? c);
   const sourceOrder = prep.dataset.features.map((f) => f.name);
   features.sort((a, b) => sourceOrder.indexOf(a.name) - sourceOrder.indexOf(b.name));
   const info = {

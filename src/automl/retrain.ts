@@ -98,7 +98,7 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   }
   await loadModelPlugins(s.plugins);
   // The old split rule on the new data: a holdout of testSize (an old separate test file does not describe the new data).
-  const prep = prepareData({ data: options.data, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: old.seed });
+  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed });
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);

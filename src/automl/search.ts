@@ -11,7 +11,7 @@ import { createRng, deriveSeed } from '../util/rng.js';
 import { loadDataset, datasetFromRows, datasetFingerprint } from '../data/index.js';
 import { checkFoldsFit } from '../data/folds-fit.js';
 import { checkSearchPaths } from '../util/output-path.js';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, DatasetOptions } from '../data/types.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
 import { trainTestSplit } from '../evaluation/splitters.js';
@@ -49,18 +49,31 @@ function checkOptions(o: SearchOptions): void {
   if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize > 0 && o.testSize < 1)) {
     throw new AutomlError('E_CONFIG', `testSize must be a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
   }
+  for (const param of ['ignore', 'keep'] as const) {
+    const v: unknown = o[param];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== ''))) {
+      throw new AutomlError('E_CONFIG', `${param} must be a list of column names, got ${show(v)}`, { param, value: v });
+    }
+  }
   if (typeof o.target !== 'string' || o.target === '') throw new AutomlError('E_CONFIG', 'target: give the name of the column to predict', { param: 'target' });
   checkSearchPaths(o);
 }
 
-function load(data: string | readonly Record<string, unknown>[], target: string, task: Task | undefined, folds: number, name?: string): Dataset {
-  return typeof data === 'string' ? loadDataset(data, { target, task, folds, name }) : datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
+function load(data: string | readonly Record<string, unknown>[], opts: DatasetOptions): Dataset {
+  return typeof data === 'string' ? loadDataset(data, opts) : datasetFromRows(data, { ...opts, name: opts.name ?? 'rows' });
 }
 
 /** Loads and checks the data and computes the split; throws before anything is written. */
 export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
   // Loading asks for the 2 rows per class any stratified CV needs; checkFoldsFit checks --cv on the rows searched.
-  const dataset = load(o.data, o.target, o.task, 2, typeof o.data === 'string' ? undefined : o.study);
+  const dataset = load(o.data, {
+    target: o.target,
+    task: o.task,
+    folds: 2,
+    name: typeof o.data === 'string' ? undefined : o.study,
+    ...(o.ignore !== undefined && o.ignore.length > 0 ? { ignore: o.ignore } : {}),
+    ...(o.keep !== undefined && o.keep.length > 0 ? { keep: o.keep } : {}),
+  });
   const notes = [...dataset.notes];
   let searchRows: Int32Array;
   let holdoutRows: Int32Array | null = null;
@@ -207,6 +220,8 @@ function newSettings(
     recheck: options.recheck ?? true,
     featureSearch: options.featureSearch ? (options.featureSearch === 'backward' ? 'backward' : 'forward') : false,
     trialTimeout: options.trialTimeout ?? null,
+    ...(options.ignore !== undefined && options.ignore.length > 0 ? { ignore: [...options.ignore] } : {}),
+    ...(options.keep !== undefined && options.keep.length > 0 ? { keep: [...options.keep] } : {}),
   };
 }
 
@@ -271,7 +286,7 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   const dataPath = data ?? s.data!;
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
-  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }

@@ -44,6 +44,9 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('recheck') !== undefined ? { recheck: r.boolean('recheck') } : {}),
     ...(r.get('featureSearch') !== undefined ? { featureSearch: r.featureSearch('featureSearch') } : {}),
     ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
+    // Absent when the search named no column to ignore or keep.
+    ...(r.get('ignore') !== undefined ? { ignore: r.names('ignore') } : {}),
+    ...(r.get('keep') !== undefined ? { keep: r.names('keep') } : {}),
   };
 }
 
@@ -108,6 +111,12 @@ class FieldReader {
     const v = this.get(field);
     if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.bad(field, v, values.map((x) => `"${x}"`).join(' or '));
     return v as T;
+  }
+
+  names(field: string): string[] {
+    const v = this.get(field);
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x !== '')) this.bad(field, v, 'a list of column names');
+    return v as string[];
   }
 
   plugins(field: string): ModelPluginRef[] {

@@ -65,6 +65,10 @@ export interface SearchOptions {
   readonly target: string;
   /** Default: inferred from the target (see README). */
   readonly task?: Task;
+  /** Columns to leave out of the data before anything else (exact names; not the target). */
+  readonly ignore?: readonly string[];
+  /** Columns to keep even when they look like IDs or free text (exact names). */
+  readonly keep?: readonly string[];
   /** Default accuracy (classification) or r2 (regression). */
   readonly metric?: MetricName;
   /** Search space: a Space, its JSON form, or a path to a JSON file. Default: preprocessing + `models`. */
@@ -266,6 +270,10 @@ export interface TabularSettings {
   readonly featureSearch?: false | 'forward' | 'backward';
   /** Per-trial time limit in seconds, or null for none (absent in older studies: none). */
   readonly trialTimeout?: number | null;
+  /** Columns left out of the data (absent: none). */
+  readonly ignore?: readonly string[];
+  /** Columns kept despite the ID-like and free-text rules (absent: none). */
+  readonly keep?: readonly string[];
 }
 
 /** Everything prepared from the data, before any study is touched. */

@@ -8,10 +8,12 @@ import type { ColumnSchema, FeatureColumn, FeatureTable } from './types.js';
 import { MISSING_CODE, UNSEEN_CODE } from './types.js';
 import type { Cell } from './values.js';
 import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from './values.js';
+import { inputName, withDerivedColumns } from './dates.js';
 
 /**
  * Reads a CSV file of feature rows onto `schema` (usually a fitted pipeline's input schema).
- * Columns are matched by name; extra columns (the target among them, if present) are ignored and
+ * Columns are matched by name; date features (`derived` in the schema) are computed from their
+ * source column, missing (with a note) where a value is not a date in the training form; extra columns (the target among them, if present) are ignored and
  * listed in a note. Values that do not fit a column (text in a numeric column, non-finite
  * numbers, unknown boolean tokens) become missing with a note; categorical labels the schema does
  * not know get {@link UNSEEN_CODE}, also with a note.
@@ -71,15 +73,19 @@ export function featureRowsFromObjects(rows: readonly Record<string, unknown>[],
 
 function mapOntoSchema(
   source: string,
-  header: readonly string[],
+  inputHeader: readonly string[],
   n: number,
-  cell: (i: number, j: number) => Cell,
+  inputCell: (i: number, j: number) => Cell,
   where: (i: number) => string,
   schema: readonly ColumnSchema[],
 ): FeatureTable {
-  const position = new Map(header.map((h, j) => [h, j]));
-  const wantedNames = new Set(schema.map((c) => c.name));
-  const absent = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
+  // Date features are computed from their source column and then read like any other column.
+  const view = withDerivedColumns(inputHeader, n, inputCell, where, schema);
+  const cell = view.cell as (i: number, j: number) => Cell;
+  const header = inputHeader;
+  const position = new Map(view.header.map((h, j) => [h, j]));
+  const wantedNames = new Set(schema.map(inputName));
+  const absent = [...new Set(schema.filter((c) => !position.has(c.name)).map(inputName))];
   if (absent.length > 0) {
     const hints = absent
       .map((a) => {
@@ -93,7 +99,7 @@ function mapOntoSchema(
       { file: source, columns: absent },
     );
   }
-  const notes: string[] = [];
+  const notes: string[] = view.notes();
   const extra = header.filter((h) => !wantedNames.has(h));
   if (extra.length > 0) notes.push(`ignored column${extra.length > 1 ? 's' : ''} not used by the model: ${extra.map((h) => show(h)).join(', ')}`);
 
@@ -107,12 +113,14 @@ function mapOntoSchema(
     let out: FeatureColumn;
     if (c.type === 'categorical') {
       const index = new Map((c.categories ?? []).map((label, k) => [label, k]));
+      // A column that kept its most frequent labels reads every other label as its "other" level.
+      const otherCode = c.other !== undefined ? index.get(c.other) : undefined;
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = cell(i, j);
         if (isMissing(v)) codes[i] = MISSING_CODE;
         else {
-          const k = index.get(labelOf(v));
+          const k = index.get(labelOf(v)) ?? otherCode;
           if (k === undefined) {
             codes[i] = UNSEEN_CODE;
             flag(i);

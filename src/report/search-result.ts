@@ -70,7 +70,8 @@ function bestLines(r: SearchResult, best: NonNullable<SearchResult['best']>, int
     );
   }
   if (r.model) {
-    out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
+    const inputs = r.model.inputColumns;
+    out.push(`Model needs ${inputs.length} input column${inputs.length === 1 ? '' : 's'}: ${inputs.join(', ')}`);
     out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (${r.ensemble ? 'ensemble' : 'best pipeline'} refit on all searched rows)`);
     if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
   } else if (interrupted) out.push('Interrupted before the best pipeline was refit: no model written.');

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { writeFileAtomic } from '../util/output-path.js';
-import type { ColumnSchema, FeatureTable } from '../data/types.js';
-import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
+import type { ColumnSchema, DateDerivation, FeatureTable } from '../data/types.js';
+import { derivationProblem, featureRowsFromObjects, inputName, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { argmaxRows } from '../models/common.js';
@@ -114,6 +114,11 @@ export class FittedModel {
   /** Names of the input columns the model needs. */
   get features(): string[] {
     return this.info.features.map((f) => f.name);
+  }
+
+  /** Names of the columns new data must hold: a date column once for all the features derived from it. */
+  get inputColumns(): string[] {
+    return [...new Set(this.info.features.map(inputName))];
   }
 
   /** Maps a CSV path or rows onto the model's input schema (extra columns ignored). */
@@ -240,13 +245,23 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   const features: ColumnSchema[] = o.features.map((f, i) => {
     const c = f as Record<string, unknown>;
     if (c === null || typeof c !== 'object' || Array.isArray(c)) throw bad(file, `$.features[${i}]`, 'a column { name, type }', c);
-    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories'] : ['name', 'type'], file, `$.features[${i}]`);
+    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories', 'other'] : c.type === 'numeric' ? ['name', 'type', 'derived'] : ['name', 'type'], file, `$.features[${i}]`);
     if (typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
     if (c.type !== 'numeric' && c.type !== 'categorical' && c.type !== 'boolean') throw bad(file, `$.features[${i}].type`, 'numeric, categorical or boolean', c.type);
     if (c.type === 'categorical' && (!Array.isArray(c.categories) || !c.categories.every((x) => typeof x === 'string'))) {
       throw bad(file, `$.features[${i}].categories`, 'an array of strings', c.categories);
     }
-    return c.type === 'categorical' ? { name: c.name, type: c.type, categories: c.categories as string[] } : { name: c.name, type: c.type };
+    if (c.type === 'categorical') {
+      const categories = c.categories as string[];
+      if (c.other !== undefined && !(typeof c.other === 'string' && categories.includes(c.other))) throw bad(file, `$.features[${i}].other`, 'one of the column\'s categories', c.other);
+      return { name: c.name, type: c.type, categories, ...(c.other !== undefined ? { other: c.other as string } : {}) };
+    }
+    if (c.derived !== undefined) {
+      const problem = derivationProblem(c.derived);
+      if (problem !== undefined) throw bad(file, `$.features[${i}].derived`, problem, c.derived);
+      return { name: c.name, type: c.type, derived: c.derived as DateDerivation };
+    }
+    return { name: c.name, type: c.type };
   });
   let classes: string[] | null = null;
   if (o.task === 'classification') {

@@ -26,7 +26,7 @@ function result(over: Partial<Record<keyof SearchResult, unknown>> = {}, trials:
     metric: { name: 'r2', direction: 'maximize' },
     task: 'regression',
     best: { number: 3, value: 0.5, config: { model: { type: 'extra_trees', n_estimators: 50 }, target_transform: 'log' } },
-    model: { features: ['a', 'b'] },
+    model: { features: ['a', 'b'], inputColumns: ['a', 'b'] },
     testScore: 0.4,
     leaderboard: [row],
     counts: { complete: 1, failed: 0, pruned: 2, interrupted: 0 },

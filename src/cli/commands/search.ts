@@ -14,6 +14,8 @@ import { finishSearch, runWithProgress } from '../run-with-progress.js';
 interface SearchFlags {
   target: string;
   task?: 'classification' | 'regression';
+  ignore?: string[];
+  keep?: string[];
   metric?: string;
   strategy?: string;
   trials?: number;
@@ -63,6 +65,8 @@ function run(data: string, f: SearchFlags): Promise<number> {
         data,
         target: f.target,
         task: f.task,
+        ignore: f.ignore,
+        keep: f.keep,
         // Names arrive unchecked from the command line; search() validates them and lists the valid ones.
         metric: f.metric as MetricName | undefined,
         strategy: f.strategy,
@@ -101,6 +105,8 @@ export function register(program: Command): void {
     .argument('<data.csv>', 'training data: a CSV file with a header row')
     .requiredOption('--target <col>', 'the column to predict')
     .addOption(new Option('--task <task>', 'force the task (default: inferred from the target)').choices(['classification', 'regression']))
+    .option('--ignore <a,b,...>', 'columns to leave out of the data (e.g. identifiers, leaks); the saved model does not need them', listArg)
+    .option('--keep <a,b,...>', 'columns to use as they are, even when they look like IDs or free text (dropped with a note otherwise) or have over 50 levels (grouped otherwise)', listArg)
     .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
     .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))

@@ -58,7 +58,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
   const s = running.app.automl;
   const threads = s.predictor.workers === 0 ? 'all batches on the event loop' : `batches over ${s.predictor.inlineRows} rows in ${s.predictor.workers} thread${s.predictor.workers === 1 ? '' : 's'}`;
   process.stdout.write(`serving ${shown} on ${running.url} (POST /invocations)\n`);
-  process.stderr.write(`automl serve: ${s.model.task}, ${s.model.features.length} input columns; ${threads}; body limit ${s.limits.maxBodyBytes} bytes, ${s.limits.maxRows} rows\n`);
+  process.stderr.write(`automl serve: ${s.model.task}, ${s.model.inputColumns.length} input columns; ${threads}; body limit ${s.limits.maxBodyBytes} bytes, ${s.limits.maxRows} rows\n`);
   await running.closed;
   process.stderr.write('automl serve: stopped\n');
   return 0;

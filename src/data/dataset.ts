@@ -41,8 +41,8 @@ export const MIN_ROWS_FOR_COUNTER = 20;
  * Dropped with a note: all-missing columns; constant columns (one value and no missing cells: a
  * column with one value plus missing cells is kept, its missingness can carry signal); ID-like
  * columns: categorical with every value distinct, integer with values forming a row counter
- * (all distinct and consecutive, from {@link MIN_ROWS_FOR_COUNTER} rows), or a categorical or
- * integer column named like an ID ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
+ * (all distinct and consecutive, from `MIN_ROWS_FOR_COUNTER` rows), or a categorical or
+ * integer column named like an ID (`looksLikeIdName`). All-distinct integers that are not consecutive are kept: amounts
  * and measurements are often all distinct yet meaningful.
  *
  * @throws AutomlError E_FILE_NOT_FOUND, E_FILE_READ, E_CSV_*, E_TARGET, E_DATA

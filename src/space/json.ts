@@ -100,7 +100,7 @@ function nodeFrom(json: unknown, path: string, source: string, depth: number): S
   for (const k of Object.keys(json)) {
     if (!allowed.includes(k)) {
       const hint = allowed.find((a) => a.startsWith(k.slice(0, 2))) ?? allowed.join(', ');
-      fail(source, `${path}.${k}`, `unknown key '${k}' for a ${type} (did you mean '${hint}'?)`);
+      fail(source, `${path}.${k}`, `unknown key '${k}' for ${type === 'int' ? 'an' : 'a'} ${type} (did you mean '${hint}'?)`);
     }
   }
   try {

@@ -98,7 +98,7 @@ function kindSchema(type: string, kind: NodeKind): SchemaNode {
   return s;
 }
 
-/** The JSON Schema (draft 2020-12) of a search-space file, built from {@link NODE_KINDS}. */
+/** The JSON Schema (draft 2020-12) of a search-space file, built from the node kinds (`NODE_KINDS`). */
 export function spaceFileSchema(): SchemaNode {
   const defs: Record<string, SchemaNode> = {
     // A branch's parameters may be empty ("none": {}), and none may be named "type" (the branch key).

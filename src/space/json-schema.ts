@@ -8,18 +8,27 @@
  * Rules a JSON Schema cannot state (`low <= high`, the nesting depth limit) are only in the
  * validator; every file the validator accepts is valid against the schema.
  */
+import type { NodeJSON } from './space.js';
+
 /** A JSON Schema fragment (plain data). */
 export type SchemaNode = { readonly [key: string]: unknown };
 
-/** One kind of node: its keys besides `type` (with their schemas) and which are required. */
-export interface NodeKind {
+/** The keys besides `type` of one kind of node in the TypeScript form of a space file (`NodeJSON`). */
+type KeysOf<K extends NodeJSON['type']> = Exclude<keyof Extract<NodeJSON, { type: K }>, 'type'> & string;
+
+/**
+ * One kind of node: its keys besides `type` (with their schemas) and which are required. Typed by
+ * the keys of that kind in `NodeJSON`, so the TypeScript type, the validator and the schema cannot
+ * drift apart: a key missing here or present only here does not compile.
+ */
+export interface NodeKind<Keys extends string = string> {
   readonly description: string;
-  readonly keys: Readonly<Record<string, SchemaNode>>;
-  readonly required: readonly string[];
+  readonly keys: Readonly<Record<Keys, SchemaNode>>;
+  readonly required: readonly Keys[];
 }
 
 const finite: SchemaNode = { type: 'number' };
-const numericKeys = (kind: 'float' | 'int'): Record<string, SchemaNode> => {
+const numericKeys = (kind: 'float' | 'int'): Record<KeysOf<'float' | 'int'>, SchemaNode> => {
   const bound = kind === 'int' ? { type: 'integer' } : finite;
   return {
     low: { ...bound, description: 'Smallest value (inclusive).' },
@@ -30,7 +39,7 @@ const numericKeys = (kind: 'float' | 'int'): Record<string, SchemaNode> => {
 };
 
 /** The node kinds of a space file, keyed by their `type`. */
-export const NODE_KINDS: Readonly<Record<'float' | 'int' | 'categorical' | 'choice' | 'group', NodeKind>> = {
+export const NODE_KINDS: { readonly [K in NodeJSON['type']]: NodeKind<KeysOf<K>> } = {
   float: { description: 'A real number in [low, high].', keys: numericKeys('float'), required: ['low', 'high'] },
   int: { description: 'An integer in [low, high].', keys: numericKeys('int'), required: ['low', 'high'] },
   categorical: {

@@ -6,7 +6,8 @@
  * (`schema/space.schema.json`, draft 2020-12) that editors use to complete and check space files.
  *
  * Rules a JSON Schema cannot state (`low <= high`, the nesting depth limit) are only in the
- * validator; every file the validator accepts is valid against the schema.
+ * validator, which stays the authority; test/space/schema.test.ts checks that both accept the
+ * bundled files and refuse the same bad ones.
  */
 import type { NodeJSON } from './space.js';
 
@@ -27,6 +28,12 @@ export interface NodeKind<Keys extends string = string> {
   readonly required: readonly Keys[];
 }
 
+/** Keys of an object of parameters that are annotations, not parameters. */
+export const ANNOTATION_KEYS: readonly string[] = ['$schema', '$comment'];
+
+/** Object keys refused anywhere in a space file (they would reach Object.prototype). */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 const finite: SchemaNode = { type: 'number' };
 const numericKeys = (kind: 'float' | 'int'): Record<KeysOf<'float' | 'int'>, SchemaNode> => {
   const bound = kind === 'int' ? { type: 'integer' } : finite;
@@ -44,7 +51,7 @@ export const NODE_KINDS: { readonly [K in NodeJSON['type']]: NodeKind<KeysOf<K>>
   int: { description: 'An integer in [low, high].', keys: numericKeys('int'), required: ['low', 'high'] },
   categorical: {
     description: 'One of a list of values.',
-    keys: { choices: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] }, description: 'The values: strings, finite numbers or booleans.' } },
+    keys: { choices: { type: 'array', minItems: 1, uniqueItems: true, items: { type: ['string', 'number', 'boolean'] }, description: 'The values, all different: strings, finite numbers or booleans.' } },
     required: ['choices'],
   },
   choice: {
@@ -53,6 +60,7 @@ export const NODE_KINDS: { readonly [K in NodeJSON['type']]: NodeKind<KeysOf<K>>
       branches: {
         type: 'object',
         minProperties: 1,
+        propertyNames: { not: { enum: [...FORBIDDEN_KEYS] } },
         additionalProperties: { $ref: '#/$defs/branch' },
         description: 'Branch name to the parameters searched when that branch is chosen (may be {}).',
       },
@@ -65,12 +73,6 @@ export const NODE_KINDS: { readonly [K in NodeJSON['type']]: NodeKind<KeysOf<K>>
     required: ['params'],
   },
 };
-
-/** Keys of an object of parameters that are annotations, not parameters. */
-export const ANNOTATION_KEYS: readonly string[] = ['$schema', '$comment'];
-
-/** Object keys refused anywhere in a space file (they would reach Object.prototype). */
-export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 /** A parameter name: non-empty, no '.', not one of {@link FORBIDDEN_KEYS}. */
 const paramName = (extraForbidden: readonly string[] = []): SchemaNode => ({

@@ -60,6 +60,8 @@ describe('the JSON Schema of space files (schema/space.schema.json)', () => {
     ['dotted name', '{"a.b": {"type": "float", "low": 0, "high": 1}}', "contain no '.'"],
     ['__proto__ key', '{"__proto__": {"type": "float", "low": 0, "high": 1}}', 'not allowed'],
     ['group without params', '{"g": {"type": "group"}}', 'expected an object of named parameters'],
+    ['duplicate choice', '{"c": {"type": "categorical", "choices": ["a", "b", "a"]}}', 'duplicate choice "a"'],
+    ['prototype as a branch', '{"m": {"type": "choice", "branches": {"prototype": {}}}}', 'not allowed'],
     ['"type" inside a branch', '{"m": {"type": "choice", "branches": {"a": {"type": {"type": "int", "low": 0, "high": 1}}}}}', 'reserved for the branch name'],
   ])('rejects %s in the loader and in the schema', (_label, text, message) => {
     const json: unknown = JSON.parse(text);

@@ -1,7 +1,7 @@
 /**
  * automl: the public API. Library users import from 'automl' only.
  */
-export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, Space, Grid } from './space/index.js';
+export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, spaceFileSchema, Space, Grid } from './space/index.js';
 export type { ConfigOf, Dimension, ParamDef, SpaceJSON, SpaceShape } from './space/index.js';
 export { createStudy, loadStudy, Study } from './study/index.js';
 export { createPruner, prunerNames, MedianPruner, SuccessiveHalvingPruner, NopPruner } from './pruners/index.js';

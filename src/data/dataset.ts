@@ -51,8 +51,8 @@ export const MIN_ROWS_FOR_COUNTER = 20;
  *   at least 4 words, and distinct values are at least max(20, 20% of the non-missing rows);
  * - ID-like: a string column with every value distinct, or (from 20 non-missing rows) more than
  *   90% distinct; an integer row counter (all distinct and consecutive, from
- *   {@link MIN_ROWS_FOR_COUNTER} rows); a string or integer column named like an ID
- *   ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
+ *   `MIN_ROWS_FOR_COUNTER` rows); a string or integer column named like an ID
+ *   (`looksLikeIdName`). All-distinct integers that are not consecutive are kept: amounts
  *   and measurements are often all distinct yet meaningful.
  * A string column with more than 50 levels keeps its 50 most frequent and groups the rest as one
  * `(rare labels)` level (see `text-columns.ts` for why this rather than frequency encoding), unless

@@ -16,7 +16,7 @@ import { inputName, withDerivedColumns } from './dates.js';
  * source column, missing (with a note) where a value is not a date in the training form; extra columns (the target among them, if present) are ignored and
  * listed in a note. Values that do not fit a column (text in a numeric column, non-finite
  * numbers, unknown boolean tokens) become missing with a note; categorical labels the schema does
- * not know get {@link UNSEEN_CODE}, also with a note.
+ * not know get `UNSEEN_CODE`, also with a note.
  *
  * @throws AutomlError E_PREDICT_COLUMNS naming every schema column the file lacks, or any error of
  * `readCsv`.

@@ -49,7 +49,7 @@ export interface DateDerivation {
  * A feature column's values, chosen by the schema's type:
  * - numeric, boolean: Float64Array, NaN for missing (boolean holds 0/1);
  * - categorical: Int32Array of indices into `categories`, {@link MISSING_CODE} for missing and
- *   {@link UNSEEN_CODE} for a label the schema does not know.
+ *   `UNSEEN_CODE` for a label the schema does not know.
  * Arrays may be backed by a SharedArrayBuffer; nobody writes into a dataset's arrays.
  */
 export type FeatureColumn = Float64Array | Int32Array;

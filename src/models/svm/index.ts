@@ -1,6 +1,6 @@
 /**
  * Support-vector learners: `svm` (classification) and `svr` (regression), exact SMO up to
- * {@link EXACT_ROW_LIMIT} training rows and a kernel feature map with a linear solver above.
+ * `EXACT_ROW_LIMIT` training rows and a kernel feature map with a linear solver above.
  * Not in the default search (no `searchRank`, no warm start) until measurements say so.
  */
 import { defineFamily, familySpec } from '../descriptor.js';

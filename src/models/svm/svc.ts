@@ -1,6 +1,6 @@
 /**
  * `svm`: C-support-vector classification with RBF, polynomial or linear kernels.
- * - Up to {@link EXACT_ROW_LIMIT} training rows (or `solver: 'exact'`): one-vs-one SMO (ovo.ts),
+ * - Up to `EXACT_ROW_LIMIT` training rows (or `solver: 'exact'`): one-vs-one SMO (ovo.ts),
  *   predictions by voting, LIBSVM's model layout; with `probability`, Platt sigmoids fitted out of
  *   fold and coupled across pairs (Wu, Lin and Weng's method 2).
  * - Above it (or `solver: 'approx'`): a Nyström or random-Fourier feature map and a one-vs-rest
@@ -32,7 +32,7 @@ export type SvcFitInfo = ({ readonly solver: 'exact' } & OvoFitInfo) | { readonl
 /** The logistic function as an uncalibrated "sigmoid" (P = 1 / (1 + exp(-f))). */
 const LOGISTIC: Sigmoid = { A: -1, B: 0 };
 
-/** Support-vector classifier; see the module comment. Threshold of the automatic solver choice: {@link EXACT_ROW_LIMIT}. */
+/** Support-vector classifier; see the module comment. Threshold of the automatic solver choice: `EXACT_ROW_LIMIT`. */
 export class Svc implements Estimator {
   readonly name = NAME;
   private state: State | null = null;

@@ -10,7 +10,7 @@ import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
 import { scoreRows, scoreTable } from '../evaluation/score.js';
-import { FittedModel } from '../serving/model-file.js';
+import { FittedModel, type DecisionThreshold } from '../serving/model-file.js';
 import { scoreAverage } from './ensemble.js';
 import type { Pipeline } from '../pipeline/index.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
@@ -53,6 +53,8 @@ export async function refitMembers(args: {
   signal?: AbortSignal;
   columns?: readonly string[];
   cvScore: number | null;
+  /** A binary classifier's decision threshold, chosen out of fold: the model predicts (and is scored) with it. */
+  threshold?: DecisionThreshold | null;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   const { study, prep, metric } = args;
   const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns));
@@ -75,16 +77,19 @@ export async function refitMembers(args: {
     cvScore: args.cvScore,
     testScore: null as number | null,
     features,
+    ...(args.threshold ? { threshold: args.threshold } : {}),
   };
   let model = new FittedModel(first, info, members);
+  // Scored through the model (ensemble average, threshold) unless it is one plain pipeline.
+  const throughModel = model.isEnsemble || model.threshold !== null;
   const nClasses = prep.dataset.target.classes?.length ?? 0;
   let testScore: number | null = null;
   if (prep.testSet) {
     const { table, y } = prep.testSet;
-    testScore = model.isEnsemble ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);
+    testScore = throughModel ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);
   } else if (prep.holdoutRows && prep.holdoutRows.length > 0) {
     const rows = prep.holdoutRows;
-    if (!model.isEnsemble) testScore = scoreRows(first, prep.dataset, rows, metric);
+    if (!throughModel) testScore = scoreRows(first, prep.dataset, rows, metric);
     else {
       const y = new Float64Array(rows.length);
       for (let i = 0; i < y.length; i++) y[i] = prep.dataset.target.values[rows[i]!]!;
@@ -120,5 +125,6 @@ function scoreModel(model: FittedModel, table: FeatureTable, y: Float64Array, nC
   if (nClasses === 0) return metric.score(y, Float64Array.from(model.predict(table) as number[]));
   // A matrix, not label-keyed rows: labels such as `__proto__` are no safe object keys.
   const proba = model.probaMatrix(table);
+  if (model.threshold) return metric.score(y, model.predictIndices(table), proba, nClasses);
   return scoreAverage(proba.data, y, nClasses, metric);
 }

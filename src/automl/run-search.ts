@@ -18,14 +18,17 @@ import type { ModelPluginRef, TabularWorkerData } from './worker/data.js';
 import { greedyFeatureSearch } from '../evaluation/feature-search.js';
 import type { PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
-import { refitBest, refitMembers, type FittedModel } from './refit.js';
+import { refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
 import { chooseFinal, type FinalChoice } from './choose-ensemble.js';
 import { PhasePlanner } from './budget.js';
-import { leaderboard } from './leaderboard.js';
+import { leaderboard, pruningSummary } from './leaderboard.js';
+import { FINAL_MODEL_SETTING, finalModelSummary } from './final-summary.js';
+import { chooseThreshold, membersOof, wantsThreshold } from './threshold.js';
+import { listModels } from '../models/registry.js';
 import { readTabularSettings } from './settings.js';
 import { withTrainingProfile } from '../serving/model-profile.js';
-import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings } from './types.js';
+import type { EnsembleSummary, FeatureSearchSummary, FinalModelSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings, ThresholdSummary } from './types.js';
 
 /** What every trial and the final steps share, prepared once from the study and the data. */
 interface RunSetup {
@@ -54,9 +57,10 @@ interface FinalModel {
   readonly ensemble: EnsembleSummary | null;
   readonly recheck: RecheckSummary | null;
   readonly modelTrials: { trial: number; weight: number }[];
+  readonly summary: FinalModelSummary | null;
 }
 
-const NO_MODEL: FinalModel = { model: null, testScore: null, modelFile: null, ensemble: null, recheck: null, modelTrials: [] };
+const NO_MODEL: FinalModel = { model: null, testScore: null, modelFile: null, ensemble: null, recheck: null, modelTrials: [], summary: null };
 
 /** What the search and the final steps produced, before the result is assembled. */
 interface RunOutcome {
@@ -104,7 +108,18 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
   if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
   const ensembleOn = wantEnsemble && oofSize <= MAX_OOF_VALUES;
-  const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins, oof: ensembleOn, reshuffle: settings.reshuffleFolds === true };
+  const balanced = settings.classWeight === 'balanced' && searched.target.task === 'classification';
+  if (balanced) noteClassWeights(study, o.onNote);
+  const workerData: TabularWorkerData = {
+    kind: 'automl.tabular',
+    dataset: searched,
+    folds,
+    metric: metric.name,
+    plugins,
+    oof: ensembleOn,
+    reshuffle: settings.reshuffleFolds === true,
+    ...(balanced ? { classWeight: 'balanced' as const } : {}),
+  };
   return {
     settings,
     searched,
@@ -115,6 +130,19 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     workers: o.workers ?? availableParallelism(),
     workerData,
   };
+}
+
+/** Says which searched families weight rows by class and which cannot (their trials run unweighted). */
+function noteClassWeights(study: Study, onNote: ((n: string) => void) | undefined): void {
+  const choice = study.space.param('model');
+  const searched = choice && choice.dimension.kind === 'categorical' ? (choice.dimension.toJSON() as { choices: string[] }).choices : [];
+  const specs = listModels('classification').filter((m) => searched.includes(m.name));
+  const cannot = specs.filter((m) => !m.classWeights).map((m) => m.name);
+  const can = specs.filter((m) => m.classWeights).map((m) => m.name);
+  onNote?.(
+    `class weights balanced (n / (k * n_c), on each fit's training rows) in ${can.length > 0 ? can.join(', ') : 'none of the searched models'}` +
+      (cannot.length > 0 ? `; ${cannot.join(', ')} cannot weight rows and fit unweighted` : ''),
+  );
 }
 
 /** The phase planner of a run with a time budget of `time` seconds counted from `startedAt`. */
@@ -180,8 +208,47 @@ async function searchThenFinish(
   }
   if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
-  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null);
+  if (winner && refit && !o.signal?.aborted) {
+    const threshold = await tuneThreshold(study, setup, metric, o, pool, winner, choice, featureSearch);
+    final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup, setup.ensembleOn ? oofPool : null, threshold);
+  }
   return { stoppedBy, featureSearch, final };
+}
+
+/**
+ * A binary classifier optimizing f1 or balanced accuracy: the decision threshold, chosen on the
+ * final choice's out-of-fold predictions (or one more CV of its members), with a note saying what
+ * it changed. Null for other tasks and metrics, or when no cut beats 0.5.
+ */
+async function tuneThreshold(
+  study: Study,
+  setup: RunSetup,
+  metric: Metric,
+  o: RunOptions,
+  pool: WorkerPool,
+  winner: TrialRecord,
+  choice: FinalChoice | null,
+  featureSearch: FeatureSearchSummary | null,
+): Promise<ThresholdSummary | null> {
+  const classes = setup.searched.target.classes;
+  if (!classes || !wantsThreshold(metric, classes.length)) return null;
+  if (featureSearch?.improved) {
+    o.onNote?.('decision threshold not tuned: the model uses the feature search\'s columns, whose out-of-fold predictions were not kept; it predicts the more probable class');
+    return null;
+  }
+  const members = choice ? choice.members : [{ trial: winner.number, weight: 1 }];
+  const oof = choice?.oof ?? (await membersOof(study, setup.searched, members, pool, o.signal));
+  if (!oof) {
+    if (!o.signal?.aborted) o.onNote?.('decision threshold not tuned: the out-of-fold predictions of the final pipelines did not finish; it predicts the more probable class');
+    return null;
+  }
+  const t = chooseThreshold(oof, metric, classes[1]!);
+  o.onNote?.(
+    t
+      ? `decision threshold: predict '${t.positiveClass}' from probability ${t.threshold} on (out-of-fold ${metric.name} ${t.score.toFixed(4)} vs ${t.scoreAtHalf.toFixed(4)} at 0.5, on ${t.source})`
+      : `decision threshold: 0.5 kept (no cut scores better out of fold on ${oof.source})`,
+  );
+  return t;
 }
 
 /** The final choice with only the ensemble members whose refit fits the time left (see PhasePlanner.fitMembers). */
@@ -193,7 +260,9 @@ function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onN
   const kept = fit.members.map((m) => ({ trial: m.number, weight: m.weight }));
   if (kept.length === 1) return { members: kept, cvScore: fit.members[0]!.trial.value!, ensemble: null, recheck: choice.recheck };
   // The shrunk ensemble's out-of-fold score is not known: the full one's stands, as an estimate.
-  return { ...choice, members: kept, ensemble: choice.ensemble ? { ...choice.ensemble, members: kept } : null };
+  // Its out-of-fold predictions are the full ensemble's, so the threshold does not use them.
+  const { oof: _full, ...rest } = choice;
+  return { ...rest, members: kept, ensemble: choice.ensemble ? { ...choice.ensemble, members: kept } : null };
 }
 
 /**
@@ -277,24 +346,37 @@ async function refitFinal(
   winner: TrialRecord,
   choice: FinalChoice | null,
   featureSearch: FeatureSearchSummary | null,
-  searched: Dataset,
+  setup: RunSetup,
   oofPool: OofPool | null,
+  threshold: ThresholdSummary | null,
 ): Promise<FinalModel> {
+  const searched = setup.searched;
   const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
+  const decision = threshold ? { positiveClass: threshold.positiveClass, value: threshold.threshold } : null;
   const fitted = choice
-    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
-    : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore, threshold: decision })
+    : await refitMembers({ study, members: [{ trial: winner, weight: 1 }], prep, metric, executor: pool, signal: o.signal, cvScore: useColumns ? featureSearch!.score : winner.value, threshold: decision, ...(useColumns ? { columns: useColumns } : {}) });
   if (!fitted) return NO_MODEL;
   // The training profile (for drift checks) uses the members' out-of-fold predictions when the pool holds them.
   const model = withTrainingProfile(fitted.model, searched, oofPool ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);
-  return {
+  const modelFile = o.out ? await model.save(o.out.replaceAll('{study}', study.name)) : null;
+  const modelTrials = choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }];
+  const summary = finalModelSummary({
+    study,
+    metric,
+    bestTrial: winner.number,
     model,
+    members: modelTrials,
+    choice,
+    featureSearch,
     testScore: fitted.testScore,
-    modelFile: o.out ? await model.save(o.out.replaceAll('{study}', study.name)) : null,
-    ensemble: choice?.ensemble ?? null,
-    recheck: choice?.recheck ?? null,
-    modelTrials: choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }],
-  };
+    file: modelFile,
+    classWeight: setup.workerData.classWeight ?? null,
+    threshold,
+  });
+  // Kept with the study, so that `automl best` can say what the model file holds.
+  await study.storage.updateStudySettings(study.record.id, { [FINAL_MODEL_SETTING]: summary });
+  return { model, testScore: fitted.testScore, modelFile, ensemble: choice?.ensemble ?? null, recheck: choice?.recheck ?? null, modelTrials, summary };
 }
 
 /** The search result: the study's counts, best trial and leaderboard, and the final model. */
@@ -323,6 +405,9 @@ function assembleResult(study: Study, setup: RunSetup, prep: PreparedData, metri
     ensemble: final.ensemble,
     recheck: final.recheck,
     modelTrials: final.modelTrials,
+    pruning: pruningSummary(study),
+    finalModel: final.summary,
+    testSet: prep.testSet ? { source: 'file', rows: prep.testSet.y.length } : prep.holdoutRows && prep.holdoutRows.length > 0 ? { source: 'holdout', rows: prep.holdoutRows.length } : { source: 'none', rows: 0 },
   };
 }
 

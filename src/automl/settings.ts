@@ -31,7 +31,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     task: r.oneOf('task', ['classification', 'regression'] as const satisfies readonly Task[]),
     metric: r.string('metric'),
     cv: r.integer('cv', 2),
-    testSize: r.fraction('testSize'),
+    // 0: no holdout, every row searched and no test score.
+    testSize: r.get('testSize') === 0 ? 0 : r.fraction('testSize'),
     test: r.stringOrNull('test'),
     trials: r.get('trials') === null ? null : r.integer('trials', 1),
     prune: r.boolean('prune'),
@@ -44,6 +45,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('recheck') !== undefined ? { recheck: r.boolean('recheck') } : {}),
     ...(r.get('featureSearch') !== undefined ? { featureSearch: r.featureSearch('featureSearch') } : {}),
     ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
+    // Absent in studies made before class weights: none.
+    ...(r.get('classWeight') !== undefined ? { classWeight: r.oneOf('classWeight', ['none', 'balanced'] as const) } : {}),
   };
 }
 

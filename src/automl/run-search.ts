@@ -176,6 +176,7 @@ function announce(study: Study, { settings, searched }: RunSetup, metric: Metric
     direction: metric.direction,
     cv: settings.cv,
     strategy: study.sampler.name,
+    gridSize: study.sampler.name === 'grid' && Number.isFinite(study.sampler.capacity(study.space)) ? study.sampler.capacity(study.space) : null,
     models: modelChoice && modelChoice.dimension.kind === 'categorical' ? (modelChoice.dimension.toJSON() as { choices: string[] }).choices : [],
     trials: o.trials,
     time: o.time,

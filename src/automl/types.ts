@@ -191,6 +191,8 @@ export interface SearchStartInfo {
   readonly direction: 'minimize' | 'maximize';
   readonly cv: number;
   readonly strategy: string;
+  /** Configurations of the grid (grid strategy), or null for a sampler without an end. */
+  readonly gridSize: number | null;
   readonly models: readonly string[];
   readonly trials: number | undefined;
   readonly time: number | undefined;

@@ -49,8 +49,8 @@ export function formatLeaderboard(result: LeaderboardInput): string {
   const marked = weights.size > 0;
   const pruned = result.counts.pruned;
   const title =
-    `Leaderboard (top ${rows.length} of ${result.counts.complete} complete trials${pruned > 0 ? `; ${pruned} more were pruned, see below` : ''}, ` +
-    `${name}, ${direction === 'maximize' ? 'higher' : 'lower'} is better${marked ? '; "model": weight in the saved model' : ''}):\n`;
+    `Leaderboard (top ${rows.length} of ${result.counts.complete} complete trials, ${name}, ${direction === 'maximize' ? 'higher' : 'lower'} is better` +
+    `${pruned > 0 ? `; ${pruned} pruned trial${pruned === 1 ? ' is' : 's are'} not ranked, see below` : ''}${marked ? '; "in model": weight in the saved model' : ''}):\n`;
   const body = table(
     ['rank', 'trial', 'model', `cv ${name}`, 'time', 'features', ...(marked ? ['in model'] : []), 'hyperparameters'],
     rows.map((l) => [

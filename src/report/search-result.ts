@@ -28,7 +28,8 @@ export function searchResultJson(r: SearchResult, opts: SearchReportOptions = {}
     modelTrials: r.modelTrials,
     stoppedBy: opts.interrupted ? 'interrupted' : r.stoppedBy,
     // Added fields (older scripts can ignore them): what the saved model holds and why, pruning, the test rows.
-    finalModel: r.finalModel ?? null,
+    // The CLI writes the model file after the search: the result's path is the one it holds.
+    finalModel: r.finalModel ? { ...r.finalModel, file: r.modelFile ?? r.finalModel.file } : null,
     pruning: r.pruning ?? null,
     testSet: r.testSet ?? null,
   };
@@ -83,7 +84,7 @@ function bestLines(r: SearchResult, best: NonNullable<SearchResult['best']>, int
         (c.freshBest.trial === sb.trial ? 'it stays the best' : `trial ${c.freshBest.trial} (cv ${fmtScore(c.freshBest.value)}) scores best, ${fmtScore(c.freshBest.fresh)}`),
     );
   }
-  if (r.finalModel) out.push(...finalModelLines(r.finalModel, r.metric.name));
+  if (r.finalModel) out.push(...finalModelLines({ ...r.finalModel, file: r.modelFile ?? r.finalModel.file }, r.metric.name));
   else if (!r.ensemble && r.modelTrials.length === 1 && r.modelTrials[0]!.trial !== best.number) out.push(`Final model: trial ${r.modelTrials[0]!.trial}, the best on the fresh splits`);
   if (r.ensemble) {
     const e = r.ensemble;

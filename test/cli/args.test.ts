@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { durationArg, fractionArg, intArg, listArg, parseDuration } from '../../src/cli/args.js';
+import { durationArg, fractionArg, intArg, listArg, parseDuration, testSizeArg } from '../../src/cli/args.js';
 
 describe('cli argument parsers', () => {
   it('parses durations in seconds, minutes and hours, and refuses the rest', () => {
@@ -19,6 +19,11 @@ describe('cli argument parsers', () => {
     expect(() => intArg('--cv', 2)('2.5')).toThrow(InvalidArgumentError);
     expect(fractionArg('0.25')).toBe(0.25);
     expect(() => fractionArg('1')).toThrow('between 0 and 1');
+    // --test-size also takes 0: no holdout.
+    expect(testSizeArg('0')).toBe(0);
+    expect(testSizeArg('0.3')).toBe(0.3);
+    expect(() => testSizeArg('1')).toThrow("must be 0 (no holdout, no test score) or a fraction between 0 and 1, got '1'");
+    expect(() => testSizeArg('')).toThrow('fraction');
     expect(listArg(' a, b,,c ')).toEqual(['a', 'b', 'c']);
   });
 });

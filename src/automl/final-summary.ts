@@ -80,3 +80,14 @@ export function storedFinalModel(study: Study): FinalModelSummary | null {
   if (!o.members.every((m) => m && typeof m.trial === 'number' && typeof m.weight === 'number')) return null;
   return v as FinalModelSummary;
 }
+
+/**
+ * Records where a model file was written (the CLI writes it after the search) in the study's
+ * final-model summary, so that `automl best` names the file; the result's summary gets it too.
+ */
+export async function recordModelFile<R extends { readonly study: Study; readonly finalModel: FinalModelSummary | null }>(result: R, file: string): Promise<R> {
+  if (!result.finalModel) return result;
+  const finalModel = { ...result.finalModel, file };
+  await result.study.storage.updateStudySettings(result.study.record.id, { [FINAL_MODEL_SETTING]: finalModel });
+  return { ...result, finalModel };
+}

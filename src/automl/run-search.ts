@@ -24,8 +24,7 @@ import { chooseFinal, type FinalChoice } from './choose-ensemble.js';
 import { PhasePlanner } from './budget.js';
 import { leaderboard, pruningSummary } from './leaderboard.js';
 import { FINAL_MODEL_SETTING, finalModelSummary } from './final-summary.js';
-import { chooseThreshold, membersOof, wantsThreshold } from './threshold.js';
-import { listModels } from '../models/registry.js';
+import { noteClassWeights, tuneThreshold } from './imbalance.js';
 import { readTabularSettings } from './settings.js';
 import { withTrainingProfile } from '../serving/model-profile.js';
 import type { EnsembleSummary, FeatureSearchSummary, FinalModelSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings, ThresholdSummary } from './types.js';
@@ -132,18 +131,6 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   };
 }
 
-/** Says which searched families weight rows by class and which cannot (their trials run unweighted). */
-function noteClassWeights(study: Study, onNote: ((n: string) => void) | undefined): void {
-  const choice = study.space.param('model');
-  const searched = choice && choice.dimension.kind === 'categorical' ? (choice.dimension.toJSON() as { choices: string[] }).choices : [];
-  const specs = listModels('classification').filter((m) => searched.includes(m.name));
-  const cannot = specs.filter((m) => !m.classWeights).map((m) => m.name);
-  const can = specs.filter((m) => m.classWeights).map((m) => m.name);
-  onNote?.(
-    `class weights balanced (n / (k * n_c), on each fit's training rows) in ${can.length > 0 ? can.join(', ') : 'none of the searched models'}` +
-      (cannot.length > 0 ? `; ${cannot.join(', ')} cannot weight rows and fit unweighted` : ''),
-  );
-}
 
 /** The phase planner of a run with a time budget of `time` seconds counted from `startedAt`. */
 function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: number, startedAt: number, refit: boolean): PhasePlanner {
@@ -210,47 +197,23 @@ async function searchThenFinish(
   if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
   if (winner && refit && !o.signal?.aborted) {
-    const threshold = await tuneThreshold(study, setup, metric, o, pool, winner, choice, featureSearch);
+    const threshold = await tuneThreshold({
+      study,
+      searched: setup.searched,
+      metric,
+      executor: pool,
+      members: choice ? choice.members : [{ trial: winner.number, weight: 1 }],
+      oof: choice?.oof ?? null,
+      featureSearch,
+      planner,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onNote ? { onNote: o.onNote } : {}),
+    });
     final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup, setup.ensembleOn ? oofPool : null, threshold);
   }
   return { stoppedBy, featureSearch, final };
 }
 
-/**
- * A binary classifier optimizing f1 or balanced accuracy: the decision threshold, chosen on the
- * final choice's out-of-fold predictions (or one more CV of its members), with a note saying what
- * it changed. Null for other tasks and metrics, or when no cut beats 0.5.
- */
-async function tuneThreshold(
-  study: Study,
-  setup: RunSetup,
-  metric: Metric,
-  o: RunOptions,
-  pool: WorkerPool,
-  winner: TrialRecord,
-  choice: FinalChoice | null,
-  featureSearch: FeatureSearchSummary | null,
-): Promise<ThresholdSummary | null> {
-  const classes = setup.searched.target.classes;
-  if (!classes || !wantsThreshold(metric, classes.length)) return null;
-  if (featureSearch?.improved) {
-    o.onNote?.('decision threshold not tuned: the model uses the feature search\'s columns, whose out-of-fold predictions were not kept; it predicts the more probable class');
-    return null;
-  }
-  const members = choice ? choice.members : [{ trial: winner.number, weight: 1 }];
-  const oof = choice?.oof ?? (await membersOof(study, setup.searched, members, pool, o.signal));
-  if (!oof) {
-    if (!o.signal?.aborted) o.onNote?.('decision threshold not tuned: the out-of-fold predictions of the final pipelines did not finish; it predicts the more probable class');
-    return null;
-  }
-  const t = chooseThreshold(oof, metric, classes[1]!);
-  o.onNote?.(
-    t
-      ? `decision threshold: predict '${t.positiveClass}' from probability ${t.threshold} on (out-of-fold ${metric.name} ${t.score.toFixed(4)} vs ${t.scoreAtHalf.toFixed(4)} at 0.5, on ${t.source})`
-      : `decision threshold: 0.5 kept (no cut scores better out of fold on ${oof.source})`,
-  );
-  return t;
-}
 
 /** The final choice with only the ensemble members whose refit fits the time left (see PhasePlanner.fitMembers). */
 function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onNote: ((n: string) => void) | undefined, warm: boolean): FinalChoice {

@@ -188,7 +188,7 @@ async function searchThenFinish(
   if (winner && o.featureSearch && !o.signal?.aborted) {
     // The feature search ends early enough to leave the winner's refit its time.
     const deadline = planner ? planner.end - planner.marginMs - (planner.refitMs(winner) ?? 0) : undefined;
-    featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup.searched, setup.folds, metric, deadline, o.signal, o.onNote);
+    featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup, metric, deadline, o.signal, o.onNote);
   }
   let choice: FinalChoice | null = null;
   if (winner && refit && (setup.ensembleOn || setup.recheck) && !o.signal?.aborted) {
@@ -380,8 +380,7 @@ async function runFeatureSearch(
   mode: true | 'forward' | 'backward',
   winner: TrialRecord,
   study: Study,
-  searched: Dataset,
-  folds: readonly { train: Int32Array; test: Int32Array }[],
+  { searched, folds, workerData }: RunSetup,
   metric: Metric,
   deadline: number | undefined,
   signal: AbortSignal | undefined,
@@ -398,6 +397,7 @@ async function runFeatureSearch(
       lookupModel: getModel,
       seed: createRng(deriveSeed(study.seed, 'feature-search')).uint32(),
       direction,
+      ...(workerData.classWeight ? { classWeight: workerData.classWeight } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
       ...(signal ? { signal } : {}),
     });

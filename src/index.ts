@@ -25,7 +25,7 @@ export type { Rng } from './util/rng.js';
 
 // Tabular AutoML
 export { search, resumeSearch, DEFAULT_STRATEGY } from './automl/search.js';
-export type { SearchOptions, SearchResult, SearchStartInfo, SearchPhase, CustomModel, ResumeOptions, MetricName, ModelName, StrategyName, BuiltinStrategy } from './automl/types.js';
+export type { SearchOptions, SearchResult, SearchStartInfo, SearchPhase, FinalModelSummary, FinalMember, ThresholdSummary, TestSetSummary, CustomModel, ResumeOptions, MetricName, ModelName, StrategyName, BuiltinStrategy } from './automl/types.js';
 export { loadModel, modelFromJSON, FittedModel } from './serving/model-file.js';
 export type { ModelFileJSON } from './serving/model-file.js';
 export { evaluateModel } from './serving/evaluate.js';

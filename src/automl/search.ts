@@ -46,8 +46,14 @@ function checkOptions(o: SearchOptions): void {
   if (o.time !== undefined && !(typeof o.time === 'number' && o.time > 0 && Number.isFinite(o.time))) {
     throw new AutomlError('E_CONFIG', `time must be a positive number of seconds, got ${show(o.time)}`, { param: 'time', value: o.time });
   }
-  if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize > 0 && o.testSize < 1)) {
-    throw new AutomlError('E_CONFIG', `testSize must be a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
+  if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize >= 0 && o.testSize < 1)) {
+    throw new AutomlError('E_CONFIG', `testSize must be 0 (no holdout, no test score) or a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
+  }
+  if (o.gridSize !== undefined && (o.strategy ?? DEFAULT_STRATEGY) !== 'grid') {
+    throw new AutomlError('E_CONFIG', `gridSize = ${show(o.gridSize)} only applies to the grid strategy; add strategy: 'grid' or leave gridSize out`, { param: 'gridSize', value: o.gridSize });
+  }
+  if (o.classWeight !== undefined && o.classWeight !== 'none' && o.classWeight !== 'balanced') {
+    throw new AutomlError('E_CONFIG', `classWeight must be 'balanced' or 'none', got ${show(o.classWeight)}`, { param: 'classWeight', value: o.classWeight });
   }
   for (const param of ['ignore', 'keep'] as const) {
     const v: unknown = o[param];
@@ -82,6 +88,9 @@ export function prepareData(o: SearchOptions & { seed: number; cv: number; testS
     testSet = readLabeledRows(o.test, dataset.features, dataset.target);
     if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
     searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+  } else if (o.testSize === 0) {
+    searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+    notes.push(`no holdout (test size 0): all ${dataset.nRows} rows are searched and refit on, and there is no test score; the CV scores are the only estimate`);
   } else {
     const stratify = dataset.target.task === 'classification' ? dataset.target.values : undefined;
     const split = trainTestSplit(dataset.nRows, o.testSize, createRng(deriveSeed(o.seed, 'holdout')).uint32(), stratify);
@@ -138,6 +147,9 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const testSize = options.testSize ?? 0.2;
   const prep = prepareData({ ...options, seed, cv, testSize });
   const task = prep.dataset.target.task;
+  if (options.classWeight === 'balanced' && task !== 'classification') {
+    throw new AutomlError('E_CONFIG', `classWeight 'balanced' weights classes, but target '${options.target}' is a regression target; leave classWeight out`, { param: 'classWeight', value: options.classWeight });
+  }
   const metric = options.metric !== undefined ? getMetric(options.metric, task) : defaultMetric(task);
   const custom = (options.models ?? []).filter((m): m is CustomModel => typeof m !== 'string');
   const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
@@ -222,6 +234,7 @@ function newSettings(
     trialTimeout: options.trialTimeout ?? null,
     ...(options.ignore !== undefined && options.ignore.length > 0 ? { ignore: [...options.ignore] } : {}),
     ...(options.keep !== undefined && options.keep.length > 0 ? { keep: [...options.keep] } : {}),
+    ...(options.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
   };
 }
 

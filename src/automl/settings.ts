@@ -31,7 +31,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     task: r.oneOf('task', ['classification', 'regression'] as const satisfies readonly Task[]),
     metric: r.string('metric'),
     cv: r.integer('cv', 2),
-    testSize: r.fraction('testSize'),
+    // 0: no holdout, every row searched and no test score.
+    testSize: r.get('testSize') === 0 ? 0 : r.fraction('testSize'),
     test: r.stringOrNull('test'),
     trials: r.get('trials') === null ? null : r.integer('trials', 1),
     prune: r.boolean('prune'),
@@ -47,6 +48,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     // Absent when the search named no column to ignore or keep.
     ...(r.get('ignore') !== undefined ? { ignore: r.names('ignore') } : {}),
     ...(r.get('keep') !== undefined ? { keep: r.names('keep') } : {}),
+    // Absent in studies made before class weights: none.
+    ...(r.get('classWeight') !== undefined ? { classWeight: r.oneOf('classWeight', ['none', 'balanced'] as const) } : {}),
   };
 }
 

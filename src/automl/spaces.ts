@@ -6,7 +6,7 @@ import { spaceSchemaText } from '../space/index.js';
 import { spaceFromJSON } from '../space/json.js';
 import type { Space, SpaceJSON } from '../space/index.js';
 import type { ModelSpec, Task } from '../models/estimator.js';
-import { checkRange } from '../models/hyperparams.js';
+import { checkRange, declOf } from '../models/hyperparams.js';
 import type { SearchedRange } from '../models/hyperparams.js';
 import { builtinFamilies, getFamily, getModel, hasModel, listModels } from '../models/registry.js';
 import { familySpaceFile, familySpaceJSON } from '../models/space-file.js';
@@ -103,11 +103,40 @@ export function composeSpaceJSON(models: readonly string[], extra: Readonly<Reco
   };
 }
 
-/** The space without its top-level `target_transform` when the task is classification. */
+/**
+ * The space as it acts on `task`: without its top-level `target_transform` for classification, and
+ * without the model parameters a built-in family declares for the other task only (a forest's
+ * `criterion` does nothing in regression, so searching it would only spend trials on twins).
+ */
 export function spaceWithTargetFor(json: SpaceJSON, task: Task): SpaceJSON {
-  if (task !== 'classification' || !('target_transform' in json)) return json;
-  const { target_transform: _dropped, ...rest } = json;
-  return rest;
+  let out = json;
+  if (task === 'classification' && 'target_transform' in out) {
+    const { target_transform: _dropped, ...rest } = out;
+    out = rest;
+  }
+  return withoutOtherTaskParams(out, task);
+}
+
+/** Drops, from each `model` branch of a known family, the parameters declared for the other task only. */
+function withoutOtherTaskParams(json: SpaceJSON, task: Task): SpaceJSON {
+  const model = json.model as { type?: string; branches?: Record<string, SpaceJSON> } | undefined;
+  if (!model || model.type !== 'choice' || !model.branches) return json;
+  let changed = false;
+  const branches: Record<string, SpaceJSON> = {};
+  for (const [name, sub] of Object.entries(model.branches)) {
+    const decls = hasModel(name) ? getModel(name).params : undefined;
+    if (!decls || sub === null || typeof sub !== 'object') {
+      branches[name] = sub;
+      continue;
+    }
+    const kept = Object.entries(sub).filter(([key]) => {
+      const decl = declOf(decls, key);
+      return !decl?.task || decl.task === task;
+    });
+    if (kept.length !== Object.keys(sub).length) changed = true;
+    branches[name] = Object.fromEntries(kept) as SpaceJSON;
+  }
+  return changed ? { ...json, model: { type: 'choice', branches } } : json;
 }
 
 /** Path of the default combined space file. */

@@ -55,6 +55,13 @@ export function fractionArg(v: string): number {
   return n;
 }
 
+/** Parses --test-size: 0 (no holdout) or a fraction in (0, 1). */
+export function testSizeArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !(n === 0 || (n > 0 && n < 1))) throw new InvalidArgumentError(`must be 0 (no holdout, no test score) or a fraction between 0 and 1, got '${v}'`);
+  return n;
+}
+
 /** The longest duration a flag accepts, in seconds (365 days). */
 export const MAX_DURATION_S = 365 * 24 * 3600;
 

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_STORAGE, durationArg, fractionArg, intArg, listArg, parseDuration, STORAGE_ENV, storageOption, withExamples } from '../../src/cli/args.js';
+import { DEFAULT_STORAGE, durationArg, fractionArg, intArg, listArg, parseDuration, STORAGE_ENV, storageOption, withExamples, testSizeArg } from '../../src/cli/args.js';
 
 describe('cli argument parsers', () => {
   it('parses durations in seconds, minutes and hours, and refuses the rest', () => {
@@ -39,6 +39,11 @@ describe('cli argument parsers', () => {
     expect(() => intArg('--port', 0, 65535)('65536')).toThrow("--port must be an integer from 0 to 65535, got '65536'");
     expect(fractionArg('0.25')).toBe(0.25);
     expect(() => fractionArg('1')).toThrow('between 0 and 1');
+    // --test-size also takes 0: no holdout.
+    expect(testSizeArg('0')).toBe(0);
+    expect(testSizeArg('0.3')).toBe(0.3);
+    expect(() => testSizeArg('1')).toThrow("must be 0 (no holdout, no test score) or a fraction between 0 and 1, got '1'");
+    expect(() => testSizeArg('')).toThrow('fraction');
     expect(listArg(' a, b,,c ')).toEqual(['a', 'b', 'c']);
   });
 });

@@ -1,6 +1,7 @@
 /** `automl leaderboard <study>`: a stored study's best complete trials, ranked, as text or JSON. */
 import type { Command } from 'commander';
-import { leaderboard } from '../../automl/leaderboard.js';
+import { leaderboard, pruningSummary } from '../../automl/leaderboard.js';
+import { storedFinalModel } from '../../automl/final-summary.js';
 import type { SearchResult } from '../../automl/types.js';
 import type { Metric } from '../../evaluation/metrics.js';
 import { formatLeaderboard } from '../../report/leaderboard.js';
@@ -40,7 +41,10 @@ async function run(name: string, f: LeaderboardFlags): Promise<number> {
       return 0;
     }
     // The renderer reads only the metric's name and direction.
-    const text = formatLeaderboard({ leaderboard: rows, metric: metric as Metric, counts });
+    const text = formatLeaderboard(
+      { leaderboard: rows, metric: metric as Metric, counts, pruning: pruningSummary(study), modelTrials: storedFinalModel(study)?.members ?? [] },
+      process.stdout.isTTY ? process.stdout.columns : undefined,
+    );
     const total = study.trials.filter((t) => t !== undefined).length;
     process.stdout.write((text === '' ? `study '${study.name}' has no complete trial yet (${total} trial${total === 1 ? '' : 's'} recorded)` : text) + '\n');
     return 0;

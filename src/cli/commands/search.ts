@@ -7,7 +7,7 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
+import { defaultTrialTimeout, durationArg, testSizeArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
 import { ModelOutput } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
@@ -44,12 +44,16 @@ interface SearchFlags {
   featureSearch?: boolean | string;
   maxFailures?: number;
   memoryLimit?: number;
+  classWeight?: string;
 }
 
 function run(data: string, f: SearchFlags): Promise<number> {
   // --test-size has a default, so only the raw arguments tell whether the user gave it.
   if (f.test !== undefined && process.argv.includes('--test-size')) {
     throw new AutomlError('E_USAGE', 'give either --test <file> or --test-size <fraction>, not both');
+  }
+  if (f.gridSize !== undefined && f.strategy !== 'grid') {
+    throw new AutomlError('E_USAGE', `--grid-size ${f.gridSize} only applies to the grid search: add --strategy grid, or leave --grid-size out`);
   }
   // The output is checked before the search, which may take hours; the model is written by finishSearch.
   const inputs = [{ path: data, what: 'the training data' }, ...(f.test !== undefined ? [{ path: f.test, what: 'the test data' }] : [])];
@@ -59,7 +63,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
     (info) =>
       `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
       `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
-      `${info.strategy} search over ${info.models.join(', ')}`,
+      `${info.strategy} search${info.gridSize !== null ? ` (grid of ${info.gridSize.toLocaleString('en-US')} configurations)` : ''} over ${info.models.join(', ')}`,
     (hooks) =>
       search({
         data,
@@ -90,6 +94,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
         memoryLimitMb: f.memoryLimit,
         gridSize: f.gridSize,
         maxConsecutiveFailures: f.maxFailures,
+        ...(f.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
         featureSearch: f.featureSearch === undefined ? undefined : f.featureSearch === true ? 'forward' : (f.featureSearch as 'forward' | 'backward'),
         ...hooks,
       }),
@@ -119,7 +124,7 @@ export function register(program: Command): void {
     .option('--space <file>', 'search space JSON file (see search-spaces/default.json)')
     .option('--models <a,b,...>', `model families to search (default: the fast built-in ones); known: ${helpList(() => listModels().map((m) => m.name).join(', '))} (mlp needs an extra install: npm install ${TFJS_PACKAGE.install.join(' ')})`, listArg)
     .option('--test <test.csv>', 'labelled test file scored at the end (then every row of <data.csv> is searched)')
-    .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score', fractionArg, 0.2)
+    .option('--test-size <fraction>', 'fraction of rows held out (stratified) for the final test score; 0: none held out, no test score', testSizeArg, 0.2)
     .option('--out <model.json>', 'where to save the refit model (default: <study>.model.json, or a free <study>-2.model.json if that exists); checked before the search')
     .option('--force', 'replace the file at --out if it exists (never an input file, a link or a device)')
     .option('--no-prune', 'do not stop unpromising trials after their first folds')
@@ -130,6 +135,12 @@ export function register(program: Command): void {
     .addOption(trialTimeoutOption())
     .addOption(memoryLimitOption())
     .option('--grid-size <n>', 'values per continuous parameter for --strategy grid', intArg('--grid-size', 1))
+    .addOption(
+      new Option(
+        '--class-weight <mode>',
+        "balanced: weight each training row by n / (k * n_c) of its class in every family that can (logistic_regression, forests, gradient_boosting, svm, gaussian_nb priors); for imbalanced classes. Binary f1_macro / balanced_accuracy searches also tune the decision threshold out of fold either way",
+      ).choices(['none', 'balanced']),
+    )
     .option('--max-failures <n>', 'stop the search after this many failed trials in a row (default 25)', intArg('--max-failures', 1))
     .addOption(
       new Option('--feature-search [direction]', 'after the search, greedy forward (or backward) column selection with CV on the best pipeline, kept only if better (takes the last 25% of --time)').choices([

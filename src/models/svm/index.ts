@@ -21,6 +21,7 @@ export const svmFamily = defineFamily({
   name: 'svm',
   description: 'Support-vector classifier (RBF, polynomial or linear kernel; SMO, one-vs-one; kernel approximation above 10,000 rows)',
   tasks: ['classification'],
+  classWeights: true,
   params: svmDecls,
   // Kernels compare distances and dot products: features must share a scale.
   preprocessing: { encoding: 'onehot', scaler: 'standard' },

@@ -44,6 +44,10 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('recheck') !== undefined ? { recheck: r.boolean('recheck') } : {}),
     ...(r.get('featureSearch') !== undefined ? { featureSearch: r.featureSearch('featureSearch') } : {}),
     ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
+    // Absent in studies made before the validation plan: k-fold CV, no role columns.
+    ...(r.get('holdout') !== undefined ? { holdout: r.get('holdout') === null ? null : r.fraction('holdout') } : {}),
+    ...(r.get('groups') !== undefined ? { groups: r.stringOrNull('groups') } : {}),
+    ...(r.get('timeColumn') !== undefined ? { timeColumn: r.stringOrNull('timeColumn') } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export const FOLD_SCORES_ATTR = 'foldScores';
 /** Row rungs of a trial: `userAttrs.rungScores` (one score per rung it ran), `userAttrs.trainRows` (rows of the last one). */
 export const RUNG_SCORES_ATTR = 'rungScores';
 export const TRAIN_ROWS_ATTR = 'trainRows';
+/** Row rungs: milliseconds each rung's fit and scoring took (`userAttrs.rungMs`); the last one is a full-rows fit. */
+export const RUNG_MS_ATTR = 'rungMs';
 /** Source columns each fold's pipeline kept (when it selects features): `userAttrs.keptColumns`. */
 export const KEPT_COLUMNS_ATTR = 'keptColumns';
 

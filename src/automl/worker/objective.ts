@@ -14,7 +14,7 @@ import type { PipelineConfig } from '../../pipeline/index.js';
 import { TrialPruned, type ObjectiveContext } from '../../protocol/messages.js';
 import { getWorkerData } from '../../worker/shared.js';
 import { AutomlError } from '../../util/errors.js';
-import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, RUNG_SCORES_ATTR, TRAIN_ROWS_ATTR, type ModelPluginRef, type TabularWorkerData } from './data.js';
+import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, RUNG_MS_ATTR, RUNG_SCORES_ATTR, TRAIN_ROWS_ATTR, type ModelPluginRef, type TabularWorkerData } from './data.js';
 import { validationFolds, type ValidationSpec } from '../../evaluation/validation-plan.js';
 import { rungOrder, rungRows } from '../../evaluation/row-fidelity.js';
 import { deriveSeed } from '../../util/rng.js';
@@ -97,8 +97,10 @@ async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: T
   const metric = getMetric(data.metric);
   const order = rungOrder(fold.train, data.dataset.target, ctx.seed, spec.timeOrdered === true);
   const scores: number[] = [];
+  const ms: number[] = [];
   for (let r = 0; r < rungs.length; r++) {
     const last = r === rungs.length - 1;
+    const began = performance.now();
     const train = last ? fold.train : rungRows(order, rungs[r]!);
     ctx.setUserAttr(TRAIN_ROWS_ATTR, train.length);
     const cv = await crossValidate(config, data.dataset, [{ train, test: fold.test }], metric, {
@@ -110,7 +112,9 @@ async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: T
     const score = cv.scores[0]!;
     if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `rung ${r + 1} (${train.length} training rows): the ${metric.name} score is ${score}`);
     scores.push(score);
+    ms.push(performance.now() - began);
     ctx.setUserAttr(RUNG_SCORES_ATTR, scores);
+    ctx.setUserAttr(RUNG_MS_ATTR, ms);
     if (last) {
       ctx.setUserAttr(FOLD_SCORES_ATTR, [score]);
       if (cv.oof) ctx.setArtifact!(OOF_ARTIFACT, cv.oof);

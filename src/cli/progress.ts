@@ -45,7 +45,9 @@ export class Progress {
       const model = (t.params['model'] as string | undefined) ?? '';
       const what = t.state === 'COMPLETE' ? fmtScore(t.value) : t.state === 'PRUNED' ? `pruned at ${fmtScore(t.value)}` : `${t.failKind}: ${t.failReason ?? ''}`;
       const d = typeof t.userAttrs.durationMs === 'number' ? fmtDuration(t.userAttrs.durationMs) : '';
-      this.out.write(`trial ${t.number} ${t.state.toLowerCase()} ${what} ${model} ${d}`.replace(/\s+$/, '') + '\n');
+      // Row rungs (large data): how many training rows the trial's last fit used.
+      const rows = typeof t.userAttrs['trainRows'] === 'number' ? ` ${t.userAttrs['trainRows']} rows` : '';
+      this.out.write(`trial ${t.number} ${t.state.toLowerCase()} ${what} ${model}${rows} ${d}`.replace(/\s+$/, '') + '\n');
     }
   }
 

@@ -116,7 +116,7 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   const nClasses = searched.target.classes?.length ?? 0;
   const oofSize = searched.nRows * Math.max(nClasses, 1);
   const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
-  if (wantEnsemble && holdout !== null) o.onNote?.('no ensemble: with one holdout split the trials predict only its validation rows; the best single pipeline is refit');
+  if (wantEnsemble && holdout !== null) o.onNote?.('no ensemble or re-check: with one holdout split the trials predict only its validation rows, and on this many rows its score is precise; the best single pipeline is refit');
   else if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
   const ensembleOn = wantEnsemble && holdout === null && oofSize <= MAX_OOF_VALUES;
   const reshuffle = settings.reshuffleFolds === true && holdout === null && canReshuffle(validation);
@@ -130,7 +130,9 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     rungs,
     oofSize,
     ensembleOn,
-    recheck: (o.recheck ?? true) && !o.featureSearch && refit,
+    // One holdout split on large data already scores precisely (that is why it is used): the
+    // re-check would refit the best pipelines on every row again for little.
+    recheck: (o.recheck ?? true) && !o.featureSearch && refit && holdout === null,
     workers: o.workers ?? availableParallelism(),
     workerData,
   };

@@ -14,7 +14,7 @@ import { checkSearchPaths } from '../util/output-path.js';
 import type { Dataset } from '../data/types.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
-import { chooseFolds, holdoutSplit, HOLDOUT_SHARE } from '../evaluation/validation-plan.js';
+import { chooseFolds, holdoutShare, holdoutSplit } from '../evaluation/validation-plan.js';
 import { loadWithRoles } from './row-roles.js';
 import { prunerFor } from './row-rungs.js';
 import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/index.js';
@@ -95,14 +95,14 @@ export function prepareData(o: PrepareInput): PreparedData {
     const how = order ? ', the latest ones' : loaded.groups ? ', whole groups' : '';
     notes.push(`held out ${holdoutRows.length} of ${dataset.nRows} rows (${Math.round(o.testSize * 100)}%${how}) for the final test score`);
   }
-  const holdout = o.holdout !== undefined ? o.holdout : chooseFolds(searchRows.length, o.cv) === 1 ? HOLDOUT_SHARE : null;
+  const holdout = o.holdout !== undefined ? o.holdout : chooseFolds(searchRows.length, o.cv) === 1 ? holdoutShare(searchRows.length) : null;
   checkFoldsFit(dataset, searchRows, holdout !== null ? 2 : (o.cv ?? 5), holdoutRows?.length ?? 0);
   const groups = loaded.groups ? searchRows.map((i) => loaded.groups![i]!) : null;
   const nGroups = groups ? new Set(groups).size : 0;
   if (groups && nGroups < (holdout !== null ? 2 : (o.cv ?? 5))) {
     throw new AutomlError('E_CONFIG', `--groups ${show(o.groups)}: the searched rows hold ${nGroups} distinct group(s), fewer than the ${holdout !== null ? 2 : (o.cv ?? 5)} the validation needs; use fewer --cv folds or a column with more groups`, { param: 'groups', value: o.groups });
   }
-  if (holdout !== null && o.holdout === undefined) notes.push(`${searchRows.length} searched rows: each configuration is validated on one holdout split of ${Math.round(holdout * 100)}% of them instead of k-fold CV (give --cv to cross-validate)`);
+  if (holdout !== null && o.holdout === undefined) notes.push(`${searchRows.length} searched rows: each configuration is validated on one holdout split of ${Math.round(holdout * searchRows.length)} of them (${(holdout * 100).toFixed(holdout < 0.1 ? 1 : 0)}%) instead of k-fold CV (give --cv to cross-validate)`);
   return { dataset, searchRows, holdoutRows, testSet, notes, validation: { holdout, groups, timeOrdered: loaded.timeOrder !== null } };
 }
 

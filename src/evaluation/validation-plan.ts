@@ -24,8 +24,19 @@ import { groupHoldout, groupKFold, kFold, splitOf, stratifiedKFold, timeSeriesSp
  * 5-fold CV costs five fits per trial where the budget buys only a handful.
  */
 export const HOLDOUT_MIN_ROWS = 10_000;
-/** Share of the searched rows the one holdout split validates on. */
+/** Share of the searched rows the one holdout split validates on (at most {@link HOLDOUT_MAX_ROWS} rows). */
 export const HOLDOUT_SHARE = 0.2;
+/**
+ * Most validation rows of the one holdout split: 10,000 rows measure accuracy to about +-0.005
+ * (one standard error), and every trial scores them at every rung (k-nearest neighbours compares
+ * each with every training row), so more would cost more than they tell; the rest train.
+ */
+export const HOLDOUT_MAX_ROWS = 10_000;
+
+/** The validation share of a holdout split of `searchRows` rows: 20%, at most 10,000 rows. */
+export function holdoutShare(searchRows: number): number {
+  return Math.min(HOLDOUT_SHARE, HOLDOUT_MAX_ROWS / Math.max(1, searchRows));
+}
 
 /** How the searched rows are split; see the file comment. */
 export interface ValidationSpec {

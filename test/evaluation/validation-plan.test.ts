@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFolds, holdoutSplit, HOLDOUT_MIN_ROWS, validationFolds, type ValidationSpec } from '../../src/evaluation/validation-plan.js';
+import { chooseFolds, holdoutShare, holdoutSplit, HOLDOUT_MIN_ROWS, validationFolds, type ValidationSpec } from '../../src/evaluation/validation-plan.js';
 import { kFold, stratifiedKFold } from '../../src/evaluation/splitters.js';
 import { rungOrder, rungRows, rungSizes, RUNG_FIRST_ROWS } from '../../src/evaluation/row-fidelity.js';
 import { RungPruner } from '../../src/pruners/rung.js';
@@ -58,6 +58,9 @@ describe('validation plan', () => {
     expect(chooseFolds(HOLDOUT_MIN_ROWS - 1, undefined)).toBe(5);
     expect(chooseFolds(HOLDOUT_MIN_ROWS, undefined)).toBe(1);
     expect(chooseFolds(HOLDOUT_MIN_ROWS * 10, 3)).toBe(3);
+    // 20% of the rows, at most 10,000 of them.
+    expect(holdoutShare(20_000)).toBe(0.2);
+    expect(holdoutShare(200_000) * 200_000).toBeCloseTo(10_000, 6);
     const [h] = validationFolds({ folds: 1, holdout: 0.2 }, classes(1000, 4), 3);
     expect(h!.test.length).toBe(200);
     const perClass = [0, 1, 2, 3].map((c) => Array.from(h!.test).filter((r) => r % 4 === c).length);

@@ -78,13 +78,22 @@ describe('validation roles in a search', () => {
     const dir = mkdtempSync(join(tmpdir(), 'automl-groups-'));
     const file = join(dir, 'g.csv');
     writeFileSync(file, ['patient_id,day,x,z,y', ...rows(300).map((r) => [r['patient_id'], r['day'], r['x'], r['z'], r['y']].join(','))].join('\n') + '\n');
-    const res = await search({ data: file, target: 'y', groups: 'patient_id', trials: 3, workers: 1, seed: 1, storage: `sqlite:${join(dir, 's.db')}`, models: ['gaussian_nb'], recheck: false, ensemble: false });
+    const storage = `sqlite:${join(dir, 's.db')}`;
+    const res = await search({ data: file, target: 'y', groups: 'patient_id', trials: 3, workers: 1, seed: 1, storage, study: 'g', models: ['gaussian_nb'], recheck: false, ensemble: false });
     try {
       expect(res.study.record.settings).toMatchObject({ groups: 'patient_id', timeColumn: null, holdout: null });
       expect(res.model).not.toBeNull();
       expect(res.model!.toJSON().features.map((f: { name: string }) => f.name)).not.toContain('patient_id');
     } finally {
       await res.study.close();
+    }
+    // Resume reloads the data the same way (same fingerprint: the group column is read aside again).
+    const { resumeSearch } = await import('../../src/automl/search.js');
+    const more = await resumeSearch('g', { storage, trials: 5, workers: 1 });
+    try {
+      expect(more.counts.complete + more.counts.pruned).toBe(5);
+    } finally {
+      await more.study.close();
     }
   }, 60_000);
 });

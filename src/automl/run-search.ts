@@ -131,8 +131,9 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     oofSize,
     ensembleOn,
     // One holdout split on large data already scores precisely (that is why it is used): the
-    // re-check would refit the best pipelines on every row again for little.
-    recheck: (o.recheck ?? true) && !o.featureSearch && refit && holdout === null,
+    // re-check would refit the best pipelines on every row again for little. Time order has no
+    // fresh splits to offer (its folds are fixed by time).
+    recheck: (o.recheck ?? true) && !o.featureSearch && refit && holdout === null && !timeOrdered,
     workers: o.workers ?? availableParallelism(),
     workerData,
   };

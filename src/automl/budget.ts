@@ -16,7 +16,7 @@
  * said in a note, since it is the one part of a seeded run that depends on the machine.
  */
 import type { TrialRecord } from '../trial/trial.js';
-import { FOLD_SCORES_ATTR } from './worker/data.js';
+import { FOLD_SCORES_ATTR, RUNG_MS_ATTR } from './worker/data.js';
 
 /** Least share of a time budget kept for the re-check (the trials get the rest). */
 export const RECHECK_MIN_SHARE = 0.05;
@@ -67,8 +67,14 @@ export interface RecheckPlan {
   readonly note: string | null;
 }
 
-/** The milliseconds a trial's CV spent per fold, or null when it recorded no duration. */
+/**
+ * The milliseconds a trial's CV spent per fold, or null when it recorded no duration. On row rungs
+ * a complete trial's one fold is its last rung (every training row), timed on its own.
+ */
 export function foldMs(t: TrialRecord): number | null {
+  const rungs = t.userAttrs[RUNG_MS_ATTR];
+  const scores0 = t.userAttrs[FOLD_SCORES_ATTR];
+  if (Array.isArray(rungs) && Array.isArray(scores0) && scores0.length === 1 && typeof rungs[rungs.length - 1] === 'number' && rungs[rungs.length - 1] > 0) return rungs[rungs.length - 1] as number;
   const d = t.userAttrs['durationMs'];
   if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) return null;
   const scores = t.userAttrs[FOLD_SCORES_ATTR];

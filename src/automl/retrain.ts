@@ -22,7 +22,8 @@ import { loadModel, type FittedModel } from '../serving/model-file.js';
 import { evaluateModel } from '../serving/evaluate.js';
 import { tableRows } from '../serving/table-rows.js';
 import { loadModelPlugins } from './worker/objective.js';
-import { prepareData } from './search.js';
+import { prepareData, storedValidation } from './search.js';
+import { prunerFor } from './row-rungs.js';
 import { runSearch } from './run-search.js';
 import { readTabularSettings, settingsRecord } from './settings.js';
 import type { PreparedData, RunOptions, SearchResult, TabularSettings } from './types.js';
@@ -98,7 +99,8 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   }
   await loadModelPlugins(s.plugins);
   // The old split rule on the new data: a holdout of testSize (an old separate test file does not describe the new data).
-  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed });
+  // The old validation too: groups, time column, one holdout split or k-fold CV.
+  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed, ...storedValidation(s) });
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);
@@ -121,9 +123,10 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
       test: null,
       trials: budget.trials ?? null,
       deadline: budget.time !== undefined ? Date.now() + budget.time * 1000 : null,
+      holdout: prep.validation.holdout,
       parent: { study: name },
     };
-    study = await createStudyIn(storage, { name: newName, space: old.space, direction: metric.direction, sampler: old.sampler, pruner: s.prune ? 'median' : 'none', seed: old.seed, loadIfExists: false, settings: settingsRecord(settings) });
+    study = await createStudyIn(storage, { name: newName, space: old.space, direction: metric.direction, sampler: old.sampler, pruner: prunerFor({ prune: s.prune, holdout: prep.validation.holdout }), seed: old.seed, loadIfExists: false, settings: settingsRecord(settings) });
   } catch (e) {
     await storage.close().catch(() => undefined);
     throw e;

@@ -10,7 +10,9 @@ import { compiledModule } from '../util/package-paths.js';
 import { subsetRows, toShared } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import type { Metric } from '../evaluation/metrics.js';
-import { stratifiedKFold, kFold } from '../evaluation/splitters.js';
+import { canReshuffle, HOLDOUT_SHARE, validationFolds, type ValidationSpec } from '../evaluation/validation-plan.js';
+import { rungSizes } from '../evaluation/row-fidelity.js';
+import { describeValidation } from './row-rungs.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { WorkerPool } from '../coordinator/pool.js';
@@ -35,6 +37,10 @@ interface RunSetup {
   /** The searched rows, in shared memory (every worker thread reads them without a copy). */
   readonly searched: Dataset;
   readonly folds: readonly Fold[];
+  /** How the searched rows are split (folds 1: one holdout split). */
+  readonly validation: ValidationSpec;
+  /** Training rows of each row rung; one entry when trials train on every row at once. */
+  readonly rungs: readonly number[];
   /** Out-of-fold values one trial hands back (rows x classes). */
   readonly oofSize: number;
   readonly ensembleOn: boolean;
@@ -100,13 +106,23 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   const settings = readTabularSettings(study.record.settings, `study '${study.name}'`);
   const searched = toShared(subsetRows(prep.dataset, prep.searchRows));
   const foldSeed = createRng(deriveSeed(study.seed, 'folds')).uint32();
-  const splits = searched.target.task === 'classification' ? stratifiedKFold(searched.target.values, settings.cv, foldSeed) : kFold(searched.nRows, settings.cv, foldSeed);
-  const folds = splits.map((f) => ({ train: shareInt32(f.train), test: shareInt32(f.test) }));
+  const { holdout, groups, timeOrdered } = prep.validation;
+  const validation: ValidationSpec = {
+    folds: holdout !== null ? 1 : settings.cv,
+    holdout: holdout ?? HOLDOUT_SHARE,
+    ...(groups ? { groups: shareInt32(groups) } : {}),
+    ...(timeOrdered ? { timeOrdered: true } : {}),
+  };
+  const folds = validationFolds(validation, searched.target, foldSeed).map((f) => ({ train: shareInt32(f.train), test: shareInt32(f.test) }));
+  // One holdout split: a fixed one (every rung of every trial scores on the same rows), with row rungs when pruning.
+  const rungs = holdout !== null && settings.prune ? rungSizes(folds[0]!.train.length) : [folds[0]!.train.length];
   const nClasses = searched.target.classes?.length ?? 0;
   const oofSize = searched.nRows * Math.max(nClasses, 1);
   const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
-  if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
-  const ensembleOn = wantEnsemble && oofSize <= MAX_OOF_VALUES;
+  if (wantEnsemble && holdout !== null) o.onNote?.('no ensemble or re-check: with one holdout split the trials predict only its validation rows, and on this many rows its score is precise; the best single pipeline is refit');
+  else if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
+  const ensembleOn = wantEnsemble && holdout === null && oofSize <= MAX_OOF_VALUES;
+  const reshuffle = settings.reshuffleFolds === true && holdout === null && canReshuffle(validation);
   const balanced = settings.classWeight === 'balanced' && searched.target.task === 'classification';
   if (balanced) noteClassWeights(study, o.onNote);
   const workerData: TabularWorkerData = {
@@ -116,16 +132,24 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     metric: metric.name,
     plugins,
     oof: ensembleOn,
-    reshuffle: settings.reshuffleFolds === true,
+    reshuffle,
+    validation,
+    ...(rungs.length > 1 ? { rungs } : {}),
     ...(balanced ? { classWeight: 'balanced' as const } : {}),
   };
+  describeValidation(validation, folds[0]!, rungs, o.onNote);
   return {
     settings,
     searched,
     folds,
+    validation,
+    rungs,
     oofSize,
     ensembleOn,
-    recheck: (o.recheck ?? true) && !o.featureSearch && refit,
+    // One holdout split on large data already scores precisely (that is why it is used): the
+    // re-check would refit the best pipelines on every row again for little. Time order has no
+    // fresh splits to offer (its folds are fixed by time).
+    recheck: (o.recheck ?? true) && !o.featureSearch && refit && holdout === null && !timeOrdered,
     workers: o.workers ?? availableParallelism(),
     workerData,
   };
@@ -138,7 +162,8 @@ function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: n
     startedAt,
     budgetMs: time * 1000,
     workers: setup.workers,
-    folds: setup.folds.length,
+    // A holdout split of 20% trains on the share of the rows a fold of 5 does.
+    folds: setup.validation.folds === 1 ? Math.max(2, Math.round(1 / setup.validation.holdout)) : setup.folds.length,
     searchRows: setup.searched.nRows,
     testRows: prep.testSet ? prep.testSet.y.length : (prep.holdoutRows?.length ?? 0),
     final: refit,
@@ -149,7 +174,7 @@ function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: n
 }
 
 /** Tells the caller what is about to run (`onStart`). */
-function announce(study: Study, { settings, searched }: RunSetup, metric: Metric, o: RunOptions): void {
+function announce(study: Study, { settings, searched, validation }: RunSetup, metric: Metric, o: RunOptions): void {
   if (!o.onStart) return;
   const modelChoice = study.space.param('model');
   o.onStart({
@@ -161,7 +186,7 @@ function announce(study: Study, { settings, searched }: RunSetup, metric: Metric
     classes: searched.target.classes?.length ?? null,
     metric: metric.name,
     direction: metric.direction,
-    cv: settings.cv,
+    cv: validation.folds === 1 ? 1 : settings.cv,
     strategy: study.sampler.name,
     gridSize: study.sampler.name === 'grid' && Number.isFinite(study.sampler.capacity(study.space)) ? study.sampler.capacity(study.space) : null,
     models: modelChoice && modelChoice.dimension.kind === 'categorical' ? (modelChoice.dimension.toJSON() as { choices: string[] }).choices : [],

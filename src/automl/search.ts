@@ -14,7 +14,9 @@ import { checkSearchPaths } from '../util/output-path.js';
 import type { Dataset, DatasetOptions } from '../data/types.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
-import { trainTestSplit } from '../evaluation/splitters.js';
+import { chooseFolds, holdoutShare, holdoutSplit } from '../evaluation/validation-plan.js';
+import { loadWithRoles } from './row-roles.js';
+import { prunerFor } from './row-rungs.js';
 import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/index.js';
 import type { Study } from '../study/index.js';
 import { createStudyIn, loadStudyIn } from '../study/create.js';
@@ -69,17 +71,32 @@ function load(data: string | readonly Record<string, unknown>[], opts: DatasetOp
   return typeof data === 'string' ? loadDataset(data, opts) : datasetFromRows(data, { ...opts, name: opts.name ?? 'rows' });
 }
 
+/**
+ * What prepareData needs besides the search options: the seed, the folds (`cv`: the user's, or
+ * undefined to choose by size), the test share and, on resume, the stored validation holdout
+ * (`holdout`: null for CV, a share for one holdout split; undefined to choose by size).
+ */
+export type PrepareInput = Pick<SearchOptions, 'data' | 'target' | 'task' | 'study' | 'test' | 'groups' | 'timeColumn' | 'ignore' | 'keep'> & {
+  seed: number;
+  cv: number | undefined;
+  testSize: number;
+  holdout?: number | null | undefined;
+};
+
 /** Loads and checks the data and computes the split; throws before anything is written. */
-export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
+export function prepareData(o: PrepareInput): PreparedData {
   // Loading asks for the 2 rows per class any stratified CV needs; checkFoldsFit checks --cv on the rows searched.
-  const dataset = load(o.data, {
+  const roles = { groups: o.groups ?? null, timeColumn: o.timeColumn ?? null };
+  const loadOpts: DatasetOptions = {
     target: o.target,
     task: o.task,
     folds: 2,
     name: typeof o.data === 'string' ? undefined : o.study,
     ...(o.ignore !== undefined && o.ignore.length > 0 ? { ignore: o.ignore } : {}),
     ...(o.keep !== undefined && o.keep.length > 0 ? { keep: o.keep } : {}),
-  });
+  };
+  const loaded = roles.groups !== null || roles.timeColumn !== null ? loadWithRoles(o.data, loadOpts, roles) : { dataset: load(o.data, loadOpts), groups: null, timeOrder: null };
+  const dataset = loaded.dataset;
   const notes = [...dataset.notes];
   let searchRows: Int32Array;
   let holdoutRows: Int32Array | null = null;
@@ -87,19 +104,28 @@ export function prepareData(o: SearchOptions & { seed: number; cv: number; testS
   if (o.test !== undefined) {
     testSet = readLabeledRows(o.test, dataset.features, dataset.target);
     if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
-    searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+    searchRows = loaded.timeOrder ?? Int32Array.from({ length: dataset.nRows }, (_, i) => i);
   } else if (o.testSize === 0) {
-    searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+    searchRows = loaded.timeOrder ?? Int32Array.from({ length: dataset.nRows }, (_, i) => i);
     notes.push(`no holdout (test size 0): all ${dataset.nRows} rows are searched and refit on, and there is no test score; the CV scores are the only estimate`);
   } else {
-    const stratify = dataset.target.task === 'classification' ? dataset.target.values : undefined;
-    const split = trainTestSplit(dataset.nRows, o.testSize, createRng(deriveSeed(o.seed, 'holdout')).uint32(), stratify);
-    searchRows = split.train;
-    holdoutRows = split.test;
-    notes.push(`held out ${split.test.length} of ${dataset.nRows} rows (${Math.round(o.testSize * 100)}%) for the final test score`);
+    // In time order the split is over positions in that order: the test rows are the latest.
+    const order = loaded.timeOrder;
+    const split = holdoutSplit(dataset.nRows, o.testSize, createRng(deriveSeed(o.seed, 'holdout')).uint32(), { target: dataset.target, groups: loaded.groups ?? undefined, timeOrdered: order !== null });
+    searchRows = order ? split.train.map((i) => order[i]!) : split.train;
+    holdoutRows = order ? split.test.map((i) => order[i]!) : split.test;
+    const how = order ? ', the latest ones' : loaded.groups ? ', whole groups' : '';
+    notes.push(`held out ${holdoutRows.length} of ${dataset.nRows} rows (${Math.round(o.testSize * 100)}%${how}) for the final test score`);
   }
-  checkFoldsFit(dataset, searchRows, o.cv, holdoutRows?.length ?? 0);
-  return { dataset, searchRows, holdoutRows, testSet, notes };
+  const holdout = o.holdout !== undefined ? o.holdout : chooseFolds(searchRows.length, o.cv) === 1 ? holdoutShare(searchRows.length) : null;
+  checkFoldsFit(dataset, searchRows, holdout !== null ? 2 : (o.cv ?? 5), holdoutRows?.length ?? 0);
+  const groups = loaded.groups ? searchRows.map((i) => loaded.groups![i]!) : null;
+  const nGroups = groups ? new Set(groups).size : 0;
+  if (groups && nGroups < (holdout !== null ? 2 : (o.cv ?? 5))) {
+    throw new AutomlError('E_CONFIG', `--groups ${show(o.groups)}: the searched rows hold ${nGroups} distinct group(s), fewer than the ${holdout !== null ? 2 : (o.cv ?? 5)} the validation needs; use fewer --cv folds or a column with more groups`, { param: 'groups', value: o.groups });
+  }
+  if (holdout !== null && o.holdout === undefined) notes.push(`${searchRows.length} searched rows: each configuration is validated on one holdout split of ${Math.round(holdout * searchRows.length)} of them (${(holdout * 100).toFixed(holdout < 0.1 ? 1 : 0)}%) instead of k-fold CV (give --cv to cross-validate)`);
+  return { dataset, searchRows, holdoutRows, testSet, notes, validation: { holdout, groups, timeOrdered: loaded.timeOrder !== null } };
 }
 
 function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[], onNote?: (n: string) => void): Space {
@@ -143,9 +169,9 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const startedAt = Date.now();
   checkOptions(options);
   const seed = options.seed ?? 0;
-  const cv = options.cv ?? 5;
   const testSize = options.testSize ?? 0.2;
-  const prep = prepareData({ ...options, seed, cv, testSize });
+  const prep = prepareData({ ...options, seed, cv: options.cv, testSize });
+  const cv = options.cv ?? 5;
   const task = prep.dataset.target.task;
   if (options.classWeight === 'balanced' && task !== 'classification') {
     throw new AutomlError('E_CONFIG', `classWeight 'balanced' weights classes, but target '${options.target}' is a regression target; leave classWeight out`, { param: 'classWeight', value: options.classWeight });
@@ -169,13 +195,13 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     await storage.close();
     throw e;
   }
-  const settings = newSettings(options, prep.dataset, metric, plugins, { cv, testSize, ...budget });
+  const settings = newSettings(options, prep, metric, plugins, { cv, testSize, ...budget });
   const study = await createStudyIn(storage, {
     name,
     space,
     direction: metric.direction,
     sampler: options.strategy ?? DEFAULT_STRATEGY,
-    pruner: settings.prune ? 'median' : 'none',
+    pruner: prunerFor(settings),
     samplerOptions: { gridSize: options.gridSize ?? 3 },
     seed,
     loadIfExists: false,
@@ -208,11 +234,12 @@ async function newStudyName(storage: Storage, storageUrl: string, options: Searc
 /** The settings a new study stores, so that `resume` and `automl worker` run it the same way. */
 function newSettings(
   options: SearchOptions,
-  dataset: Dataset,
+  prep: PreparedData,
   metric: Metric,
   plugins: readonly ModelPluginRef[],
   run: { cv: number; testSize: number; trials: number | undefined; time: number | undefined },
 ): TabularSettings {
+  const dataset = prep.dataset;
   return {
     kind: 'automl.tabular',
     data: typeof options.data === 'string' ? resolve(options.data) : null,
@@ -235,6 +262,9 @@ function newSettings(
     ...(options.ignore !== undefined && options.ignore.length > 0 ? { ignore: [...options.ignore] } : {}),
     ...(options.keep !== undefined && options.keep.length > 0 ? { keep: [...options.keep] } : {}),
     ...(options.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+    holdout: prep.validation.holdout,
+    groups: options.groups ?? null,
+    timeColumn: options.timeColumn ?? null,
   };
 }
 
@@ -275,14 +305,14 @@ export async function resumeSearch(name: string, options: ResumeOptions = {}): P
  */
 async function openStoredStudy(storageUrl: string, name: string): Promise<Study> {
   const storage = await openStorage(storageUrl);
-  let prune: boolean;
+  let settings: Readonly<Record<string, unknown>> | undefined;
   try {
-    prune = (await storage.getStudy(name))?.settings['prune'] === true;
+    settings = (await storage.getStudy(name))?.settings;
   } catch (e) {
     await storage.close();
     throw e;
   }
-  return loadStudyIn(storage, { name, pruner: prune ? 'median' : 'none' });
+  return loadStudyIn(storage, { name, pruner: prunerFor({ prune: settings?.['prune'] === true, holdout: typeof settings?.['holdout'] === 'number' ? settings['holdout'] : null }) });
 }
 
 /** The settings of a study `automl search` made from a CSV file, the only kind the command line resumes. */
@@ -299,11 +329,16 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   const dataPath = data ?? s.data!;
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
-  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...storedValidation(s) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }
   return prep;
+}
+
+/** The validation choices a study stored (absent in older studies: k-fold CV, no role columns). */
+export function storedValidation(s: TabularSettings): Pick<PrepareInput, 'holdout' | 'groups' | 'timeColumn'> {
+  return { holdout: s.holdout ?? null, ...(s.groups ? { groups: s.groups } : {}), ...(s.timeColumn ? { timeColumn: s.timeColumn } : {}) };
 }
 
 /**

@@ -50,6 +50,10 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('keep') !== undefined ? { keep: r.names('keep') } : {}),
     // Absent in studies made before class weights: none.
     ...(r.get('classWeight') !== undefined ? { classWeight: r.oneOf('classWeight', ['none', 'balanced'] as const) } : {}),
+    // Absent in studies made before the validation plan: k-fold CV, no role columns.
+    ...(r.get('holdout') !== undefined ? { holdout: r.get('holdout') === null ? null : r.fraction('holdout') } : {}),
+    ...(r.get('groups') !== undefined ? { groups: r.stringOrNull('groups') } : {}),
+    ...(r.get('timeColumn') !== undefined ? { timeColumn: r.stringOrNull('timeColumn') } : {}),
   };
 }
 

@@ -95,6 +95,16 @@ export interface SearchOptions {
   readonly test?: string | readonly Record<string, unknown>[];
   /** Fraction of rows held out for the final test score when `test` is not given. Default 0.2. */
   readonly testSize?: number;
+  /**
+   * A column whose rows belong together (a patient, a customer): folds, the validation holdout and
+   * the test rows keep each of its values on one side. Not a feature.
+   */
+  readonly groups?: string;
+  /**
+   * A column giving each row's time (numbers or dates): folds are time-series folds, the test rows
+   * and the validation holdout are the latest rows, trials never reshuffle. Not a feature.
+   */
+  readonly timeColumn?: string;
   /** Prune trials whose first folds cannot beat the best (median rule). Default true. */
   readonly prune?: boolean;
   /** Per-trial time limit in seconds. */
@@ -201,6 +211,7 @@ export interface SearchStartInfo {
   readonly classes: number | null;
   readonly metric: string;
   readonly direction: 'minimize' | 'maximize';
+  /** CV folds; 1 for one holdout split. */
   readonly cv: number;
   readonly strategy: string;
   /** Configurations of the grid (grid strategy), or null for a sampler without an end. */
@@ -346,6 +357,12 @@ export interface TabularSettings {
   readonly keep?: readonly string[];
   /** Class weights of every fit (absent in older studies: none). */
   readonly classWeight?: 'none' | 'balanced';
+  /** Share of the searched rows in the one validation holdout split; null or absent: k-fold CV (`cv`). */
+  readonly holdout?: number | null;
+  /** The `--groups` column, or null. */
+  readonly groups?: string | null;
+  /** The `--time-column` column, or null. */
+  readonly timeColumn?: string | null;
 }
 
 /** Everything prepared from the data, before any study is touched. */
@@ -358,6 +375,11 @@ export interface PreparedData {
   /** A separate labelled test set on the training schema, or null. */
   readonly testSet: LabeledTable | null;
   readonly notes: readonly string[];
+  /**
+   * How the searched rows are validated: one holdout split of `holdout` (null: k-fold CV), the
+   * group code of each searched row (null: no groups), whether the searched rows are in time order.
+   */
+  readonly validation: { readonly holdout: number | null; readonly groups: Int32Array | null; readonly timeOrdered: boolean };
 }
 
 /** The search options that shape one run of a study (its budget, threads, callbacks, final model): `search` and `resume` share them. */

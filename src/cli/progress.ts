@@ -200,7 +200,9 @@ export class Progress {
   trialLine(t: TrialRecord, model: string): string {
     const what = t.state === 'COMPLETE' ? fmtScore(t.value) : t.state === 'PRUNED' ? `pruned at ${fmtScore(t.value)}` : `${t.failKind}: ${t.failReason ?? ''}`;
     const d = typeof t.userAttrs.durationMs === 'number' ? fmtDuration(t.userAttrs.durationMs) : '';
-    const line = `trial ${t.number} ${t.state.toLowerCase()} ${what} ${model} ${d}`.replace(/\s+$/, '');
+    // Row rungs (large data): how many training rows the trial's last fit used.
+    const rows = typeof t.userAttrs['trainRows'] === 'number' ? ` ${t.userAttrs['trainRows']} rows` : '';
+    const line = `trial ${t.number} ${t.state.toLowerCase()} ${what} ${model}${rows} ${d}`.replace(/\s+$/, '');
     return t.state === 'FAIL' ? this.#paint('fail', line) : line;
   }
 }

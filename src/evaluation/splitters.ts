@@ -96,9 +96,10 @@ export function stratifiedKFold(yClassIdx: ArrayLike<number>, k: number, seed: n
 /**
  * Group k-fold: rows sharing a group value are never split between train and test. Groups are
  * taken largest first and each goes to the fold with the fewest rows so far (ties: lowest fold),
- * which balances fold sizes; no randomness is involved.
+ * which balances fold sizes; no randomness is involved unless `seed` is given (it then orders
+ * the groups of equal size, so each seed gives another balanced split).
  */
-export function groupKFold(groups: ArrayLike<number | string>, k: number): Split[] {
+export function groupKFold(groups: ArrayLike<number | string>, k: number, seed?: number | string): Split[] {
   const n = groups.length;
   const rowsOf = new Map<number | string, number[]>();
   for (let i = 0; i < n; i++) {
@@ -108,8 +109,11 @@ export function groupKFold(groups: ArrayLike<number | string>, k: number): Split
     list.push(i);
   }
   checkFolds('groupKFold', rowsOf.size, k, 'distinct groups');
-  // Sort by size, then by first row so that equal-sized groups are placed in a stable order.
-  const ordered = [...rowsOf.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
+  // Sort by size, then by first row so that equal-sized groups are placed in a stable order; with
+  // a seed, equal-sized groups come in a seeded random order instead (a reshuffled split).
+  const lists = [...rowsOf.values()];
+  if (seed !== undefined) createRng(deriveSeed(seed, 'group-kfold')).shuffle(lists);
+  const ordered = seed !== undefined ? lists.sort((a, b) => b.length - a.length) : lists.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   const load = new Array<number>(k).fill(0);
   const fold = new Int32Array(n);
   for (const rows of ordered) {
@@ -189,6 +193,48 @@ export function trainTestSplit(n: number, testSize: number, seed: number | strin
   let a = 0;
   let b = 0;
   for (let i = 0; i < n; i++) {
+    if (isTest[i]) test[a++] = i;
+    else train[b++] = i;
+  }
+  return { train, test };
+}
+
+/**
+ * One group-wise holdout split: the distinct groups, in a seeded random order, go to the test side
+ * until it holds at least `testShare` (0..1) of the rows; a group is never on both sides. At
+ * least one group stays on each side.
+ */
+export function groupHoldout(groups: ArrayLike<number | string>, testShare: number, seed: number | string): Split {
+  const n = groups.length;
+  const rowsOf = new Map<number | string, number[]>();
+  for (let i = 0; i < n; i++) {
+    let list = rowsOf.get(groups[i]!);
+    if (!list) rowsOf.set(groups[i]!, (list = []));
+    list.push(i);
+  }
+  if (rowsOf.size < 2) {
+    throw new AutomlError('E_CONFIG', `groupHoldout: ${rowsOf.size} distinct group(s); a group-wise split needs at least 2, so give a column with more groups`, { param: 'groups', value: rowsOf.size });
+  }
+  if (!(testShare > 0 && testShare < 1)) throw new AutomlError('E_CONFIG', `groupHoldout: testShare = ${show(testShare)} must be between 0 and 1`, { param: 'testShare', value: testShare });
+  const lists = createRng(deriveSeed(seed, 'group-holdout')).shuffle([...rowsOf.values()]);
+  const isTest = new Uint8Array(n);
+  let taken = 0;
+  for (let g = 0; g < lists.length - 1 && taken < testShare * n; g++) {
+    for (const i of lists[g]!) isTest[i] = 1;
+    taken += lists[g]!.length;
+  }
+  return splitOf(isTest);
+}
+
+/** The split whose test rows are those flagged in `isTest`, both sides ascending. */
+export function splitOf(isTest: Uint8Array): Split {
+  let nTest = 0;
+  for (const f of isTest) nTest += f;
+  const test = new Int32Array(nTest);
+  const train = new Int32Array(isTest.length - nTest);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < isTest.length; i++) {
     if (isTest[i]) test[a++] = i;
     else train[b++] = i;
   }

@@ -8,6 +8,7 @@ export type { Pruner, PruneContext } from './pruner.js';
 export { MedianPruner, type MedianPrunerOptions } from './median.js';
 export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './successive-halving.js';
 export { NopPruner } from './nop.js';
+export { RungPruner } from './rung.js';
 
 /** Options accepted by {@link createPruner}, passed to the chosen pruner. */
 export type PrunerOptions = MedianPrunerOptions & SuccessiveHalvingOptions;

@@ -14,7 +14,8 @@ function durationOf(t: TrialRecord): number | null {
 
 /**
  * One trial as a JSON-ready object: number, state, value, config (as given), per-fold scores,
- * kept columns when the pipeline selected features, duration, and the failure for FAIL trials.
+ * kept columns when the pipeline selected features, training rows and rung scores on row rungs,
+ * duration, and the failure for FAIL trials.
  */
 export function trialJson(t: TrialRecord, config: unknown): Record<string, unknown> {
   const kept = keptColumnsOf(t);
@@ -25,6 +26,9 @@ export function trialJson(t: TrialRecord, config: unknown): Record<string, unkno
     config,
     foldScores: foldScoresOf(t),
     ...(kept ? { keptColumns: kept, keptFrequency: keptFrequency(kept) } : {}),
+    // Row rungs (large data): the training rows of the last rung it ran and each rung's score.
+    ...(typeof t.userAttrs['trainRows'] === 'number' ? { trainRows: t.userAttrs['trainRows'] } : {}),
+    ...(Array.isArray(t.userAttrs['rungScores']) ? { rungScores: t.userAttrs['rungScores'] } : {}),
     durationMs: durationOf(t),
     ...(t.state === 'FAIL' ? { failKind: t.failKind, failReason: t.failReason } : {}),
   };

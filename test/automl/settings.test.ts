@@ -38,6 +38,14 @@ describe('stored tabular settings', () => {
     expect(readTabularSettings(stored(), "study 'iris'")).toEqual(SETTINGS);
   });
 
+  it('reads the validation plan (holdout share, groups, time column) and names a damaged one', () => {
+    const plan = { holdout: 0.05, groups: 'patient', timeColumn: null };
+    expect(readTabularSettings(stored(plan), "study 'iris'")).toEqual({ ...SETTINGS, ...plan });
+    expect(readTabularSettings(stored(), "study 'iris'")).not.toHaveProperty('holdout');
+    expect(errorOf(() => readTabularSettings(stored({ holdout: 1.5 }), "study 'iris'"))).toMatchObject({ code: 'E_STORAGE', message: expect.stringMatching(/settings\.holdout is 1\.5/) });
+    expect(errorOf(() => readTabularSettings(stored({ groups: 3 }), "study 'iris'"))).toMatchObject({ code: 'E_STORAGE', message: expect.stringMatching(/settings\.groups is 3/) });
+  });
+
   it('reads studies made before deadlines, ensembles and reshuffled folds existed', () => {
     const old = stored();
     delete old['deadline'];

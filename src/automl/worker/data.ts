@@ -4,6 +4,7 @@
  * Worker code imports only this file from the orchestration side's vocabulary.
  */
 import type { Dataset } from '../../data/types.js';
+import type { ValidationSpec } from '../../evaluation/validation-plan.js';
 
 /** A user's own model family: an ES module exporting a ModelSpec. */
 export interface ModelPluginRef {
@@ -30,10 +31,22 @@ export interface TabularWorkerData {
   readonly reshuffle?: boolean;
   /** Classification: every fit weights its training rows by class (`balanced`). */
   readonly classWeight?: 'balanced';
+  /** How a trial's own split is drawn (reshuffle, re-check): the study's validation plan. Absent: stratified k-fold. */
+  readonly validation?: ValidationSpec;
+  /**
+   * Training-row counts of the row rungs (ascending, the last is every training row of the one
+   * holdout split); absent or one entry: every trial trains on all of them at once.
+   */
+  readonly rungs?: readonly number[];
 }
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */
 export const FOLD_SCORES_ATTR = 'foldScores';
+/** Row rungs of a trial: `userAttrs.rungScores` (one score per rung it ran), `userAttrs.trainRows` (rows of the last one). */
+export const RUNG_SCORES_ATTR = 'rungScores';
+export const TRAIN_ROWS_ATTR = 'trainRows';
+/** Row rungs: milliseconds each rung's fit and scoring took (`userAttrs.rungMs`); the last one is a full-rows fit. */
+export const RUNG_MS_ATTR = 'rungMs';
 /** Source columns each fold's pipeline kept (when it selects features): `userAttrs.keptColumns`. */
 export const KEPT_COLUMNS_ATTR = 'keptColumns';
 

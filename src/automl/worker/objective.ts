@@ -14,8 +14,9 @@ import type { PipelineConfig } from '../../pipeline/index.js';
 import { TrialPruned, type ObjectiveContext } from '../../protocol/messages.js';
 import { getWorkerData } from '../../worker/shared.js';
 import { AutomlError } from '../../util/errors.js';
-import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, type ModelPluginRef, type TabularWorkerData } from './data.js';
-import { kFold, stratifiedKFold } from '../../evaluation/splitters.js';
+import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, RUNG_MS_ATTR, RUNG_SCORES_ATTR, TRAIN_ROWS_ATTR, type ModelPluginRef, type TabularWorkerData } from './data.js';
+import { validationFolds, type ValidationSpec } from '../../evaluation/validation-plan.js';
+import { rungOrder, rungRows } from '../../evaluation/row-fidelity.js';
 import { deriveSeed } from '../../util/rng.js';
 
 const loadedPlugins = new Set<string>();
@@ -59,7 +60,10 @@ export async function crossValidateTrial(config: PipelineConfig, ctx: ObjectiveC
   const selects = config.select !== undefined && (config.select as { type?: string }).type !== 'none';
   // The final re-check asks for a split of its own even when the study keeps one fixed split.
   const freshSplit = (ctx.data as { freshSplit?: unknown } | undefined)?.freshSplit === true;
-  const folds = data.reshuffle || freshSplit ? trialFolds(data.dataset, data.folds.length, ctx.seed) : data.folds;
+  const spec = data.validation ?? { folds: data.folds.length, holdout: 0.2 };
+  const folds = data.reshuffle || freshSplit ? trialFolds(data.dataset, spec, ctx.seed) : data.folds;
+  // Row rungs: the search's trials on a one-split plan; a re-check always trains on every row.
+  if (!freshSplit && data.rungs && data.rungs.length > 1 && folds.length === 1) return climbRungs(config, ctx, data, folds[0]!, data.rungs, spec);
   const cv = await crossValidate(config, data.dataset, folds, metric, {
     seed: ctx.seed,
     lookupModel: getModel,
@@ -85,14 +89,53 @@ export async function crossValidateTrial(config: PipelineConfig, ctx: ObjectiveC
 }
 
 /**
- * A trial's own CV split (stratified for classification), a pure function of its seed, so a
- * retry or a re-run of the trial sees the same split. Nagler et al., "Reshuffling resampling splits
- * can improve generalization of hyperparameter optimization" (NeurIPS 2024), show why: with one
- * fixed split, many trials end up selecting for that split's noise.
+ * One trial on the row rungs (see evaluation/row-fidelity.ts): fits on the rung's subsample of the
+ * split's training rows, scores on all its validation rows, reports the score as step r so the
+ * study's rung pruner can stop it; the last rung trains on every training row and its score is
+ * the trial's value (the only one that counts for the best model). The attributes say how many
+ * rows each rung used, so a resumed study shows the same schedule.
  */
-export function trialFolds(dataset: Dataset, k: number, seed: number): Fold[] {
-  const s = deriveSeed(seed, 'trial-folds');
-  return dataset.target.task === 'classification' ? stratifiedKFold(dataset.target.values, k, s) : kFold(dataset.nRows, k, s);
+async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: TabularWorkerData, fold: Fold, rungs: readonly number[], spec: ValidationSpec): Promise<number> {
+  const metric = getMetric(data.metric);
+  const order = rungOrder(fold.train, data.dataset.target, ctx.seed, spec.timeOrdered === true);
+  const scores: number[] = [];
+  const ms: number[] = [];
+  for (let r = 0; r < rungs.length; r++) {
+    const last = r === rungs.length - 1;
+    const began = performance.now();
+    const train = last ? fold.train : rungRows(order, rungs[r]!);
+    ctx.setUserAttr(TRAIN_ROWS_ATTR, train.length);
+    const cv = await crossValidate(config, data.dataset, [{ train, test: fold.test }], metric, {
+      seed: ctx.seed,
+      lookupModel: getModel,
+      signal: ctx.signal,
+      keepOof: last && data.oof === true && ctx.setArtifact !== undefined,
+    });
+    const score = cv.scores[0]!;
+    if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `rung ${r + 1} (${train.length} training rows): the ${metric.name} score is ${score}`);
+    scores.push(score);
+    ms.push(performance.now() - began);
+    ctx.setUserAttr(RUNG_SCORES_ATTR, scores);
+    ctx.setUserAttr(RUNG_MS_ATTR, ms);
+    if (last) {
+      ctx.setUserAttr(FOLD_SCORES_ATTR, [score]);
+      if (cv.oof) ctx.setArtifact!(OOF_ARTIFACT, cv.oof);
+      return score;
+    }
+    if (await ctx.report(r, score)) throw new TrialPruned(`pruned at rung ${r + 1} of ${rungs.length} (${train.length} of ${fold.train.length} training rows)`);
+  }
+  throw new AutomlError('E_INTERNAL', 'row rungs: no rung ran');
+}
+
+/**
+ * A trial's own validation split under the study's plan (stratified k-fold by default), a pure
+ * function of its seed, so a retry or a re-run of the trial sees the same split. Nagler et al.,
+ * "Reshuffling resampling splits can improve generalization of hyperparameter optimization"
+ * (NeurIPS 2024), show why: with one fixed split, many trials end up selecting for that split's noise.
+ */
+export function trialFolds(dataset: Dataset, spec: ValidationSpec | number, seed: number): Fold[] {
+  const plan = typeof spec === 'number' ? { folds: spec, holdout: 0.2 } : spec;
+  return validationFolds(plan, dataset.target, deriveSeed(seed, 'trial-folds'));
 }
 
 /** The worker-thread objective (`dist/automl/worker/objective.js`, default export). */

@@ -20,7 +20,9 @@ interface SearchFlags {
   strategy?: string;
   trials?: number;
   time?: number;
-  cv: number;
+  cv?: number;
+  groups?: string;
+  timeColumn?: string;
   workers?: number;
   seed: number;
   storage: string;
@@ -62,7 +64,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
     f,
     (info) =>
       `automl: study '${info.study}' in ${info.storage}: ${info.rows} rows x ${info.features} features, ${info.task}` +
-      `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv}-fold CV, ` +
+      `${info.classes ? ` (${info.classes} classes)` : ''}, ${info.metric} (${info.direction}), ${info.cv === 1 ? 'one holdout split' : `${info.cv}-fold CV`}, ` +
       `${info.strategy} search${info.gridSize !== null ? ` (grid of ${info.gridSize.toLocaleString('en-US')} configurations)` : ''} over ${info.models.join(', ')}`,
     (hooks) =>
       search({
@@ -77,6 +79,8 @@ function run(data: string, f: SearchFlags): Promise<number> {
         trials: f.trials,
         time: f.time,
         cv: f.cv,
+        ...(f.groups !== undefined ? { groups: f.groups } : {}),
+        ...(f.timeColumn !== undefined ? { timeColumn: f.timeColumn } : {}),
         workers: f.workers,
         seed: f.seed,
         storage: f.storage,
@@ -116,7 +120,9 @@ export function register(program: Command): void {
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)
     .option('--trials <n>', 'total trials of the study', intArg('--trials', 1))
     .option('--time <duration>', 'wall-clock budget: seconds or 90s, 1m30s, 1h15m, 1.5h (hard: running trials are stopped at the deadline); default 60s when --trials is not given', durationArg)
-    .option('--cv <k>', 'cross-validation folds', intArg('--cv', 2), 5)
+    .option('--cv <k>', 'cross-validation folds (default: 5, or one 80/20 holdout split from 10,000 searched rows)', intArg('--cv', 2))
+    .option('--groups <col>', 'column whose rows belong together (a patient, a customer): never split between training and validation or test rows; not a feature')
+    .option('--time-column <col>', 'column with each row\'s time (numbers or dates): time-series folds, the latest rows held out; not a feature')
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--seed <n>', 'random seed (same seed, same trials)', intArg('--seed', 0), 0)
     .addOption(storageOption())

@@ -138,11 +138,18 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
     if (col.type === 'categorical') {
       const dates = detectDates(cell, n);
       if (dates.kind === 'date') {
-        const schemas = dateSchemas(name, dates.order, dates.time, taken);
-        const { values } = deriveDateValues(schemas, cell, n);
-        schemas.forEach((s, k) => (features.push(s), columns.push(values[k]!), taken.add(s.name)));
+        const all = dateSchemas(name, dates.order, dates.time, taken);
+        const derived = deriveDateValues(all, cell, n).values;
+        // A part that is the same on every row (one year, midnight everywhere) carries nothing: left out.
+        const useful = all.map((_, k) => k).filter((k) => !isConstantColumn(derived[k]!));
+        const schemas = useful.map((k) => all[k]!);
+        useful.forEach((k) => (features.push(all[k]!), columns.push(derived[k]!), taken.add(all[k]!.name)));
         const form = dates.order === 'ymd' ? '' : dates.order === 'dmy' ? ', day first' : ', month first';
-        notes.push(`column ${show(name)} holds dates${dates.time ? ' with times' : ''}${form}: replaced by numeric features ${schemas.map((s) => s.name.slice(name.length)).join(', ')}`);
+        const constant = all.filter((_, k) => !useful.includes(k)).map((s) => s.name.slice(name.length));
+        notes.push(
+          `column ${show(name)} holds dates${dates.time ? ' with times' : ''}${form}: replaced by numeric features ${schemas.map((s) => s.name.slice(name.length)).join(', ')}` +
+            (constant.length > 0 ? ` (${constant.join(', ')} left out: the same on every row)` : ''),
+        );
         continue;
       }
       if (dates.kind === 'ambiguous') {
@@ -217,6 +224,12 @@ function namedColumns(raw: RawTable, names: readonly string[] | undefined, param
 }
 
 /** Why a feature column is dropped, or undefined. `keep` (the user asked for it) skips the ID-like and free-text rules. */
+/** True when every value of a derived column is the same number (missing values count as a value). */
+function isConstantColumn(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (!Object.is(values[i], values[0])) return false;
+  return true;
+}
+
 function dropReason(name: string, col: InferredColumn, n: number, cell: (i: number) => Cell, keep: boolean): string | undefined {
   if (col.missing === n) return 'every value is missing';
   if (col.distinct === 1 && col.missing === 0) {

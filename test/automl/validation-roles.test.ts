@@ -24,7 +24,7 @@ describe('validation roles', () => {
   it('--groups: the column is not a feature; searched and test rows share no group; no fold splits a group', () => {
     const data = base.data;
     const prep = prepareData({ ...base, groups: 'patient_id' });
-    expect(prep.dataset.features.map((f) => f.name)).toEqual(['day', 'x', 'z']);
+    expect(prep.dataset.features.map((f) => f.name)).toEqual(['day.day', 'day.dayofyear', 'x', 'z']);
     const label = (r: number): unknown => data[r]!['patient_id'];
     const searched = new Set(Array.from(prep.searchRows, label));
     const tested = new Set(Array.from(prep.holdoutRows!, label));

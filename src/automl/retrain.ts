@@ -43,6 +43,8 @@ export interface RetrainOptions extends Omit<RunOptions, 'out' | 'featureSearch'
   readonly force?: boolean;
   /** How many of the old study's best distinct complete configurations run first. Default 5. */
   readonly warmTrials?: number;
+  /** CSV delimiter of `data`. Default: the old study's, if it was given one; else detected. */
+  readonly delimiter?: string;
 }
 
 /** The score of one model on the holdout of the new data. */
@@ -98,7 +100,9 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   }
   await loadModelPlugins(s.plugins);
   // The old split rule on the new data: a holdout of testSize (an old separate test file does not describe the new data).
-  const prep = prepareData({ data: options.data, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: old.seed });
+  // The old study's delimiter, unless this data names its own (absent both: detected).
+  const delimiter = options.delimiter ?? s.delimiter;
+  const prep = prepareData({ data: options.data, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: old.seed, ...(delimiter !== undefined ? { delimiter } : {}) });
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);
@@ -119,6 +123,7 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
       data: typeof options.data === 'string' ? resolve(options.data) : null,
       fingerprint: datasetFingerprint(prep.dataset),
       test: null,
+      ...(delimiter !== undefined ? { delimiter } : {}),
       trials: budget.trials ?? null,
       deadline: budget.time !== undefined ? Date.now() + budget.time * 1000 : null,
       parent: { study: name },

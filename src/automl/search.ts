@@ -53,20 +53,22 @@ function checkOptions(o: SearchOptions): void {
   checkSearchPaths(o);
 }
 
-function load(data: string | readonly Record<string, unknown>[], target: string, task: Task | undefined, folds: number, name?: string): Dataset {
-  return typeof data === 'string' ? loadDataset(data, { target, task, folds, name }) : datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
+function load(o: Pick<SearchOptions, 'data' | 'target' | 'task' | 'delimiter' | 'onLoadProgress'>, folds: number, name?: string): Dataset {
+  const { data, target, task } = o;
+  if (typeof data !== 'string') return datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
+  return loadDataset(data, { target, task, folds, name, ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}), ...(o.onLoadProgress ? { onProgress: o.onLoadProgress } : {}) });
 }
 
 /** Loads and checks the data and computes the split; throws before anything is written. */
 export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
   // Loading asks for the 2 rows per class any stratified CV needs; checkFoldsFit checks --cv on the rows searched.
-  const dataset = load(o.data, o.target, o.task, 2, typeof o.data === 'string' ? undefined : o.study);
+  const dataset = load(o, 2, typeof o.data === 'string' ? undefined : o.study);
   const notes = [...dataset.notes];
   let searchRows: Int32Array;
   let holdoutRows: Int32Array | null = null;
   let testSet: LabeledTable | null = null;
   if (o.test !== undefined) {
-    testSet = readLabeledRows(o.test, dataset.features, dataset.target);
+    testSet = readLabeledRows(o.test, dataset.features, dataset.target, o.delimiter);
     if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
     searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
   } else {
@@ -207,6 +209,7 @@ function newSettings(
     recheck: options.recheck ?? true,
     featureSearch: options.featureSearch ? (options.featureSearch === 'backward' ? 'backward' : 'forward') : false,
     trialTimeout: options.trialTimeout ?? null,
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
   };
 }
 
@@ -271,7 +274,7 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   const dataPath = data ?? s.data!;
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
-  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}) });
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...(s.delimiter !== undefined ? { delimiter: s.delimiter } : {}) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }

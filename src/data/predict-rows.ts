@@ -19,8 +19,8 @@ import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from './va
  * @throws AutomlError E_PREDICT_COLUMNS naming every schema column the file lacks, or any error of
  * `readCsv`.
  */
-export function readFeatureRows(file: string, schema: readonly ColumnSchema[]): FeatureTable {
-  const csv = readCsv(file);
+export function readFeatureRows(file: string, schema: readonly ColumnSchema[], opts: { readonly delimiter?: string } = {}): FeatureTable {
+  const csv = readCsv(file, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {});
   return mapOntoSchema(
     file,
     csv.header,

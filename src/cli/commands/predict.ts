@@ -5,11 +5,13 @@ import { predictionsCsv } from '../../report/predictions.js';
 import { loadModel } from '../../serving/model-file.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../../util/output-path.js';
+import { delimiterOption } from '../args.js';
 
 interface PredictFlags {
   out?: string;
   proba?: boolean;
   force?: boolean;
+  delimiter?: string;
 }
 
 function run(modelFile: string, data: string, f: PredictFlags): number {
@@ -18,7 +20,7 @@ function run(modelFile: string, data: string, f: PredictFlags): number {
   if (f.out !== undefined) checkPredictOut(f.out, modelFile, data, Boolean(f.force));
   const model = loadModel(modelFile);
   if (f.proba && model.task !== 'classification') throw new AutomlError('E_USAGE', `--proba needs a classification model; ${modelFile} does regression`);
-  const rows = model.table(data);
+  const rows = model.table(data, f.delimiter !== undefined ? { delimiter: f.delimiter } : {});
   const predictions = model.predict(rows);
   const csv = predictionsCsv({ target: model.target, predictions, ...(f.proba ? { proba: { classes: model.classes!, rows: model.predictProba(rows) } } : {}) });
   if (f.out !== undefined) {
@@ -65,6 +67,7 @@ export function register(program: Command): void {
     .option('--out <preds.csv>', 'write here instead of standard output (never over the model or the data; an existing model file only with --force)')
     .option('--force', 'allow --out to replace an existing model file')
     .option('--proba', 'add proba_<class> columns (classification)')
+    .addOption(delimiterOption())
     .action((modelFile: string, data: string, flags: PredictFlags) => {
       process.exitCode = run(modelFile, data, flags);
     });

@@ -7,12 +7,13 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { defaultTrialTimeout, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption } from '../args.js';
+import { defaultTrialTimeout, delimiterOption, durationArg, fractionArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption } from '../args.js';
 import { ModelOutput } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
 interface SearchFlags {
   target: string;
+  delimiter?: string;
   task?: 'classification' | 'regression';
   metric?: string;
   strategy?: string;
@@ -61,6 +62,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
       search({
         data,
         target: f.target,
+        ...(f.delimiter !== undefined ? { delimiter: f.delimiter } : {}),
         task: f.task,
         // Names arrive unchecked from the command line; search() validates them and lists the valid ones.
         metric: f.metric as MetricName | undefined,
@@ -99,6 +101,7 @@ export function register(program: Command): void {
     .description('search for the best pipeline on a CSV file, then refit it, score it on held-out rows and save it')
     .argument('<data.csv>', 'training data: a CSV file with a header row')
     .requiredOption('--target <col>', 'the column to predict')
+    .addOption(delimiterOption())
     .addOption(new Option('--task <task>', 'force the task (default: inferred from the target)').choices(['classification', 'regression']))
     .option('--metric <name>', `metric to optimize: ${helpList(() => metricNames().join(', '))} (default: accuracy for classification, r2 for regression)`)
     .option('--strategy <name>', `search strategy: ${helpList(() => samplerNames().join(', '))}`)

@@ -4,11 +4,12 @@ import { tfBackendName } from '../models/tf-backend.js';
 import { formatSearchResult, searchResultJson } from '../report/search-result.js';
 import { DEFAULT_STORAGE } from './args.js';
 import { interruptible } from './interruptible.js';
+import { loadProgressPrinter } from './load-progress.js';
 import type { ModelOutput } from './model-output.js';
 import { Progress } from './progress.js';
 
 /** The callbacks a search, resume or worker run reports through. */
-export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onTrialStart' | 'onTrial'>;
+export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onTrialStart' | 'onTrial' | 'onLoadProgress'>;
 
 /**
  * Runs a search-like command with Ctrl-C handling and progress output, then prints its result.
@@ -24,8 +25,10 @@ export async function runWithProgress(
   const stop = interruptible();
   let progress: Progress | null = null;
   try {
+    const onLoadProgress = loadProgressPrinter(process.stderr, !quiet);
     const result = await launch({
       signal: stop.signal,
+      ...(onLoadProgress ? { onLoadProgress } : {}),
       onNote: (n) => {
         if (!quiet) process.stderr.write(`note: ${n}\n`);
       },

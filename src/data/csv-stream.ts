@@ -29,6 +29,8 @@ export interface StreamOptions {
   readonly chunkSize?: number;
   /** Called about every 250 ms once a load has run for a second, and once at the end. */
   readonly onProgress?: (p: LoadProgress) => void;
+  /** Milliseconds clock for progress timing (default `performance.now`; tests pass a fake one). */
+  readonly clock?: () => number;
 }
 
 /** What the sink is given once the header is read. */
@@ -107,19 +109,17 @@ export function streamCsvBuffer<S extends DataSink>(bytes: Buffer, name: string,
 
 function streamCsv<S extends DataSink>(src: Source, file: string, opts: StreamOptions, makeSink: (h: StreamHeader) => S): StreamResult<S> {
   const chunk = Math.max(1, opts.chunkSize ?? 1024 * 1024);
-  let buf = Buffer.allocUnsafe(Math.max(HEAD_BYTES, 2 * chunk));
-  // The first bytes decide the delimiter and are checked for header limits and UTF-16.
-  let len = 0;
-  while (len < HEAD_BYTES) {
-    const n = src.read(buf, len, Math.min(HEAD_BYTES - len, chunk), len);
-    if (n === 0) break;
-    len += n;
-  }
-  const head = buf.subarray(0, len);
-  if (len >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+  // The first bytes decide the delimiter and are checked for header limits and UTF-16; the
+  // records are then read from the start in chunks.
+  const headBuf = Buffer.allocUnsafe(Math.min(HEAD_BYTES, Math.max(src.size, 4096)));
+  let headLen = 0;
+  for (let n = 1; n > 0 && headLen < headBuf.length; headLen += n) n = src.read(headBuf, headLen, headBuf.length - headLen, headLen);
+  const head = headBuf.subarray(0, headLen);
+  const len0 = headLen;
+  if (len0 >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
     throw utf16Error(file);
   }
-  const bom = len >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const bom = len0 >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const chosen = opts.delimiter !== undefined ? { delimiter: opts.delimiter, detected: false } : { delimiter: detectDelimiter(head.subarray(bom)), detected: true };
   const delim = chosen.delimiter.charCodeAt(0);
   checkHeaderSize(head, file, delim);
@@ -139,34 +139,25 @@ function streamCsv<S extends DataSink>(src: Source, file: string, opts: StreamOp
   };
   const tok = new CsvTokenizer(file, delim, headerSink);
 
-  const t0 = performance.now();
+  const clock = opts.clock ?? (() => performance.now());
+  const t0 = clock();
   let lastReport = t0;
   let reported = false;
   const report = (bytes: number, done: boolean): void => {
-    const now = performance.now();
+    const now = clock();
     if (!opts.onProgress || (!done && (now - t0 < 1000 || now - lastReport < 250)) || (done && !reported)) return;
     lastReport = now;
     reported = true;
     opts.onProgress({ rows: sink?.nRows ?? 0, bytes, totalBytes: src.size, seconds: (now - t0) / 1000, done });
   };
 
-  let base = 0; // file offset of buf[0]
-  let pos = bom; // where the tokenizer resumes
+  let base = bom; // file offset of buf[0] (a byte-order mark is never read)
+  let pos = 0; // bytes of buf the tokenizer consumed
   let checked = 0; // bytes of buf already checked for encoding
   let need = 0; // bytes wanted before the next attempt (an incomplete record waits for more)
-  let eof = len < HEAD_BYTES;
+  let buf = Buffer.allocUnsafe(2 * chunk + 16);
+  let len = 0;
   for (;;) {
-    if (eof || len >= need) {
-      const safe = eof ? len : lastAsciiEnd(buf, checked, len);
-      if (safe > checked) {
-        checkSegment(buf, checked, safe, base, file, src);
-        checked = safe;
-      }
-      pos = tok.run(buf, pos, len, eof);
-      report(base + pos, false);
-      if (eof) break;
-      need = pos === 0 ? 2 * len : 0;
-    }
     // Keep the incomplete record, then read the next chunk after it.
     if (pos > 0) {
       buf.copyWithin(0, pos, len);
@@ -181,8 +172,19 @@ function streamCsv<S extends DataSink>(src: Source, file: string, opts: StreamOp
       buf = bigger;
     }
     const n = src.read(buf, len, chunk, base + len);
-    if (n === 0) eof = true;
+    const eof = n === 0;
     len += n;
+    if (!eof && len < need) continue;
+    const safe = eof ? len : lastAsciiEnd(buf, checked, len);
+    if (safe > checked) {
+      checkSegment(buf, checked, safe, base, file, src);
+      checked = safe;
+    }
+    pos = tok.run(buf, 0, len, eof);
+    report(base + pos, false);
+    if (eof) break;
+    // No complete record: wait for twice the bytes before trying again (linear, not quadratic).
+    need = pos === 0 ? 2 * len : 0;
   }
   report(base + len, true);
   if (header === undefined) {

@@ -27,6 +27,7 @@ class ColumnBuilder {
   private readonly dict = new Map<string, number>();
   private readonly labels: string[] = [];
   private numbers = 0;
+  private readonly cache = new ByteCache();
 
   constructor(capacity: number) {
     this.nums = new Float64Array(capacity);
@@ -45,19 +46,22 @@ class ColumnBuilder {
       else this.codes![row] = -1;
       return;
     }
-    if (nums && (fl & (F_ESCAPED | F_HIGH)) === 0 && this.addNumber(buf, s, e, row, nums)) return;
-    const text = fieldText(buf, fieldScratch(s, e, fl), 0);
-    if (isMissing(text)) {
-      if (nums) nums[row] = NaN;
-      else this.codes![row] = -1;
-      return;
+    const plain = (fl & (F_ESCAPED | F_HIGH)) === 0;
+    if (nums && plain && this.addNumber(buf, s, e, row, nums)) return;
+    // A label (or a missing token): looked up by its bytes first, so a repeated label makes no string.
+    const cache = plain && e - s <= MAX_CACHED ? this.cache : null;
+    let code = cache ? cache.get(buf, s, e) : NOT_CACHED;
+    if (code === NOT_CACHED) {
+      const text = fieldText(buf, fieldScratch(s, e, fl), 0);
+      code = isMissing(text) ? -1 : this.intern(text);
+      cache?.put(buf, s, e, code);
     }
-    const code = this.intern(text);
     if (!nums) {
       this.codes![row] = code;
       return;
     }
     nums[row] = NaN;
+    if (code < 0) return;
     this.flag(row, EXCEPTION);
     (this.exceptions ??= new Map()).set(row, code);
     const n = this.exceptions.size;
@@ -150,6 +154,87 @@ class ColumnBuilder {
   bytes(): number {
     return (this.nums?.byteLength ?? 0) + (this.flags?.byteLength ?? 0) + (this.codes?.byteLength ?? 0);
   }
+}
+
+/** Longest field (bytes) looked up by bytes; longer labels are decoded every time. */
+const MAX_CACHED = 64;
+const NOT_CACHED = -2;
+/** Most distinct byte strings a column caches (an ID-like column stops caching there). */
+const CACHE_ENTRIES = 1 << 16;
+
+/**
+ * Byte strings already seen in a column, mapped to their code (-1 for a missing token): an
+ * open-addressing table over FNV-1a hashes, the bytes kept in one arena for comparison.
+ */
+class ByteCache {
+  private slots = new Int32Array(1024); // entry index + 1, 0 for empty
+  private hashes = new Int32Array(512);
+  private starts = new Int32Array(512);
+  private lens = new Int32Array(512);
+  private codes = new Int32Array(512);
+  private arena = Buffer.allocUnsafe(4096);
+  private used = 0;
+  private count = 0;
+
+  get(buf: Buffer, s: number, e: number): number {
+    const h = hashBytes(buf, s, e);
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const k = this.slots[i]! - 1;
+      if (k < 0) return NOT_CACHED;
+      if (this.hashes[k] === h && this.lens[k] === e - s && this.same(buf, s, e, this.starts[k]!)) return this.codes[k]!;
+    }
+  }
+
+  put(buf: Buffer, s: number, e: number, code: number): void {
+    if (this.count >= CACHE_ENTRIES) return;
+    const len = e - s;
+    if (this.count === this.hashes.length) {
+      const grow = <T extends Int32Array>(a: T): T => copyInto(new Int32Array(a.length * 2) as T, a);
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lens = grow(this.lens);
+      this.codes = grow(this.codes);
+    }
+    if (this.used + len > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.used + len));
+      this.arena.copy(bigger, 0, 0, this.used);
+      this.arena = bigger;
+    }
+    const k = this.count++;
+    this.hashes[k] = hashBytes(buf, s, e);
+    this.starts[k] = this.used;
+    this.lens[k] = len;
+    this.codes[k] = code;
+    buf.copy(this.arena, this.used, s, e);
+    this.used += len;
+    if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(k);
+  }
+
+  private place(k: number): void {
+    const mask = this.slots.length - 1;
+    let i = this.hashes[k]! & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = k + 1;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let k = 0; k < this.count; k++) this.place(k);
+  }
+
+  private same(buf: Buffer, s: number, e: number, at: number): boolean {
+    const a = this.arena;
+    for (let p = s, q = at; p < e; p++, q++) if (buf[p] !== a[q]) return false;
+    return true;
+  }
+}
+
+function hashBytes(buf: Buffer, s: number, e: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let p = s; p < e; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
+  return h;
 }
 
 const scratch = new Int32Array(3);

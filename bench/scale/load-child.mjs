@@ -1,11 +1,12 @@
 // One measured load, run in its own process so that peak RSS is the load's alone.
 // Usage: node bench/scale/load-child.mjs <file.csv> <target> [automl|string-rows|csv-parse]
-// Prints one JSON line: { seconds, maxRssMB, rows, columns }.
+// Prints one JSON line: { seconds (wall), cpuSeconds, maxRssMB, rows, columns }.
 import { createReadStream } from 'node:fs';
 
 const [file, target, mode = 'automl'] = process.argv.slice(2);
 const lib = await import('../../dist/data/index.js');
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 let rows = 0;
 let columns = 0;
 if (mode === 'automl') {
@@ -28,4 +29,6 @@ if (mode === 'automl') {
   rows--;
 } else throw new Error(`unknown mode ${mode}`);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ mode, seconds: +seconds.toFixed(3), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), rows, columns }));
+const cu = process.cpuUsage(c0);
+const cpuSeconds = (cu.user + cu.system) / 1e6;
+console.log(JSON.stringify({ mode, seconds: +seconds.toFixed(3), cpuSeconds: +cpuSeconds.toFixed(3), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), rows, columns }));

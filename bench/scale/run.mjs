@@ -30,7 +30,7 @@ function child(cmd, args, env = process.env) {
 
 async function load(sizes) {
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log('rows      | automl s | automl MB | pandas s | pandas MB | time ratio');
+  console.log('rows      | automl s (cpu) | automl MB | pandas s (cpu) | pandas MB | wall ratio | cpu ratio');
   for (const rows of sizes) {
     const f = await dataFile(rows);
     const a = child(process.execPath, [join(here, 'load-child.mjs'), f, 'label']);
@@ -41,7 +41,9 @@ async function load(sizes) {
       console.error(`pandas failed: ${e.message.split('\n')[0]}`);
     }
     const ratio = p ? (a.seconds / p.seconds).toFixed(2) : 'n/a';
-    console.log(`${String(rows).padEnd(9)} | ${a.seconds.toFixed(2).padStart(8)} | ${String(a.maxRssMB).padStart(9)} | ${p ? p.seconds.toFixed(2).padStart(8) : '     n/a'} | ${p ? String(p.maxRssMB).padStart(9) : '      n/a'} | ${ratio}`);
+    const cpuRatio = p ? (a.cpuSeconds / p.cpuSeconds).toFixed(2) : 'n/a';
+    const t = (r) => `${r.seconds.toFixed(2)} (${r.cpuSeconds.toFixed(2)})`.padStart(14);
+    console.log(`${String(rows).padEnd(9)} | ${t(a)} | ${String(a.maxRssMB).padStart(9)} | ${p ? t(p) : 'n/a'.padStart(14)} | ${p ? String(p.maxRssMB).padStart(9) : 'n/a'.padStart(9)} | ${ratio.padStart(10)} | ${cpuRatio}`);
   }
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }

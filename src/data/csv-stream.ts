@@ -115,11 +115,10 @@ function streamCsv<S extends DataSink>(src: Source, file: string, opts: StreamOp
   let headLen = 0;
   for (let n = 1; n > 0 && headLen < headBuf.length; headLen += n) n = src.read(headBuf, headLen, headBuf.length - headLen, headLen);
   const head = headBuf.subarray(0, headLen);
-  const len0 = headLen;
-  if (len0 >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+  if (headLen >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
     throw utf16Error(file);
   }
-  const bom = len0 >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const bom = headLen >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const chosen = opts.delimiter !== undefined ? { delimiter: opts.delimiter, detected: false } : { delimiter: detectDelimiter(head.subarray(bom)), detected: true };
   const delim = chosen.delimiter.charCodeAt(0);
   checkHeaderSize(head, file, delim);

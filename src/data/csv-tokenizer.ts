@@ -119,14 +119,15 @@ export class CsvTokenizer {
           const after = pos;
           while (pos < end && ((c = buf[pos]!) === SP || c === FF || (c === TAB && delim !== TAB))) pos++;
           if (pos < end && (c = buf[pos]!) !== delim && c !== LF && c !== CR) {
-            throw badQuote(this.file, line, pos === after ? `a closing quote is followed by ${JSON.stringify(String.fromCharCode(c))}` : 'a closing quote is followed by spaces and then more text');
+            const what = pos === after ? JSON.stringify(String.fromCharCode(c)) : 'spaces and then more text';
+            throw badQuote(this.file, line, `the closing quote of field ${nf + 1} is followed by ${what}`);
           }
           if (pos >= end && !final) return this.stop(recStart, recLine);
         } else {
           fs = pos;
           while (pos < end && (c = buf[pos]!) !== delim && c !== LF && c !== CR) {
             if (c === QUOTE) {
-              throw badQuote(this.file, line, `a quote inside the unquoted field ${JSON.stringify(buf.toString('utf8', fs, Math.min(pos + 1, fs + 40)))}`);
+              throw badQuote(this.file, line, `a quote inside unquoted field ${nf + 1} (${JSON.stringify(buf.toString('utf8', fs, Math.min(pos + 1, fs + 40)))})`);
             }
             if (c >= 0x80) flags |= F_HIGH;
             pos++;

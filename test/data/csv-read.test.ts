@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProgressLine, loadProgressPrinter } from '../../src/cli/load-progress.js';
 import { detectDelimiter, parseDelimiter } from '../../src/data/csv-delimiter.js';
 import { readCsvColumns } from '../../src/data/csv-load.js';
 import type { LoadProgress } from '../../src/data/csv-stream.js';
@@ -142,6 +143,8 @@ describe('streaming across chunk boundaries', () => {
       const m = failure(() => readCsv(file('a,b\n1,2\n3,"four\n5,6\n'), { chunkSize }), 'E_CSV_PARSE').message;
       expect(m).toContain('starting at line 3');
     }
+    expect(failure(() => parseCsv('a,b\n1,2\n3,"4" x\n', 'q.csv'), 'E_CSV_PARSE').message).toContain('line 3: the closing quote of field 2 is followed by spaces');
+    expect(failure(() => parseCsv('a,b\n1,2"5\n', 'q.csv'), 'E_CSV_PARSE').message).toContain('line 2: a quote inside unquoted field 2 ("2\\"")');
   });
 
   it('typed columns keep each cell as written (numbers only when String(n) is the text)', () => {
@@ -189,5 +192,18 @@ describe('load progress', () => {
     expect(last.bytes).toBe(last.totalBytes);
     expect(seen[0]!.rows).toBeLessThan(4000);
     expect(seen.every((p, k) => k === 0 || p.bytes >= seen[k - 1]!.bytes)).toBe(true);
+  });
+
+  it('the CLI prints one updating line on a terminal and nothing when piped', () => {
+    const p: LoadProgress = { rows: 1_250_000, bytes: 150 * 1024 * 1024, totalBytes: 300 * 1024 * 1024, seconds: 3, done: false };
+    expect(loadProgressLine(p)).toBe('loading: 1,250,000 rows, 150 of 300 MB (50%), 50.0 MB/s, 3.0 s');
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    loadProgressPrinter(tty, true)!(p);
+    loadProgressPrinter(tty, true)!({ ...p, bytes: p.totalBytes, done: true });
+    expect(written[0]).toMatch(/^\r\x1b\[Kloading: /);
+    expect(written[1]).toMatch(/^\r\x1b\[Kloaded .*\n$/);
+    expect(loadProgressPrinter({ isTTY: false } as NodeJS.WriteStream, true)).toBeUndefined();
+    expect(loadProgressPrinter(tty, false)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // One measured load, run in its own process so that peak RSS is the load's alone.
-// Usage: node bench/scale/load-child.mjs <file.csv> <target> [automl|string-rows|csv-parse]
+// Usage: node bench/scale/load-child.mjs <file.csv> <target> [automl|columns|string-rows|csv-parse]
 // Prints one JSON line: { seconds (wall), cpuSeconds, maxRssMB, rows, columns }.
 import { createReadStream } from 'node:fs';
 
@@ -13,6 +13,12 @@ if (mode === 'automl') {
   const ds = lib.loadDataset(file, { target });
   rows = ds.nRows;
   columns = ds.features.length + 1;
+} else if (mode === 'columns') {
+  // The reader alone (typed columns, no type inference): comparable with csv-parse below.
+  const { readCsvColumns } = await import('../../dist/data/csv-load.js');
+  const c = readCsvColumns(file);
+  rows = c.raw.nRows;
+  columns = c.raw.header.length;
 } else if (mode === 'string-rows') {
   // The string-per-cell table (what predict and drift read), for comparison.
   const t = lib.readCsv(file);

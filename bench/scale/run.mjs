@@ -4,6 +4,7 @@
 // quiet machine.
 //   node bench/scale/run.mjs load [rows...]      default rows: 10000 100000 1000000
 //   node bench/scale/run.mjs search [rows] [workers...]   default 100000 rows, workers 1 2 4 8
+//   (SCALE_SEARCH_TIME=10s shortens the search, to try the script)
 // Files are generated once into $SCALE_DATA (default <tmpdir>/automl-scale), never committed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,18 +51,19 @@ async function load(sizes) {
 
 async function searchRss(rows, workers) {
   const f = await dataFile(rows);
-  console.log(`60 s search on ${rows} rows; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const time = process.env.SCALE_SEARCH_TIME ?? '60s';
+  console.log(`${time} search on ${rows} rows; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log('workers | peak RSS MB (process: main + worker threads) | trials complete');
   for (const w of workers) {
     const tmp = mkdtempSync(join(tmpdir(), 'automl-scale-search-'));
     try {
       const timeOut = join(tmp, 'time.txt');
       const cli = join(here, '../../dist/cli/main.js');
-      const args = ['-v', '-o', timeOut, process.execPath, cli, 'search', f, '--target', 'label', '--time', '60s', '--workers', String(w), '--storage', `sqlite:${join(tmp, 's.db')}`, '--out', join(tmp, 'm.json'), '--json', '--quiet'];
+      const args = ['-v', '-o', timeOut, process.execPath, cli, 'search', f, '--target', 'label', '--time', time, '--workers', String(w), '--storage', `sqlite:${join(tmp, 's.db')}`, '--out', join(tmp, 'm.json'), '--json', '--quiet'];
       const out = execFileSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
       const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeOut, 'utf8'))?.[1]);
       const result = JSON.parse(out);
-      console.log(`${String(w).padStart(7)} | ${String(Math.round(kb / 1024)).padStart(44)} | ${result.counts?.complete ?? '?'}`);
+      console.log(`${String(w).padStart(7)} | ${String(Math.round(kb / 1024)).padStart(44)} | ${result.trials?.complete ?? '?'}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

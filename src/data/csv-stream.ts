@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AutomlError } from '../util/errors.js';
 import { badByte, checkHeader, checkHeaderSize, CONVERT_8BIT, encodingError, fileError, firstInvalidUtf8, utf16Error } from './csv-checks.js';
-import { detectDelimiter } from './csv-delimiter.js';
+import { detectDelimiter, parseDelimiter } from './csv-delimiter.js';
 import { CsvTokenizer, fieldText, type RecordSink } from './csv-tokenizer.js';
 
 /** Progress of a long load, reported through {@link StreamOptions.onProgress}. */
@@ -23,7 +23,7 @@ export interface LoadProgress {
 
 /** Options shared by every CSV read. */
 export interface StreamOptions {
-  /** The field delimiter (one character); detected from the first lines when absent. */
+  /** The field delimiter (`,` `;` `\t` `|`, or comma, semicolon, tab, pipe); detected from the first lines when absent. */
   readonly delimiter?: string;
   /** Bytes read at a time (default 1 MiB; tests use a few bytes to cross chunk boundaries). */
   readonly chunkSize?: number;
@@ -119,7 +119,7 @@ function streamCsv<S extends DataSink>(src: Source, file: string, opts: StreamOp
     throw utf16Error(file);
   }
   const bom = headLen >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  const chosen = opts.delimiter !== undefined ? { delimiter: opts.delimiter, detected: false } : { delimiter: detectDelimiter(head.subarray(bom)), detected: true };
+  const chosen = opts.delimiter !== undefined ? { delimiter: parseDelimiter(opts.delimiter), detected: false } : { delimiter: detectDelimiter(head.subarray(bom)), detected: true };
   const delim = chosen.delimiter.charCodeAt(0);
   checkHeaderSize(head, file, delim);
 

@@ -77,6 +77,8 @@ describe('delimiters', () => {
   it('option values: , ; | \\t and names', () => {
     expect(['\\t', 'tab', 'TAB', 'semicolon', ';', ',', 'comma', '|', 'pipe'].map(parseDelimiter)).toEqual(['\t', '\t', '\t', ';', ';', ',', ',', '|', '|']);
     expect(failure(() => parseDelimiter(':'), 'E_CONFIG').message).toContain('":" is not supported');
+    expect(parseCsv('a|b\n1|2\n', 'p.csv', { delimiter: 'pipe' }).rows).toEqual([['1', '2']]);
+    expect(failure(() => parseCsv('a,b\n1,2\n', 'p.csv', { delimiter: 'x' }), 'E_CONFIG').details).toMatchObject({ param: 'delimiter', value: 'x' });
   });
 
   it('a ragged row names the line and the delimiter in use', () => {

@@ -27,7 +27,8 @@ class ColumnBuilder {
   private readonly dict = new Map<string, number>();
   private readonly labels: string[] = [];
   private numbers = 0;
-  private readonly cache = new ByteCache();
+  /** Made on the first label, so that a wide file of numbers pays nothing for it. */
+  private cache: ByteCache | null = null;
 
   constructor(capacity: number) {
     this.nums = new Float64Array(capacity);
@@ -49,7 +50,7 @@ class ColumnBuilder {
     const plain = (fl & (F_ESCAPED | F_HIGH)) === 0;
     if (nums && plain && this.addNumber(buf, s, e, row, nums)) return;
     // A label (or a missing token): looked up by its bytes first, so a repeated label makes no string.
-    const cache = plain && e - s <= MAX_CACHED ? this.cache : null;
+    const cache = plain && e - s <= MAX_CACHED ? (this.cache ??= new ByteCache()) : null;
     let code = cache ? cache.get(buf, s, e) : NOT_CACHED;
     if (code === NOT_CACHED) {
       const text = fieldText(buf, fieldScratch(s, e, fl), 0);

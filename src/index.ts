@@ -1,7 +1,7 @@
 /**
  * automl: the public API. Library users import from 'automl' only.
  */
-export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, Space, Grid } from './space/index.js';
+export { float, int, categorical, space, choice, spaceFromJSON, loadSpaceFile, spaceFileSchema, Space, Grid } from './space/index.js';
 export type { ConfigOf, Dimension, ParamDef, SpaceJSON, SpaceShape } from './space/index.js';
 export { createStudy, loadStudy, Study } from './study/index.js';
 export { createPruner, prunerNames, MedianPruner, SuccessiveHalvingPruner, NopPruner } from './pruners/index.js';
@@ -25,7 +25,7 @@ export type { Rng } from './util/rng.js';
 
 // Tabular AutoML
 export { search, resumeSearch, DEFAULT_STRATEGY } from './automl/search.js';
-export type { SearchOptions, SearchResult, SearchStartInfo, CustomModel, ResumeOptions, MetricName, ModelName, StrategyName, BuiltinStrategy } from './automl/types.js';
+export type { SearchOptions, SearchResult, SearchStartInfo, SearchPhase, FinalModelSummary, FinalMember, ThresholdSummary, TestSetSummary, CustomModel, ResumeOptions, MetricName, ModelName, StrategyName, BuiltinStrategy } from './automl/types.js';
 export { loadModel, modelFromJSON, FittedModel } from './serving/model-file.js';
 export type { ModelFileJSON } from './serving/model-file.js';
 export { evaluateModel } from './serving/evaluate.js';

@@ -19,6 +19,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { setLongTimeout } from '../util/timers.js';
 import { MAX_OOF_VALUES, OOF_ARTIFACT, scoreAverage, selectEnsemble, type OofCandidate, type OofPool } from './ensemble.js';
 import type { EnsembleSummary, RecheckSummary } from './types.js';
+import { averageOof, type ThresholdOof } from './threshold.js';
 
 /** Fresh CV splits each candidate is re-checked on at most (when time allows). */
 export const MAX_RECHECK_REPEATS = 3;
@@ -32,6 +33,8 @@ export interface FinalChoice {
   readonly ensemble: EnsembleSummary | null;
   /** What the re-check found, or null when it did not run. */
   readonly recheck: RecheckSummary | null;
+  /** Binary classification: the choice's out-of-fold probabilities it was made on (for the decision threshold). */
+  readonly oof?: ThresholdOof;
 }
 
 /** Inputs of {@link chooseFinal}. */
@@ -55,6 +58,10 @@ export interface FinalChoiceArgs {
   readonly planRecheck?: (candidates: readonly TrialRecord[]) => { readonly take: number; readonly deadline: number; readonly note: string | null };
   readonly signal?: AbortSignal;
   readonly onNote?: (n: string) => void;
+  /** Called when the re-check starts (after its plan, when it runs at all), with its deadline. */
+  readonly onRecheck?: (deadline: number | undefined) => void;
+  /** Called before the ensemble is chosen on the search's own out-of-fold predictions. */
+  readonly onEnsemble?: () => void;
 }
 
 /**
@@ -86,12 +93,14 @@ export async function chooseFinal(a: FinalChoiceArgs): Promise<FinalChoice | nul
       args = { ...a, deadline: plan.deadline };
     }
     if (candidates.length >= 2) {
+      a.onRecheck?.(args.deadline);
       const fresh = await recheckCandidates(args, candidates);
       if (fresh === 'aborted') return null;
       if (fresh) return fresh;
     }
   }
   if (!a.oofPool) return single(top[0]!, top[0]!.value!, null);
+  a.onEnsemble?.();
   const choice = await chooseOnSearchOof(a, top);
   if (choice === 'aborted') return null;
   return choice ?? single(top[0]!, top[0]!.value!, null);
@@ -215,15 +224,18 @@ function chooseOnFresh(a: FinalChoiceArgs, searchBest: TrialRecord, fresh: reado
     repeats: passes,
     searchBest: { trial: searchBest.number, value: searchBest.value!, fresh: ranked.find((c) => c.trial.number === searchBest.number)?.fresh ?? null },
     freshBest: { trial: best.trial.number, value: best.trial.value!, fresh: best.fresh },
+    scores: ranked.map((c) => ({ trial: c.trial.number, value: c.trial.value!, fresh: c.fresh })),
   };
   if (yAll) {
     const candidates: OofCandidate[] = ranked.map((c) => ({ trial: c.trial.number, value: c.fresh, data: c.data! }));
     const choice = selectEnsemble(candidates, yAll, nClasses, metric);
+    const members = choice.members.length >= 2 ? choice.members : [{ trial: choice.singleTrial, weight: 1 }];
+    const oof = withOof(members, candidates, yAll, nClasses, "the re-check's fresh splits");
     if (choice.members.length >= 2) {
       const ensemble: EnsembleSummary = { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
-      return { members: choice.members, cvScore: choice.score, ensemble, recheck };
+      return { members: choice.members, cvScore: choice.score, ensemble, recheck, ...oof };
     }
-    return { members: [{ trial: choice.singleTrial, weight: 1 }], cvScore: choice.singleScore, ensemble: null, recheck };
+    return { members, cvScore: choice.singleScore, ensemble: null, recheck, ...oof };
   }
   return { members: [{ trial: best.trial.number, weight: 1 }], cvScore: best.fresh, ensemble: null, recheck };
 }
@@ -267,5 +279,12 @@ async function chooseOnSearchOof(a: FinalChoiceArgs, top: readonly TrialRecord[]
   const choice = selectEnsemble(candidates, y, searched.target.classes?.length ?? 0, metric);
   if (choice.members.length < 2) return null;
   const ensemble: EnsembleSummary = { members: choice.members, cvScore: choice.score, bestSingleCvScore: choice.singleScore, candidates: candidates.length };
-  return { members: choice.members, cvScore: choice.score, ensemble, recheck: null };
+  return { members: choice.members, cvScore: choice.score, ensemble, recheck: null, ...withOof(choice.members, candidates, y, searched.target.classes?.length ?? 0, "the search's out-of-fold predictions") };
+}
+
+/** `{ oof }`: the members' averaged out-of-fold probabilities, for a binary task; `{}` otherwise. */
+function withOof(members: readonly { trial: number; weight: number }[], candidates: readonly OofCandidate[], y: Float64Array, nClasses: number, source: string): { oof?: ThresholdOof } {
+  if (nClasses !== 2) return {};
+  const proba = averageOof(members, (t) => candidates.find((c) => c.trial === t)?.data);
+  return proba ? { oof: { proba, y, source } } : {};
 }

@@ -62,3 +62,31 @@ export function leaderboard(study: Study, n = 10, totalColumns: number | null = 
     };
   });
 }
+
+/** What pruning did in a study: how many trials were stopped, and after how many folds. */
+export interface PruningSummary {
+  /** Trials the pruner stopped. */
+  readonly pruned: number;
+  /** The pruned trials by folds finished before they were stopped, fewest folds first. */
+  readonly afterFolds: readonly { readonly folds: number; readonly trials: number }[];
+  /** Folds of a full cross-validation, when the study records it. */
+  readonly folds: number | null;
+}
+
+/** How many trials pruning stopped and after how many folds (from each pruned trial's reported folds). */
+export function pruningSummary(study: Study): PruningSummary {
+  const byFolds = new Map<number, number>();
+  let pruned = 0;
+  for (const t of study.trials) {
+    if (t?.state !== 'PRUNED') continue;
+    pruned++;
+    const k = t.intermediate.length > 0 ? t.intermediate.length : foldScoresOf(t).length;
+    byFolds.set(k, (byFolds.get(k) ?? 0) + 1);
+  }
+  const cv = study.record.settings['cv'];
+  return {
+    pruned,
+    afterFolds: [...byFolds.entries()].sort((a, b) => a[0] - b[0]).map(([folds, trials]) => ({ folds, trials })),
+    folds: typeof cv === 'number' && Number.isInteger(cv) ? cv : null,
+  };
+}

@@ -10,7 +10,7 @@ import type { TrialRecord } from '../trial/trial.js';
 import { trialRng } from '../util/rng.js';
 import { mapLimit } from '../util/map-limit.js';
 import { scoreRows, scoreTable } from '../evaluation/score.js';
-import { FittedModel } from '../serving/model-file.js';
+import { FittedModel, type DecisionThreshold } from '../serving/model-file.js';
 import { scoreAverage } from './ensemble.js';
 import type { Pipeline } from '../pipeline/index.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
@@ -18,25 +18,6 @@ import { subsetRows } from '../data/index.js';
 import type { PreparedData } from './types.js';
 
 export { FittedModel };
-
-/**
- * Refits the best trial's pipeline on every searched row, in a worker thread of `executor` (whose
- * workers hold the searched rows), and scores it on the held-out rows (or the separate test set).
- * The refit is seeded from (study seed, trial number), so it is reproducible. Returns null when
- * `signal` stopped it.
- */
-export async function refitBest(args: {
-  study: Study;
-  best: TrialRecord;
-  prep: PreparedData;
-  metric: Metric;
-  executor: Executor;
-  signal?: AbortSignal;
-  columns?: readonly string[];
-  cvScore?: number;
-}): Promise<{ model: FittedModel; testScore: number | null } | null> {
-  return refitMembers({ ...args, members: [{ trial: args.best, weight: 1 }], cvScore: args.cvScore ?? args.best.value });
-}
 
 /**
  * Refits each member's pipeline on every searched row (in parallel on `executor`'s threads),
@@ -53,6 +34,10 @@ export async function refitMembers(args: {
   signal?: AbortSignal;
   columns?: readonly string[];
   cvScore: number | null;
+  /** Called before the refit model is scored on the test set or the held-out rows. */
+  onScoring?: () => void;
+  /** A binary classifier's decision threshold, chosen out of fold: the model predicts (and is scored) with it. */
+  threshold?: DecisionThreshold | null;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   const { study, prep, metric } = args;
   const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns));
@@ -62,7 +47,10 @@ export async function refitMembers(args: {
   const members = args.members.map((m, i) => ({ trial: m.trial.number, weight: m.weight, pipeline: pipelines[i]! }));
   // Only the columns the fitted pipelines need: predict asks for nothing more.
   const features: ColumnSchema[] = [];
-  for (const p of pipelines) for (const c of p.requiredSchema) if (!features.some((f) => f.name === c.name)) features.push(c);
+  // The dataset's schema, not the pipeline's copy: a pipeline read back from a worker keeps only
+  // name, type and categories, and predict needs how a date feature is derived or an "other" level.
+  const datasetSchema = new Map(prep.dataset.features.map((f) => [f.name, f]));
+  for (const p of pipelines) for (const c of p.requiredSchema) if (!features.some((f) => f.name === c.name)) features.push(datasetSchema.get(c.name) ?? c);
   const sourceOrder = prep.dataset.features.map((f) => f.name);
   features.sort((a, b) => sourceOrder.indexOf(a.name) - sourceOrder.indexOf(b.name));
   const info = {
@@ -75,16 +63,20 @@ export async function refitMembers(args: {
     cvScore: args.cvScore,
     testScore: null as number | null,
     features,
+    ...(args.threshold ? { threshold: args.threshold } : {}),
   };
   let model = new FittedModel(first, info, members);
+  // Scored through the model (ensemble average, threshold) unless it is one plain pipeline.
+  const throughModel = model.isEnsemble || model.threshold !== null;
   const nClasses = prep.dataset.target.classes?.length ?? 0;
   let testScore: number | null = null;
+  if (prep.testSet || (prep.holdoutRows && prep.holdoutRows.length > 0)) args.onScoring?.();
   if (prep.testSet) {
     const { table, y } = prep.testSet;
-    testScore = model.isEnsemble ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);
+    testScore = throughModel ? scoreModel(model, table, y, nClasses, metric) : scoreTable(first, table, undefined, y, nClasses, metric);
   } else if (prep.holdoutRows && prep.holdoutRows.length > 0) {
     const rows = prep.holdoutRows;
-    if (!model.isEnsemble) testScore = scoreRows(first, prep.dataset, rows, metric);
+    if (!throughModel) testScore = scoreRows(first, prep.dataset, rows, metric);
     else {
       const y = new Float64Array(rows.length);
       for (let i = 0; i < y.length; i++) y[i] = prep.dataset.target.values[rows[i]!]!;
@@ -120,5 +112,6 @@ function scoreModel(model: FittedModel, table: FeatureTable, y: Float64Array, nC
   if (nClasses === 0) return metric.score(y, Float64Array.from(model.predict(table) as number[]));
   // A matrix, not label-keyed rows: labels such as `__proto__` are no safe object keys.
   const proba = model.probaMatrix(table);
+  if (model.threshold) return metric.score(y, model.predictIndices(table), proba, nClasses);
   return scoreAverage(proba.data, y, nClasses, metric);
 }

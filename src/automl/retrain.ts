@@ -102,7 +102,7 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   // The old split rule on the new data: a holdout of testSize (an old separate test file does not describe the new data).
   // The old study's delimiter, unless this data names its own (absent both: detected).
   const delimiter = options.delimiter ?? s.delimiter;
-  const prep = prepareData({ data: options.data, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: old.seed, ...(delimiter !== undefined ? { delimiter } : {}) });
+  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed, ...(delimiter !== undefined ? { delimiter } : {}) });
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);

@@ -18,14 +18,16 @@ import type { ModelPluginRef, TabularWorkerData } from './worker/data.js';
 import { greedyFeatureSearch } from '../evaluation/feature-search.js';
 import type { PipelineConfig } from '../pipeline/index.js';
 import { getModel } from '../models/registry.js';
-import { refitBest, refitMembers, type FittedModel } from './refit.js';
+import { refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
 import { chooseFinal, type FinalChoice } from './choose-ensemble.js';
 import { PhasePlanner } from './budget.js';
-import { leaderboard } from './leaderboard.js';
+import { leaderboard, pruningSummary } from './leaderboard.js';
+import { FINAL_MODEL_SETTING, finalModelSummary } from './final-summary.js';
+import { noteClassWeights, tuneThreshold } from './imbalance.js';
 import { readTabularSettings } from './settings.js';
 import { withTrainingProfile } from '../serving/model-profile.js';
-import type { EnsembleSummary, FeatureSearchSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings } from './types.js';
+import type { EnsembleSummary, FeatureSearchSummary, FinalModelSummary, PreparedData, RecheckSummary, RunOptions, SearchResult, TabularSettings, ThresholdSummary } from './types.js';
 
 /** What every trial and the final steps share, prepared once from the study and the data. */
 interface RunSetup {
@@ -54,9 +56,10 @@ interface FinalModel {
   readonly ensemble: EnsembleSummary | null;
   readonly recheck: RecheckSummary | null;
   readonly modelTrials: { trial: number; weight: number }[];
+  readonly summary: FinalModelSummary | null;
 }
 
-const NO_MODEL: FinalModel = { model: null, testScore: null, modelFile: null, ensemble: null, recheck: null, modelTrials: [] };
+const NO_MODEL: FinalModel = { model: null, testScore: null, modelFile: null, ensemble: null, recheck: null, modelTrials: [], summary: null };
 
 /** What the search and the final steps produced, before the result is assembled. */
 interface RunOutcome {
@@ -104,7 +107,18 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
   const wantEnsemble = (o.ensemble ?? settings.ensemble ?? true) && !o.featureSearch && refit;
   if (wantEnsemble && oofSize > MAX_OOF_VALUES) o.onNote?.(`no ensemble: ${searched.nRows} rows x ${Math.max(nClasses, 1)} out-of-fold predictions per trial are more than the ${MAX_OOF_VALUES} kept in memory; the best single pipeline is refit`);
   const ensembleOn = wantEnsemble && oofSize <= MAX_OOF_VALUES;
-  const workerData: TabularWorkerData = { kind: 'automl.tabular', dataset: searched, folds, metric: metric.name, plugins, oof: ensembleOn, reshuffle: settings.reshuffleFolds === true };
+  const balanced = settings.classWeight === 'balanced' && searched.target.task === 'classification';
+  if (balanced) noteClassWeights(study, o.onNote);
+  const workerData: TabularWorkerData = {
+    kind: 'automl.tabular',
+    dataset: searched,
+    folds,
+    metric: metric.name,
+    plugins,
+    oof: ensembleOn,
+    reshuffle: settings.reshuffleFolds === true,
+    ...(balanced ? { classWeight: 'balanced' as const } : {}),
+  };
   return {
     settings,
     searched,
@@ -116,6 +130,7 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     workerData,
   };
 }
+
 
 /** The phase planner of a run with a time budget of `time` seconds counted from `startedAt`. */
 function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: number, startedAt: number, refit: boolean): PhasePlanner {
@@ -148,6 +163,7 @@ function announce(study: Study, { settings, searched }: RunSetup, metric: Metric
     direction: metric.direction,
     cv: settings.cv,
     strategy: study.sampler.name,
+    gridSize: study.sampler.name === 'grid' && Number.isFinite(study.sampler.capacity(study.space)) ? study.sampler.capacity(study.space) : null,
     models: modelChoice && modelChoice.dimension.kind === 'categorical' ? (modelChoice.dimension.toJSON() as { choices: string[] }).choices : [],
     trials: o.trials,
     time: o.time,
@@ -172,7 +188,8 @@ async function searchThenFinish(
   if (winner && o.featureSearch && !o.signal?.aborted) {
     // The feature search ends early enough to leave the winner's refit its time.
     const deadline = planner ? planner.end - planner.marginMs - (planner.refitMs(winner) ?? 0) : undefined;
-    featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup.searched, setup.folds, metric, deadline, o.signal, o.onNote);
+    o.onPhase?.('feature search', deadline !== undefined ? () => deadline : null);
+    featureSearch = await runFeatureSearch(o.featureSearch, winner, study, setup, metric, deadline, o.signal, o.onNote);
   }
   let choice: FinalChoice | null = null;
   if (winner && refit && (setup.ensembleOn || setup.recheck) && !o.signal?.aborted) {
@@ -180,9 +197,24 @@ async function searchThenFinish(
   }
   if (choice && planner && choice.members.length > 1) choice = fitChoice(study, choice, planner, o.onNote, !cut || choice.recheck !== null);
   let final = NO_MODEL;
-  if (winner && refit && !o.signal?.aborted) final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup.searched, setup.ensembleOn ? oofPool : null);
+  if (winner && refit && !o.signal?.aborted) {
+    const threshold = await tuneThreshold({
+      study,
+      searched: setup.searched,
+      metric,
+      executor: pool,
+      members: choice ? choice.members : [{ trial: winner.number, weight: 1 }],
+      oof: choice?.oof ?? null,
+      featureSearch,
+      planner,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onNote ? { onNote: o.onNote } : {}),
+    });
+    final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup, setup.ensembleOn ? oofPool : null, planner, threshold);
+  }
   return { stoppedBy, featureSearch, final };
 }
+
 
 /** The final choice with only the ensemble members whose refit fits the time left (see PhasePlanner.fitMembers). */
 function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onNote: ((n: string) => void) | undefined, warm: boolean): FinalChoice {
@@ -193,7 +225,9 @@ function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onN
   const kept = fit.members.map((m) => ({ trial: m.number, weight: m.weight }));
   if (kept.length === 1) return { members: kept, cvScore: fit.members[0]!.trial.value!, ensemble: null, recheck: choice.recheck };
   // The shrunk ensemble's out-of-fold score is not known: the full one's stands, as an estimate.
-  return { ...choice, members: kept, ensemble: choice.ensemble ? { ...choice.ensemble, members: kept } : null };
+  // Its out-of-fold predictions are the full ensemble's, so the threshold does not use them.
+  const { oof: _full, ...rest } = choice;
+  return { ...rest, members: kept, ensemble: choice.ensemble ? { ...choice.ensemble, members: kept } : null };
 }
 
 /**
@@ -209,6 +243,7 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
   // When each running trial was handed to the pool, to learn what starting a worker thread costs.
   const dispatched = new Map<number, number>();
   let cut = false;
+  o.onPhase?.('searching', planner ? () => planner.searchDeadline() : null);
   const result = await study.optimize({ module: compiledModule('automl/worker/objective.js') }, {
     trials: o.trials,
     time: searchTime,
@@ -252,6 +287,7 @@ async function chooseFinalModel(
   if (setup.recheck && complete >= 2) o.onNote?.('re-checking the best pipelines on fresh CV splits before choosing the final model');
   else if (setup.recheck && planner) o.onNote?.(`re-check skipped: only ${complete} trial completed within the time budget`);
   const deadline = planner ? planner.end - planner.marginMs - planner.membersRefitMs([winner]) : undefined;
+  const until = deadline !== undefined ? () => deadline : null;
   return chooseFinal({
     study,
     searched: setup.searched,
@@ -264,6 +300,7 @@ async function chooseFinalModel(
     ...(planner ? { planRecheck: (c: readonly TrialRecord[]) => planner.planRecheck(Date.now(), c, [winner], warm) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onNote ? { onNote: o.onNote } : {}),
+    ...(o.onPhase ? { onRecheck: (d: number | undefined) => o.onPhase!('re-checking', d !== undefined ? () => d : until), onEnsemble: () => o.onPhase!('building the ensemble', until) } : {}),
   });
 }
 
@@ -277,24 +314,41 @@ async function refitFinal(
   winner: TrialRecord,
   choice: FinalChoice | null,
   featureSearch: FeatureSearchSummary | null,
-  searched: Dataset,
+  setup: RunSetup,
   oofPool: OofPool | null,
+  planner: PhasePlanner | null,
+  threshold: ThresholdSummary | null,
 ): Promise<FinalModel> {
+  const searched = setup.searched;
   const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
+  const until = planner ? () => planner.end : null;
+  o.onPhase?.('refitting', until);
+  const onScoring = o.onPhase ? { onScoring: () => o.onPhase!('scoring the test set', until) } : {};
+  const decision = threshold ? { positiveClass: threshold.positiveClass, value: threshold.threshold } : null;
   const fitted = choice
-    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore })
-    : await refitBest({ study, best: winner, prep, metric, executor: pool, signal: o.signal, ...(useColumns ? { columns: useColumns, cvScore: featureSearch!.score } : {}) });
+    ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore, threshold: decision, ...onScoring })
+    : await refitMembers({ study, members: [{ trial: winner, weight: 1 }], prep, metric, executor: pool, signal: o.signal, cvScore: useColumns ? featureSearch!.score : winner.value, threshold: decision, ...onScoring, ...(useColumns ? { columns: useColumns } : {}) });
   if (!fitted) return NO_MODEL;
   // The training profile (for drift checks) uses the members' out-of-fold predictions when the pool holds them.
   const model = withTrainingProfile(fitted.model, searched, oofPool ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);
-  return {
+  const modelFile = o.out ? await model.save(o.out.replaceAll('{study}', study.name)) : null;
+  const modelTrials = choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }];
+  const summary = finalModelSummary({
+    study,
+    metric,
+    bestTrial: winner.number,
     model,
+    members: modelTrials,
+    choice,
+    featureSearch,
     testScore: fitted.testScore,
-    modelFile: o.out ? await model.save(o.out.replaceAll('{study}', study.name)) : null,
-    ensemble: choice?.ensemble ?? null,
-    recheck: choice?.recheck ?? null,
-    modelTrials: choice ? choice.members.map((m) => ({ ...m })) : [{ trial: winner.number, weight: 1 }],
-  };
+    file: modelFile,
+    classWeight: setup.workerData.classWeight ?? null,
+    threshold,
+  });
+  // Kept with the study, so that `automl best` can say what the model file holds.
+  await study.storage.updateStudySettings(study.record.id, { [FINAL_MODEL_SETTING]: summary });
+  return { model, testScore: fitted.testScore, modelFile, ensemble: choice?.ensemble ?? null, recheck: choice?.recheck ?? null, modelTrials, summary };
 }
 
 /** The search result: the study's counts, best trial and leaderboard, and the final model. */
@@ -323,6 +377,9 @@ function assembleResult(study: Study, setup: RunSetup, prep: PreparedData, metri
     ensemble: final.ensemble,
     recheck: final.recheck,
     modelTrials: final.modelTrials,
+    pruning: pruningSummary(study),
+    finalModel: final.summary,
+    testSet: prep.testSet ? { source: 'file', rows: prep.testSet.y.length } : prep.holdoutRows && prep.holdoutRows.length > 0 ? { source: 'holdout', rows: prep.holdoutRows.length } : { source: 'none', rows: 0 },
   };
 }
 
@@ -331,8 +388,7 @@ async function runFeatureSearch(
   mode: true | 'forward' | 'backward',
   winner: TrialRecord,
   study: Study,
-  searched: Dataset,
-  folds: readonly { train: Int32Array; test: Int32Array }[],
+  { searched, folds, workerData }: RunSetup,
   metric: Metric,
   deadline: number | undefined,
   signal: AbortSignal | undefined,
@@ -349,6 +405,7 @@ async function runFeatureSearch(
       lookupModel: getModel,
       seed: createRng(deriveSeed(study.seed, 'feature-search')).uint32(),
       direction,
+      ...(workerData.classWeight ? { classWeight: workerData.classWeight } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
       ...(signal ? { signal } : {}),
     });

@@ -11,7 +11,8 @@ import { createRng, deriveSeed } from '../util/rng.js';
 import { loadDataset, datasetFromRows, datasetFingerprint } from '../data/index.js';
 import { checkFoldsFit } from '../data/folds-fit.js';
 import { checkSearchPaths } from '../util/output-path.js';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, DatasetOptions } from '../data/types.js';
+import type { LoadOptions } from '../data/index.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
 import { trainTestSplit } from '../evaluation/splitters.js';
@@ -46,23 +47,42 @@ function checkOptions(o: SearchOptions): void {
   if (o.time !== undefined && !(typeof o.time === 'number' && o.time > 0 && Number.isFinite(o.time))) {
     throw new AutomlError('E_CONFIG', `time must be a positive number of seconds, got ${show(o.time)}`, { param: 'time', value: o.time });
   }
-  if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize > 0 && o.testSize < 1)) {
-    throw new AutomlError('E_CONFIG', `testSize must be a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
+  if (o.testSize !== undefined && !(typeof o.testSize === 'number' && o.testSize >= 0 && o.testSize < 1)) {
+    throw new AutomlError('E_CONFIG', `testSize must be 0 (no holdout, no test score) or a fraction between 0 and 1 (exclusive), got ${show(o.testSize)}`, { param: 'testSize', value: o.testSize });
+  }
+  if (o.gridSize !== undefined && (o.strategy ?? DEFAULT_STRATEGY) !== 'grid') {
+    throw new AutomlError('E_CONFIG', `gridSize = ${show(o.gridSize)} only applies to the grid strategy; add strategy: 'grid' or leave gridSize out`, { param: 'gridSize', value: o.gridSize });
+  }
+  if (o.classWeight !== undefined && o.classWeight !== 'none' && o.classWeight !== 'balanced') {
+    throw new AutomlError('E_CONFIG', `classWeight must be 'balanced' or 'none', got ${show(o.classWeight)}`, { param: 'classWeight', value: o.classWeight });
+  }
+  for (const param of ['ignore', 'keep'] as const) {
+    const v: unknown = o[param];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== ''))) {
+      throw new AutomlError('E_CONFIG', `${param} must be a list of column names, got ${show(v)}`, { param, value: v });
+    }
   }
   if (typeof o.target !== 'string' || o.target === '') throw new AutomlError('E_CONFIG', 'target: give the name of the column to predict', { param: 'target' });
   checkSearchPaths(o);
 }
 
-function load(o: Pick<SearchOptions, 'data' | 'target' | 'task' | 'delimiter' | 'onLoadProgress'>, folds: number, name?: string): Dataset {
-  const { data, target, task } = o;
-  if (typeof data !== 'string') return datasetFromRows(data, { target, task, folds, name: name ?? 'rows' });
-  return loadDataset(data, { target, task, folds, name, ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}), ...(o.onLoadProgress ? { onProgress: o.onLoadProgress } : {}) });
+function load(data: string | readonly Record<string, unknown>[], opts: DatasetOptions & LoadOptions): Dataset {
+  return typeof data === 'string' ? loadDataset(data, opts) : datasetFromRows(data, { ...opts, name: opts.name ?? 'rows' });
 }
 
 /** Loads and checks the data and computes the split; throws before anything is written. */
 export function prepareData(o: SearchOptions & { seed: number; cv: number; testSize: number }): PreparedData {
   // Loading asks for the 2 rows per class any stratified CV needs; checkFoldsFit checks --cv on the rows searched.
-  const dataset = load(o, 2, typeof o.data === 'string' ? undefined : o.study);
+  const dataset = load(o.data, {
+    target: o.target,
+    task: o.task,
+    folds: 2,
+    name: typeof o.data === 'string' ? undefined : o.study,
+    ...(o.ignore !== undefined && o.ignore.length > 0 ? { ignore: o.ignore } : {}),
+    ...(o.keep !== undefined && o.keep.length > 0 ? { keep: o.keep } : {}),
+    ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}),
+    ...(o.onLoadProgress ? { onProgress: o.onLoadProgress } : {}),
+  });
   const notes = [...dataset.notes];
   let searchRows: Int32Array;
   let holdoutRows: Int32Array | null = null;
@@ -71,6 +91,9 @@ export function prepareData(o: SearchOptions & { seed: number; cv: number; testS
     testSet = readLabeledRows(o.test, dataset.features, dataset.target, o.delimiter);
     if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
     searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+  } else if (o.testSize === 0) {
+    searchRows = Int32Array.from({ length: dataset.nRows }, (_, i) => i);
+    notes.push(`no holdout (test size 0): all ${dataset.nRows} rows are searched and refit on, and there is no test score; the CV scores are the only estimate`);
   } else {
     const stratify = dataset.target.task === 'classification' ? dataset.target.values : undefined;
     const split = trainTestSplit(dataset.nRows, o.testSize, createRng(deriveSeed(o.seed, 'holdout')).uint32(), stratify);
@@ -127,6 +150,9 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const testSize = options.testSize ?? 0.2;
   const prep = prepareData({ ...options, seed, cv, testSize });
   const task = prep.dataset.target.task;
+  if (options.classWeight === 'balanced' && task !== 'classification') {
+    throw new AutomlError('E_CONFIG', `classWeight 'balanced' weights classes, but target '${options.target}' is a regression target; leave classWeight out`, { param: 'classWeight', value: options.classWeight });
+  }
   const metric = options.metric !== undefined ? getMetric(options.metric, task) : defaultMetric(task);
   const custom = (options.models ?? []).filter((m): m is CustomModel => typeof m !== 'string');
   const plugins: ModelPluginRef[] = custom.map((c) => ({ module: resolveModule(c.module), ...(c.exportName ? { exportName: c.exportName } : {}) }));
@@ -210,6 +236,9 @@ function newSettings(
     featureSearch: options.featureSearch ? (options.featureSearch === 'backward' ? 'backward' : 'forward') : false,
     trialTimeout: options.trialTimeout ?? null,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    ...(options.ignore !== undefined && options.ignore.length > 0 ? { ignore: [...options.ignore] } : {}),
+    ...(options.keep !== undefined && options.keep.length > 0 ? { keep: [...options.keep] } : {}),
+    ...(options.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
   };
 }
 
@@ -274,7 +303,7 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   const dataPath = data ?? s.data!;
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
-  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...(s.delimiter !== undefined ? { delimiter: s.delimiter } : {}) });
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...(s.delimiter !== undefined ? { delimiter: s.delimiter } : {}) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }

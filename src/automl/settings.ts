@@ -31,7 +31,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     task: r.oneOf('task', ['classification', 'regression'] as const satisfies readonly Task[]),
     metric: r.string('metric'),
     cv: r.integer('cv', 2),
-    testSize: r.fraction('testSize'),
+    // 0: no holdout, every row searched and no test score.
+    testSize: r.get('testSize') === 0 ? 0 : r.fraction('testSize'),
     test: r.stringOrNull('test'),
     trials: r.get('trials') === null ? null : r.integer('trials', 1),
     prune: r.boolean('prune'),
@@ -46,6 +47,11 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
     // Absent in studies made before --delimiter, or when the delimiter was detected.
     ...(r.get('delimiter') !== undefined ? { delimiter: r.string('delimiter') } : {}),
+    // Absent when the search named no column to ignore or keep.
+    ...(r.get('ignore') !== undefined ? { ignore: r.names('ignore') } : {}),
+    ...(r.get('keep') !== undefined ? { keep: r.names('keep') } : {}),
+    // Absent in studies made before class weights: none.
+    ...(r.get('classWeight') !== undefined ? { classWeight: r.oneOf('classWeight', ['none', 'balanced'] as const) } : {}),
   };
 }
 
@@ -110,6 +116,12 @@ class FieldReader {
     const v = this.get(field);
     if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.bad(field, v, values.map((x) => `"${x}"`).join(' or '));
     return v as T;
+  }
+
+  names(field: string): string[] {
+    const v = this.get(field);
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x !== '')) this.bad(field, v, 'a list of column names');
+    return v as string[];
   }
 
   plugins(field: string): ModelPluginRef[] {

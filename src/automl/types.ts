@@ -10,7 +10,7 @@ import type { TrialRecord } from '../trial/trial.js';
 import type { Dataset } from '../data/types.js';
 import type { LoadProgress } from '../data/csv-stream.js';
 import type { FittedModel } from '../serving/model-file.js';
-import type { LeaderboardRow } from './leaderboard.js';
+import type { LeaderboardRow, PruningSummary } from './leaderboard.js';
 import type { ModelPluginRef } from './worker/data.js';
 import type { LabeledTable } from './test-set.js';
 
@@ -70,6 +70,10 @@ export interface SearchOptions {
   readonly onLoadProgress?: (p: LoadProgress) => void;
   /** Default: inferred from the target (see README). */
   readonly task?: Task;
+  /** Columns to leave out of the data before anything else (exact names; not the target). */
+  readonly ignore?: readonly string[];
+  /** Columns to keep even when they look like IDs or free text (exact names). */
+  readonly keep?: readonly string[];
   /** Default accuracy (classification) or r2 (regression). */
   readonly metric?: MetricName;
   /** Search space: a Space, its JSON form, or a path to a JSON file. Default: preprocessing + `models`. */
@@ -114,6 +118,11 @@ export interface SearchOptions {
   readonly onTrialStart?: (trial: { number: number; config: unknown }) => void;
   /** Called once the data is checked and the study is ready, before the first trial. */
   readonly onStart?: (info: SearchStartInfo) => void;
+  /**
+   * Called when the run enters a phase (see {@link SearchPhase}), with when the phase is planned to
+   * end (epoch ms, asked anew on each call since the plan moves) when there is a time budget.
+   */
+  readonly onPhase?: (phase: SearchPhase, deadline: (() => number) | null) => void;
   /** Values per continuous parameter for the grid strategy. Default 3. */
   readonly gridSize?: number;
   /** Save the refit model here (JSON); `{study}` in the path is replaced by the study name. */
@@ -152,6 +161,13 @@ export interface SearchOptions {
    * strategy (which enumerates its grid). Families or values the space does not allow are skipped.
    */
   readonly warmStart?: boolean;
+  /**
+   * Classification only: `balanced` weights each training row by n / (k * n_c) (n rows, k classes,
+   * n_c rows of its class; computed on each fit's own training rows) in every family that can
+   * weight rows; the others are named in a note. Binary tasks optimizing f1 or balanced_accuracy
+   * also get a decision threshold chosen out of fold. Default `none`.
+   */
+  readonly classWeight?: 'none' | 'balanced';
 }
 
 /** The ensemble chosen at the end of a search. */
@@ -177,6 +193,9 @@ export interface FeatureSearchSummary {
   readonly stoppedBy: string;
 }
 
+/** The phases of a run, in order (each after the search only when it runs). */
+export type SearchPhase = 'searching' | 'feature search' | 're-checking' | 'building the ensemble' | 'refitting' | 'scoring the test set';
+
 /** What {@link SearchOptions.onStart} receives. */
 export interface SearchStartInfo {
   readonly study: string;
@@ -189,6 +208,8 @@ export interface SearchStartInfo {
   readonly direction: 'minimize' | 'maximize';
   readonly cv: number;
   readonly strategy: string;
+  /** Configurations of the grid (grid strategy), or null for a sampler without an end. */
+  readonly gridSize: number | null;
   readonly models: readonly string[];
   readonly trials: number | undefined;
   readonly time: number | undefined;
@@ -221,6 +242,65 @@ export interface SearchResult {
   readonly recheck: RecheckSummary | null;
   /** Trials the model is made of, with their weights (one member: a single pipeline); empty without a model. */
   readonly modelTrials: readonly { readonly trial: number; readonly weight: number }[];
+  /** What pruning did (how many trials stopped after how many folds). */
+  readonly pruning: PruningSummary;
+  /** What the saved model holds and why it was chosen; null without a model. */
+  readonly finalModel: FinalModelSummary | null;
+  /** Where the test score comes from: held-out rows, a test file, or none (`testSize` 0). */
+  readonly testSet: TestSetSummary;
+}
+
+/** Where a search's test score comes from. */
+export interface TestSetSummary {
+  /** `holdout`: rows held out of the data; `file`: a separate labelled file; `none`: every row searched, no test score. */
+  readonly source: 'holdout' | 'file' | 'none';
+  readonly rows: number;
+}
+
+/** One trial in the saved model. */
+export interface FinalMember {
+  readonly trial: number;
+  readonly weight: number;
+  /** Its model family. */
+  readonly model: string;
+  /** Its search CV score. */
+  readonly cv: number | null;
+  /** Its score on the re-check's fresh splits, when it was re-checked. */
+  readonly recheck: number | null;
+}
+
+/** The decision threshold of a binary classifier, chosen out of fold. */
+export interface ThresholdSummary {
+  /** Probability of the positive class from which it is predicted. */
+  readonly threshold: number;
+  /** The positive class (the second class). */
+  readonly positiveClass: string;
+  /** The metric of the out-of-fold predictions at 0.5 and at the chosen threshold. */
+  readonly scoreAtHalf: number;
+  readonly score: number;
+  /** Where the out-of-fold predictions came from. */
+  readonly source: string;
+}
+
+/** What the saved model is made of, and why (what `--json`, `automl best` and the text summary say). */
+export interface FinalModelSummary {
+  readonly kind: 'single' | 'ensemble';
+  /** The trial that scored best in the search (not always in the model). */
+  readonly bestTrial: number;
+  /** Trials in the model, heaviest first. */
+  readonly members: readonly FinalMember[];
+  /** How the members were chosen, in one sentence. */
+  readonly reason: string;
+  /** The model's out-of-fold score (the ensemble's, the re-check's, or the search CV's). */
+  readonly cvScore: number | null;
+  /** Input columns the model needs. */
+  readonly features: readonly string[];
+  readonly testScore: number | null;
+  readonly file: string | null;
+  /** Class weights the pipelines were fit with (`balanced`), or null. */
+  readonly classWeight: 'balanced' | null;
+  /** The tuned decision threshold (binary f1 / balanced accuracy), or null (argmax). */
+  readonly threshold: ThresholdSummary | null;
 }
 
 /** The final re-check of the best trials on fresh CV splits. */
@@ -235,6 +315,8 @@ export interface RecheckSummary {
   readonly searchBest: { readonly trial: number; readonly value: number; readonly fresh: number | null };
   /** The best single candidate on the fresh splits. */
   readonly freshBest: { readonly trial: number; readonly value: number; readonly fresh: number };
+  /** Every candidate's search CV value and fresh score, best fresh first. */
+  readonly scores?: readonly { readonly trial: number; readonly value: number; readonly fresh: number }[];
 }
 
 /** Study settings stored so that `automl resume` can continue with the same data and choices. */
@@ -265,6 +347,12 @@ export interface TabularSettings {
   readonly trialTimeout?: number | null;
   /** The CSV delimiter given with the data (absent: detected from the file, as always before). */
   readonly delimiter?: string;
+  /** Columns left out of the data (absent: none). */
+  readonly ignore?: readonly string[];
+  /** Columns kept despite the ID-like and free-text rules (absent: none). */
+  readonly keep?: readonly string[];
+  /** Class weights of every fit (absent in older studies: none). */
+  readonly classWeight?: 'none' | 'balanced';
 }
 
 /** Everything prepared from the data, before any study is touched. */
@@ -280,7 +368,7 @@ export interface PreparedData {
 }
 
 /** The search options that shape one run of a study (its budget, threads, callbacks, final model): `search` and `resume` share them. */
-export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onNote' | 'out' | 'trialTimeout' | 'memoryLimitMb' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
+export type RunOptionName = 'time' | 'trials' | 'workers' | 'signal' | 'onTrial' | 'onTrialStart' | 'onStart' | 'onPhase' | 'onNote' | 'out' | 'trialTimeout' | 'memoryLimitMb' | 'maxConsecutiveFailures' | 'ensemble' | 'recheck';
 
 /** Options of `runSearch`: the run options of `search` or `resume`, with the budget resolved (the feature search only from `search`). */
 export type RunOptions = Pick<SearchOptions, RunOptionName | 'featureSearch'>;

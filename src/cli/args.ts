@@ -1,27 +1,51 @@
 /** Argument parsers and options shared by several commands. */
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDelimiter } from '../data/csv-delimiter.js';
 import { isAutomlError } from '../util/errors.js';
 import { STUDY_NAME_RULE, studyNameProblem } from '../util/output-path.js';
 
-/** The storage every command uses without `--storage`. */
+/** The storage every command uses without `--storage` when AUTOML_STORAGE is not set either. */
 export const DEFAULT_STORAGE = 'sqlite:automl.db';
 
-/** Parses a duration: `90` (seconds), `90s`, `5m`, `1.5h`. Returns seconds or null when malformed. */
+/** The environment variable that replaces {@link DEFAULT_STORAGE} on every command (`--storage` still wins). */
+export const STORAGE_ENV = 'AUTOML_STORAGE';
+
+/** Seconds per duration unit, longest first: a duration names each unit at most once, in this order. */
+const DURATION_UNITS: readonly { readonly re: RegExp; readonly seconds: number }[] = [
+  { re: /^(?:h|hr|hrs|hours?)$/, seconds: 3600 },
+  { re: /^(?:m|min|mins|minutes?)$/, seconds: 60 },
+  { re: /^(?:s|sec|secs|seconds?)$/, seconds: 1 },
+  { re: /^(?:ms|msecs?|milliseconds?)$/, seconds: 0.001 },
+];
+
+/**
+ * Parses a duration into seconds: a bare number is seconds (`90`, `2.5`); otherwise one or more
+ * number+unit parts, longest unit first, each unit once: `90s`, `500ms`, `1m30s`, `1h15m`, `1.5h`
+ * (units h, m, s, ms and their long forms, any case). Returns null when malformed or not above 0.
+ */
 export function parseDuration(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$/i.exec(text);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase()[0];
-  const s = unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : n;
-  return s > 0 ? s : null;
+  const t = text.trim().toLowerCase();
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) : null;
+  const parts = /^(?:\d+(?:\.\d+)?\s*[a-z]+\s*)+$/.test(t) ? [...t.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)/g)] : [];
+  if (parts.length === 0) return null;
+  let next = 0; // index in DURATION_UNITS the next part may use at the earliest
+  let total = 0;
+  for (const [, n, unit] of parts) {
+    const u = DURATION_UNITS.findIndex((d) => d.re.test(unit!));
+    if (u < next) return null; // unknown unit, or out of order / repeated (`30s1m`, `1m1m`)
+    total += Number(n) * DURATION_UNITS[u]!.seconds;
+    next = u + 1;
+  }
+  return total > 0 ? total : null;
 }
 
-/** A parser for an integer option that must be at least `min`; `name` is the flag the error names. */
-export function intArg(name: string, min: number): (v: string) => number {
+/** A parser for an integer option from `min` (to `max`, when given); `name` is the flag the error names. */
+export function intArg(name: string, min: number, max?: number): (v: string) => number {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(`${name} must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}, got '${v}'`);
+    }
     return n;
   };
 }
@@ -33,13 +57,20 @@ export function fractionArg(v: string): number {
   return n;
 }
 
+/** Parses --test-size: 0 (no holdout) or a fraction in (0, 1). */
+export function testSizeArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !(n === 0 || (n > 0 && n < 1))) throw new InvalidArgumentError(`must be 0 (no holdout, no test score) or a fraction between 0 and 1, got '${v}'`);
+  return n;
+}
+
 /** The longest duration a flag accepts, in seconds (365 days). */
 export const MAX_DURATION_S = 365 * 24 * 3600;
 
 /** Parses a duration (see parseDuration) into seconds, at most {@link MAX_DURATION_S}. */
 export function durationArg(v: string): number {
   const s = parseDuration(v);
-  if (s === null) throw new InvalidArgumentError(`expected seconds or a duration like 90s, 5m, 1h; got '${v}'`);
+  if (s === null) throw new InvalidArgumentError(`expected seconds (90) or a duration like 90s, 500ms, 1m30s, 1h15m, 1.5h; got '${v}'`);
   if (s > MAX_DURATION_S) throw new InvalidArgumentError(`at most 365 days (8760h) is accepted, got '${v}'`);
   return s;
 }
@@ -101,9 +132,26 @@ export function delimiterOption(): Option {
   });
 }
 
-/** The `--storage <url>` option; a new instance per command, as commander options cannot be shared. */
+/**
+ * The `--storage <url>` option; a new instance per command, as commander options cannot be shared.
+ * Its default is $AUTOML_STORAGE when set, else {@link DEFAULT_STORAGE}; the help says both.
+ */
 export function storageOption(): Option {
-  return new Option('--storage <url>', 'where studies live: sqlite:<file>, memory:, postgresql://...').default(DEFAULT_STORAGE);
+  return new Option('--storage <url>', 'where studies live: sqlite:<file>, memory:, postgresql://...')
+    .default(DEFAULT_STORAGE)
+    .env(STORAGE_ENV)
+    .argParser((v: string) => {
+      if (v.trim() === '') throw new InvalidArgumentError(`the storage URL is empty (from --storage or $${STORAGE_ENV}); give one such as ${DEFAULT_STORAGE}, or unset ${STORAGE_ENV}`);
+      return v;
+    });
+}
+
+/**
+ * Ends a command's `--help` with an "Examples:" block: commands that run as written from the
+ * project folder (bundled datasets under datasets/), one per line.
+ */
+export function withExamples(command: Command, examples: readonly string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
 }
 
 /**

@@ -8,14 +8,17 @@ export interface Interruptible {
   dispose(): void;
 }
 
-/** Ctrl-C: the first stops the search gracefully (exit 130), the second exits at once. */
-export function interruptible(): Interruptible {
+/**
+ * Ctrl-C: the first stops the search gracefully (exit 130), the second exits at once. `say` prints
+ * what happens (default: on its own line on stderr; the progress output passes its own, above its live lines).
+ */
+export function interruptible(say: (message: string) => void = (m) => process.stderr.write(`\n${m}\n`)): Interruptible {
   const ctl = new AbortController();
   let count = 0;
   const onSigint = (): void => {
     count++;
     if (count === 1) {
-      process.stderr.write('\ninterrupted: stopping the running trials (press Ctrl-C again to exit at once)\n');
+      say('interrupted: stopping the running trials (press Ctrl-C again to exit at once)');
       ctl.abort('interrupted');
     } else {
       process.exit(130);

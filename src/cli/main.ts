@@ -10,10 +10,12 @@ import { isAutomlError, messageOf } from '../util/errors.js';
 import { packageVersion } from '../util/package-paths.js';
 import * as best from './commands/best.js';
 import * as dashboard from './commands/dashboard.js';
+import * as deleteCommand from './commands/delete.js';
 import * as drift from './commands/drift.js';
 import * as evaluate from './commands/evaluate.js';
 import * as exportCommand from './commands/export.js';
 import * as importance from './commands/importance.js';
+import * as leaderboard from './commands/leaderboard.js';
 import * as predict from './commands/predict.js';
 import * as report from './commands/report.js';
 import * as resume from './commands/resume.js';
@@ -26,7 +28,7 @@ import * as worker from './commands/worker.js';
 
 /** The commands, in the order `automl --help` lists them. A new command is one module and one entry here. */
 const COMMANDS: readonly { register(program: Command): void }[] = [
-  search, resume, worker, studies, trials, best, predict, evaluate, drift, serve, retrain, report, dashboard, importance, exportCommand,
+  search, resume, worker, studies, trials, best, leaderboard, predict, evaluate, drift, serve, retrain, report, dashboard, importance, exportCommand, deleteCommand,
 ];
 
 /** Builds the command-line program. */

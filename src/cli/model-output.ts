@@ -5,6 +5,7 @@
  * replaced with `--force`; the default `<study>.model.json` takes a free name instead
  * (`<study>-2.model.json`), as study names do.
  */
+import { recordModelFile } from '../automl/final-summary.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,8 @@ export class ModelOutput {
     try {
       path = this.pathFor(study, [...this.inputs, ...studyInputs(result)], note);
       await model.save(path);
-      return { result: { ...result, modelFile: path }, error: null };
+      // The study's record of its final model names the file, for `automl best`.
+      return { result: { ...(await recordModelFile(result, path)), modelFile: path }, error: null };
     } catch (e) {
       return { result, error: await this.fallback(result, path ?? this.out ?? `${study}${MODEL_EXT}`, e) };
     }

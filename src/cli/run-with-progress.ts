@@ -6,45 +6,63 @@ import { DEFAULT_STORAGE } from './args.js';
 import { interruptible } from './interruptible.js';
 import { loadProgressPrinter } from './load-progress.js';
 import type { ModelOutput } from './model-output.js';
-import { Progress } from './progress.js';
+import { Progress, progressMode, type ProgressFlags } from './progress.js';
+import { colorWanted } from './terminal/color.js';
 
 /** The callbacks a search, resume or worker run reports through. */
-export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onTrialStart' | 'onTrial' | 'onLoadProgress'>;
+export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onPhase' | 'onTrialStart' | 'onTrial' | 'onLoadProgress'>;
 
 /**
- * Runs a search-like command with Ctrl-C handling and progress output, then prints its result.
- * `headline` says what started; `finish` prints the result and may return an exit code (default
- * 0). Resolves to the exit code (130 when interrupted).
+ * Runs a search-like command with Ctrl-C handling and progress output on stderr (see
+ * {@link progressMode}: live lines on a terminal, summary lines into a pipe, none with --quiet),
+ * then prints its result. `headline` says what started; `finish` prints the result and may return
+ * an exit code (default 0). Resolves to the exit code (130 when interrupted).
  */
 export async function runWithProgress(
-  quiet: boolean,
+  flags: ProgressFlags,
   headline: (info: SearchStartInfo) => string,
   launch: (hooks: RunHooks) => Promise<SearchResult>,
   finish: (result: SearchResult, interrupted: boolean) => number | void | Promise<number | void>,
 ): Promise<number> {
-  const stop = interruptible();
+  const err = process.stderr;
+  const mode = progressMode(flags, err);
   let progress: Progress | null = null;
+  // Before the progress starts (and after it ends) notes are plain lines; while it runs, lines above its live lines.
+  const note = (n: string): void => {
+    if (progress) progress.note(n);
+    else if (mode !== 'off') err.write(`note: ${n}\n`);
+  };
+  const stop = interruptible((m) => (progress ? progress.message(m) : err.write(`\n${m}\n`)));
   try {
-    const onLoadProgress = loadProgressPrinter(process.stderr, !quiet);
+    const onLoadProgress = loadProgressPrinter(err, mode === 'live');
     const result = await launch({
       signal: stop.signal,
       ...(onLoadProgress ? { onLoadProgress } : {}),
-      onNote: (n) => {
-        if (!quiet) process.stderr.write(`note: ${n}\n`);
-      },
+      onNote: note,
       onStart: (info) => {
-        if (!quiet) process.stderr.write(headline(info) + '\n');
-        if (info.models.includes('mlp') && !quiet) {
+        if (mode !== 'off') err.write(headline(info) + '\n');
+        if (info.models.includes('mlp')) {
           void tfBackendName()
-            .then((b) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}note: mlp trains on TensorFlow.js, backend ${b}\n`))
+            .then((b) => note(`mlp trains on TensorFlow.js, backend ${b}`))
             .catch(() => undefined);
         }
-        progress = new Progress(process.stderr, { direction: info.direction, metric: info.metric, trials: info.trials, time: info.time, enabled: !quiet, alreadyDone: info.done });
+        progress = new Progress(err, {
+          direction: info.direction,
+          metric: info.metric,
+          trials: info.trials,
+          time: info.time,
+          alreadyDone: info.done,
+          mode,
+          verbose: Boolean(flags.verbose),
+          color: colorWanted(err),
+        });
       },
-      onTrialStart: () => progress?.started_(),
+      onPhase: (phase, deadline) => progress?.phase(phase, deadline),
+      onTrialStart: () => progress?.trialStarted(),
       onTrial: (t) => progress?.trial(t),
     });
-    (progress as Progress | null)?.end();
+    endProgress(progress, stop.interrupted());
+    progress = null;
     let code: number | void;
     try {
       code = await finish(result, stop.interrupted());
@@ -53,9 +71,13 @@ export async function runWithProgress(
     }
     return stop.interrupted() ? 130 : (code ?? 0);
   } finally {
-    (progress as Progress | null)?.end();
+    endProgress(progress, stop.interrupted());
     stop.dispose();
   }
+}
+
+function endProgress(p: Progress | null, interrupted: boolean): void {
+  p?.end(interrupted);
 }
 
 /** How `finishSearch` writes the model and what it prints. */
@@ -77,7 +99,7 @@ export async function finishSearch(result: SearchResult, interrupted: boolean, o
   });
   const shown = saved.result;
   const error = saved.error ?? (interrupted || shown.best !== null ? null : { code: 'E_NO_TRIAL', message: noTrialMessage(shown) });
-  const opts = { interrupted, defaultStorage: DEFAULT_STORAGE };
+  const opts = { interrupted, defaultStorage: DEFAULT_STORAGE, ...terminalWidth(process.stdout) };
   if (o.json) {
     const json = searchResultJson(shown, opts);
     process.stdout.write(JSON.stringify(error ? { ...json, model: null, error } : json) + '\n');
@@ -85,6 +107,11 @@ export async function finishSearch(result: SearchResult, interrupted: boolean, o
   if (!error) return 0;
   process.stderr.write(`error [${error.code}]: ${error.message}\n`);
   return 1;
+}
+
+/** `{ width }` of `stream` when it is a terminal (tables are cut to it), else nothing. */
+export function terminalWidth(stream: { readonly isTTY?: boolean; readonly columns?: number }): { width?: number } {
+  return stream.isTTY && stream.columns ? { width: Math.max(20, stream.columns - 1) } : {};
 }
 
 /** Why a run ended without a model, from the study's trial counts and failures, and what to give instead. */

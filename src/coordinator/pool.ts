@@ -47,7 +47,7 @@ export interface WorkerPoolOptions {
   readonly idleTimeout?: number;
   /**
    * With a time limit, the longest a trial may wait for its thread to start and load the objective
-   * module, in ms (the time limit itself when that is longer); see {@link STARTUP_LIMIT_MS}.
+   * module, in ms (the time limit itself when that is longer); see `STARTUP_LIMIT_MS`.
    */
   readonly startupTimeout?: number;
 }

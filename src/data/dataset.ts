@@ -11,8 +11,10 @@ import type { StreamOptions } from './csv-stream.js';
 import type { RawTable } from './target.js';
 import { encodeTarget, findTarget } from './target.js';
 import type { ColumnSchema, Dataset, DatasetOptions, FeatureColumn } from './types.js';
-import type { Cell } from './values.js';
-import { inferColumn, isMissing, labelOf } from './values.js';
+import { dateSchemas, deriveDateValues, detectDates } from './dates.js';
+import { collapseLevels, stringColumnDropReason } from './text-columns.js';
+import type { Cell, InferredColumn } from './values.js';
+import { closestName, inferColumn, isMissing, labelOf } from './values.js';
 
 /**
  * True for column names that mark an identifier: `id`, `ID`, `uuid`, `guid`, `index`, `row_id`,
@@ -40,12 +42,24 @@ export const MIN_ROWS_FOR_COUNTER = 20;
  *   `1e400`) do not make a column categorical: they are stored as missing and a note says so;
  * - boolean when every non-missing value is true/false, yes/no, y/n or t/f (0/1 stays numeric);
  * - categorical otherwise, with labels sorted by code point.
+ * Before anything else, `ignore` columns are left out (unknown names and the target are errors).
+ * Date columns (see `dates.ts` for the forms) become numeric features `<col>.year`, `.month`,
+ * `.day`, `.weekday`, `.dayofyear`, plus `.hour` and `.minute` when times are written; the schema
+ * records the derivation so new rows are converted the same way.
  * Dropped with a note: all-missing columns; constant columns (one value and no missing cells: a
- * column with one value plus missing cells is kept, its missingness can carry signal); ID-like
- * columns: categorical with every value distinct, integer with values forming a row counter
- * (all distinct and consecutive, from {@link MIN_ROWS_FOR_COUNTER} rows), or a categorical or
- * integer column named like an ID ({@link looksLikeIdName}). All-distinct integers that are not consecutive are kept: amounts
- * and measurements are often all distinct yet meaningful.
+ * column with one value plus missing cells is kept, its missingness can carry signal); and, unless
+ * named in `keep`:
+ * - free text: a string column where at least half the values hold whitespace, values average
+ *   at least 4 words, and distinct values are at least max(20, 20% of the non-missing rows);
+ * - ID-like: a string column with every value distinct, or (from 20 non-missing rows) more than
+ *   90% distinct; an integer row counter (all distinct and consecutive, from
+ *   `MIN_ROWS_FOR_COUNTER` rows); a string or integer column named like an ID
+ *   (`looksLikeIdName`). All-distinct integers that are not consecutive are kept: amounts
+ *   and measurements are often all distinct yet meaningful.
+ * A string column with more than 50 levels keeps its 50 most frequent and groups the rest as one
+ * `(rare labels)` level (see `text-columns.ts` for why this rather than frequency encoding), unless
+ * named in `keep`, which takes a column as it is.
+ * Rows repeating an earlier row are kept, with a note and `Dataset.duplicateOf`.
  *
  * @throws AutomlError E_FILE_NOT_FOUND, E_FILE_READ, E_CSV_*, E_TARGET, E_DATA
  */
@@ -119,16 +133,35 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
     throw new AutomlError('E_CONFIG', `folds must be an integer of at least 2, got ${show(opts.folds)}`, { param: 'folds', value: opts.folds });
   }
   const tj = findTarget(raw, opts.target);
+  const ignored = namedColumns(raw, opts.ignore, 'ignore', opts.target);
+  const kept = namedColumns(raw, opts.keep, 'keep', opts.target);
   const { target, keep, notes } = encodeTarget(raw, tj, opts.task, opts.folds);
+  if (ignored.size > 0) notes.unshift(`ignored column${ignored.size > 1 ? 's' : ''} ${[...ignored].map((h) => show(h)).join(', ')} (--ignore)`);
   const n = keep.length;
   const features: ColumnSchema[] = [];
   const columns: FeatureColumn[] = [];
+  const taken = new Set(raw.header);
 
   for (let j = 0; j < raw.header.length; j++) {
-    if (j === tj) continue;
     const name = raw.header[j]!;
-    const col = inferColumn((i) => raw.cell(keep[i]!, j), n);
-    const drop = dropReason(name, col, n, (i) => raw.cell(keep[i]!, j));
+    if (j === tj || ignored.has(name)) continue;
+    const cell = (i: number): Cell => raw.cell(keep[i]!, j);
+    const col = inferColumn(cell, n);
+    if (col.type === 'categorical') {
+      const dates = detectDates(cell, n);
+      if (dates.kind === 'date') {
+        const schemas = dateSchemas(name, dates.order, dates.time, taken);
+        const { values } = deriveDateValues(schemas, cell, n);
+        schemas.forEach((s, k) => (features.push(s), columns.push(values[k]!), taken.add(s.name)));
+        const form = dates.order === 'ymd' ? '' : dates.order === 'dmy' ? ', day first' : ', month first';
+        notes.push(`column ${show(name)} holds dates${dates.time ? ' with times' : ''}${form}: replaced by numeric features ${schemas.map((s) => s.name.slice(name.length)).join(', ')}`);
+        continue;
+      }
+      if (dates.kind === 'ambiguous') {
+        notes.push(`column ${show(name)} looks like dates but every value reads both day-first and month-first (e.g. ${show(dates.example)}); kept as categories: write the dates as YYYY-MM-DD to get date features`);
+      }
+    }
+    const drop = dropReason(name, col, n, cell, kept.has(name));
     if (drop !== undefined) {
       notes.push(`dropped column ${show(name)}: ${drop}`);
       continue;
@@ -138,6 +171,13 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
       notes.push(
         `column ${show(name)}: ${col.nonFinite} non-finite value${col.nonFinite > 1 ? 's' : ''} (first ${show(labelOf(raw.cell(first, j)))} at ${raw.where(first)}) treated as missing`,
       );
+    }
+    const collapsed = col.type === 'categorical' && !kept.has(name) ? collapseLevels(col, name) : undefined;
+    if (collapsed !== undefined) {
+      notes.push(collapsed.note);
+      features.push({ name, type: 'categorical', categories: collapsed.categories, other: collapsed.other });
+      columns.push(collapsed.values);
+      continue;
     }
     features.push(col.type === 'categorical' ? { name, type: col.type, categories: col.categories! } : { name, type: col.type });
     columns.push(col.values);
@@ -151,17 +191,45 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
       { file: raw.source },
     );
   }
-  const dup = duplicateNote(columns, target.values, (i) => raw.where(keep[i]!));
-  if (dup !== undefined) notes.push(dup);
-  return { name: opts.name, ...(file !== undefined ? { file } : {}), nRows: n, features, columns, target, notes };
+  const dup = duplicates(columns, target.values, (i) => raw.where(keep[i]!));
+  if (dup !== undefined) notes.push(dup.note);
+  return {
+    name: opts.name,
+    ...(file !== undefined ? { file } : {}),
+    nRows: n,
+    features,
+    columns,
+    target,
+    notes,
+    ...(dup !== undefined ? { duplicateOf: dup.duplicateOf } : {}),
+  };
 }
 
-function dropReason(
-  name: string,
-  col: ReturnType<typeof inferColumn>,
-  n: number,
-  cell: (i: number) => Cell,
-): string | undefined {
+/**
+ * The columns an `ignore` or `keep` option names, checked: each must be a column of the table
+ * (else E_CONFIG with the closest name) and none the target.
+ */
+function namedColumns(raw: RawTable, names: readonly string[] | undefined, param: 'ignore' | 'keep', target: string): Set<string> {
+  const out = new Set<string>();
+  for (const name of names ?? []) {
+    if (name === target) {
+      throw new AutomlError('E_CONFIG', `${raw.source}: --${param} names the target column ${show(name)}; remove it from --${param} (choose another --target to leave this column out)`, { file: raw.source, param, column: name });
+    }
+    if (!raw.header.includes(name)) {
+      const near = closestName(name, raw.header.filter((h) => h !== target));
+      throw new AutomlError(
+        'E_CONFIG',
+        `${raw.source}: --${param} names ${show(name)}, which is not a column` + (near !== undefined ? `; did you mean ${show(near)}?` : '') + ` Columns: ${raw.header.map((h) => show(h)).join(', ')}`,
+        { file: raw.source, param, column: name, suggestion: near },
+      );
+    }
+    out.add(name);
+  }
+  return out;
+}
+
+/** Why a feature column is dropped, or undefined. `keep` (the user asked for it) skips the ID-like and free-text rules. */
+function dropReason(name: string, col: InferredColumn, n: number, cell: (i: number) => Cell, keep: boolean): string | undefined {
   if (col.missing === n) return 'every value is missing';
   if (col.distinct === 1 && col.missing === 0) {
     for (let i = 0; i < n; i++) {
@@ -169,21 +237,26 @@ function dropReason(
       if (!isMissing(c)) return `constant (every row is ${show(labelOf(c))})`;
     }
   }
+  if (keep) return undefined;
+  const hint = `; pass --keep ${show(name)} (API: keep) to use it anyway`;
   const idType = col.type === 'categorical' || (col.type === 'numeric' && col.integer);
-  if (idType && looksLikeIdName(name)) return 'ID-like (named like an identifier)';
-  if (col.type === 'categorical' && col.distinct > 1 && col.distinct === n - col.missing) {
-    return 'ID-like (every value is distinct)';
-  }
-  if (col.type === 'numeric' && col.consecutive && n >= MIN_ROWS_FOR_COUNTER) return 'ID-like (distinct consecutive integers, a row counter)';
+  if (idType && looksLikeIdName(name)) return `ID-like (named like an identifier)${hint}`;
+  const text = stringColumnDropReason(col, n, name);
+  if (text !== undefined) return text;
+  if (col.type === 'numeric' && col.consecutive && n >= MIN_ROWS_FOR_COUNTER) return `ID-like (distinct consecutive integers, a row counter)${hint}`;
   return undefined;
 }
 
 /**
- * A note counting rows identical to an earlier row in every kept feature and the target. Rows are
- * hashed from their encoded values (no per-row strings: this runs on every load) and hash
- * collisions are confirmed value by value.
+ * Rows identical to an earlier row in every kept feature and the target: a note and, per row, the
+ * first row of its group ({@link Dataset.duplicateOf}). Rows are hashed from their encoded values
+ * (no per-row strings: this runs on every load) and hash collisions are confirmed value by value.
  */
-function duplicateNote(columns: readonly FeatureColumn[], target: Float64Array, where: (i: number) => string): string | undefined {
+function duplicates(
+  columns: readonly FeatureColumn[],
+  target: Float64Array,
+  where: (i: number) => string,
+): { note: string; duplicateOf: Int32Array } | undefined {
   const n = target.length;
   const all = [...columns, target];
   const f64 = new Float64Array(1);
@@ -202,6 +275,7 @@ function duplicateNote(columns: readonly FeatureColumn[], target: Float64Array, 
   }
   const same = (a: number, b: number): boolean => all.every((col) => Object.is(col[a], col[b]));
   const firstByHash = new Map<number, number[]>();
+  const duplicateOf = new Int32Array(n).fill(-1);
   let count = 0;
   let example = '';
   for (let i = 0; i < n; i++) {
@@ -212,8 +286,15 @@ function duplicateNote(columns: readonly FeatureColumn[], target: Float64Array, 
     }
     const prev = bucket.find((r) => same(r, i));
     if (prev === undefined) bucket.push(i);
-    else if (count++ === 0) example = `${where(i)} repeats ${where(prev)}`;
+    else {
+      duplicateOf[i] = prev;
+      if (count++ === 0) example = `${where(i)} repeats ${where(prev)}`;
+    }
   }
   if (count === 0) return undefined;
-  return `${count} row${count > 1 ? 's' : ''} duplicate${count > 1 ? '' : 's'} an earlier row (e.g. ${example}); kept`;
+  const note =
+    `${count} row${count > 1 ? 's' : ''} duplicate${count > 1 ? '' : 's'} an earlier row (e.g. ${example}); kept. ` +
+    'Cross-validation may put copies of one row in both training and validation folds, which makes CV scores look better than ' +
+    'they are: remove the copies from the file if they are not real repeated observations';
+  return { note, duplicateOf };
 }

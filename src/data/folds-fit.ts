@@ -5,7 +5,7 @@
  */
 import { AutomlError } from '../util/errors.js';
 import type { Dataset } from './types.js';
-import { classesShort } from './target.js';
+import { classesShort, regressionHint } from './target.js';
 
 /**
  * Throws E_DATA (too few rows) or E_TARGET (a class with too few rows) when `rows` of `dataset`
@@ -37,7 +37,9 @@ export function checkFoldsFit(dataset: Dataset, rows: Int32Array, folds: number,
     fewest >= 2
       ? `use --cv ${fewest} or smaller${smallerTest}, or add rows of that class`
       : `add rows of that class or remove its rows${smallerTest} (stratified CV needs at least 2 rows per class)`;
-  throw new AutomlError('E_TARGET', `${src}: class ${listed} left for the search${after}, fewer than the ${folds} cross-validation folds; ${advice}`, {
+  const numeric = classes.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  const hint = numeric ? regressionHint(dataset.target.name) : '';
+  throw new AutomlError('E_TARGET', `${src}: class ${listed} left for the search${after}, fewer than the ${folds} cross-validation folds; ${advice}${hint}`, {
     file: dataset.file,
     column: dataset.target.name,
     value: small[0]!.c,

@@ -26,8 +26,10 @@ export function subsetRows(dataset: Dataset, rows: Int32Array): Dataset {
     for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
     return out;
   };
+  // Duplicate groups index the parent's rows: they do not carry over.
+  const { duplicateOf: _groups, ...rest } = dataset;
   return {
-    ...dataset,
+    ...rest,
     nRows: rows.length,
     columns: dataset.columns.map(pick),
     target: { ...dataset.target, values: pick(dataset.target.values) },

@@ -3,26 +3,39 @@
  * out in the schema's order with the schema's encodings, whatever order the input has.
  */
 import { AutomlError, show } from '../util/errors.js';
-import { readCsv } from './csv.js';
+import { parseCsv, readCsv, type CsvTable } from './csv.js';
 import type { ColumnSchema, FeatureColumn, FeatureTable } from './types.js';
 import { MISSING_CODE, UNSEEN_CODE } from './types.js';
 import type { Cell } from './values.js';
 import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from './values.js';
+import { inputName, withDerivedColumns } from './dates.js';
 
 /**
  * Reads a CSV file of feature rows onto `schema` (usually a fitted pipeline's input schema).
- * Columns are matched by name; extra columns (the target among them, if present) are ignored and
+ * Columns are matched by name; date features (`derived` in the schema) are computed from their
+ * source column, missing (with a note) where a value is not a date in the training form; extra columns (the target among them, if present) are ignored and
  * listed in a note. Values that do not fit a column (text in a numeric column, non-finite
  * numbers, unknown boolean tokens) become missing with a note; categorical labels the schema does
- * not know get {@link UNSEEN_CODE}, also with a note.
+ * not know get `UNSEEN_CODE`, also with a note.
  *
  * @throws AutomlError E_PREDICT_COLUMNS naming every schema column the file lacks, or any error of
  * `readCsv`.
  */
 export function readFeatureRows(file: string, schema: readonly ColumnSchema[], opts: { readonly delimiter?: string } = {}): FeatureTable {
-  const csv = readCsv(file, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {});
+  return csvOntoSchema(readCsv(file, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}), schema);
+}
+
+/**
+ * Same as {@link readFeatureRows} for CSV bytes already in memory (standard input, for
+ * `automl predict model.json -`); `source` names them in every message, e.g. `<stdin>`.
+ */
+export function parseFeatureRows(input: Buffer | string, source: string, schema: readonly ColumnSchema[], opts: { readonly delimiter?: string } = {}): FeatureTable {
+  return csvOntoSchema(parseCsv(input, source, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}), schema);
+}
+
+function csvOntoSchema(csv: CsvTable, schema: readonly ColumnSchema[]): FeatureTable {
   return mapOntoSchema(
-    file,
+    csv.file,
     csv.header,
     csv.rows.length,
     (i, j) => csv.rows[i]![j],
@@ -60,15 +73,19 @@ export function featureRowsFromObjects(rows: readonly Record<string, unknown>[],
 
 function mapOntoSchema(
   source: string,
-  header: readonly string[],
+  inputHeader: readonly string[],
   n: number,
-  cell: (i: number, j: number) => Cell,
+  inputCell: (i: number, j: number) => Cell,
   where: (i: number) => string,
   schema: readonly ColumnSchema[],
 ): FeatureTable {
-  const position = new Map(header.map((h, j) => [h, j]));
-  const wantedNames = new Set(schema.map((c) => c.name));
-  const absent = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
+  // Date features are computed from their source column and then read like any other column.
+  const view = withDerivedColumns(inputHeader, n, inputCell, where, schema);
+  const cell = view.cell as (i: number, j: number) => Cell;
+  const header = inputHeader;
+  const position = new Map(view.header.map((h, j) => [h, j]));
+  const wantedNames = new Set(schema.map(inputName));
+  const absent = [...new Set(schema.filter((c) => !position.has(c.name)).map(inputName))];
   if (absent.length > 0) {
     const hints = absent
       .map((a) => {
@@ -82,7 +99,7 @@ function mapOntoSchema(
       { file: source, columns: absent },
     );
   }
-  const notes: string[] = [];
+  const notes: string[] = view.notes();
   const extra = header.filter((h) => !wantedNames.has(h));
   if (extra.length > 0) notes.push(`ignored column${extra.length > 1 ? 's' : ''} not used by the model: ${extra.map((h) => show(h)).join(', ')}`);
 
@@ -96,12 +113,14 @@ function mapOntoSchema(
     let out: FeatureColumn;
     if (c.type === 'categorical') {
       const index = new Map((c.categories ?? []).map((label, k) => [label, k]));
+      // A column that kept its most frequent labels reads every other label as its "other" level.
+      const otherCode = c.other !== undefined ? index.get(c.other) : undefined;
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = cell(i, j);
         if (isMissing(v)) codes[i] = MISSING_CODE;
         else {
-          const k = index.get(labelOf(v));
+          const k = index.get(labelOf(v)) ?? otherCode;
           if (k === undefined) {
             codes[i] = UNSEEN_CODE;
             flag(i);

@@ -25,13 +25,58 @@ export const MAX_INTEGER_CLASSES = 20;
  * Task inference rule. Non-numeric targets are classification. A numeric target is classification
  * when all its values are integers and it has few distinct values: at most
  * {@link MAX_INTEGER_CLASSES}, and at most max(3, 5% of the rows) so that a small integer-valued
- * quantity (counts, prices in whole units) on a large table stays regression. Everything else is
- * regression. `--task` overrides the rule.
+ * quantity (counts, prices in whole units) on a large table stays regression; except a count-like
+ * target ({@link isCountLike}), which is regression. Everything else is regression. `--task`
+ * overrides the rule.
  */
 export function inferTask(col: InferredColumn, nRows: number): Task {
   if (col.type !== 'numeric') return 'classification';
   const limit = Math.min(MAX_INTEGER_CLASSES, Math.max(3, Math.ceil(0.05 * nRows)));
-  return col.integer && col.distinct >= 2 && col.distinct <= limit ? 'classification' : 'regression';
+  const few = col.integer && col.distinct >= 2 && col.distinct <= limit;
+  return few && !isCountLike(col) ? 'classification' : 'regression';
+}
+
+/** Counts of each distinct value of a numeric column, in increasing value order. */
+function valueCounts(col: InferredColumn): { value: number; count: number }[] {
+  const counts = new Map<number, number>();
+  for (const v of col.values as Float64Array) if (!Number.isNaN(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => a.value - b.value);
+}
+
+/**
+ * A count-like integer target: values 0 or more, at least 6 distinct, the most frequent value the
+ * smallest, and the largest value rare (under 1% of rows and under 10 rows), like a number of
+ * visits, claims or defects. As classes, its top values would have a row or two each (too few to
+ * cross-validate, and each value's neighbours carry the signal), so it is read as a quantity.
+ */
+export function isCountLike(col: InferredColumn): boolean {
+  if (col.type !== 'numeric' || !col.integer || col.distinct < 6) return false;
+  const vc = valueCounts(col);
+  const n = vc.reduce((a, b) => a + b.count, 0);
+  const mode = vc.reduce((a, b) => (b.count > a.count ? b : a));
+  const top = vc[vc.length - 1]!;
+  return vc[0]!.value >= 0 && mode === vc[0] && top.count < 0.01 * n && top.count < 10;
+}
+
+/** The note saying which task was inferred for target `name` and why, and how to choose the other. */
+export function taskNote(name: string, col: InferredColumn, task: Task, nRows: number): string {
+  const t = show(name);
+  if (col.type === 'boolean') return `target ${t} holds true/false values: classification`;
+  if (col.type !== 'numeric') return `target ${t} holds ${col.distinct} labels: classification`;
+  const vc = valueCounts(col);
+  const range = vc.length > 0 ? `${vc[0]!.value} to ${vc[vc.length - 1]!.value}` : '';
+  if (task === 'classification') {
+    const rare = vc.filter((x) => x.count < Math.max(5, 0.01 * nRows)).length;
+    const doubt =
+      col.distinct >= 10 || rare > 0
+        ? ` (a guess: ${col.distinct >= 10 ? `${col.distinct} levels` : ''}${col.distinct >= 10 && rare > 0 ? ', ' : ''}${rare > 0 ? `${rare} of them with under ${Math.max(5, Math.ceil(0.01 * nRows))} rows` : ''} may mean a count or a score)`
+        : '';
+    return `target ${t} has ${col.distinct} integer values ${range}: classification${doubt}; pass --task regression to treat it as a number`;
+  }
+  if (col.integer && isCountLike(col)) {
+    return `target ${t} has ${col.distinct} integer values ${range}, mostly the smallest and with rare large ones (count-like): regression; pass --task classification to treat each value as a class`;
+  }
+  return `target ${t} is numeric with ${col.distinct} distinct values (${range}): regression` + (col.integer && col.distinct <= 50 ? '; pass --task classification to treat each value as a class' : '');
 }
 
 /** Index of the target column, or an E_TARGET error listing the columns and the closest name. */
@@ -89,6 +134,7 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
   const n = keep.length;
   const col = inferColumn((i) => raw.cell(keep[i]!, j), n);
   const chosen = task ?? inferTask(col, n);
+  if (task === undefined) notes.push(taskNote(name, col, chosen, n));
 
   if (chosen === 'regression') {
     if (col.type !== 'numeric') {
@@ -119,7 +165,7 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
     values[i] = k;
     counts[k]!++;
   }
-  if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds);
+  if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds, col.type === 'numeric');
   return { target: { name, task: 'classification', values, classes }, keep, notes };
 }
 
@@ -151,7 +197,7 @@ export function classesShort(
   return { small, listed, fewest: Math.min(...small.map((x) => x.n)) };
 }
 
-function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number): void {
+function checkClassCounts(src: string, name: string, classes: string[], counts: number[], folds: number, numericLabels: boolean): void {
   const short = classesShort(classes, counts, folds);
   if (!short) return;
   const { small, listed, fewest: minCount } = short;
@@ -161,9 +207,14 @@ function checkClassCounts(src: string, name: string, classes: string[], counts: 
       : 'remove the rows of that class or add more rows of it (stratified CV needs at least 2 rows per class)';
   throw new AutomlError(
     'E_TARGET',
-    `${src}: target ${show(name)}: class ${listed}, fewer than the ${folds} cross-validation folds; ${advice}`,
+    `${src}: target ${show(name)}: class ${listed}, fewer than the ${folds} cross-validation folds; ${advice}` + (numericLabels ? regressionHint(name) : ''),
     { file: src, column: name, folds, classes: small.map((x) => x.c) },
   );
+}
+
+/** Advice added when a numeric target read as classes fails a class check: it may be a quantity. */
+export function regressionHint(name: string): string {
+  return `; if ${show(name)} is a quantity (a count or a score) rather than a label, pass --task regression (API: task: 'regression')`;
 }
 
 function firstNonNumber(raw: RawTable, j: number, keep: Int32Array): { value: Cell; where: string } {

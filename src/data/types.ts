@@ -23,13 +23,33 @@ export interface ColumnSchema {
   readonly type: ColumnType;
   /** Categorical only: the category labels, sorted; a stored code indexes this list. */
   readonly categories?: readonly string[];
+  /**
+   * Categorical only: the label in `categories` that stands for every label outside the list (a
+   * high-cardinality column keeps its most frequent levels); new rows map unknown labels onto it.
+   */
+  readonly other?: string;
+  /** Set when the column is computed from another input column (a date part): new rows derive it the same way. */
+  readonly derived?: DateDerivation;
+}
+
+/** A part of a date or date-time that becomes a numeric feature. */
+export type DatePart = 'year' | 'month' | 'day' | 'weekday' | 'dayofyear' | 'hour' | 'minute';
+
+/** How a numeric feature is derived from a date column of the input. */
+export interface DateDerivation {
+  readonly kind: 'date';
+  /** The input column holding the dates. */
+  readonly from: string;
+  readonly part: DatePart;
+  /** Field order of dates written with slashes: `ymd` (also every ISO form), `dmy` or `mdy`. */
+  readonly order: 'ymd' | 'dmy' | 'mdy';
 }
 
 /**
  * A feature column's values, chosen by the schema's type:
  * - numeric, boolean: Float64Array, NaN for missing (boolean holds 0/1);
  * - categorical: Int32Array of indices into `categories`, {@link MISSING_CODE} for missing and
- *   {@link UNSEEN_CODE} for a label the schema does not know.
+ *   `UNSEEN_CODE` for a label the schema does not know.
  * Arrays may be backed by a SharedArrayBuffer; nobody writes into a dataset's arrays.
  */
 export type FeatureColumn = Float64Array | Int32Array;
@@ -62,6 +82,13 @@ export interface Dataset extends FeatureTable {
   /** Source path when loaded from a file. */
   readonly file?: string;
   readonly target: TargetInfo;
+  /**
+   * Present when some rows are exact copies of an earlier row (every kept feature and the target):
+   * `duplicateOf[i]` is the index of the first row of row i's group, or -1 for a row that repeats
+   * no earlier one. A splitter can keep each group in one fold (copies split across training and
+   * validation inflate CV scores). Indices are this dataset's rows: `subsetRows` drops it.
+   */
+  readonly duplicateOf?: Int32Array;
 }
 
 /** Options for `loadDataset` and `datasetFromRows`. */
@@ -79,4 +106,11 @@ export interface DatasetOptions {
   readonly name?: string;
   /** CSV field delimiter (`,` `;` `\t` `|`); detected from the first lines when absent. */
   readonly delimiter?: string;
+  /** Columns left out before anything else (exact names; the target cannot be one). */
+  readonly ignore?: readonly string[];
+  /**
+   * Columns taken as they are (exact names): kept even when the ID-like or free-text rules would drop
+   * them, and with every level even past 50. All-missing and constant columns are still dropped.
+   */
+  readonly keep?: readonly string[];
 }

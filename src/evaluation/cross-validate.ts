@@ -30,6 +30,8 @@ export interface CrossValidateOptions {
    * probability pass per fold for classification, whose labels are then the probabilities' argmax.
    */
   readonly keepOof?: boolean;
+  /** Classification: weight each fold's training rows by class (`balanced`), in the models that can. */
+  readonly classWeight?: 'balanced';
   /** Checked before every fold and passed to every fit; an abort ends the loop with `E_ABORTED`. */
   readonly signal?: AbortSignal;
   /**
@@ -80,7 +82,7 @@ export async function crossValidate(
   for (let k = 0; k < folds.length; k++) {
     if (signal?.aborted) throw new AutomlError('E_ABORTED', `cross-validation aborted before fold ${k + 1} of ${folds.length}`, {});
     const fold = folds[k]!;
-    const pipeline = await new Pipeline(lookupModel).fit(dataset, fold.train, config, { seed: (seed + k * 7919) >>> 0, ...(signal ? { signal } : {}) });
+    const pipeline = await new Pipeline(lookupModel).fit(dataset, fold.train, config, { seed: (seed + k * 7919) >>> 0, ...(signal ? { signal } : {}), ...(options.classWeight ? { classWeight: options.classWeight } : {}) });
     const score = oof ? scoreRowsInto(pipeline, dataset, fold.test, metric, oof, width) : scoreRows(pipeline, dataset, fold.test, metric);
     scores.push(score);
     const stop = onFold ? await onFold(k, score, pipeline) : false;

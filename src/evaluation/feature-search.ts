@@ -45,6 +45,8 @@ export interface GreedySearchOptions {
    * the check off.
    */
   readonly seFactor?: number;
+  /** Classification: every fit weights its training rows by class (`balanced`), as the search's did. */
+  readonly classWeight?: 'balanced';
   readonly signal?: AbortSignal;
   /** Called after every accepted step. */
   readonly onStep?: (step: GreedyStep) => void;
@@ -105,6 +107,7 @@ export async function greedyFeatureSearch(opts: GreedySearchOptions): Promise<Gr
       seed,
       lookupModel,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.classWeight ? { classWeight: opts.classWeight } : {}),
       onFold: () => {
         fits++;
         return outOfTime();

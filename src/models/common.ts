@@ -197,3 +197,23 @@ export function intSeed(seed: number, purpose: string): number {
   }
   return (h >>> 0) & 0x7fffffff;
 }
+
+/**
+ * Balanced class weights of the classes present in `y` (class indices 0..nClasses-1): n / (k n_c)
+ * for class c with n_c rows, k the number of classes present; 0 for an absent class. Computed on
+ * the rows a fit trains on, so each CV fold weights its own rows.
+ */
+export function balancedClassWeights(y: ArrayLike<number>, nClasses: number): Float64Array {
+  const counts = new Float64Array(nClasses);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  let k = 0;
+  for (const c of counts) if (c > 0) k++;
+  return counts.map((c) => (c > 0 ? y.length / (k * c) : 0));
+}
+
+/** Each row's weight under `ctx.classWeight` (`balanced`: its class's {@link balancedClassWeights}), or null for unweighted rows. */
+export function rowClassWeights(y: Float64Array, nClasses: number, classWeight: ModelContext['classWeight']): Float64Array | null {
+  if (classWeight !== 'balanced' || nClasses < 2) return null;
+  const w = balancedClassWeights(y, nClasses);
+  return Float64Array.from(y, (c) => w[c]!);
+}

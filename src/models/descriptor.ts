@@ -72,6 +72,8 @@ export interface ModelFamily<D extends ParamDecls = ParamDecls> {
   readonly tasks: readonly Task[];
   /** True when the model accepts NaN in X (then imputation is optional for it). */
   readonly handlesMissing?: boolean;
+  /** True when `create` honours `ctx.classWeight` (the model weights training rows by class). */
+  readonly classWeights?: boolean;
   /** Every hyperparameter, in the order model files store them. */
   readonly params: D;
   readonly preprocessing: PreprocessingPreference;
@@ -116,6 +118,7 @@ export function familySpec(family: ModelFamily): ModelSpec {
       description: family.description,
       tasks: family.tasks,
       ...(family.handlesMissing ? { handlesMissing: true } : {}),
+      ...(family.classWeights ? { classWeights: true } : {}),
       params: family.params,
       create(params: Record<string, unknown>, ctx: ModelContext): Estimator {
         checkTask(family.name, ctx.task, family.tasks);

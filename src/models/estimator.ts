@@ -40,6 +40,11 @@ export interface ModelContext {
   readonly seed: number;
   /** Aborts a long fit; estimators check it between iterations/trees/epochs where they can. */
   readonly signal?: AbortSignal;
+  /**
+   * Classification: `balanced` weights each training row by n / (k n_c) of its class (see
+   * `rowClassWeights`), in the families that can weight rows ({@link ModelSpec.classWeights}).
+   */
+  readonly classWeight?: 'balanced';
 }
 
 /** Serialised fitted estimator: a name tag plus model-specific plain JSON. */
@@ -85,6 +90,8 @@ export interface ModelSpec {
    * against them before any trial. Without them a range is checked by creating the model at its ends.
    */
   readonly params?: ParamDecls;
+  /** True when `create` honours `ModelContext.classWeight` (rows weighted by class); absent: it cannot. */
+  readonly classWeights?: boolean;
   /** Creates an unfitted estimator; throws AutomlError('E_PARAM') naming a bad hyperparameter. */
   create(params: Record<string, unknown>, ctx: ModelContext): Estimator;
   /** Restores a fitted estimator from `toJSON()` output; validates it and never evaluates code. */

@@ -3,7 +3,7 @@
  * `var_smoothing` (a fraction of the largest feature variance added to every variance, as in
  * scikit-learn's GaussianNB) so constant features do not produce zero variances.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
 import { matrix } from './estimator.js';
 import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams } from './common.js';
 import { defineFamily, familySpec } from './descriptor.js';
@@ -27,6 +27,8 @@ interface NbState {
   counts: Float64Array;
   means: Float64Array;
   vars: Float64Array;
+  /** Fit with balanced class weights: equal priors for the classes present. */
+  balancedPriors?: boolean;
 }
 
 class GaussianNb implements Estimator {
@@ -36,6 +38,7 @@ class GaussianNb implements Estimator {
   constructor(
     private readonly params: GaussianNbParams,
     private readonly nClasses: number,
+    private readonly classWeight?: ModelContext['classWeight'],
   ) {}
 
   fit(X: Matrix, y: Float64Array): void {
@@ -69,7 +72,7 @@ class GaussianNb implements Estimator {
     // Floor at a tiny absolute value so that all-constant data still gives finite likelihoods.
     const eps = Math.max(this.params.var_smoothing * maxVar, 1e-300);
     for (let i = 0; i < vars.length; i++) vars[i]! += eps;
-    this.state = { nFeatures: d, nClasses: k, counts, means, vars };
+    this.state = { nFeatures: d, nClasses: k, counts, means, vars, ...(this.classWeight === 'balanced' ? { balancedPriors: true } : {}) };
   }
 
   predictProba(X: Matrix): Matrix {
@@ -78,7 +81,10 @@ class GaussianNb implements Estimator {
     const { nClasses: k, nFeatures: d, counts, means, vars } = s!;
     let total = 0;
     for (const c of counts) total += c;
-    const logPrior = Array.from(counts, (c) => (c > 0 ? Math.log(c / total) : -Infinity));
+    // Balanced class weights make every class present equally likely a priori.
+    const present = counts.reduce((m, c) => m + (c > 0 ? 1 : 0), 0);
+    const prior = (c: number): number => (c > 0 ? (s!.balancedPriors ? 1 / present : c / total) : 0);
+    const logPrior = Array.from(counts, (c) => (c > 0 ? Math.log(prior(c)) : -Infinity));
     const logNorm = new Float64Array(k);
     for (let c = 0; c < k; c++) {
       let z = 0;
@@ -102,7 +108,7 @@ class GaussianNb implements Estimator {
       if (max === -Infinity) {
         // Every likelihood underflowed (a row far beyond the training range): fall back to the priors
         // rather than a row of zeros.
-        for (let c = 0; c < k; c++) out.data[i * k + c] = counts[c]! / total;
+        for (let c = 0; c < k; c++) out.data[i * k + c] = prior(counts[c]!);
         continue;
       }
       let sum = 0;
@@ -129,6 +135,7 @@ class GaussianNb implements Estimator {
         counts: Array.from(s.counts),
         means: Array.from(s.means),
         vars: Array.from(s.vars),
+        ...(s.balancedPriors ? { balancedPriors: true } : {}),
       },
     };
   }
@@ -144,6 +151,8 @@ export const gaussianNbFamily = defineFamily({
   name: NAME,
   description: 'Gaussian naive Bayes: per-class normal likelihoods with variance smoothing; very fast baseline',
   tasks: ['classification'],
+  // Balanced class weights give it equal class priors.
+  classWeights: true,
   params: gaussianNbParams,
   // One-hot columns give categories their own likelihoods; scaling changes nothing for it.
   preprocessing: { encoding: 'onehot', scaler: 'none' },
@@ -155,7 +164,7 @@ export const gaussianNbFamily = defineFamily({
   searchRank: 7,
   warmStart: { rank: 1 },
   create(params, ctx): Estimator {
-    return new GaussianNb(params, ctx.nClasses);
+    return new GaussianNb(params, ctx.nClasses, ctx.classWeight);
   },
   load(json: EstimatorJSON): Estimator {
     const { params, state } = openEnvelope(json, NAME, VERSION);
@@ -178,8 +187,10 @@ export const gaussianNbFamily = defineFamily({
     });
     if (!Number.isSafeInteger(total)) throw modelFileError(NAME, `state.counts sum to ${total}, more rows than any dataset`, total, 'state.counts');
     if (total === 0) throw modelFileError(NAME, 'state.counts has no positive class count', undefined, 'state.counts');
+    const balanced = state['balancedPriors'];
+    if (balanced !== undefined && typeof balanced !== 'boolean') throw modelFileError(NAME, `state.balancedPriors = ${String(balanced)} must be true or false`, balanced, 'state.balancedPriors');
     const est = new GaussianNb(resolved, nClasses);
-    est.setState({ nFeatures, nClasses, counts, means, vars });
+    est.setState({ nFeatures, nClasses, counts, means, vars, ...(balanced ? { balancedPriors: true } : {}) });
     return est;
   },
 });

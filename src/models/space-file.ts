@@ -5,6 +5,7 @@
  * Plain data only: this module knows the JSON format, not the space classes.
  */
 import { AutomlError } from '../util/errors.js';
+import { SPACE_SCHEMA_REF } from '../util/package-paths.js';
 import type { FamilySpace, ModelFamily } from './descriptor.js';
 import { declOf } from './hyperparams.js';
 import type { ParamDecls } from './hyperparams.js';
@@ -42,10 +43,13 @@ function floatText(x: number, notation: FamilySpace<ParamDecls>['notation']): st
   return JSON.stringify(x);
 }
 
-/** The text of `search-spaces/<name>.json`: a `$comment`, then one line per searched parameter. */
+/**
+ * The text of `search-spaces/<name>.json`: `$schema` (the JSON Schema, for editors), a `$comment`,
+ * then one line per searched parameter.
+ */
 export function familySpaceFile(family: ModelFamily): string {
   const notation = family.space.notation;
-  const lines = [`  "$comment": ${JSON.stringify(family.space.comment)}`];
+  const lines = [`  "$schema": ${JSON.stringify(SPACE_SCHEMA_REF)}`, `  "$comment": ${JSON.stringify(family.space.comment)}`];
   for (const [name, dim] of Object.entries(familySpaceJSON(family))) {
     let body: string;
     if (dim.type === 'categorical') body = `"type": "categorical", "choices": [${dim.choices.map((c) => JSON.stringify(c)).join(', ')}]`;

@@ -57,6 +57,8 @@ export interface PipelineFitContext {
   /** Seed for every random choice of the model. */
   readonly seed: number;
   readonly signal?: AbortSignal;
+  /** Classification: weight training rows by class (`balanced`), in the models that can. */
+  readonly classWeight?: 'balanced';
 }
 
 /** Serialised fitted pipeline. */
@@ -135,6 +137,7 @@ export class Pipeline {
       nClasses: dataset.target.classes?.length ?? 0,
       seed: ctx.seed,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.classWeight && task === 'classification' ? { classWeight: ctx.classWeight } : {}),
     });
     await estimator.fit(X, y);
     this.state = {

@@ -136,7 +136,9 @@ export class Preprocessor {
       format: 'automl.preprocessor',
       version: 1,
       config: { ...this.config },
-      inputs: this.inputSchema.map((c) => ({ ...c, ...(c.categories ? { categories: [...c.categories] } : {}) })),
+      // Only what the preprocessor reads back: how a column was derived (a date part) or its
+      // "other" level belong to the model file's input schema, not to the pipeline.
+      inputs: this.inputSchema.map((c) => ({ name: c.name, type: c.type, ...(c.categories ? { categories: [...c.categories] } : {}) })),
       plans: this.plans.map((p) => structuredClone(p)),
     };
   }

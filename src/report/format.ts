@@ -31,11 +31,101 @@ function fmtNumber(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
 }
 
-/** Left-aligned text table with a header row. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Left-aligned text table with a header row. With `maxWidth` (a terminal's columns), each line is
+ * cut to that many columns with `…`: the last column (hyperparameters, the longest) goes first.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], maxWidth?: number): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, j) => (j === cells.length - 1 ? c : c.padEnd(widths[j]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  const lines = [line(header), ...rows.map(line)];
+  return (maxWidth === undefined ? lines : lines.map((l) => truncateToWidth(l, maxWidth))).join('\n');
+}
+
+/**
+ * A table for a terminal `width` columns wide: while its lines are too long and the columns before
+ * the last leave it fewer than `lastMin` columns, the columns `droppable` name (in that order) are
+ * left out; then the lines are cut to the width (see {@link table}). Without `width`, the whole table.
+ */
+export function fitTable(header: readonly string[], rows: readonly (readonly string[])[], width: number | undefined, droppable: readonly string[], lastMin = 24): string {
+  if (width === undefined) return table(header, rows);
+  let keep = header.map((_, j) => j);
+  const widthOf = (cols: readonly number[]): number => cols.reduce((s, j) => s + Math.max(header[j]!.length, ...rows.map((r) => (r[j] ?? '').length)) + 2, 0);
+  for (const name of droppable) {
+    const last = keep[keep.length - 1]!;
+    const full = widthOf(keep) - 2;
+    if (full <= width || widthOf(keep.slice(0, -1)) + lastMin <= width) break;
+    const j = header.indexOf(name);
+    if (j >= 0 && j !== last) keep = keep.filter((k) => k !== j);
+  }
+  return table(
+    keep.map((j) => header[j]!),
+    rows.map((r) => keep.map((j) => r[j] ?? '')),
+    width,
+  );
+}
+
+/** ANSI escape sequences (colours, cursor moves): they take no room on the screen. */
+const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+/** The same, matched only where it starts (`lastIndex`). */
+const ANSI_AT = /\x1b\[[0-?]*[ -/]*[@-~]/y;
+
+/** The text without its ANSI escape sequences. */
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI_ESCAPE, '');
+}
+
+/** Columns one code point takes on a terminal: 0 for combining marks and controls, 2 for East Asian wide and emoji, else 1. */
+function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x300 && cp < 0x370) || cp === 0x200b || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  const wide =
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** How many terminal columns `s` takes (ANSI escapes take none). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of stripAnsi(s)) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/**
+ * `s` cut to at most `width` terminal columns, ending in `…` when cut; ANSI escapes are kept (and
+ * a reset added after a cut, so a colour does not run on). Never wraps on a terminal that wide.
+ */
+export function truncateToWidth(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  let styled = false;
+  let i = 0;
+  while (i < s.length) {
+    ANSI_AT.lastIndex = i;
+    const esc = s[i] === '\x1b' ? ANSI_AT.exec(s) : null;
+    if (esc) {
+      out += esc[0];
+      styled = true;
+      i += esc[0].length;
+      continue;
+    }
+    const cp = s.codePointAt(i)!;
+    const w = charWidth(cp);
+    if (used + w > width - 1) break;
+    out += String.fromCodePoint(cp);
+    used += w;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return `${out}…${styled ? '\x1b[0m' : ''}`;
 }
 
 /** One CSV field, quoted when it must be (RFC 4180). */

@@ -1,5 +1,5 @@
 /** What a search (or a resumed one) found: the text summary and the JSON shape `automl search --json` prints. */
-import type { SearchResult } from '../automl/types.js';
+import type { FinalModelSummary, SearchResult } from '../automl/types.js';
 import { fmtParams, fmtScore } from './format.js';
 import { formatLeaderboard } from './leaderboard.js';
 
@@ -9,6 +9,8 @@ export interface SearchReportOptions {
   readonly interrupted?: boolean;
   /** The storage a resume finds without `--storage`; the resume hint names any other. */
   readonly defaultStorage?: string;
+  /** The terminal's width when printed to one: the leaderboard's lines are cut to it. */
+  readonly width?: number;
 }
 
 /** The JSON-ready summary of a search result (the object `automl search --json` prints). */
@@ -27,7 +29,32 @@ export function searchResultJson(r: SearchResult, opts: SearchReportOptions = {}
     recheck: r.recheck,
     modelTrials: r.modelTrials,
     stoppedBy: opts.interrupted ? 'interrupted' : r.stoppedBy,
+    // Added fields (older scripts can ignore them): what the saved model holds and why, pruning, the test rows.
+    // The CLI writes the model file after the search: the result's path is the one it holds.
+    finalModel: r.finalModel ? { ...r.finalModel, file: r.modelFile ?? r.finalModel.file } : null,
+    pruning: r.pruning ?? null,
+    testSet: r.testSet ?? null,
   };
+}
+
+/**
+ * What the saved model holds, and why, as text lines: its trials (family, weight, search CV and
+ * re-check scores), how they were chosen, class weights and the decision threshold. The best trial
+ * of the search is named apart from the model, which often is not that trial alone.
+ */
+export function finalModelLines(f: FinalModelSummary, metric: string): string[] {
+  const member = (m: FinalModelSummary['members'][number]): string =>
+    `trial ${m.trial} ${m.model}${f.kind === 'ensemble' ? ` x${m.weight.toFixed(2)}` : ''} (cv ${fmtScore(m.cv)}${m.recheck !== null ? `, re-check ${fmtScore(m.recheck)}` : ''})`;
+  const what = f.kind === 'ensemble' ? `average of ${f.members.length} pipelines: ${f.members.map(member).join(', ')}` : `one pipeline, ${member(f.members[0]!)}`;
+  const same = f.kind === 'single' && f.members[0]!.trial === f.bestTrial;
+  const out = [`Final model${f.file ? ` (${f.file})` : ''}: ${what}${same ? ', the best trial' : ''}`];
+  out.push(`      chosen by: ${f.reason}`);
+  if (f.classWeight) out.push(`      class weights: ${f.classWeight} (each fit weights its training rows by n / (k * n_c))`);
+  if (f.threshold) {
+    const t = f.threshold;
+    out.push(`      decision threshold: '${t.positiveClass}' from probability ${t.threshold} on; out-of-fold ${metric} ${fmtScore(t.score)} vs ${fmtScore(t.scoreAtHalf)} at 0.5 (${t.source})`);
+  }
+  return out;
 }
 
 function withoutType(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -59,7 +86,8 @@ function bestLines(r: SearchResult, best: NonNullable<SearchResult['best']>, int
         (c.freshBest.trial === sb.trial ? 'it stays the best' : `trial ${c.freshBest.trial} (cv ${fmtScore(c.freshBest.value)}) scores best, ${fmtScore(c.freshBest.fresh)}`),
     );
   }
-  if (!r.ensemble && r.modelTrials.length === 1 && r.modelTrials[0]!.trial !== best.number) out.push(`Final model: trial ${r.modelTrials[0]!.trial}, the best on the fresh splits`);
+  if (r.finalModel) out.push(...finalModelLines({ ...r.finalModel, file: r.modelFile ?? r.finalModel.file }, r.metric.name));
+  else if (!r.ensemble && r.modelTrials.length === 1 && r.modelTrials[0]!.trial !== best.number) out.push(`Final model: trial ${r.modelTrials[0]!.trial}, the best on the fresh splits`);
   if (r.ensemble) {
     const e = r.ensemble;
     out.push(
@@ -68,8 +96,10 @@ function bestLines(r: SearchResult, best: NonNullable<SearchResult['best']>, int
     );
   }
   if (r.model) {
-    out.push(`Model needs ${r.model.features.length} input column${r.model.features.length === 1 ? '' : 's'}: ${r.model.features.join(', ')}`);
-    out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (${r.ensemble ? 'ensemble' : 'best pipeline'} refit on all searched rows)`);
+    const inputs = r.model.inputColumns;
+    out.push(`Model needs ${inputs.length} input column${inputs.length === 1 ? '' : 's'}: ${inputs.join(', ')}`);
+    if (r.testSet?.source === 'none') out.push(`No test score: no rows were held out (test size 0); the CV scores above are the only estimate`);
+    else out.push(`Test ${r.metric.name}: ${fmtScore(r.testScore)} (${r.ensemble ? 'ensemble' : r.modelTrials.length === 1 && r.modelTrials[0]!.trial !== best.number ? `trial ${r.modelTrials[0]!.trial}` : 'best pipeline'} refit on all searched rows${r.testSet ? `, scored on ${r.testSet.rows} ${r.testSet.source === 'file' ? 'test-file' : 'held-out'} rows` : ''})`);
     if (r.modelFile) out.push(`Model written to ${r.modelFile}; predict with: automl predict ${r.modelFile} <data.csv>`);
   } else if (interrupted) out.push('Interrupted before the best pipeline was refit: no model written.');
   return out;
@@ -84,7 +114,7 @@ export function formatSearchResult(r: SearchResult, opts: SearchReportOptions = 
   const interrupted = Boolean(opts.interrupted);
   const s = r.study;
   const out: string[] = [];
-  const board = formatLeaderboard(r);
+  const board = formatLeaderboard(r, opts.width);
   if (board) out.push(`\n${board}`);
   out.push('');
   out.push(

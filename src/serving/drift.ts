@@ -32,6 +32,7 @@ import { requireProfile } from './model-profile.js';
 import { binnedDrift, missingChange, numericDrift, outOfRange, unseenCategories } from './drift-columns.js';
 import type { DistributionResult, DriftMethod, DriftSettings, MissingChange, OutOfRange, UnseenCategories } from './drift-columns.js';
 import { columnPositions, rawFromCsv, rawFromObjects, readColumn, type RawRows } from './drift-input.js';
+import { withDerivedColumns } from '../data/dates.js';
 
 export type { DistributionResult, DriftMethod, DriftSettings, MissingChange, OutOfRange, UnseenCategories };
 
@@ -142,8 +143,11 @@ export function checkDrift(source: FittedModel | TrainingProfile | string, data:
   const model = typeof source === 'string' ? loadModel(source) : isModel(source) ? source : null;
   const profile = model ? requireProfile(model, typeof source === 'string' ? source : 'the model') : (source as TrainingProfile);
   const settings = driftSettings(options);
-  const raw = typeof data === 'string' ? rawFromCsv(data, options.delimiter) : rawFromObjects(data);
-  const notes: string[] = [];
+  const input = typeof data === 'string' ? rawFromCsv(data, options.delimiter) : rawFromObjects(data);
+  // A model's date features are computed from their source column, as predict does.
+  const view = model ? withDerivedColumns(input.header, input.nRows, input.cell, input.where, model.info.features) : null;
+  const raw: RawRows = view ? { ...input, header: view.header, cell: view.cell as RawRows['cell'] } : input;
+  const notes: string[] = view ? view.notes() : [];
   if (raw.nRows === 0) throw new AutomlError('E_DATA', `${raw.source}: no rows to check for drift`, { file: raw.source });
   const positions = columnPositions(raw, profile.columns.map((c) => c.name));
   const columns = profile.columns.map((c, k) => columnDrift(c, profile.quantileLevels, raw, positions[k]!, settings, model));
@@ -196,7 +200,8 @@ function columnDrift(c: ColumnProfile, levels: readonly number[], raw: RawRows, 
   const schema = model?.info.features.find((f) => f.name === c.name);
   const top = new Set(c.top.map((t) => t.label));
   const knownSet = c.type === 'boolean' ? new Set(['true', 'false']) : schema?.categories ? new Set(schema.categories) : null;
-  const known = (l: string): boolean => (knownSet ? knownSet.has(l) : top.has(l) || c.other > 0);
+  // A column that kept its most frequent labels reads every other label as its "other" level: none is unseen.
+  const known = (l: string): boolean => schema?.other !== undefined || (knownSet ? knownSet.has(l) : top.has(l) || c.other > 0);
   const unseen = unseenCategories(read.counts, known, read.nonMissing);
   // Bins: the top labels, "other" (known labels outside the top), "unseen".
   const cur = new Array<number>(c.top.length + 2).fill(0);

@@ -14,6 +14,7 @@ import type { ColumnSchema, FeatureColumn, FeatureTable } from '../data/types.js
 import { MISSING_CODE, UNSEEN_CODE } from '../data/types.js';
 import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from '../data/values.js';
 import { isAutomlError, show } from '../util/errors.js';
+import { inputName, withDerivedColumns } from '../data/dates.js';
 
 /** MLflow-style error codes the server answers with. */
 export type HttpErrorCode = 'BAD_REQUEST' | 'RESOURCE_LIMIT_EXCEEDED' | 'ENDPOINT_NOT_FOUND' | 'TEMPORARILY_UNAVAILABLE' | 'INTERNAL_ERROR';
@@ -229,13 +230,16 @@ function columnarSource(v: Record<string, unknown>, key: string, limits: InputLi
 }
 
 /** Maps rows onto the schema: columns by name, cells by the column's type; extra columns are ignored. */
-function toTable(src: RowSource, schema: readonly ColumnSchema[], limits: InputLimits): { table: FeatureTable; unseen: number; nonFinite: number } {
-  checkRows(src.n, limits);
+function toTable(input: RowSource, schema: readonly ColumnSchema[], limits: InputLimits): { table: FeatureTable; unseen: number; nonFinite: number } {
+  checkRows(input.n, limits);
+  // Date features are computed from their source column (NaN where a value is not a date).
+  const view = withDerivedColumns(input.header, input.n, input.cell, input.where, schema);
+  const src: RowSource = { ...input, header: view.header, cell: view.cell };
   const position = new Map<string, number>();
   src.header.forEach((h, j) => position.set(h, j));
-  const absent = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
+  const absent = [...new Set(schema.filter((c) => !position.has(c.name)).map(inputName))];
   if (absent.length > 0) {
-    const wanted = new Set(schema.map((c) => c.name));
+    const wanted = new Set(schema.map(inputName));
     const others = src.header.filter((h) => !wanted.has(h));
     const hints = absent.slice(0, 20).map((a) => {
       const near = others.length <= 1000 ? closestName(a, others, Math.max(2, Math.floor(a.length / 3))) : undefined;
@@ -252,6 +256,7 @@ function toTable(src: RowSource, schema: readonly ColumnSchema[], limits: InputL
       bad(`row ${i} (${src.where(i)}), column ${show(c.name, 40)}: expected ${expected}, got ${kindOf(v)}`, i, c.name);
     if (c.type === 'categorical') {
       const index = new Map((c.categories ?? []).map((label, k) => [label, k]));
+      const otherCode = c.other !== undefined ? index.get(c.other) : undefined;
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let v = src.cell(i, j);
@@ -259,7 +264,7 @@ function toTable(src: RowSource, schema: readonly ColumnSchema[], limits: InputL
         else if (v !== null && v !== undefined && typeof v !== 'number' && typeof v !== 'boolean') throw refuse(i, v, 'a category label');
         if (isMissing(v as string | number | boolean | null | undefined)) codes[i] = MISSING_CODE;
         else {
-          const k = index.get(labelOf(v as string | number | boolean));
+          const k = index.get(labelOf(v as string | number | boolean)) ?? otherCode;
           if (k === undefined) unseen++;
           codes[i] = k ?? UNSEEN_CODE;
         }

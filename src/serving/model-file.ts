@@ -5,13 +5,15 @@
  *
  * Versions: 1 holds a single `pipeline`, 2 an `ensemble`; 3 (written now) holds either, plus
  * `profile` (see profile.ts; null for a model built without one). Versions 1 and 2 still load:
- * they predict as before, and what needs the profile says that the file predates it.
+ * they predict as before, and what needs the profile says that the file predates it. 4 is 3 plus
+ * a binary classifier's decision `threshold` (chosen out of fold); it is written only for a model
+ * that has one, so every other model stays a version 3 file that older readers load.
  */
 import { readFileSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { writeFileAtomic } from '../util/output-path.js';
-import type { ColumnSchema, FeatureTable } from '../data/types.js';
-import { featureRowsFromObjects, readFeatureRows } from '../data/index.js';
+import type { ColumnSchema, DateDerivation, FeatureTable } from '../data/types.js';
+import { derivationProblem, featureRowsFromObjects, inputName, readFeatureRows } from '../data/index.js';
 import type { Matrix, Task } from '../models/estimator.js';
 import { getModel } from '../models/registry.js';
 import { argmaxRows } from '../models/common.js';
@@ -26,6 +28,8 @@ export const MODEL_FILE_VERSION = 3;
 export const PIPELINE_MODEL_FILE_VERSION = 1;
 /** Version of the older files holding an ensemble and no profile (still read). */
 export const ENSEMBLE_MODEL_FILE_VERSION = 2;
+/** Version of files whose binary classifier predicts with a tuned decision threshold (3 plus `threshold`). */
+export const THRESHOLD_MODEL_FILE_VERSION = 4;
 /** Largest model file accepted (forests of many deep trees stay well below this). */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -56,6 +60,16 @@ export interface ModelFileJSON {
   readonly ensemble?: readonly { readonly trial: number | null; readonly weight: number; readonly pipeline: PipelineJSON }[];
   /** Version 3: what the training rows and the model's predictions on them looked like (null: none recorded). */
   readonly profile?: TrainingProfile | null;
+  /** Version 4: predict `positiveClass` when its probability is at least `value` (binary classification). */
+  readonly threshold?: DecisionThreshold | null;
+}
+
+/** A binary classifier's decision threshold: the positive class is predicted from this probability on. */
+export interface DecisionThreshold {
+  /** One of the two classes (the second, by convention). */
+  readonly positiveClass: string;
+  /** In (0, 1). */
+  readonly value: number;
 }
 
 /** One pipeline of a model with its weight in the average. */
@@ -97,6 +111,33 @@ export class FittedModel {
     return new FittedModel(this.pipeline, { ...this.info, profile }, this.isEnsemble ? this.members : undefined, this.fileVersion);
   }
 
+  /** The decision threshold of a binary classifier, or null (the most probable class is predicted). */
+  get threshold(): DecisionThreshold | null {
+    return this.info.threshold ?? null;
+  }
+
+  /** The same model predicting with `threshold` (null: the most probable class). */
+  withThreshold(threshold: DecisionThreshold | null): FittedModel {
+    return new FittedModel(this.pipeline, { ...this.info, threshold }, this.isEnsemble ? this.members : undefined, this.fileVersion);
+  }
+
+  /**
+   * Class indices (classification, the threshold applied) or values (regression), one per row:
+   * what {@link predict} maps to labels.
+   */
+  predictIndices(data: string | readonly Record<string, unknown>[] | FeatureTable): Float64Array {
+    const t = isTable(data) ? data : this.table(data);
+    const th = this.threshold;
+    if (th && this.info.task === 'classification') {
+      const pos = this.info.classes!.indexOf(th.positiveClass);
+      const p = this.probaMatrix(t);
+      const out = new Float64Array(p.rows);
+      for (let i = 0; i < p.rows; i++) out[i] = p.data[i * p.cols + pos]! >= th.value ? pos : 1 - pos;
+      return out;
+    }
+    return this.isEnsemble ? this.averagePredict(t) : this.pipeline.predict(t);
+  }
+
   /** True when predictions average several pipelines. */
   get isEnsemble(): boolean {
     return this.members.length > 1;
@@ -116,6 +157,11 @@ export class FittedModel {
     return this.info.features.map((f) => f.name);
   }
 
+  /** Names of the columns new data must hold: a date column once for all the features derived from it. */
+  get inputColumns(): string[] {
+    return [...new Set(this.info.features.map(inputName))];
+  }
+
   /** Maps a CSV path or rows onto the model's input schema (extra columns ignored); `delimiter` of a CSV: detected when absent. */
   table(data: string | readonly Record<string, unknown>[], opts: { readonly delimiter?: string } = {}): FeatureTable {
     return typeof data === 'string' ? readFeatureRows(data, this.info.features, opts) : featureRowsFromObjects(data, this.info.features);
@@ -123,8 +169,7 @@ export class FittedModel {
 
   /** Predictions in input order: class labels (classification) or numbers (regression). */
   predict(data: string | readonly Record<string, unknown>[] | FeatureTable): (string | number)[] {
-    const t = isTable(data) ? data : this.table(data);
-    const raw = this.isEnsemble ? this.averagePredict(t) : this.pipeline.predict(t);
+    const raw = this.predictIndices(data);
     if (this.info.task === 'regression') return Array.from(raw);
     const classes = this.info.classes!;
     return Array.from(raw, (k, i) => {
@@ -182,7 +227,15 @@ export class FittedModel {
   }
 
   toJSON(): ModelFileJSON {
-    const head = { format: 'automl.model' as const, version: MODEL_FILE_VERSION, createdAt: new Date().toISOString(), ...this.info, profile: this.profile };
+    const { threshold, ...info } = this.info;
+    const head = {
+      format: 'automl.model' as const,
+      version: threshold ? THRESHOLD_MODEL_FILE_VERSION : MODEL_FILE_VERSION,
+      createdAt: new Date().toISOString(),
+      ...info,
+      profile: this.profile,
+      ...(threshold ? { threshold } : {}),
+    };
     if (!this.isEnsemble) return { ...head, pipeline: this.pipeline.toJSON() };
     return { ...head, ensemble: this.members.map((m) => ({ trial: m.trial, weight: m.weight, pipeline: m.pipeline.toJSON() })) };
   }
@@ -206,8 +259,19 @@ function bad(file: string, path: string, expected: string, value: unknown): Auto
   return new AutomlError('E_MODEL_FILE', `${file}: ${path}: expected ${expected}, got ${show(value)}`, { file, path, value });
 }
 
-const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline', 'ensemble', 'profile'];
-const VERSIONS = [PIPELINE_MODEL_FILE_VERSION, ENSEMBLE_MODEL_FILE_VERSION, MODEL_FILE_VERSION];
+const TOP_KEYS = ['format', 'version', 'createdAt', 'study', 'trial', 'task', 'target', 'classes', 'metric', 'cvScore', 'testScore', 'features', 'pipeline', 'ensemble', 'profile', 'threshold'];
+const VERSIONS = [PIPELINE_MODEL_FILE_VERSION, ENSEMBLE_MODEL_FILE_VERSION, MODEL_FILE_VERSION, THRESHOLD_MODEL_FILE_VERSION];
+
+/** The `threshold` of a version 4 file, checked against its task and classes. */
+function readThreshold(o: Record<string, unknown>, classes: readonly string[] | null, file: string): DecisionThreshold {
+  const t = o.threshold as Record<string, unknown> | null | undefined;
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) throw bad(file, '$.threshold', 'a decision threshold { positiveClass, value } (version 4 files have one)', t);
+  checkKeys(t, ['positiveClass', 'value'], file, '$.threshold');
+  if (!classes || classes.length !== 2) throw bad(file, '$.threshold', 'no threshold: only a binary classifier has one', '{...}');
+  if (typeof t.positiveClass !== 'string' || !classes.includes(t.positiveClass)) throw bad(file, '$.threshold.positiveClass', `one of the classes ${show(classes)}`, t.positiveClass);
+  if (typeof t.value !== 'number' || !(t.value > 0 && t.value < 1)) throw bad(file, '$.threshold.value', 'a probability strictly between 0 and 1', t.value);
+  return { positiveClass: t.positiveClass, value: t.value };
+}
 
 /** Parses and validates a model file's JSON; never evaluates code from it. */
 export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
@@ -223,8 +287,10 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) throw bad(file, `$.${k}`, `no such key (known: ${TOP_KEYS.join(', ')})`, o[k]);
   if (version === PIPELINE_MODEL_FILE_VERSION && o.ensemble !== undefined) throw bad(file, '$.ensemble', `no ensemble in a version ${PIPELINE_MODEL_FILE_VERSION} file (ensembles are version ${ENSEMBLE_MODEL_FILE_VERSION} or ${MODEL_FILE_VERSION})`, '[...]');
   if (version === ENSEMBLE_MODEL_FILE_VERSION && o.pipeline !== undefined) throw bad(file, '$.pipeline', `no single pipeline in a version ${ENSEMBLE_MODEL_FILE_VERSION} file (its pipelines are in $.ensemble)`, '{...}');
-  if (version !== MODEL_FILE_VERSION && o.profile !== undefined) throw bad(file, '$.profile', `no profile in a version ${version} file (profiles are version ${MODEL_FILE_VERSION})`, '{...}');
-  if (version === MODEL_FILE_VERSION) {
+  const current = version === MODEL_FILE_VERSION || version === THRESHOLD_MODEL_FILE_VERSION;
+  if (!current && o.profile !== undefined) throw bad(file, '$.profile', `no profile in a version ${version} file (profiles are version ${MODEL_FILE_VERSION} or later)`, '{...}');
+  if (version !== THRESHOLD_MODEL_FILE_VERSION && o.threshold !== undefined) throw bad(file, '$.threshold', `no threshold in a version ${version} file (thresholds are version ${THRESHOLD_MODEL_FILE_VERSION})`, o.threshold);
+  if (current) {
     if ((o.pipeline === undefined) === (o.ensemble === undefined)) throw bad(file, '$', 'exactly one of $.pipeline (a single pipeline) and $.ensemble', o.pipeline === undefined ? 'neither' : 'both');
     if (o.profile === undefined) throw bad(file, '$.profile', 'a training profile object or null', undefined);
   }
@@ -240,13 +306,23 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   const features: ColumnSchema[] = o.features.map((f, i) => {
     const c = f as Record<string, unknown>;
     if (c === null || typeof c !== 'object' || Array.isArray(c)) throw bad(file, `$.features[${i}]`, 'a column { name, type }', c);
-    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories'] : ['name', 'type'], file, `$.features[${i}]`);
+    checkKeys(c, c.type === 'categorical' ? ['name', 'type', 'categories', 'other'] : c.type === 'numeric' ? ['name', 'type', 'derived'] : ['name', 'type'], file, `$.features[${i}]`);
     if (typeof c.name !== 'string') throw bad(file, `$.features[${i}].name`, 'a string', c?.name);
     if (c.type !== 'numeric' && c.type !== 'categorical' && c.type !== 'boolean') throw bad(file, `$.features[${i}].type`, 'numeric, categorical or boolean', c.type);
     if (c.type === 'categorical' && (!Array.isArray(c.categories) || !c.categories.every((x) => typeof x === 'string'))) {
       throw bad(file, `$.features[${i}].categories`, 'an array of strings', c.categories);
     }
-    return c.type === 'categorical' ? { name: c.name, type: c.type, categories: c.categories as string[] } : { name: c.name, type: c.type };
+    if (c.type === 'categorical') {
+      const categories = c.categories as string[];
+      if (c.other !== undefined && !(typeof c.other === 'string' && categories.includes(c.other))) throw bad(file, `$.features[${i}].other`, 'one of the column\'s categories', c.other);
+      return { name: c.name, type: c.type, categories, ...(c.other !== undefined ? { other: c.other as string } : {}) };
+    }
+    if (c.derived !== undefined) {
+      const problem = derivationProblem(c.derived);
+      if (problem !== undefined) throw bad(file, `$.features[${i}].derived`, problem, c.derived);
+      return { name: c.name, type: c.type, derived: c.derived as DateDerivation };
+    }
+    return { name: c.name, type: c.type };
   });
   let classes: string[] | null = null;
   if (o.task === 'classification') {
@@ -291,7 +367,8 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
   } else {
     pipeline = readPipeline(o.pipeline, '$.pipeline');
   }
-  const profile = version === MODEL_FILE_VERSION ? profileFromJSON(o.profile, { file, features, task: o.task, classes }) : null;
+  const profile = current ? profileFromJSON(o.profile, { file, features, task: o.task, classes }) : null;
+  const threshold = version === THRESHOLD_MODEL_FILE_VERSION ? readThreshold(o, classes, file) : null;
   return new FittedModel(pipeline, {
     study: typeof o.study === 'string' ? o.study : null,
     trial: typeof o.trial === 'number' ? o.trial : null,
@@ -303,6 +380,7 @@ export function modelFromJSON(json: unknown, file = 'model'): FittedModel {
     testScore: numOrNull('testScore'),
     features,
     profile,
+    ...(threshold ? { threshold } : {}),
   }, members, version);
 }
 

@@ -33,7 +33,7 @@ export interface NumericSummary {
   readonly sd: number | null;
   /** Type-1 quantiles of the non-missing values, one per level of the profile's `quantileLevels`. */
   readonly quantiles: readonly number[];
-  /** Every distinct value with its count, when there are at most {@link PROFILE_DISCRETE_MAX}; else null. */
+  /** Every distinct value with its count, when there are at most `PROFILE_DISCRETE_MAX`; else null. */
   readonly distinct: readonly { readonly value: number; readonly count: number }[] | null;
 }
 
@@ -57,7 +57,7 @@ export interface CategoricalColumnProfile {
   readonly missing: number;
   /** Distinct labels among the non-missing values. */
   readonly categories: number;
-  /** The {@link PROFILE_TOP_CATEGORIES} most frequent labels, most frequent first (ties by label). */
+  /** The `PROFILE_TOP_CATEGORIES` most frequent labels, most frequent first (ties by label). */
   readonly top: readonly LabelCount[];
   /** Non-missing rows whose label is not in `top`. */
   readonly other: number;

@@ -6,7 +6,7 @@
 import { MISSING_CODE, UNSEEN_CODE, type FeatureTable } from '../data/types.js';
 
 /**
- * The label given to a categorical cell stored as unseen ({@link UNSEEN_CODE}): the original label
+ * The label given to a categorical cell stored as unseen (`UNSEEN_CODE`): the original label
  * is gone, and this one cannot be a category of the schema, so it is read as unseen again.
  */
 export const UNSEEN_LABEL = '\u0000unseen';

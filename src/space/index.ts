@@ -5,3 +5,5 @@ export type { ConfigOf, ValueOf, ParamDef, SpaceShape, SpaceNode, SpaceJSON, Nod
 export { spaceFromJSON, loadSpaceFile, MAX_SPACE_FILE_BYTES } from './json.js';
 export { Grid, MAX_GRID_POINTS } from './grid.js';
 export type { ParamValue, FlatParams } from './params.js';
+export { spaceFileSchema, spaceSchemaText, NODE_KINDS } from './json-schema.js';
+export type { NodeKind, SchemaNode } from './json-schema.js';

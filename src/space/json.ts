@@ -1,19 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { AutomlError, isAutomlError, show } from '../util/errors.js';
 import { CategoricalDimension, FloatDimension, IntDimension } from './dimensions.js';
+import { ANNOTATION_KEYS, FORBIDDEN_KEYS, NODE_KINDS } from './json-schema.js';
 import { Choice, Space, type SpaceNode, type SpaceShape } from './space.js';
 
 /** Largest search-space file accepted (a space is a few KB; anything larger is a mistake). */
 export const MAX_SPACE_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_DEPTH = 32;
 
-const KEYS: Record<string, readonly string[]> = {
-  float: ['type', 'low', 'high', 'log', 'step'],
-  int: ['type', 'low', 'high', 'log', 'step'],
-  categorical: ['type', 'choices'],
-  choice: ['type', 'branches'],
-  group: ['type', 'params'],
-};
+/** Keys each kind of node accepts: `type` and the keys of {@link NODE_KINDS} (also the JSON Schema's source). */
+const KEYS: Record<string, readonly string[]> = Object.fromEntries(Object.entries(NODE_KINDS).map(([type, kind]) => [type, ['type', ...Object.keys(kind.keys)]]));
 
 /**
  * Validates a space written as JSON and builds it. Errors (E_SPACE_FILE) name the source, the JSON
@@ -69,7 +65,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 function checkKeys(obj: Record<string, unknown>, path: string, source: string): void {
   for (const k of Object.keys(obj)) {
-    if (k === '__proto__' || k === 'constructor' || k === 'prototype') fail(source, `${path}.${k}`, `key '${k}' is not allowed`);
+    if (FORBIDDEN_KEYS.includes(k)) fail(source, `${path}.${k}`, `key '${k}' is not allowed`);
   }
 }
 
@@ -80,7 +76,7 @@ function shapeFrom(json: unknown, path: string, source: string, depth: number): 
   if (Object.keys(json).length === 0 && depth === 0) fail(source, path, 'the space has no parameters');
   const shape: Record<string, SpaceNode> = {};
   for (const [name, node] of Object.entries(json)) {
-    if (name === '$schema' || name === '$comment') continue;
+    if (ANNOTATION_KEYS.includes(name)) continue;
     if (name === '' || name.includes('.')) fail(source, `${path}.${name}`, `parameter names must be non-empty and contain no '.'`);
     shape[name] = nodeFrom(node, `${path}.${name}`, source, depth + 1);
   }
@@ -98,13 +94,13 @@ function nodeFrom(json: unknown, path: string, source: string, depth: number): S
   checkKeys(json, path, source);
   const type = json.type;
   if (typeof type !== 'string' || !Object.hasOwn(KEYS, type)) {
-    fail(source, `${path}.type`, `unknown kind ${show(type)}; expected one of float, int, categorical, choice, group`, type);
+    fail(source, `${path}.type`, `unknown kind ${show(type)}; expected one of ${Object.keys(NODE_KINDS).join(', ')}`, type);
   }
   const allowed = KEYS[type]!;
   for (const k of Object.keys(json)) {
     if (!allowed.includes(k)) {
       const hint = allowed.find((a) => a.startsWith(k.slice(0, 2))) ?? allowed.join(', ');
-      fail(source, `${path}.${k}`, `unknown key '${k}' for a ${type} (did you mean '${hint}'?)`);
+      fail(source, `${path}.${k}`, `unknown key '${k}' for ${type === 'int' ? 'an' : 'a'} ${type} (did you mean '${hint}'?)`);
     }
   }
   try {

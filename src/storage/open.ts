@@ -15,7 +15,7 @@ export interface OpenStorageOptions {
 }
 
 /**
- * Opens the storage a URL designates (see {@link parseStorageUrl} for the forms). SQLite files are
+ * Opens the storage a URL designates (see `parseStorageUrl` for the forms). SQLite files are
  * created when missing; a file that is not an automl SQLite database, or one with a newer schema,
  * gives E_STORAGE and is left unchanged. A PostgreSQL URL connects and creates or migrates the automl
  * schema (`automl`, or the one named by `?schema=name`); an unreachable server, a refused login or a

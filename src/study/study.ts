@@ -308,7 +308,7 @@ export class Study<S extends Space = Space> {
   }
 
   /**
-   * Enqueues the configuration of interrupted trial `number` again (up to {@link MAX_ATTEMPTS} tries
+   * Enqueues the configuration of interrupted trial `number` again (up to `MAX_ATTEMPTS` tries
    * of one configuration). A sampled trial whose process died between taking its number and storing
    * its configuration has none: it gets the configuration the sampler draws for its place in the
    * sampling order, so the study still proposes what an uninterrupted run would. Called by whoever

@@ -11,6 +11,7 @@ describe('bundled search spaces', () => {
   it('search-spaces/default.json is generated from the per-model files (run `npm run spaces` if this fails)', () => {
     const onDisk = JSON.parse(readFileSync(DEFAULT_SPACE_FILE, 'utf8'));
     delete onDisk.$comment;
+    delete onDisk.$schema;
     expect(onDisk).toEqual(composeSpaceJSON(defaultModelNames()));
     expect(defaultModelNames()).toEqual(DEFAULT_MODELS);
   });
@@ -21,6 +22,7 @@ describe('bundled search spaces', () => {
       // What the engine reads is what the file says.
       const onDisk = JSON.parse(readFileSync(join(SPACES_DIR, `${family.name}.json`), 'utf8'));
       delete onDisk.$comment;
+      delete onDisk.$schema;
       expect(modelSpaceJSON(family.name)).toEqual(onDisk);
     }
     expect(readFileSync(DEFAULT_SPACE_FILE, 'utf8')).toBe(defaultSpaceText());
@@ -61,6 +63,21 @@ describe('bundled search spaces', () => {
     const mine = { target_transform: { type: 'categorical' as const, choices: ['none', 'log'] }, model: { type: 'choice' as const, branches: { knn: {} } } };
     expect(Object.keys(spaceForTask(mine, 'classification', 'mine.json'))).toEqual(['model']);
     expect(Object.keys(spaceForTask(mine, 'regression', 'mine.json'))).toEqual(['target_transform', 'model']);
+  });
+
+  it('a task searches only the parameters that act on it: criterion and min_impurity_decrease are classification-only', () => {
+    const names = (task: 'classification' | 'regression') => defaultSpace(task).params.map((p) => p.name);
+    for (const key of ['model.random_forest.criterion', 'model.extra_trees.criterion']) {
+      expect(names('classification')).toContain(key);
+      expect(names('regression')).not.toContain(key);
+    }
+    expect(names('regression')).toContain('model.random_forest.n_estimators');
+    // A user's space file naming a classification-only parameter searches it only for classification.
+    const mine = { model: { type: 'choice' as const, branches: { decision_tree: { max_depth: { type: 'int' as const, low: 2, high: 8 }, min_impurity_decrease: { type: 'float' as const, low: 0, high: 0.02 } } } } };
+    const reg = spaceForTask(mine, 'regression', 'mine.json').model as { branches: Record<string, object> };
+    const cls = spaceForTask(mine, 'classification', 'mine.json').model as { branches: Record<string, object> };
+    expect(Object.keys(reg.branches['decision_tree']!)).toEqual(['max_depth']);
+    expect(Object.keys(cls.branches['decision_tree']!)).toEqual(['max_depth', 'min_impurity_decrease']);
   });
 
   it('target_transform values the task cannot use are refused before any trial, with the JSON path', () => {

@@ -137,6 +137,35 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect((await s.startTrial(again.id, { worker: W }))!.number).toBe(0);
         expect((await s.getTrials(b.id)).map((t) => t.value)).toEqual([2]);
       });
+
+      it('deletes a study in every state at once and leaves every other study exactly as it was', async () => {
+        const gone = await s.createStudy(spec({ name: 'gone', settings: { data: '/x.csv' } }));
+        const kept = await s.createStudy(spec({ name: 'kept', settings: { data: '/y.csv', metric: 'r2' } }));
+        for (const id of [gone.id, kept.id]) {
+          await run(id, 0.5);
+          await run(id, 0.7, 'PRUNED');
+          const running = (await s.startTrial(id, { worker: W }))!;
+          await s.setTrialParams(id, running.number, { lr: 0.1 });
+          await s.reportIntermediate(id, running.number, 0, 0.25);
+          await s.reportIntermediate(id, running.number, 1, 0.5);
+          await s.enqueueTrial(id, { lr: 0.2 });
+        }
+        const before = { study: await s.getStudy('kept'), trials: await s.getTrials(kept.id), counts: await s.countTrials(kept.id) };
+        const summaryBefore = (await s.listStudies()).find((x) => x.name === 'kept');
+        expect(await s.deleteStudy('gone')).toBe(true);
+        expect(await s.getStudy('gone')).toBeNull();
+        expect((await s.listStudies()).map((x) => x.name)).toEqual(['kept']);
+        await expectCode(s.getTrials(gone.id), 'E_STUDY_NOT_FOUND');
+        await expectCode(s.startTrial(gone.id, { worker: W }), 'E_STUDY_NOT_FOUND');
+        expect(await s.getStudy('kept')).toEqual(before.study);
+        expect(await s.getTrials(kept.id)).toEqual(before.trials);
+        expect(before.trials.find((t) => t.state === 'RUNNING')!.intermediate.map((i) => i.value)).toEqual([0.25, 0.5]);
+        expect(await s.countTrials(kept.id)).toEqual(before.counts);
+        expect((await s.listStudies()).find((x) => x.name === 'kept')).toEqual(summaryBefore);
+        // The kept study goes on numbering where it was, and its WAITING trial is still claimable.
+        const next = (await s.startTrial(kept.id, { worker: W }))!;
+        expect(next.params).toEqual({ lr: 0.2 });
+      });
     });
 
     describe('trials', () => {

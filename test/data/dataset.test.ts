@@ -35,7 +35,7 @@ describe('CSV parsing', () => {
     expect(col(d, 'score').values).toEqual([1.5, 2, 2, 3, 3.5, 4, NaN]);
     expect(d.target).toMatchObject({ name: 'y', task: 'classification', classes: ['no', 'yes'] });
     expect(Array.from(d.target.values)).toEqual([1, 0, 1, 0, 1, 0, 1]);
-    expect(d.notes).toContain('dropped column "name": ID-like (every value is distinct)');
+    expect(d.notes).toContain('dropped column "name": ID-like (every value is distinct); pass --keep "name" (API: keep) to use it anyway');
     expect(d.notes).toContain('dropped column "m": every value is missing');
   });
 
@@ -52,14 +52,15 @@ describe('CSV parsing', () => {
     expect(col(d, 'color').schema.categories).toEqual(['blue', 'green', 'red']);
     expect(col(d, 'flag').values.slice(0, 5)).toEqual([1, 0, 1, 0, NaN]);
     expect(col(d, 'big').values.slice(0, 3)).toEqual([NaN, NaN, 3]);
-    expect(d.notes).toEqual([
-      'dropped column "row": ID-like (distinct consecutive integers, a row counter)',
-      'dropped column "code": ID-like (every value is distinct)',
+    expect(d.notes.slice(1)).toEqual([
+      'dropped column "row": ID-like (distinct consecutive integers, a row counter); pass --keep "row" (API: keep) to use it anyway',
+      'dropped column "code": ID-like (every value is distinct); pass --keep "code" (API: keep) to use it anyway',
       'dropped column "const": constant (every row is "same")',
       'dropped column "empty": every value is missing',
       'column "big": 2 non-finite values (first "inf" at line 2) treated as missing',
-      'dropped column "customer_id": ID-like (named like an identifier)',
+      'dropped column "customer_id": ID-like (named like an identifier); pass --keep "customer_id" (API: keep) to use it anyway',
     ]);
+    expect(d.notes[0]).toMatch(/^target "label" /);
   });
 
   it('ID-like names', () => {
@@ -103,7 +104,8 @@ describe('in-memory rows', () => {
     ];
     const d = datasetFromRows(rows, { target: 'y' });
     expect(d.nRows).toBe(5);
-    expect(d.notes).toContain('2 rows duplicate an earlier row (e.g. rows[2] repeats rows[0]); kept');
+    expect(d.notes.some((n) => n.startsWith('2 rows duplicate an earlier row (e.g. rows[2] repeats rows[0]); kept. Cross-validation may put copies'))).toBe(true);
+    expect(Array.from(d.duplicateOf!)).toEqual([-1, -1, 0, -1, 0]);
   });
 
   it('rejects objects as cell values', () => {
@@ -163,7 +165,10 @@ describe('bundled datasets', () => {
   });
 
   it('notes name source lines', () => {
-    expect(loadDataset('datasets/iris.csv', { target: 'species' }).notes).toEqual(['1 row duplicates an earlier row (e.g. line 144 repeats line 103); kept']);
+    const notes = loadDataset('datasets/iris.csv', { target: 'species' }).notes;
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toBe('target "species" holds 3 labels: classification');
+    expect(notes[1]).toMatch(/^1 row duplicates an earlier row \(e\.g\. line 144 repeats line 103\); kept\. /);
   });
 
   it('soybean has missing categorical values; vote reads y/n as boolean; ionosphere drops its constant column', () => {

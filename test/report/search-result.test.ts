@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../src/automl/leaderboard.js';
-import type { SearchResult } from '../../src/automl/types.js';
-import { formatLeaderboard } from '../../src/report/leaderboard.js';
-import { formatSearchResult, formatWorkerDone, searchResultJson } from '../../src/report/search-result.js';
+import type { FinalModelSummary, SearchResult } from '../../src/automl/types.js';
+import { formatLeaderboard, formatPruning } from '../../src/report/leaderboard.js';
+import { finalModelLines, formatSearchResult, formatWorkerDone, searchResultJson } from '../../src/report/search-result.js';
 import type { TrialRecord } from '../../src/trial/trial.js';
 
 // The study, model and metric are only read for a few fields here; the end-to-end CLI tests render real ones.
@@ -26,7 +26,7 @@ function result(over: Partial<Record<keyof SearchResult, unknown>> = {}, trials:
     metric: { name: 'r2', direction: 'maximize' },
     task: 'regression',
     best: { number: 3, value: 0.5, config: { model: { type: 'extra_trees', n_estimators: 50 }, target_transform: 'log' } },
-    model: { features: ['a', 'b'] },
+    model: { features: ['a', 'b'], inputColumns: ['a', 'b'] },
     testScore: 0.4,
     leaderboard: [row],
     counts: { complete: 1, failed: 0, pruned: 2, interrupted: 0 },
@@ -43,7 +43,7 @@ function result(over: Partial<Record<keyof SearchResult, unknown>> = {}, trials:
 
 describe('search result rendering', () => {
   it('renders the leaderboard with the target transform, the spread and the kept columns', () => {
-    expect(formatLeaderboard(result())).toBe(
+    expect(formatLeaderboard(result({ counts: { complete: 1, failed: 0, pruned: 0, interrupted: 0 }, modelTrials: [] }))).toBe(
       [
         'Leaderboard (top 1 of 1 complete trials, r2, higher is better):',
         'rank  trial  model                cv r2            time  features  hyperparameters',
@@ -51,6 +51,60 @@ describe('search result rendering', () => {
       ].join('\n'),
     );
     expect(formatLeaderboard(result({ leaderboard: [] }))).toBe('');
+  });
+
+  it('marks the trials of the saved model with their weights, also those below the rows shown', () => {
+    const text = formatLeaderboard(result({ counts: { complete: 9, failed: 0, pruned: 0, interrupted: 0 }, modelTrials: [{ trial: 3, weight: 0.6 }, { trial: 8, weight: 0.4 }] }));
+    expect(text.split('\n')[0]).toBe('Leaderboard (top 1 of 9 complete trials, r2, higher is better; "in model": weight in the saved model):');
+    expect(text).toMatch(/features {2}in model {2}hyperparameters\n1 .* 1\.5\/4 {5}x0\.60 {5}n_estimators=50/);
+    expect(text).toContain('\nAlso in the saved model, below the rows shown: trial 8 x0.40');
+  });
+
+  it('says what pruning did and how to turn it off', () => {
+    const pruning = { pruned: 179, afterFolds: [{ folds: 1, trials: 150 }, { folds: 2, trials: 29 }], folds: 5 };
+    const text = formatLeaderboard(result({ counts: { complete: 7, failed: 0, pruned: 179, interrupted: 0 }, pruning, modelTrials: [] }));
+    expect(text.split('\n')[0]).toBe('Leaderboard (top 1 of 7 complete trials, r2, higher is better; 179 pruned trials are not ranked, see below):');
+    expect(text).toContain('\nPruned: 179 trials stopped early: 150 after 1 fold, 29 after 2 folds of 5 (median rule');
+    expect(text).toMatch(/--no-prune to run every trial on all folds\.$/);
+    // Without the per-fold summary the count is still explained.
+    expect(formatPruning(2, null)).toMatch(/^Pruned: 2 trials stopped early \(median rule.*--no-prune/);
+    expect(formatPruning(0, pruning)).toBe('');
+  });
+
+  it('names the final model apart from the best trial, with how it was chosen, the class weights and the threshold', () => {
+    const finalModel: FinalModelSummary = {
+      kind: 'ensemble',
+      bestTrial: 3,
+      members: [
+        { trial: 8, weight: 0.6, model: 'gradient_boosting', cv: 0.48, recheck: 0.47 },
+        { trial: 3, weight: 0.4, model: 'extra_trees', cv: 0.5, recheck: 0.41 },
+      ],
+      reason: 'greedy ensemble selection on 1 fresh CV split of the re-check (5 candidates)',
+      cvScore: 0.49,
+      features: ['a', 'b'],
+      testScore: 0.4,
+      file: null,
+      classWeight: 'balanced',
+      threshold: { threshold: 0.3, positiveClass: 'yes', scoreAtHalf: 0.7, score: 0.8, source: "the re-check's fresh splits" },
+    };
+    const text = formatSearchResult(result({ finalModel }));
+    expect(text).toContain(
+      'Final model (cpu.model.json): average of 2 pipelines: trial 8 gradient_boosting x0.60 (cv 0.4800, re-check 0.4700), trial 3 extra_trees x0.40 (cv 0.5000, re-check 0.4100)\n' +
+        '      chosen by: greedy ensemble selection on 1 fresh CV split of the re-check (5 candidates)\n' +
+        '      class weights: balanced',
+    );
+    expect(text).toContain("decision threshold: 'yes' from probability 0.3 on; out-of-fold r2 0.8000 vs 0.7000 at 0.5");
+    const single = finalModelLines({ ...finalModel, kind: 'single', members: [finalModel.members[1]!], classWeight: null, threshold: null }, 'r2');
+    expect(single[0]).toBe('Final model: one pipeline, trial 3 extra_trees (cv 0.5000, re-check 0.4100), the best trial');
+    expect(searchResultJson(result({ finalModel })).finalModel).toMatchObject({ kind: 'ensemble', file: 'cpu.model.json', threshold: { threshold: 0.3 } });
+  });
+
+  it('says there is no test score when no rows were held out', () => {
+    const text = formatSearchResult(result({ testScore: null, testSet: { source: 'none', rows: 0 } }));
+    expect(text).toContain('No test score: no rows were held out (test size 0)');
+    expect(text).not.toContain('Test r2');
+    expect(formatSearchResult(result({ testSet: { source: 'holdout', rows: 40 } }))).toContain('Test r2: 0.4000 (best pipeline refit on all searched rows, scored on 40 held-out rows)');
+    expect(searchResultJson(result({ testSet: { source: 'none', rows: 0 } })).testSet).toEqual({ source: 'none', rows: 0 });
   });
 
   it('summarises a finished search, starting with a blank line', () => {
@@ -82,7 +136,8 @@ describe('search result rendering', () => {
   });
 
   it('keeps the JSON shape of automl search --json', () => {
-    expect(Object.keys(searchResultJson(result()))).toEqual(['study', 'metric', 'direction', 'best', 'testScore', 'trials', 'model', 'features', 'featureSearch', 'ensemble', 'recheck', 'modelTrials', 'stoppedBy']);
+    // Fields are only ever added: the first thirteen are the original shape, in order.
+    expect(Object.keys(searchResultJson(result()))).toEqual(['study', 'metric', 'direction', 'best', 'testScore', 'trials', 'model', 'features', 'featureSearch', 'ensemble', 'recheck', 'modelTrials', 'stoppedBy', 'finalModel', 'pruning', 'testSet']);
     expect(searchResultJson(result())).toMatchObject({ study: 'cpu', metric: 'r2', direction: 'maximize', model: 'cpu.model.json', features: ['a', 'b'] });
   });
 

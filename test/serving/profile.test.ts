@@ -27,7 +27,8 @@ describe('profile contents', () => {
     const rows = Array.from({ length: 600 }, (_, i) => ({ cat: `c${i % 60}`, b: i % 3 === 0 ? 'yes' : i % 7 === 0 ? '' : 'no', y: i % 2 }));
     // c0..c9 get an extra row each so the top is deterministic.
     rows.push(...Array.from({ length: 10 }, (_, i) => ({ cat: `c${i}`, b: 'no', y: 0 })));
-    const d = datasetFromRows(rows, { target: 'y' });
+    // keep: all 60 levels (loading would otherwise group those past the 50 most frequent).
+    const d = datasetFromRows(rows, { target: 'y', keep: ['cat'] });
     const cat = columnProfile(d, d.features.find((f) => f.name === 'cat')!);
     if (cat.type === 'numeric') throw new Error('expected a categorical profile');
     expect(cat.categories).toBe(60);

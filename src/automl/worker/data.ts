@@ -28,6 +28,8 @@ export interface TabularWorkerData {
    * then only gives the number of folds). Keeps a long search from tuning itself to one split.
    */
   readonly reshuffle?: boolean;
+  /** Classification: every fit weights its training rows by class (`balanced`). */
+  readonly classWeight?: 'balanced';
 }
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */

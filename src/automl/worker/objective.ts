@@ -64,8 +64,10 @@ export async function crossValidateTrial(config: PipelineConfig, ctx: ObjectiveC
     seed: ctx.seed,
     lookupModel: getModel,
     signal: ctx.signal,
+    ...(data.classWeight ? { classWeight: data.classWeight } : {}),
     // Out-of-fold predictions, row i = searched row i, when the study builds an ensemble.
-    keepOof: data.oof === true && ctx.setArtifact !== undefined,
+    // (or when the task asks for them: the threshold of a pipeline the ensemble step never saw).
+    keepOof: (data.oof === true || (ctx.data as { oof?: unknown } | undefined)?.oof === true) && ctx.setArtifact !== undefined,
     onFold: (k, score, pipeline) => {
       if (!Number.isFinite(score)) throw new AutomlError('E_MODEL', `fold ${k + 1}: the ${metric.name} score is ${score}`);
       scores.push(score);

@@ -28,7 +28,7 @@ export default async function refitObjective(config: unknown, ctx: ObjectiveCont
   const task = (ctx.data ?? {}) as RefitTaskData;
   const view = task.columns ? datasetWithColumns(data.dataset, task.columns) : data.dataset;
   const rows = Int32Array.from({ length: view.nRows }, (_, i) => i);
-  const pipeline = await new Pipeline(getModel).fit(view, rows, config as PipelineConfig, { seed: ctx.seed, signal: ctx.signal });
+  const pipeline = await new Pipeline(getModel).fit(view, rows, config as PipelineConfig, { seed: ctx.seed, signal: ctx.signal, ...(data.classWeight ? { classWeight: data.classWeight } : {}) });
   ctx.setUserAttr(PIPELINE_ATTR, pipeline.toJSON());
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { bestJson, formatBest } from '../../report/best.js';
 import { loadStudy } from '../../study/index.js';
-import { storageOption } from '../args.js';
+import { storageOption, withExamples } from '../args.js';
 
 async function run(name: string, f: { storage: string; json?: boolean }): Promise<number> {
   const study = await loadStudy({ name, storage: f.storage, readonly: true });
@@ -17,7 +17,7 @@ async function run(name: string, f: { storage: string; json?: boolean }): Promis
 
 /** Adds `automl best` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('best')
     .description("show a study's best trial")
     .argument('<study>', 'study name')
@@ -26,4 +26,9 @@ export function register(program: Command): void {
     .action(async (name: string, flags: { storage: string; json?: boolean }) => {
       process.exitCode = await run(name, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 20',
+    'automl best iris',
+    'automl best iris --json',
+  ]);
 }

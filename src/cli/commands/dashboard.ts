@@ -1,10 +1,9 @@
 /**
  * `automl dashboard`: serves the live dashboard (src/report/dashboard) until Ctrl-C.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createDashboard } from '../../report/dashboard/server.js';
-
-const DEFAULT_STORAGE = 'sqlite:automl.db';
+import { storageOption, withExamples } from '../args.js';
 
 function portArg(v: string): number {
   const n = Number(v);
@@ -14,10 +13,10 @@ function portArg(v: string): number {
 
 /** Adds the `dashboard` command to `program`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('dashboard')
     .description('a live web UI over a storage: the studies, and for each the report\'s charts and a sortable, filterable trial table, updated while a search runs (reads only; never slows the search)')
-    .addOption(new Option('--storage <url>', 'where studies live: sqlite:<file>, postgresql://...').default(DEFAULT_STORAGE))
+    .addOption(storageOption())
     .option('--port <n>', 'TCP port (0: any free port)', portArg, 8080)
     .option('--host <host>', 'interface to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--model-dir <dir>', 'folder holding the <study>.model.json files (default: the current folder)')
@@ -35,4 +34,9 @@ export function register(program: Command): void {
         process.on('SIGTERM', stop);
       });
     });
+  withExamples(command, [
+    'automl search datasets/wine.csv --target class --time 2m &',
+    'automl dashboard                      # then open http://127.0.0.1:8080',
+    'automl dashboard --port 0 --storage sqlite:automl.db',
+  ]);
 }

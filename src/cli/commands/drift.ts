@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isAutomlError } from '../../util/errors.js';
 import { checkDrift, DRIFT_DEFAULTS, type DriftOptions } from '../../serving/drift.js';
 import { renderDrift } from '../../report/drift.js';
-import { delimiterOption } from '../args.js';
+import { delimiterOption, withExamples } from '../args.js';
 
 interface DriftFlags {
   json?: boolean;
@@ -61,7 +61,7 @@ function run(modelFile: string, data: string, f: DriftFlags): number {
 /** Adds the `drift` command to the program. */
 export function register(program: Command): void {
   const d = DRIFT_DEFAULTS;
-  program
+  const command = program
     .command('drift')
     .description(
       "check new data for drift against the training profile in the model file, column by column (Evidently's methods and defaults: " +
@@ -90,4 +90,9 @@ export function register(program: Command): void {
     .action((modelFile: string, data: string, flags: DriftFlags) => {
       process.exitCode = run(modelFile, data, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl drift iris.model.json datasets/iris.csv',
+    'automl drift iris.model.json datasets/iris.csv --json --fail-on-drift',
+  ]);
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { isAutomlError } from '../../util/errors.js';
 import { evaluateModel } from '../../serving/evaluate.js';
 import { renderEvaluation } from '../../report/evaluation.js';
-import { delimiterOption } from '../args.js';
+import { delimiterOption, withExamples } from '../args.js';
 
 interface EvaluateFlags {
   target?: string;
@@ -29,7 +29,7 @@ function run(modelFile: string, data: string, flags: EvaluateFlags): number {
 
 /** Adds the `evaluate` command to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description(
       'score a saved model on labelled data with every metric of its task: accuracy, balanced accuracy, F1 macro, log loss, ROC AUC, ' +
@@ -44,4 +44,9 @@ export function register(program: Command): void {
     .action((modelFile: string, data: string, flags: EvaluateFlags) => {
       process.exitCode = run(modelFile, data, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl evaluate iris.model.json datasets/iris.csv',
+    'automl evaluate iris.model.json datasets/iris.csv --json',
+  ]);
 }

@@ -2,20 +2,11 @@
  * `automl importance <study>`: which hyperparameters mattered, by fANOVA over the study's complete
  * trials (see src/report/importance.ts); text table or `--json`.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { parameterImportance } from '../../report/importance.js';
 import { openReader, readStudy } from '../../report/dashboard/reader.js';
 import { table } from '../../report/format.js';
-
-const DEFAULT_STORAGE = 'sqlite:automl.db';
-
-function intArg(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
-}
+import { intArg, storageOption, withExamples } from '../args.js';
 
 function pct(v: number | null): string {
   return v === null ? '-' : `${(v * 100).toFixed(1)}%`;
@@ -23,11 +14,11 @@ function pct(v: number | null): string {
 
 /** Adds the `importance` command to `program`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('importance')
     .description("which hyperparameters mattered: fANOVA on a seeded forest over the study's complete trials (a branch's parameters count only on trials that chose it)")
     .argument('<study>', 'study name')
-    .addOption(new Option('--storage <url>', 'where studies live: sqlite:<file>, postgresql://...').default(DEFAULT_STORAGE))
+    .addOption(storageOption())
     .option('--json', 'print JSON: { method, trials, params: [{ name, importance, share, withinBranch, std, condition, activeTrials }], notes }')
     .option('--seed <n>', 'seed of the forest', intArg('--seed', 0), 0)
     .option('--trees <n>', 'trees of the forest', intArg('--trees', 1), 32)
@@ -53,4 +44,9 @@ export function register(program: Command): void {
         await reader.close();
       }
     });
+  withExamples(command, [
+    'automl search datasets/wine.csv --target class --trials 40',
+    'automl importance wine',
+    'automl importance wine --json --trees 64',
+  ]);
 }

@@ -5,38 +5,56 @@ import { predictionsCsv } from '../../report/predictions.js';
 import { loadModel } from '../../serving/model-file.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../../util/output-path.js';
-import { delimiterOption } from '../args.js';
+import { parseFeatureRows } from '../../data/predict-rows.js';
+import { delimiterOption, withExamples } from '../args.js';
 
 interface PredictFlags {
   out?: string;
   proba?: boolean;
   force?: boolean;
   delimiter?: string;
+  json?: boolean;
 }
 
-function run(modelFile: string, data: string, f: PredictFlags): number {
+/** The data argument that means "read the CSV from standard input". */
+const STDIN = '-';
+/** How rows from standard input are named in messages (`<stdin>: line 7 has 3 fields...`). */
+const STDIN_NAME = '<stdin>';
+
+/** All of standard input, as bytes. */
+async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<Buffer> {
+  if (input.isTTY) process.stderr.write('automl predict: reading CSV rows from the terminal; end them with Ctrl-D\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+async function run(modelFile: string, data: string, f: PredictFlags): Promise<number> {
+  const fromStdin = data === STDIN;
   // Checked before anything is computed: never the model or the data, never a link or a device,
   // and a model file is only replaced with --force (other files are, like any output of a rerun).
-  if (f.out !== undefined) checkPredictOut(f.out, modelFile, data, Boolean(f.force));
+  if (f.out !== undefined) checkPredictOut(f.out, modelFile, fromStdin ? null : data, Boolean(f.force));
   const model = loadModel(modelFile);
   if (f.proba && model.task !== 'classification') throw new AutomlError('E_USAGE', `--proba needs a classification model; ${modelFile} does regression`);
-  const rows = model.table(data, f.delimiter !== undefined ? { delimiter: f.delimiter } : {});
+  const csvOpts = f.delimiter !== undefined ? { delimiter: f.delimiter } : {};
+  const rows = fromStdin ? parseFeatureRows(await readStdin(), STDIN_NAME, model.info.features, csvOpts) : model.table(data, csvOpts);
   const predictions = model.predict(rows);
-  const csv = predictionsCsv({ target: model.target, predictions, ...(f.proba ? { proba: { classes: model.classes!, rows: model.predictProba(rows) } } : {}) });
+  const proba = f.proba ? model.predictProba(rows) : null;
+  // JSON has the shape `automl serve` answers with: { predictions, probabilities? }, plus the target's name.
+  const text = f.json
+    ? JSON.stringify({ target: model.target, predictions, ...(proba ? { probabilities: proba } : {}) }) + '\n'
+    : predictionsCsv({ target: model.target, predictions, ...(proba ? { proba: { classes: model.classes!, rows: proba } } : {}) });
   if (f.out !== undefined) {
-    checkPredictOut(f.out, modelFile, data, Boolean(f.force));
-    writeFileAtomic(f.out, csv);
+    checkPredictOut(f.out, modelFile, fromStdin ? null : data, Boolean(f.force));
+    writeFileAtomic(f.out, text);
     process.stderr.write(`wrote ${predictions.length} predictions to ${f.out}\n`);
-  } else process.stdout.write(csv);
+  } else process.stdout.write(text);
   for (const n of rows.notes) process.stderr.write(`note: ${n}\n`);
   return 0;
 }
 
-function checkPredictOut(out: string, modelFile: string, data: string, force: boolean): void {
-  const inputs = [
-    { path: modelFile, what: 'the model file' },
-    { path: data, what: 'the data to predict' },
-  ];
+function checkPredictOut(out: string, modelFile: string, data: string | null, force: boolean): void {
+  const inputs = [{ path: modelFile, what: 'the model file' }, ...(data !== null ? [{ path: data, what: 'the data to predict' }] : [])];
   // First: a FIFO or device must be refused before it is opened to look at it.
   checkOutputPath(out, { inputs, existing: 'replace' });
   if (!force && isModelFile(out)) throw new AutomlError('E_OUTPUT', `--out ${out} is an automl model file; pass --force to replace it, or choose another path`, { file: out });
@@ -59,16 +77,23 @@ function isModelFile(path: string): boolean {
 
 /** Adds `automl predict` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('predict')
     .description('predict with a saved model; writes one column named after the target, in input order')
     .argument('<model.json>', 'a model file written by automl search')
-    .argument('<data.csv>', 'rows to predict (needs the columns the model was trained on; others are ignored)')
+    .argument('<data.csv>', "rows to predict (needs the columns the model was trained on; others are ignored); '-' reads them from standard input")
     .option('--out <preds.csv>', 'write here instead of standard output (never over the model or the data; an existing model file only with --force)')
     .option('--force', 'allow --out to replace an existing model file')
     .option('--proba', 'add proba_<class> columns (classification)')
     .addOption(delimiterOption())
-    .action((modelFile: string, data: string, flags: PredictFlags) => {
-      process.exitCode = run(modelFile, data, flags);
+    .option('--json', 'print one JSON object instead of CSV: { target, predictions: [...], probabilities: [{ <class>: p }] (with --proba) }, as automl serve answers')
+    .action(async (modelFile: string, data: string, flags: PredictFlags) => {
+      process.exitCode = await run(modelFile, data, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl predict iris.model.json datasets/iris.csv --proba',
+    'head -5 datasets/iris.csv | automl predict iris.model.json - --json',
+    'automl predict iris.model.json datasets/iris.csv --out predictions.csv',
+  ]);
 }

@@ -1,18 +1,17 @@
 /**
  * `automl report <study>`: writes the study's offline HTML report (src/report/html).
  */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { report } from '../../report/html/report.js';
-
-const DEFAULT_STORAGE = 'sqlite:automl.db';
+import { storageOption, withExamples } from '../args.js';
 
 /** Adds the `report` command to `program`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description('write a self-contained HTML report of a study (works offline): history, scores per model family, importance, parallel coordinates, slices, worker timeline, and the final model on held-out rows')
     .argument('<study>', 'study name')
-    .addOption(new Option('--storage <url>', 'where studies live: sqlite:<file>, postgresql://...').default(DEFAULT_STORAGE))
+    .addOption(storageOption())
     .option('--out <report.html>', 'where to write the page (default: <study>.report.html)')
     .option('--model <model.json>', 'the final model (default: <study>.model.json here, if it exists)')
     .option('--data <labelled.csv>', "labelled rows to score the model on (default: the study's held-out rows, recomputed from its data file)")
@@ -28,4 +27,9 @@ export function register(program: Command): void {
         if (r.payload.importanceNote) process.stderr.write(`note: ${r.payload.importanceNote}\n`);
       }
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 20',
+    'automl report iris                    # writes iris.report.html',
+    'automl report iris --out /tmp/iris.html --no-final',
+  ]);
 }

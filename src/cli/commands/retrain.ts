@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { retrain, type RetrainResult } from '../../automl/retrain.js';
 import { searchResultJson } from '../../report/search-result.js';
 import { fmtScore } from '../../report/format.js';
-import { DEFAULT_STORAGE, delimiterOption, durationArg, intArg, storageOption } from '../args.js';
+import { DEFAULT_STORAGE, delimiterOption, durationArg, intArg, storageOption, withExamples } from '../args.js';
 import { runWithProgress } from '../run-with-progress.js';
 
 interface RetrainFlags {
@@ -25,6 +25,7 @@ interface RetrainFlags {
   workers?: number;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   ensemble?: boolean;
   recheck?: boolean;
 }
@@ -57,7 +58,7 @@ function print(r: RetrainResult, json: boolean, interrupted: boolean): void {
 async function run(name: string, f: RetrainFlags): Promise<number> {
   let result: RetrainResult | null = null;
   return runWithProgress(
-    Boolean(f.quiet || f.json),
+    f,
     (info) => `automl: retraining study '${name}' as '${info.study}' in ${info.storage}`,
     async (hooks) => {
       result = await retrain(name, {
@@ -84,7 +85,7 @@ async function run(name: string, f: RetrainFlags): Promise<number> {
 
 /** Adds `automl retrain` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('retrain')
     .description("search again on new data in a new study linked to the old one (same target, metric, space and settings), starting from the old best configurations; the new model is written only when it scores at least as well as the old one on a holdout of the new data")
     .argument('<study>', 'the study to retrain')
@@ -97,13 +98,19 @@ export function register(program: Command): void {
     .option('--force', 'write the new model even when it scores worse than the old one')
     .option('--warm <k>', "the old study's best distinct configurations run first", intArg('--warm', 0), 5)
     .option('--trials <n>', "trial budget (default: the old study's budget kind and size)", intArg('--trials', 1))
-    .option('--time <duration>', 'wall-clock budget, e.g. 30s, 5m', durationArg)
+    .option('--time <duration>', 'wall-clock budget, e.g. 30s, 5m, 1m30s', durationArg)
     .option('--workers <n>', 'worker threads (default: number of cores)', intArg('--workers', 1))
     .option('--no-ensemble', 'refit the best pipeline alone (default: as the old study)')
     .option('--no-recheck', "choose the final model on the search's own CV scores")
     .option('--json', 'print one JSON object: both scores, the decision and the search result')
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'also one line per finished trial on stderr (and progress when stderr is not a terminal with --json)')
     .action(async (name: string, flags: RetrainFlags) => {
       process.exitCode = await run(name, flags);
     });
+  withExamples(command, [
+    'automl search datasets/wine.csv --target class --trials 20',
+    'automl retrain wine --data datasets/wine.csv --trials 10',
+    'automl retrain wine --data datasets/wine.csv --time 1m --json',
+  ]);
 }

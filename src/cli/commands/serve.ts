@@ -5,17 +5,9 @@
 import { relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AutomlError } from '../../util/errors.js';
-import { parseDuration } from '../args.js';
+import { durationArg, intArg, withExamples } from '../args.js';
 import { DEFAULT_DRIFT_WINDOW, DEFAULT_MAX_ROWS, serve } from '../../serving/server.js';
 import { DEFAULT_DRIFT_INTERVAL_MS, DEFAULT_DRIFT_MIN_ROWS } from '../../serving/http-metrics.js';
-
-function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got '${v}'`);
-    return n;
-  };
-}
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
 
@@ -25,12 +17,6 @@ function bytesArg(v: string): number {
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined || !(Number(m[1]) * unit >= 1)) throw new InvalidArgumentError(`expected a size in bytes like 10mb, 512kb or 1048576, got '${v}'`);
   return Math.floor(Number(m[1]) * unit);
-}
-
-function durationArg(v: string): number {
-  const s = parseDuration(v);
-  if (s === null || s <= 0) throw new InvalidArgumentError(`expected seconds or a duration like 30s, 2m; got '${v}'`);
-  return s;
 }
 
 interface ServeFlags {
@@ -72,7 +58,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
   const s = running.app.automl;
   const threads = s.predictor.workers === 0 ? 'all batches on the event loop' : `batches over ${s.predictor.inlineRows} rows in ${s.predictor.workers} thread${s.predictor.workers === 1 ? '' : 's'}`;
   process.stdout.write(`serving ${shown} on ${running.url} (POST /invocations)\n`);
-  process.stderr.write(`automl serve: ${s.model.task}, ${s.model.features.length} input columns; ${threads}; body limit ${s.limits.maxBodyBytes} bytes, ${s.limits.maxRows} rows\n`);
+  process.stderr.write(`automl serve: ${s.model.task}, ${s.model.inputColumns.length} input columns; ${threads}; body limit ${s.limits.maxBodyBytes} bytes, ${s.limits.maxRows} rows\n`);
   await running.closed;
   process.stderr.write('automl serve: stopped\n');
   return 0;
@@ -80,7 +66,7 @@ async function runServe(modelFile: string, f: ServeFlags): Promise<number> {
 
 /** Adds `automl serve` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve a model over HTTP, compatible with MLflow\'s scoring server: GET /ping, /health, /version, /metadata, /metrics; POST /invocations (JSON dataframe_split, dataframe_records, instances, or text/csv; ?proba=true or "params": {"proba": true} adds class probabilities)')
     .argument('<model.json>', 'a model file written by automl search')
@@ -97,4 +83,9 @@ export function register(program: Command): void {
     .action(async (modelFile: string, flags: ServeFlags) => {
       process.exitCode = await runServe(modelFile, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl serve iris.model.json --port 8080',
+    "curl -s localhost:8080/invocations -H 'Content-Type: text/csv' --data-binary @datasets/iris.csv",
+  ]);
 }

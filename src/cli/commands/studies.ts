@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatStudies } from '../../report/studies.js';
 import { openStorage, redactUrl } from '../../storage/open.js';
-import { storageOption } from '../args.js';
+import { storageOption, withExamples } from '../args.js';
 
 async function run(f: { storage: string; json?: boolean }): Promise<number> {
   const storage = await openStorage(f.storage, { readonly: true });
@@ -17,7 +17,7 @@ async function run(f: { storage: string; json?: boolean }): Promise<number> {
 
 /** Adds `automl studies` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('studies')
     .description('list the studies in a storage')
     .addOption(storageOption())
@@ -25,4 +25,9 @@ export function register(program: Command): void {
     .action(async (flags: { storage: string; json?: boolean }) => {
       process.exitCode = await run(flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl studies',
+    'automl studies --json --storage sqlite:automl.db',
+  ]);
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatTrials, trialsCsv, trialsJson } from '../../report/trials.js';
 import { loadStudy } from '../../study/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { storageOption } from '../args.js';
+import { storageOption, withExamples } from '../args.js';
 
 interface TrialsFlags {
   storage: string;
@@ -26,7 +26,7 @@ async function run(name: string, f: TrialsFlags): Promise<number> {
 
 /** Adds `automl trials` to the program. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('trials')
     .description("list a study's trials")
     .argument('<study>', 'study name')
@@ -36,4 +36,9 @@ export function register(program: Command): void {
     .action(async (name: string, flags: TrialsFlags) => {
       process.exitCode = await run(name, flags);
     });
+  withExamples(command, [
+    'automl search datasets/iris.csv --target species --trials 10',
+    'automl trials iris',
+    'automl trials iris --csv > iris-trials.csv',
+  ]);
 }

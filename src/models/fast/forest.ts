@@ -4,7 +4,8 @@
  * (forest) or one random threshold per feature (extra trees); probabilities are the mean of the
  * trees' leaf class distributions, regression the mean of leaf means.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from '../estimator.js';
+import { rowClassWeights } from '../common.js';
 import { defineFamily, familySpec } from '../descriptor.js';
 import type { FamilySpace } from '../descriptor.js';
 import { bool, categorical, float, int, resolveParams } from '../hyperparams.js';
@@ -62,6 +63,7 @@ export class Forest implements Estimator {
     readonly nClasses: number,
     private readonly seed: number,
     private readonly signal?: AbortSignal,
+    private readonly classWeight?: ModelContext['classWeight'],
   ) {
     if (task === 'classification') this.predictProba = (X: Matrix): Matrix => ({ rows: X.rows, cols: nClasses, data: this.average(X) });
   }
@@ -83,6 +85,8 @@ export class Forest implements Estimator {
     const treeOpt = { criterion, mtry, maxDepth: P.max_depth === 0 ? Infinity : P.max_depth, minSamplesLeaf: P.min_samples_leaf };
     const grower = name === 'extra_trees' ? new ExtraTreeGrower(data, treeOpt) : new ForestGrower(data, treeOpt);
     const w = new Float64Array(n);
+    // Balanced class weights scale each row's bootstrap count (or its unit weight).
+    const cw = cls ? rowClassWeights(y, this.nClasses, this.classWeight) : null;
     const all = identity(n);
     const idx = new Uint32Array(n);
     const trees: Tree[] = [];
@@ -102,6 +106,7 @@ export class Forest implements Estimator {
         idx.set(all);
         rows = idx;
       }
+      if (cw) for (let i = 0; i < n; i++) w[i]! *= cw[i]!;
       trees.push(grower.grow(rows, w, trng));
     }
     this.fitted = { p, trees };
@@ -192,6 +197,7 @@ export const randomForestFamily = defineFamily({
   description: 'Random forest on binned features (bootstrap, best split over a random feature subset)',
   tasks: ['classification', 'regression'],
   handlesMissing: true,
+  classWeights: true,
   params: RANDOM_FOREST_DECLS,
   preprocessing: { encoding: 'ordinal', scaler: 'none' },
   space: forestSpace(
@@ -199,7 +205,7 @@ export const randomForestFamily = defineFamily({
   ),
   searchRank: 2,
   warmStart: { rank: 6, params: (task, nFeatures) => ({ max_features: warmFeatures(task, nFeatures) }) },
-  create: (params, ctx) => new Forest('random_forest', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
+  create: (params, ctx) => new Forest('random_forest', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal, ctx.classWeight),
   load: (json) => Forest.load('random_forest', json),
 });
 
@@ -209,6 +215,7 @@ export const extraTreesFamily = defineFamily({
   description: 'Extremely randomised trees on binned features (one random threshold per feature)',
   tasks: ['classification', 'regression'],
   handlesMissing: true,
+  classWeights: true,
   params: EXTRA_TREES_DECLS,
   preprocessing: { encoding: 'ordinal', scaler: 'none' },
   space: forestSpace(
@@ -216,7 +223,7 @@ export const extraTreesFamily = defineFamily({
   ),
   searchRank: 3,
   warmStart: { rank: 5, params: (task, nFeatures) => ({ max_features: warmFeatures(task, nFeatures) }) },
-  create: (params, ctx) => new Forest('extra_trees', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
+  create: (params, ctx) => new Forest('extra_trees', params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal, ctx.classWeight),
   load: (json) => Forest.load('extra_trees', json),
 });
 

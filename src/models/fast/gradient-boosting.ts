@@ -3,7 +3,8 @@
  * binary log-loss, multiclass softmax (one tree per class per round) or squared error, with row
  * and column subsampling and early stopping on an internal validation split.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from '../estimator.js';
+import { rowClassWeights } from '../common.js';
 import { defineFamily, familySpec } from '../descriptor.js';
 import { categorical, float, int, resolveParams } from '../hyperparams.js';
 import type { ParamsOf } from '../hyperparams.js';
@@ -98,6 +99,7 @@ export class GradientBoosting implements Estimator {
     readonly nClasses: number,
     private readonly seed: number,
     private readonly signal?: AbortSignal,
+    private readonly classWeight?: ModelContext['classWeight'],
   ) {
     if (task === 'classification') this.predictProba = (X: Matrix): Matrix => this.proba(X);
   }
@@ -155,12 +157,15 @@ export class GradientBoosting implements Estimator {
     const nSample = Math.max(1, Math.round(P.subsample * n));
     const nCols = Math.max(1, Math.round(P.colsample * p));
     const regression = this.task === 'regression';
+    // Balanced class weights scale each training row's gradient and hessian.
+    const cw = cls ? rowClassWeights(yt, this.nClasses, this.classWeight) : null;
     const trees: Tree[] = [];
     let best = Infinity;
     let bestRound = -1;
     for (let round = 0; round < P.n_estimators; round++) {
       checkAbort(NAME, this.signal);
       computeGradients(raw, yt, K, regression, grad, hess, prob);
+      if (cw) for (let k = 0; k < K; k++) for (let i = 0; i < n; i++) (grad[k]![i]! *= cw[i]!, hess[k]![i]! *= cw[i]!);
       if (nSample < n) sampleSorted(order, n, nSample, rng);
       let anySplit = false;
       for (let k = 0; k < K; k++) {
@@ -350,6 +355,7 @@ export const gradientBoostingFamily = defineFamily({
   name: NAME,
   description: 'Histogram gradient-boosted trees (leaf-wise, LightGBM-style) for classification and regression',
   tasks: ['classification', 'regression'],
+  classWeights: true,
   handlesMissing: true,
   params: gradientBoostingDecls,
   preprocessing: { encoding: 'ordinal', scaler: 'none' },
@@ -369,7 +375,7 @@ export const gradientBoostingFamily = defineFamily({
   searchRank: 1,
   // The default l2 of 0 lies below the log range: the warm start takes its lowest value.
   warmStart: { rank: 7, withSelection: true, params: () => ({ l2: 0.001 }) },
-  create: (params, ctx) => new GradientBoosting(params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal),
+  create: (params, ctx) => new GradientBoosting(params, ctx.task, ctx.nClasses, ctx.seed, ctx.signal, ctx.classWeight),
   load: (json) => GradientBoosting.load(json),
 });
 

@@ -10,7 +10,7 @@ import { AbtWorkspace } from './abt-wasm.js';
  * binary fit takes few iterations, so copying X into WebAssembly memory would cost more than
  * it saves.
  */
-export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean): number {
+export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean, rowWeights: Float64Array | null = null): number {
   g.fill(0);
   const b = fitIntercept ? w[p]! : 0;
   let loss = 0;
@@ -18,9 +18,10 @@ export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array,
   for (let i = 0; i < n; i++) {
     const o = i * p;
     const s = b + dotAt(w, 0, d, o, p);
-    // log(1 + e^s) - y s without overflow; residual sigmoid(s) - y.
-    loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - y[i]! * s;
-    const r = 1 / (1 + Math.exp(-s)) - y[i]!;
+    const rw = rowWeights ? rowWeights[i]! : 1;
+    // log(1 + e^s) - y s without overflow; residual sigmoid(s) - y (each scaled by the row's weight).
+    loss += rw * ((s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - y[i]! * s);
+    const r = rw * (1 / (1 + Math.exp(-s)) - y[i]!);
     for (let j = 0; j < p; j++) g[j]! += r * d[o + j]!;
     gb += r;
   }
@@ -64,7 +65,18 @@ export function softmaxScratch(d: Float64Array, n: number, p: number, K: number)
  * two classes x four features over the rows of the transposed copy, with eight accumulators and
  * no store in the inner loop.
  */
-export function softmaxLoss(d: Float64Array, n: number, p: number, K: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean, sc: SoftmaxScratch): number {
+export function softmaxLoss(
+  d: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  g: Float64Array,
+  fitIntercept: boolean,
+  sc: SoftmaxScratch,
+  rowWeights: Float64Array | null = null,
+): number {
   const { XT, z, R, ws } = sc;
   const kp = K * p;
   const np = n * p;
@@ -73,7 +85,7 @@ export function softmaxLoss(d: Float64Array, n: number, p: number, K: number, y:
     ws.abt(0, n, 2 * np, K, p, 2 * np + kp);
     if (fitIntercept) for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) z[i * K + k]! += w[kp + k]!;
   } else scores(d, n, p, K, w, fitIntercept, z);
-  const loss = residuals(z, n, K, y, R);
+  const loss = rowWeights ? weightedResiduals(z, n, K, y, R, rowWeights) : residuals(z, n, K, y, R);
   for (let k = 0; k < K; k++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += R[k * n + i]!;
@@ -106,6 +118,23 @@ function residuals(z: Float64Array, n: number, K: number, y: Int32Array, R: Floa
     const inv = 1 / se;
     for (let k = 0; k < K; k++) R[k * n + i] = z[o + k]! * inv;
     R[y[i]! * n + i]! -= 1;
+  }
+  return loss;
+}
+
+/** {@link residuals} with each row's loss and residuals scaled by its weight. */
+function weightedResiduals(z: Float64Array, n: number, K: number, y: Int32Array, R: Float64Array, rowWeights: Float64Array): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) if (z[o + k]! > mx) mx = z[o + k]!;
+    let se = 0;
+    for (let k = 0; k < K; k++) se += Math.exp(z[o + k]! - mx);
+    const rw = rowWeights[i]!;
+    loss += rw * (Math.log(se) + mx - z[o + y[i]!]!);
+    for (let k = 0; k < K; k++) R[k * n + i] = (rw * Math.exp(z[o + k]! - mx)) / se;
+    R[y[i]! * n + i]! -= rw;
   }
   return loss;
 }

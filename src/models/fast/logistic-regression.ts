@@ -5,7 +5,8 @@
  * exactly zero). Two classes use a single weight vector (a sigmoid), as scikit-learn does, so
  * that C means the same thing.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from '../estimator.js';
+import { rowClassWeights } from '../common.js';
 import { defineFamily, familySpec } from '../descriptor.js';
 import { bool, categorical, float, int, resolveParams } from '../hyperparams.js';
 import type { ParamsOf } from '../hyperparams.js';
@@ -58,6 +59,7 @@ export class LogisticRegression implements Estimator {
     readonly params: LogisticRegressionParams,
     readonly nClasses: number,
     private readonly signal?: AbortSignal,
+    private readonly classWeight?: ModelContext['classWeight'],
   ) {}
 
   /** Solver iterations used by the last fit. */
@@ -79,8 +81,10 @@ export class LogisticRegression implements Estimator {
     const labels = Int32Array.from(y);
     const fi = P.fit_intercept;
     const l2 = P.penalty === 'l2';
+    // Balanced class weights scale each row's loss term (scikit-learn's class_weight='balanced').
+    const rw = rowClassWeights(y, this.nClasses, this.classWeight);
     const fun = (w: Float64Array, g: Float64Array): number =>
-      (sc ? softmaxLoss(d, n, p, K, labels, w, g, fi, sc) : binaryLoss(d, n, p, labels, w, g, fi)) + (l2 ? addL2(w, g, K * p, lam) : 0);
+      (sc ? softmaxLoss(d, n, p, K, labels, w, g, fi, sc, rw) : binaryLoss(d, n, p, labels, w, g, fi, rw)) + (l2 ? addL2(w, g, K * p, lam) : 0);
     const opt = { maxIter: P.max_iter, gtol: P.tol, onIteration: () => checkAbort(NAME, this.signal) };
     const res = l2 ? lbfgs(fun, new Float64Array(dim), opt) : owlqn(fun, new Float64Array(dim), K * p, lam, opt);
     const w = res.x;
@@ -152,6 +156,7 @@ export const logisticRegressionFamily = defineFamily({
   name: NAME,
   description: 'Multinomial logistic regression with L2 (L-BFGS) or L1 (OWL-QN) penalty',
   tasks: ['classification'],
+  classWeights: true,
   params: logisticRegressionDecls,
   // One penalty for every weight is fair only when features share a scale.
   preprocessing: { encoding: 'onehot', scaler: 'standard' },
@@ -162,7 +167,7 @@ export const logisticRegressionFamily = defineFamily({
   },
   searchRank: 4,
   warmStart: { rank: 2, withSelection: true },
-  create: (params, ctx) => new LogisticRegression(params, ctx.nClasses, ctx.signal),
+  create: (params, ctx) => new LogisticRegression(params, ctx.nClasses, ctx.signal, ctx.classWeight),
   load: (json) => LogisticRegression.load(json),
 });
 

@@ -1,6 +1,6 @@
 /**
  * Support-vector learners: `svm` (classification) and `svr` (regression), exact SMO up to
- * {@link EXACT_ROW_LIMIT} training rows and a kernel feature map with a linear solver above.
+ * `EXACT_ROW_LIMIT` training rows and a kernel feature map with a linear solver above.
  * Not in the default search (no `searchRank`, no warm start) until measurements say so.
  */
 import { defineFamily, familySpec } from '../descriptor.js';
@@ -21,6 +21,7 @@ export const svmFamily = defineFamily({
   name: 'svm',
   description: 'Support-vector classifier (RBF, polynomial or linear kernel; SMO, one-vs-one; kernel approximation above 10,000 rows)',
   tasks: ['classification'],
+  classWeights: true,
   params: svmDecls,
   // Kernels compare distances and dot products: features must share a scale.
   preprocessing: { encoding: 'onehot', scaler: 'standard' },

@@ -1,6 +1,6 @@
 /**
  * `svm`: C-support-vector classification with RBF, polynomial or linear kernels.
- * - Up to {@link EXACT_ROW_LIMIT} training rows (or `solver: 'exact'`): one-vs-one SMO (ovo.ts),
+ * - Up to `EXACT_ROW_LIMIT` training rows (or `solver: 'exact'`): one-vs-one SMO (ovo.ts),
  *   predictions by voting, LIBSVM's model layout; with `probability`, Platt sigmoids fitted out of
  *   fold and coupled across pairs (Wu, Lin and Weng's method 2).
  * - Above it (or `solver: 'approx'`): a Nyström or random-Fourier feature map and a one-vs-rest
@@ -11,6 +11,7 @@
 import type { Estimator, EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
 import { checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
 import { createRng } from '../../util/rng.js';
+import { balancedClassWeights } from '../common.js';
 import { fitApproxClassifier, linearScores, type ApproxModel } from './approx.js';
 import { checkKeys, readEnum, readNum } from './json.js';
 import { resolveGamma, type KernelSpec } from './kernel.js';
@@ -32,7 +33,7 @@ export type SvcFitInfo = ({ readonly solver: 'exact' } & OvoFitInfo) | { readonl
 /** The logistic function as an uncalibrated "sigmoid" (P = 1 / (1 + exp(-f))). */
 const LOGISTIC: Sigmoid = { A: -1, B: 0 };
 
-/** Support-vector classifier; see the module comment. Threshold of the automatic solver choice: {@link EXACT_ROW_LIMIT}. */
+/** Support-vector classifier; see the module comment. Threshold of the automatic solver choice: `EXACT_ROW_LIMIT`. */
 export class Svc implements Estimator {
   readonly name = NAME;
   private state: State | null = null;
@@ -67,7 +68,8 @@ export class Svc implements Estimator {
     const k = labels.length;
     const pos = new Int32Array(this.nClasses).fill(-1);
     labels.forEach((c, i) => (pos[c] = i));
-    const weight = Float64Array.from(labels, (c) => (P.class_weight === 'balanced' ? n / (k * counts[c]!) : 1));
+    const balanced = P.class_weight === 'balanced' ? balancedClassWeights(y, this.nClasses) : null;
+    const weight = Float64Array.from(labels, (c) => (balanced ? balanced[c]! : 1));
     const kernel: KernelSpec = { kind: P.kernel, gamma: resolveGamma(P.gamma, X), degree: P.degree, coef0: P.coef0 };
     const rng = createRng(`${this.seed}/svm`);
     if (k >= 2 && useApprox(P.solver, n)) {
@@ -216,5 +218,7 @@ export class Svc implements Estimator {
 /** Creates an unfitted `svm` from validated params. */
 export function createSvc(params: SvcParams, ctx: ModelContext): Svc {
   checkCombination(NAME, params);
-  return new Svc(params, ctx.nClasses, ctx.seed, ctx.signal);
+  // A search with balanced class weights balances every SVM, whatever its own class_weight says.
+  const p = ctx.classWeight === 'balanced' && params.class_weight !== 'balanced' ? { ...params, class_weight: 'balanced' as const } : params;
+  return new Svc(p, ctx.nClasses, ctx.seed, ctx.signal);
 }

@@ -1,7 +1,7 @@
 /**
  * `svr`: epsilon-support-vector regression with RBF, polynomial or linear kernels. The exact
  * solver is the SMO of smo.ts on LIBSVM's 2l-variable form (a_i with y = +1 and p_i = eps - z_i,
- * a*_i with y = -1 and p = eps + z_i; the model keeps a_i - a*_i); above {@link EXACT_ROW_LIMIT}
+ * a*_i with y = -1 and p = eps + z_i; the model keeps a_i - a*_i); above `EXACT_ROW_LIMIT`
  * rows (or `solver: 'approx'`), a feature map and dual coordinate descent (approx.ts).
  * With `scale_target` (the default) the target is standardised before the fit, so C and epsilon
  * are in units of the target's standard deviation.

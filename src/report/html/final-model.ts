@@ -57,7 +57,7 @@ export interface FinalModelSection {
   readonly dropped: readonly string[];
 }
 
-/** Options of {@link finalModelSection}. */
+/** Options of `finalModelSection`. */
 export interface FinalModelOptions {
   /** Model file; default `<study>.model.json` in the current folder when it exists. */
   readonly model?: string;

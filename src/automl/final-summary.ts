@@ -1,0 +1,93 @@
+/**
+ * What the saved model is made of and why, in one plain object: `--json` prints it, the text
+ * summary renders it, and the study stores it (settings `finalModel`) so that `automl best` can say
+ * which trials the model file holds long after the search.
+ */
+import type { Study } from '../study/index.js';
+import type { Metric } from '../evaluation/metrics.js';
+import type { FittedModel } from '../serving/model-file.js';
+import type { FinalChoice } from './choose-ensemble.js';
+import type { FeatureSearchSummary, FinalModelSummary, ThresholdSummary } from './types.js';
+
+/** The settings key under which a study keeps the summary of its last saved model. */
+export const FINAL_MODEL_SETTING = 'finalModel';
+
+function fmt(x: number | null | undefined): string {
+  return x === null || x === undefined ? 'n/a' : String(Math.round(x * 10000) / 10000);
+}
+
+/** One sentence saying how the members were chosen. */
+function reasonOf(bestTrial: number, choice: FinalChoice | null, featureSearch: FeatureSearchSummary | null, metric: Metric): string {
+  if (!choice) {
+    if (featureSearch?.improved) return `the search's best trial, refit on the ${featureSearch.columns.length} columns the feature search kept (cv ${fmt(featureSearch.score)} vs ${fmt(featureSearch.baselineScore)} with all)`;
+    return "the search's best trial (no re-check, no ensemble)";
+  }
+  const r = choice.recheck;
+  const where = r ? `on ${r.repeats} fresh CV split${r.repeats === 1 ? '' : 's'} of the re-check (${r.candidates} candidates)` : "on the search's out-of-fold predictions";
+  if (choice.ensemble) {
+    const e = choice.ensemble;
+    return `greedy ensemble selection ${where}: the average scores ${metric.name} ${fmt(e.cvScore)} vs ${fmt(e.bestSingleCvScore)} for the best single pipeline`;
+  }
+  const only = choice.members[0]!.trial;
+  if (r) {
+    if (only === bestTrial) return `the search's best trial stayed the best ${where} (${fmt(r.searchBest.fresh)}), and no average beat it`;
+    return `trial ${only} scored best ${where} (${fmt(choice.cvScore)} vs ${fmt(r.searchBest.fresh)} for the search's best trial ${bestTrial}), and no average beat it`;
+  }
+  return `no average of the best pipelines beat the best single one ${where}`;
+}
+
+/** The summary of a saved (or built) model. */
+export function finalModelSummary(args: {
+  study: Study;
+  metric: Metric;
+  bestTrial: number;
+  model: FittedModel;
+  members: readonly { readonly trial: number; readonly weight: number }[];
+  choice: FinalChoice | null;
+  featureSearch: FeatureSearchSummary | null;
+  testScore: number | null;
+  file: string | null;
+  classWeight: 'balanced' | null;
+  threshold: ThresholdSummary | null;
+}): FinalModelSummary {
+  const { study, choice } = args;
+  const fresh = new Map((choice?.recheck?.scores ?? []).map((s) => [s.trial, s.fresh]));
+  return {
+    kind: args.members.length > 1 ? 'ensemble' : 'single',
+    bestTrial: args.bestTrial,
+    members: args.members.map((m) => {
+      const t = study.trial(m.trial);
+      const type = t ? (study.configOf(t) as { model?: { type?: unknown } }).model?.type : undefined;
+      return { trial: m.trial, weight: m.weight, model: typeof type === 'string' ? type : '?', cv: t?.value ?? null, recheck: fresh.get(m.trial) ?? null };
+    }),
+    reason: reasonOf(args.bestTrial, choice, args.featureSearch, args.metric),
+    cvScore: args.model.info.cvScore,
+    features: args.model.features,
+    testScore: args.testScore,
+    file: args.file,
+    classWeight: args.classWeight,
+    threshold: args.threshold,
+  };
+}
+
+/** The summary a study stored for its last saved model, or null (none yet, or a study from before summaries). */
+export function storedFinalModel(study: Study): FinalModelSummary | null {
+  const v = study.record.settings[FINAL_MODEL_SETTING];
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const o = v as Partial<FinalModelSummary>;
+  // Stored data is read, not trusted: only a well-formed summary is used.
+  if ((o.kind !== 'single' && o.kind !== 'ensemble') || !Array.isArray(o.members) || typeof o.bestTrial !== 'number' || typeof o.reason !== 'string') return null;
+  if (!o.members.every((m) => m && typeof m.trial === 'number' && typeof m.weight === 'number')) return null;
+  return v as FinalModelSummary;
+}
+
+/**
+ * Records where a model file was written (the CLI writes it after the search) in the study's
+ * final-model summary, so that `automl best` names the file; the result's summary gets it too.
+ */
+export async function recordModelFile<R extends { readonly study: Study; readonly finalModel: FinalModelSummary | null }>(result: R, file: string): Promise<R> {
+  if (!result.finalModel) return result;
+  const finalModel = { ...result.finalModel, file };
+  await result.study.storage.updateStudySettings(result.study.record.id, { [FINAL_MODEL_SETTING]: finalModel });
+  return { ...result, finalModel };
+}

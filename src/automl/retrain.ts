@@ -44,6 +44,8 @@ export interface RetrainOptions extends Omit<RunOptions, 'out' | 'featureSearch'
   readonly force?: boolean;
   /** How many of the old study's best distinct complete configurations run first. Default 5. */
   readonly warmTrials?: number;
+  /** CSV delimiter of `data`. Default: the old study's, if it was given one; else detected. */
+  readonly delimiter?: string;
 }
 
 /** The score of one model on the holdout of the new data. */
@@ -99,8 +101,10 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
   }
   await loadModelPlugins(s.plugins);
   // The old split rule on the new data: a holdout of testSize (an old separate test file does not describe the new data).
+  // The old study's delimiter, unless this data names its own (absent both: detected).
+  const delimiter = options.delimiter ?? s.delimiter;
   // The old validation too: groups, time column, one holdout split or k-fold CV.
-  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed, ...storedValidation(s) });
+  const prep = prepareData({ data: options.data, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: old.seed, ...storedValidation(s), ...(delimiter !== undefined ? { delimiter } : {}) });
   const notes: string[] = [...prep.notes];
   if (s.test !== null) notes.push(`study '${name}' was scored on ${s.test}; the retrain holds out ${Math.round(s.testSize * 100)}% of the new data instead`);
   const metric = getMetric(s.metric, s.task);
@@ -121,6 +125,7 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
       data: typeof options.data === 'string' ? resolve(options.data) : null,
       fingerprint: datasetFingerprint(prep.dataset),
       test: null,
+      ...(delimiter !== undefined ? { delimiter } : {}),
       trials: budget.trials ?? null,
       deadline: budget.time !== undefined ? Date.now() + budget.time * 1000 : null,
       holdout: prep.validation.holdout,

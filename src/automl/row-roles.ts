@@ -5,7 +5,8 @@
  */
 import { basename, extname } from 'node:path';
 import { AutomlError, show } from '../util/errors.js';
-import { isMissing, parseNumber, readCsv, type Cell, type Dataset } from '../data/index.js';
+import { isMissing, parseNumber, type Cell, type Dataset, type LoadOptions } from '../data/index.js';
+import { readCsvColumns } from '../data/csv-load.js';
 import { buildDataset } from '../data/dataset.js';
 import { encodeTarget, findTarget, type RawTable } from '../data/target.js';
 import type { DatasetOptions } from '../data/types.js';
@@ -26,8 +27,8 @@ export interface RoleData {
 }
 
 /** Loads `data` (a CSV path or rows) with its role columns read aside; see the file comment. */
-export function loadWithRoles(data: string | readonly Record<string, unknown>[], o: DatasetOptions, roles: RowRoleNames): RoleData {
-  const raw = typeof data === 'string' ? csvTable(data) : rowsTable(data, o.name ?? 'rows');
+export function loadWithRoles(data: string | readonly Record<string, unknown>[], o: DatasetOptions & LoadOptions, roles: RowRoleNames): RoleData {
+  const raw = typeof data === 'string' ? readCsvColumns(data, { delimiter: o.delimiter, onProgress: o.onProgress }).raw : rowsTable(data, o.name ?? 'rows');
   const tj = findTarget(raw, o.target);
   const roleIndex = (name: string | null, flag: string): number => {
     if (name === null) return -1;
@@ -51,11 +52,6 @@ export function loadWithRoles(data: string | readonly Record<string, unknown>[],
     groups: gj >= 0 ? groupCodes(raw, gj, keep) : null,
     timeOrder: timej >= 0 ? timeOrder(raw, timej, keep) : null,
   };
-}
-
-function csvTable(file: string): RawTable {
-  const csv = readCsv(file);
-  return { source: file, header: csv.header, nRows: csv.rows.length, cell: (i, j) => csv.rows[i]![j], where: (i) => `line ${csv.lineOf(i)}` };
 }
 
 function rowsTable(rows: readonly Record<string, unknown>[], source: string): RawTable {

@@ -12,6 +12,7 @@ import { loadDataset, datasetFromRows, datasetFingerprint } from '../data/index.
 import { checkFoldsFit } from '../data/folds-fit.js';
 import { checkSearchPaths } from '../util/output-path.js';
 import type { Dataset, DatasetOptions } from '../data/types.js';
+import type { LoadOptions } from '../data/index.js';
 import type { Task } from '../models/estimator.js';
 import { getMetric, defaultMetric, type Metric } from '../evaluation/metrics.js';
 import { chooseFolds, holdoutShare, holdoutSplit } from '../evaluation/validation-plan.js';
@@ -67,7 +68,7 @@ function checkOptions(o: SearchOptions): void {
   checkSearchPaths(o);
 }
 
-function load(data: string | readonly Record<string, unknown>[], opts: DatasetOptions): Dataset {
+function load(data: string | readonly Record<string, unknown>[], opts: DatasetOptions & LoadOptions): Dataset {
   return typeof data === 'string' ? loadDataset(data, opts) : datasetFromRows(data, { ...opts, name: opts.name ?? 'rows' });
 }
 
@@ -76,7 +77,7 @@ function load(data: string | readonly Record<string, unknown>[], opts: DatasetOp
  * undefined to choose by size), the test share and, on resume, the stored validation holdout
  * (`holdout`: null for CV, a share for one holdout split; undefined to choose by size).
  */
-export type PrepareInput = Pick<SearchOptions, 'data' | 'target' | 'task' | 'study' | 'test' | 'groups' | 'timeColumn' | 'ignore' | 'keep'> & {
+export type PrepareInput = Pick<SearchOptions, 'data' | 'target' | 'task' | 'study' | 'test' | 'groups' | 'timeColumn' | 'ignore' | 'keep' | 'delimiter' | 'onLoadProgress'> & {
   seed: number;
   cv: number | undefined;
   testSize: number;
@@ -94,6 +95,8 @@ export function prepareData(o: PrepareInput): PreparedData {
     name: typeof o.data === 'string' ? undefined : o.study,
     ...(o.ignore !== undefined && o.ignore.length > 0 ? { ignore: o.ignore } : {}),
     ...(o.keep !== undefined && o.keep.length > 0 ? { keep: o.keep } : {}),
+    ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}),
+    ...(o.onLoadProgress ? { onProgress: o.onLoadProgress } : {}),
   };
   const loaded = roles.groups !== null || roles.timeColumn !== null ? loadWithRoles(o.data, loadOpts, roles) : { dataset: load(o.data, loadOpts), groups: null, timeOrder: null };
   const dataset = loaded.dataset;
@@ -102,7 +105,7 @@ export function prepareData(o: PrepareInput): PreparedData {
   let holdoutRows: Int32Array | null = null;
   let testSet: LabeledTable | null = null;
   if (o.test !== undefined) {
-    testSet = readLabeledRows(o.test, dataset.features, dataset.target);
+    testSet = readLabeledRows(o.test, dataset.features, dataset.target, o.delimiter);
     if (testSet.dropped > 0) notes.push(`${testSet.source}: dropped ${testSet.dropped} test rows whose target is missing`);
     searchRows = loaded.timeOrder ?? Int32Array.from({ length: dataset.nRows }, (_, i) => i);
   } else if (o.testSize === 0) {
@@ -259,6 +262,7 @@ function newSettings(
     recheck: options.recheck ?? true,
     featureSearch: options.featureSearch ? (options.featureSearch === 'backward' ? 'backward' : 'forward') : false,
     trialTimeout: options.trialTimeout ?? null,
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.ignore !== undefined && options.ignore.length > 0 ? { ignore: [...options.ignore] } : {}),
     ...(options.keep !== undefined && options.keep.length > 0 ? { keep: [...options.keep] } : {}),
     ...(options.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
@@ -329,7 +333,7 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   const dataPath = data ?? s.data!;
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
-  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...storedValidation(s) });
+  const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...storedValidation(s), ...(s.delimiter !== undefined ? { delimiter: s.delimiter } : {}) });
   if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }

@@ -45,6 +45,8 @@ export function readTabularSettings(raw: Readonly<Record<string, unknown>>, wher
     ...(r.get('recheck') !== undefined ? { recheck: r.boolean('recheck') } : {}),
     ...(r.get('featureSearch') !== undefined ? { featureSearch: r.featureSearch('featureSearch') } : {}),
     ...(r.get('trialTimeout') !== undefined ? { trialTimeout: r.get('trialTimeout') === null ? null : r.positive('trialTimeout') } : {}),
+    // Absent in studies made before --delimiter, or when the delimiter was detected.
+    ...(r.get('delimiter') !== undefined ? { delimiter: r.string('delimiter') } : {}),
     // Absent when the search named no column to ignore or keep.
     ...(r.get('ignore') !== undefined ? { ignore: r.names('ignore') } : {}),
     ...(r.get('keep') !== undefined ? { keep: r.names('keep') } : {}),

@@ -21,12 +21,12 @@ export interface LabeledTable {
  * @throws AutomlError E_TARGET when the target column is absent or holds a class the training data
  * never had; E_PREDICT_COLUMNS when feature columns are missing; any CSV error.
  */
-export function readLabeledRows(data: string | readonly Record<string, unknown>[], schema: readonly ColumnSchema[], target: TargetInfo): LabeledTable {
+export function readLabeledRows(data: string | readonly Record<string, unknown>[], schema: readonly ColumnSchema[], target: TargetInfo, delimiter?: string): LabeledTable {
   const source = typeof data === 'string' ? data : 'test rows';
   let header: string[];
   let records: { values: Record<string, unknown>; where: string }[];
   if (typeof data === 'string') {
-    const csv = readCsv(data);
+    const csv = readCsv(data, delimiter !== undefined ? { delimiter } : {});
     header = csv.header;
     records = csv.rows.map((r, i) => ({ values: Object.fromEntries(header.map((h, j) => [h, r[j]])), where: `line ${csv.lineOf(i)}` }));
   } else {

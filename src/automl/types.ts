@@ -8,6 +8,7 @@ import type { Space, SpaceJSON } from '../space/index.js';
 import type { Study } from '../study/index.js';
 import type { TrialRecord } from '../trial/trial.js';
 import type { Dataset } from '../data/types.js';
+import type { LoadProgress } from '../data/csv-stream.js';
 import type { FittedModel } from '../serving/model-file.js';
 import type { LeaderboardRow, PruningSummary } from './leaderboard.js';
 import type { ModelPluginRef } from './worker/data.js';
@@ -63,6 +64,10 @@ export interface SearchOptions {
   readonly data: string | readonly Record<string, unknown>[];
   /** The target column. */
   readonly target: string;
+  /** CSV field delimiter (`,` `;` `\t` `|`) of `data` and `test`; default: detected from the first lines. */
+  readonly delimiter?: string;
+  /** Called with load progress (rows, bytes) when reading `data` takes over a second. */
+  readonly onLoadProgress?: (p: LoadProgress) => void;
   /** Default: inferred from the target (see README). */
   readonly task?: Task;
   /** Columns to leave out of the data before anything else (exact names; not the target). */
@@ -351,6 +356,8 @@ export interface TabularSettings {
   readonly featureSearch?: false | 'forward' | 'backward';
   /** Per-trial time limit in seconds, or null for none (absent in older studies: none). */
   readonly trialTimeout?: number | null;
+  /** The CSV delimiter given with the data (absent: detected from the file, as always before). */
+  readonly delimiter?: string;
   /** Columns left out of the data (absent: none). */
   readonly ignore?: readonly string[];
   /** Columns kept despite the ID-like and free-text rules (absent: none). */

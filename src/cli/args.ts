@@ -1,5 +1,7 @@
 /** Argument parsers and options shared by several commands. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseDelimiter } from '../data/csv-delimiter.js';
+import { isAutomlError } from '../util/errors.js';
 import { STUDY_NAME_RULE, studyNameProblem } from '../util/output-path.js';
 
 /** The storage every command uses without `--storage` when AUTOML_STORAGE is not set either. */
@@ -116,6 +118,18 @@ export function trialTimeoutOption(): Option {
 /** Parses `a,b,c` into its non-empty, trimmed items. */
 export function listArg(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The `--delimiter <char>` option of every command that reads CSV: `,` `;` `|` `\t`, or comma, semicolon, tab, pipe. */
+export function delimiterOption(): Option {
+  return new Option('--delimiter <char>', "CSV field delimiter: , ; | or \\t (or comma, semicolon, tab, pipe); default: detected from the first lines").argParser((v: string) => {
+    try {
+      return parseDelimiter(v);
+    } catch (e) {
+      if (isAutomlError(e)) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  });
 }
 
 /**

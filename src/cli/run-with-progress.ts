@@ -4,12 +4,13 @@ import { tfBackendName } from '../models/tf-backend.js';
 import { formatSearchResult, searchResultJson } from '../report/search-result.js';
 import { DEFAULT_STORAGE } from './args.js';
 import { interruptible } from './interruptible.js';
+import { loadProgressPrinter } from './load-progress.js';
 import type { ModelOutput } from './model-output.js';
 import { Progress, progressMode, type ProgressFlags } from './progress.js';
 import { colorWanted } from './terminal/color.js';
 
 /** The callbacks a search, resume or worker run reports through. */
-export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onPhase' | 'onTrialStart' | 'onTrial'>;
+export type RunHooks = Pick<SearchOptions, 'signal' | 'onNote' | 'onStart' | 'onPhase' | 'onTrialStart' | 'onTrial' | 'onLoadProgress'>;
 
 /**
  * Runs a search-like command with Ctrl-C handling and progress output on stderr (see
@@ -33,8 +34,10 @@ export async function runWithProgress(
   };
   const stop = interruptible((m) => (progress ? progress.message(m) : err.write(`\n${m}\n`)));
   try {
+    const onLoadProgress = loadProgressPrinter(err, mode === 'live');
     const result = await launch({
       signal: stop.signal,
+      ...(onLoadProgress ? { onLoadProgress } : {}),
       onNote: note,
       onStart: (info) => {
         if (mode !== 'off') err.write(headline(info) + '\n');

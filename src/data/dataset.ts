@@ -5,7 +5,9 @@
  */
 import { basename, extname } from 'node:path';
 import { AutomlError, show } from '../util/errors.js';
-import { readCsv } from './csv.js';
+import { delimiterHint, delimiterName } from './csv-delimiter.js';
+import { readCsvColumns } from './csv-load.js';
+import type { StreamOptions } from './csv-stream.js';
 import type { RawTable } from './target.js';
 import { encodeTarget, findTarget } from './target.js';
 import type { ColumnSchema, Dataset, DatasetOptions, FeatureColumn } from './types.js';
@@ -61,17 +63,27 @@ export const MIN_ROWS_FOR_COUNTER = 20;
  *
  * @throws AutomlError E_FILE_NOT_FOUND, E_FILE_READ, E_CSV_*, E_TARGET, E_DATA
  */
-export function loadDataset(file: string, opts: DatasetOptions): Dataset {
-  const csv = readCsv(file);
-  const raw: RawTable = {
-    source: file,
-    header: csv.header,
-    nRows: csv.rows.length,
-    cell: (i, j) => csv.rows[i]![j],
-    where: (i) => `line ${csv.lineOf(i)}`,
-  };
-  return buildDataset(raw, { ...opts, name: opts.name ?? basename(file, extname(file)) }, file);
+export function loadDataset(file: string, opts: DatasetOptions & LoadOptions): Dataset {
+  const { onProgress, chunkSize, clock, delimiter } = opts;
+  const csv = readCsvColumns(file, { delimiter, onProgress, chunkSize, clock });
+  let ds: Dataset;
+  try {
+    ds = buildDataset(csv.raw, { ...opts, name: opts.name ?? basename(file, extname(file)) }, file);
+  } catch (e) {
+    const hint = delimiterHint(csv.raw.header, csv.delimiter);
+    if (hint && e instanceof AutomlError) throw new AutomlError(e.code, `${e.message}; ${hint}`, e.details, { cause: e });
+    throw e;
+  }
+  if (csv.delimiter === ',') return ds;
+  return { ...ds, notes: [`fields separated by ${delimiterName(csv.delimiter)}${csv.detected ? ' (detected; --delimiter sets another)' : ''}`, ...ds.notes] };
 }
+
+/**
+ * Options of {@link loadDataset} beyond the dataset's: how the file is read. `onProgress` is called
+ * with the rows and bytes read so far when a load runs longer than a second (about every 250 ms,
+ * and once at the end); `chunkSize` is the bytes read at a time (default 1 MiB).
+ */
+export type LoadOptions = Pick<StreamOptions, 'onProgress' | 'chunkSize' | 'clock'>;
 
 /**
  * Builds a dataset from in-memory rows (objects keyed by column name) with the same rules as

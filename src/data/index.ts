@@ -10,6 +10,8 @@ export type { Cell } from './values.js';
 export { MISSING_TOKENS, isMissing, parseBoolean, parseNumber } from './values.js';
 export { MAX_INTEGER_CLASSES, inferTask } from './target.js';
 export { datasetFromRows, loadDataset, looksLikeIdName } from './dataset.js';
+export type { LoadOptions } from './dataset.js';
+export type { LoadProgress } from './csv-stream.js';
 export { featureRowsFromObjects, readFeatureRows } from './predict-rows.js';
 export { derivationProblem, inputName, withDerivedColumns } from './dates.js';
 export { datasetFingerprint, isShared, subsetRows, toShared } from './ops.js';

@@ -21,16 +21,16 @@ import { inputName, withDerivedColumns } from './dates.js';
  * @throws AutomlError E_PREDICT_COLUMNS naming every schema column the file lacks, or any error of
  * `readCsv`.
  */
-export function readFeatureRows(file: string, schema: readonly ColumnSchema[]): FeatureTable {
-  return csvOntoSchema(readCsv(file), schema);
+export function readFeatureRows(file: string, schema: readonly ColumnSchema[], opts: { readonly delimiter?: string } = {}): FeatureTable {
+  return csvOntoSchema(readCsv(file, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}), schema);
 }
 
 /**
  * Same as {@link readFeatureRows} for CSV bytes already in memory (standard input, for
  * `automl predict model.json -`); `source` names them in every message, e.g. `<stdin>`.
  */
-export function parseFeatureRows(input: Buffer | string, source: string, schema: readonly ColumnSchema[]): FeatureTable {
-  return csvOntoSchema(parseCsv(input, source), schema);
+export function parseFeatureRows(input: Buffer | string, source: string, schema: readonly ColumnSchema[], opts: { readonly delimiter?: string } = {}): FeatureTable {
+  return csvOntoSchema(parseCsv(input, source, opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}), schema);
 }
 
 function csvOntoSchema(csv: CsvTable, schema: readonly ColumnSchema[]): FeatureTable {

@@ -104,6 +104,8 @@ export interface DatasetOptions {
   readonly folds?: number;
   /** Display name; defaults to the file's base name, or "rows" for in-memory data. */
   readonly name?: string;
+  /** CSV field delimiter (`,` `;` `\t` `|`); detected from the first lines when absent. */
+  readonly delimiter?: string;
   /** Columns left out before anything else (exact names; the target cannot be one). */
   readonly ignore?: readonly string[];
   /**

@@ -21,8 +21,8 @@ export interface RawRows {
 }
 
 /** Reads a CSV file (any E_FILE_* or E_CSV_* error of the reader). */
-export function rawFromCsv(file: string): RawRows {
-  const csv = readCsv(file);
+export function rawFromCsv(file: string, delimiter?: string): RawRows {
+  const csv = readCsv(file, delimiter !== undefined ? { delimiter } : {});
   return { source: file, header: csv.header, nRows: csv.rows.length, cell: (i, j) => csv.rows[i]![j], where: (i) => `line ${csv.lineOf(i)}` };
 }
 

@@ -65,6 +65,8 @@ export interface DriftOptions extends Partial<DriftSettings> {
    * and class probabilities keyed by label. Without them the model predicts the rows.
    */
   readonly predicted?: { readonly values: readonly (string | number)[]; readonly proba?: readonly Record<string, number>[] };
+  /** CSV field delimiter of `data`; default: detected from the first lines. */
+  readonly delimiter?: string;
 }
 
 /** The drift of one input column. */
@@ -141,7 +143,7 @@ export function checkDrift(source: FittedModel | TrainingProfile | string, data:
   const model = typeof source === 'string' ? loadModel(source) : isModel(source) ? source : null;
   const profile = model ? requireProfile(model, typeof source === 'string' ? source : 'the model') : (source as TrainingProfile);
   const settings = driftSettings(options);
-  const input = typeof data === 'string' ? rawFromCsv(data) : rawFromObjects(data);
+  const input = typeof data === 'string' ? rawFromCsv(data, options.delimiter) : rawFromObjects(data);
   // A model's date features are computed from their source column, as predict does.
   const view = model ? withDerivedColumns(input.header, input.nRows, input.cell, input.where, model.info.features) : null;
   const raw: RawRows = view ? { ...input, header: view.header, cell: view.cell as RawRows['cell'] } : input;
@@ -152,7 +154,7 @@ export function checkDrift(source: FittedModel | TrainingProfile | string, data:
   const driftedColumns = columns.filter((c) => c.drifted).length;
   const share = columns.length > 0 ? driftedColumns / columns.length : 0;
   let predictions: PredictionDrift | null = null;
-  if (options.predictions !== false && model && profile.predictions) predictions = predictionDrift(profile.predictions, profile.quantileLevels, model, data, raw, settings, options.predicted);
+  if (options.predictions !== false && model && profile.predictions) predictions = predictionDrift(profile.predictions, profile.quantileLevels, model, data, raw, settings, options.predicted, options.delimiter);
   else if (options.predictions !== false && model && !profile.predictions) notes.push('the profile holds no predictions: prediction drift not checked');
   if (raw.nRows < 30) notes.push(`only ${raw.nRows} new rows: the tests have little power on so few`);
   const flags = columns.flatMap((c) => [
@@ -222,12 +224,13 @@ function predictionDrift(
   raw: RawRows,
   s: DriftSettings,
   predicted: DriftOptions['predicted'],
+  delimiter: string | undefined,
 ): PredictionDrift {
   const needProba = p.task === 'classification';
   let values = predicted?.values;
   let proba = predicted?.proba;
   if (!values || (needProba && !proba)) {
-    const table = model.table(data);
+    const table = model.table(data, delimiter !== undefined ? { delimiter } : {});
     values = model.predict(table);
     if (needProba) proba = model.predictProba(table);
   }

@@ -30,6 +30,8 @@ import { rawFromCsv, rawFromObjects, type RawRows } from './drift-input.js';
 export interface EvaluateOptions {
   /** The column holding the true values; default the model's target. */
   readonly target?: string;
+  /** CSV field delimiter of `data`; default: detected from the first lines. */
+  readonly delimiter?: string;
 }
 
 /** Classification scores. */
@@ -90,7 +92,7 @@ export interface EvaluationReport {
  */
 export function evaluateModel(model: FittedModel | string, data: string | readonly Record<string, unknown>[], options: EvaluateOptions = {}): EvaluationReport {
   const m = typeof model === 'string' ? loadModel(model) : model;
-  const raw = typeof data === 'string' ? rawFromCsv(data) : rawFromObjects(data);
+  const raw = typeof data === 'string' ? rawFromCsv(data, options.delimiter) : rawFromObjects(data);
   const target = options.target ?? m.target;
   const j = raw.header.indexOf(target);
   if (j < 0) {
@@ -104,7 +106,7 @@ export function evaluateModel(model: FittedModel | string, data: string | readon
   if (keep.length === 0) {
     throw new AutomlError('E_DATA', `${raw.source}: no row has a usable value in ${show(target)} (${rows.missingTarget} missing, ${rows.unknownTarget} unknown${rows.unknownValues.length ? `, e.g. ${show(rows.unknownValues[0])}` : ''}); nothing to score`, { file: raw.source, column: target });
   }
-  const table = m.table(data);
+  const table = m.table(data, options.delimiter !== undefined ? { delimiter: options.delimiter } : {});
   const notes = [...table.notes.filter((n) => !n.startsWith('ignored column'))];
   if (rows.used < rows.total) notes.push(`${rows.total - rows.used} row${rows.total - rows.used === 1 ? '' : 's'} not scored: ${rows.missingTarget} with a missing target, ${rows.unknownTarget} with an unknown one (first at ${rows.firstSkipped})`);
   const predicted = m.predict(table);

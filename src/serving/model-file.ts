@@ -162,9 +162,9 @@ export class FittedModel {
     return [...new Set(this.info.features.map(inputName))];
   }
 
-  /** Maps a CSV path or rows onto the model's input schema (extra columns ignored). */
-  table(data: string | readonly Record<string, unknown>[]): FeatureTable {
-    return typeof data === 'string' ? readFeatureRows(data, this.info.features) : featureRowsFromObjects(data, this.info.features);
+  /** Maps a CSV path or rows onto the model's input schema (extra columns ignored); `delimiter` of a CSV: detected when absent. */
+  table(data: string | readonly Record<string, unknown>[], opts: { readonly delimiter?: string } = {}): FeatureTable {
+    return typeof data === 'string' ? readFeatureRows(data, this.info.features, opts) : featureRowsFromObjects(data, this.info.features);
   }
 
   /** Predictions in input order: class labels (classification) or numbers (regression). */

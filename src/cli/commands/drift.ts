@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isAutomlError } from '../../util/errors.js';
 import { checkDrift, DRIFT_DEFAULTS, type DriftOptions } from '../../serving/drift.js';
 import { renderDrift } from '../../report/drift.js';
-import { withExamples } from '../args.js';
+import { delimiterOption, withExamples } from '../args.js';
 
 interface DriftFlags {
   json?: boolean;
@@ -23,6 +23,7 @@ interface DriftFlags {
   numericMethod?: DriftOptions['numericMethod'];
   categoricalMethod?: DriftOptions['categoricalMethod'];
   predictions: boolean;
+  delimiter?: string;
 }
 
 function numberIn(name: string, lo: number, hi: number, open: boolean) {
@@ -46,6 +47,7 @@ function run(modelFile: string, data: string, f: DriftFlags): number {
       numericMethod: f.numericMethod,
       categoricalMethod: f.categoricalMethod,
       predictions: f.predictions,
+      ...(f.delimiter !== undefined ? { delimiter: f.delimiter } : {}),
     });
     process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderDrift(report, `${data} vs ${modelFile}`));
     return f.failOnDrift && report.dataset.drifted ? 1 : 0;
@@ -68,6 +70,7 @@ export function register(program: Command): void {
     )
     .argument('<model.json>', 'a model file written by automl search (version 3 or later: it holds the profile)')
     .argument('<new.csv>', "rows with the model's input columns (others are ignored)")
+    .addOption(delimiterOption())
     .option('--json', 'print one JSON object instead of text')
     .option('--fail-on-drift', 'exit 1 when the dataset drifted (for CI pipelines)')
     .option('--p-value <p>', `tests (KS, chi-squared) drift when p is below this (default ${d.pValue}: 95% confidence)`, numberIn('--p-value', 0, 1, true))

@@ -7,11 +7,17 @@ import type { Command } from 'commander';
 import { isAutomlError } from '../../util/errors.js';
 import { evaluateModel } from '../../serving/evaluate.js';
 import { renderEvaluation } from '../../report/evaluation.js';
-import { withExamples } from '../args.js';
+import { delimiterOption, withExamples } from '../args.js';
 
-function run(modelFile: string, data: string, flags: { target?: string; json?: boolean }): number {
+interface EvaluateFlags {
+  target?: string;
+  json?: boolean;
+  delimiter?: string;
+}
+
+function run(modelFile: string, data: string, flags: EvaluateFlags): number {
   try {
-    const report = evaluateModel(modelFile, data, flags.target !== undefined ? { target: flags.target } : {});
+    const report = evaluateModel(modelFile, data, { ...(flags.target !== undefined ? { target: flags.target } : {}), ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}) });
     process.stdout.write(flags.json ? JSON.stringify(report) + '\n' : renderEvaluation(report, `${modelFile} on ${data}`));
     return 0;
   } catch (e) {
@@ -33,8 +39,9 @@ export function register(program: Command): void {
     .argument('<model.json>', 'a model file written by automl search')
     .argument('<labelled.csv>', "rows with the model's input columns and the target column")
     .option('--target <col>', "the column with the true values (default: the model's target)")
+    .addOption(delimiterOption())
     .option('--json', 'print one JSON object instead of text')
-    .action((modelFile: string, data: string, flags: { target?: string; json?: boolean }) => {
+    .action((modelFile: string, data: string, flags: EvaluateFlags) => {
       process.exitCode = run(modelFile, data, flags);
     });
   withExamples(command, [

@@ -6,12 +6,13 @@ import { loadModel } from '../../serving/model-file.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../../util/output-path.js';
 import { parseFeatureRows } from '../../data/predict-rows.js';
-import { withExamples } from '../args.js';
+import { delimiterOption, withExamples } from '../args.js';
 
 interface PredictFlags {
   out?: string;
   proba?: boolean;
   force?: boolean;
+  delimiter?: string;
   json?: boolean;
 }
 
@@ -35,7 +36,8 @@ async function run(modelFile: string, data: string, f: PredictFlags): Promise<nu
   if (f.out !== undefined) checkPredictOut(f.out, modelFile, fromStdin ? null : data, Boolean(f.force));
   const model = loadModel(modelFile);
   if (f.proba && model.task !== 'classification') throw new AutomlError('E_USAGE', `--proba needs a classification model; ${modelFile} does regression`);
-  const rows = fromStdin ? parseFeatureRows(await readStdin(), STDIN_NAME, model.info.features) : model.table(data);
+  const csvOpts = f.delimiter !== undefined ? { delimiter: f.delimiter } : {};
+  const rows = fromStdin ? parseFeatureRows(await readStdin(), STDIN_NAME, model.info.features, csvOpts) : model.table(data, csvOpts);
   const predictions = model.predict(rows);
   const proba = f.proba ? model.predictProba(rows) : null;
   // JSON has the shape `automl serve` answers with: { predictions, probabilities? }, plus the target's name.
@@ -83,6 +85,7 @@ export function register(program: Command): void {
     .option('--out <preds.csv>', 'write here instead of standard output (never over the model or the data; an existing model file only with --force)')
     .option('--force', 'allow --out to replace an existing model file')
     .option('--proba', 'add proba_<class> columns (classification)')
+    .addOption(delimiterOption())
     .option('--json', 'print one JSON object instead of CSV: { target, predictions: [...], probabilities: [{ <class>: p }] (with --proba) }, as automl serve answers')
     .action(async (modelFile: string, data: string, flags: PredictFlags) => {
       process.exitCode = await run(modelFile, data, flags);

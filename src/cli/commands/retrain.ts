@@ -8,11 +8,12 @@ import type { Command } from 'commander';
 import { retrain, type RetrainResult } from '../../automl/retrain.js';
 import { searchResultJson } from '../../report/search-result.js';
 import { fmtScore } from '../../report/format.js';
-import { DEFAULT_STORAGE, durationArg, intArg, storageOption, withExamples } from '../args.js';
+import { DEFAULT_STORAGE, delimiterOption, durationArg, intArg, storageOption, withExamples } from '../args.js';
 import { runWithProgress } from '../run-with-progress.js';
 
 interface RetrainFlags {
   data: string;
+  delimiter?: string;
   storage: string;
   model?: string;
   study?: string;
@@ -62,6 +63,7 @@ async function run(name: string, f: RetrainFlags): Promise<number> {
     async (hooks) => {
       result = await retrain(name, {
         data: f.data,
+        ...(f.delimiter !== undefined ? { delimiter: f.delimiter } : {}),
         storage: f.storage,
         ...(f.model !== undefined ? { model: f.model } : {}),
         ...(f.study !== undefined ? { study: f.study } : {}),
@@ -88,6 +90,7 @@ export function register(program: Command): void {
     .description("search again on new data in a new study linked to the old one (same target, metric, space and settings), starting from the old best configurations; the new model is written only when it scores at least as well as the old one on a holdout of the new data")
     .argument('<study>', 'the study to retrain')
     .requiredOption('--data <file.csv>', 'the new labelled data')
+    .addOption(delimiterOption())
     .addOption(storageOption())
     .option('--model <model.json>', "the old study's model file, scored against the new one (default: <study>.model.json)")
     .option('--study <name>', 'name of the new study (default: <study>-retrain)')

@@ -7,12 +7,13 @@ import { listModels } from '../../models/registry.js';
 import { TFJS_PACKAGE } from '../../models/tf-backend.js';
 import { samplerNames } from '../../samplers/index.js';
 import { AutomlError } from '../../util/errors.js';
-import { defaultTrialTimeout, durationArg, testSizeArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
+import { defaultTrialTimeout, delimiterOption, durationArg, testSizeArg, helpList, intArg, listArg, memoryLimitOption, storageOption, studyNameArg, trialTimeoutOption, withExamples } from '../args.js';
 import { ModelOutput } from '../model-output.js';
 import { finishSearch, runWithProgress } from '../run-with-progress.js';
 
 interface SearchFlags {
   target: string;
+  delimiter?: string;
   task?: 'classification' | 'regression';
   ignore?: string[];
   keep?: string[];
@@ -70,6 +71,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
       search({
         data,
         target: f.target,
+        ...(f.delimiter !== undefined ? { delimiter: f.delimiter } : {}),
         task: f.task,
         ignore: f.ignore,
         keep: f.keep,
@@ -113,6 +115,7 @@ export function register(program: Command): void {
     .description('search for the best pipeline on a CSV file, then refit it, score it on held-out rows and save it')
     .argument('<data.csv>', 'training data: a CSV file with a header row')
     .requiredOption('--target <col>', 'the column to predict')
+    .addOption(delimiterOption())
     .addOption(new Option('--task <task>', 'force the task (default: inferred from the target)').choices(['classification', 'regression']))
     .option('--ignore <a,b,...>', 'columns to leave out of the data (e.g. identifiers, leaks); the saved model does not need them', listArg)
     .option('--keep <a,b,...>', 'columns to use as they are, even when they look like IDs or free text (dropped with a note otherwise) or have over 50 levels (grouped otherwise)', listArg)

@@ -128,6 +128,27 @@ export function truncateToWidth(s: string, width: number): string {
   return `${out}…${styled ? '\x1b[0m' : ''}`;
 }
 
+/**
+ * Plain text wrapped at spaces to lines of at most `width` terminal columns (a word longer than
+ * that is cut), continuation lines indented by two spaces; without `width`, the text as it is.
+ */
+export function wrapToWidth(text: string, width: number | undefined): string {
+  if (width === undefined || displayWidth(text) <= width) return text;
+  const max = Math.max(10, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(next) <= max || line === '') line = next;
+    else {
+      lines.push(line);
+      line = `  ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => truncateToWidth(l, max)).join('\n');
+}
+
 /** One CSV field, quoted when it must be (RFC 4180). */
 export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'number' && !Number.isFinite(v) ? '' : String(v);

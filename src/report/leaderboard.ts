@@ -2,7 +2,7 @@
 import type { LeaderboardRow, PruningSummary } from '../automl/leaderboard.js';
 import type { SearchResult } from '../automl/types.js';
 import type { KeptFrequency } from '../pipeline/index.js';
-import { fitTable, fmtDuration, fmtParams, fmtScore } from './format.js';
+import { fitTable, fmtDuration, fmtParams, fmtScore, wrapToWidth } from './format.js';
 
 /** Mean number of columns kept per fold, out of the total (`5.2/30`), or `all`. */
 export function fmtKept(kept: readonly KeptFrequency[] | null, total: number | null): string {
@@ -51,7 +51,7 @@ export function formatLeaderboard(result: LeaderboardInput, width?: number): str
   const pruned = result.counts.pruned;
   const title =
     `Leaderboard (top ${rows.length} of ${result.counts.complete} complete trials, ${name}, ${direction === 'maximize' ? 'higher' : 'lower'} is better` +
-    `${pruned > 0 ? `; ${pruned} pruned trial${pruned === 1 ? ' is' : 's are'} not ranked, see below` : ''}${marked ? '; "in model": weight in the saved model' : ''}):\n`;
+    `${pruned > 0 ? `; ${pruned} pruned trial${pruned === 1 ? ' is' : 's are'} not ranked, see below` : ''}${marked ? '; "in model": weight in the saved model' : ''}):`;
   const body = fitTable(
     ['rank', 'trial', 'model', `cv ${name}`, 'time', 'features', ...(marked ? ['in model'] : []), 'hyperparameters'],
     rows.map((l) => [
@@ -67,11 +67,11 @@ export function formatLeaderboard(result: LeaderboardInput, width?: number): str
     width,
     ['features', 'time'],
   );
-  const lines = [title + body];
+  const lines = [wrapToWidth(title, width), body];
   const shown = new Set(rows.map((l) => l.number));
   const outside = [...weights.entries()].filter(([t]) => !shown.has(t));
-  if (outside.length > 0) lines.push(`Also in the saved model, below the rows shown: ${outside.map(([t, w]) => `trial ${t} x${w.toFixed(2)}`).join(', ')}`);
+  if (outside.length > 0) lines.push(wrapToWidth(`Also in the saved model, below the rows shown: ${outside.map(([t, w]) => `trial ${t} x${w.toFixed(2)}`).join(', ')}`, width));
   const note = formatPruning(pruned, result.pruning);
-  if (note) lines.push(note);
+  if (note) lines.push(wrapToWidth(note, width));
   return lines.join('\n');
 }

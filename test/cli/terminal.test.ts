@@ -91,10 +91,14 @@ describe('width helpers', () => {
     expect(wide[2]).toMatch(/criterion=gini$/);
     expect(wide[1]).toMatch(/^rank +trial +model +cv accuracy +time +features +hyperparameters$/);
     const narrow = formatLeaderboard(result, 60).split('\n');
-    expect(narrow.slice(1).every((l) => displayWidth(l) <= 60)).toBe(true);
+    // Every line fits, the title too (wrapped at a space).
+    expect(narrow.every((l) => displayWidth(l) <= 60)).toBe(true);
+    expect(narrow[0]).toMatch(/^Leaderboard \(top 1 of 1 complete trials,/);
+    const h = narrow.findIndex((l) => l.startsWith('rank '));
+    expect(h).toBeGreaterThan(0);
     // Narrow: the time and features columns make room for the hyperparameters.
-    expect(narrow[1]).toMatch(/^rank +trial +model +cv accuracy +hyperparameters$/);
-    expect(narrow[2]).toBe('1     7      random_forest  0.9700 ± 0.0100  n_estimators=1…');
+    expect(narrow[h]).toMatch(/^rank +trial +model +cv accuracy +hyperparameters$/);
+    expect(narrow[h + 1]).toBe('1     7      random_forest  0.9700 ± 0.0100  n_estimators=1…');
     // Wide enough for all but the end of the hyperparameters: every column stays.
     const mid = formatLeaderboard(result, 100).split('\n');
     expect(mid[1]).toMatch(/features +hyperparameters$/);

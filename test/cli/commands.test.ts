@@ -92,7 +92,7 @@ describe('leaderboard, predict from stdin, delete, AUTOML_STORAGE', () => {
     // leaderboard: text, --top, --json; the first row is `automl best`.
     const text = automl(['leaderboard', 'a'], cwd, { env });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Leaderboard \(top \d+ of \d+ complete trials, accuracy, higher is better\):\nrank +trial +model +cv accuracy/);
+    expect(text.stdout).toMatch(/^Leaderboard \(top \d+ of \d+ complete trials, accuracy, higher is better(; [^\n]*)?\):\nrank +trial +model +cv accuracy/);
     const json = JSON.parse(automl(['leaderboard', 'a', '--top', '2', '--json'], cwd, { env }).stdout);
     expect(json).toMatchObject({ study: 'a', metric: 'accuracy', direction: 'maximize' });
     expect(json.leaderboard.map((r: { rank: number }) => r.rank)).toEqual([1, 2]);

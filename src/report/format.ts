@@ -130,19 +130,23 @@ export function truncateToWidth(s: string, width: number): string {
 
 /**
  * Plain text wrapped at spaces to lines of at most `width` terminal columns (a word longer than
- * that is cut), continuation lines indented by two spaces; without `width`, the text as it is.
+ * that is cut); a leading indent is kept, and continuation lines are indented two spaces more.
+ * Without `width`, the text as it is.
  */
 export function wrapToWidth(text: string, width: number | undefined): string {
   if (width === undefined || displayWidth(text) <= width) return text;
   const max = Math.max(10, width);
+  const indent = /^ */.exec(text)![0];
+  const more = `${indent}  `;
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(next) <= max || line === '') line = next;
+  let line = indent;
+  for (const word of text.slice(indent.length).split(' ')) {
+    const fresh = line === indent || line === more;
+    const next = fresh ? line + word : `${line} ${word}`;
+    if (displayWidth(next) <= max || fresh) line = next;
     else {
       lines.push(line);
-      line = `  ${word}`;
+      line = more + word;
     }
   }
   lines.push(line);

@@ -1,6 +1,6 @@
 /** What a search (or a resumed one) found: the text summary and the JSON shape `automl search --json` prints. */
 import type { FinalModelSummary, SearchResult } from '../automl/types.js';
-import { fmtParams, fmtScore } from './format.js';
+import { fmtParams, fmtScore, wrapToWidth } from './format.js';
 import { formatLeaderboard } from './leaderboard.js';
 
 /** How a search ended, as far as rendering is concerned. */
@@ -127,7 +127,9 @@ export function formatSearchResult(r: SearchResult, opts: SearchReportOptions = 
     out.push(`No trial completed${last ? `; last failure: trial ${last.number}: ${last.failReason ?? last.failKind}` : ''}.`);
   }
   if (interrupted) out.push(`Interrupted: continue with \`automl resume ${s.name}${s.storage.url !== opts.defaultStorage ? ` --storage ${s.storage.url}` : ''}\``);
-  return out.join('\n');
+  // On a terminal the lines after the leaderboard wrap at spaces to its width.
+  const first = board ? 1 : 0;
+  return [...out.slice(0, first), ...out.slice(first).map((l) => wrapToWidth(l, opts.width))].join('\n');
 }
 
 /** The one line `automl worker` prints when it leaves a study; no trailing newline. */

@@ -263,7 +263,7 @@ export class PhasePlanner {
     const need = this.membersRefitMs(members.map((m) => m.trial));
     const note =
       keep === 1
-        ? `ensemble skipped: ${seconds(this.end - now)} left, refitting its ${members.length} members needs ~${seconds(need)}; the best member is refit alone`
+        ? `ensemble skipped: ${seconds(this.end - now)} left, refitting its ${members.length} members needs ~${seconds(need)}; the best single pipeline is refit alone`
         : `ensemble shrunk to its ${keep} heaviest of ${members.length} members: ${seconds(this.end - now)} left, refitting all needs ~${seconds(need)}`;
     return { members: kept.map((m) => ({ ...m, weight: m.weight / total })), note };
   }

@@ -248,7 +248,13 @@ function fitChoice(study: Study, choice: FinalChoice, planner: PhasePlanner, onN
   if (!fit.note) return choice;
   onNote?.(fit.note);
   const kept = fit.members.map((m) => ({ trial: m.number, weight: m.weight }));
-  if (kept.length === 1) return { members: kept, cvScore: fit.members[0]!.trial.value!, ensemble: null, recheck: choice.recheck };
+  if (kept.length === 1) {
+    // No room for an average: the best single pipeline, as the choice would be without an ensemble
+    // (the re-check's best on its fresh splits, else the search's best), not the heaviest member.
+    const fresh = choice.recheck?.freshBest;
+    const single = fresh ? { trial: fresh.trial, score: fresh.fresh } : study.bestTrial ? { trial: study.bestTrial.number, score: study.bestTrial.value! } : { trial: kept[0]!.trial, score: fit.members[0]!.trial.value! };
+    return { members: [{ trial: single.trial, weight: 1 }], cvScore: single.score, ensemble: null, recheck: choice.recheck };
+  }
   // The shrunk ensemble's out-of-fold score is not known: the full one's stands, as an estimate.
   // Its out-of-fold predictions are the full ensemble's, so the threshold does not use them.
   const { oof: _full, ...rest } = choice;

@@ -124,6 +124,14 @@ export function bundledPortfolio(): Portfolio | null {
   return bundled;
 }
 
+/**
+ * Replaces the bundled portfolio for this process: a benchmark comparing portfolios (see
+ * bench/portfolio/lodo.mjs) or a test; null runs the plain defaults, undefined reads the file again.
+ */
+export function setBundledPortfolio(portfolio: Portfolio | null | undefined): void {
+  bundled = portfolio;
+}
+
 function familyOf(config: Record<string, unknown>): unknown {
   return (config['model'] as { type?: unknown } | undefined)?.type;
 }

@@ -30,8 +30,10 @@ export function readResults(files) {
 /**
  * The greedy portfolio of one task. Returns { chosen: [{cand, gain, cost}], datasets, left }.
  */
-export function selectTask(task, pool, results, datasetNames, o) {
+export function selectTask(task, allCandidates, results, datasetNames, o) {
+  // --families default: the pool is the default families' candidates (the best known score b too).
   const eligibleFamilies = o.families === 'all' ? null : new Set(defaultFamilies(task));
+  const pool = eligibleFamilies ? allCandidates.filter((c) => eligibleFamilies.has(c.family)) : allCandidates;
   const warmIds = pool.filter((c) => c.kind === 'default').map((c) => c.id);
   const usable = [];
   const left = [];
@@ -59,7 +61,7 @@ export function selectTask(task, pool, results, datasetNames, o) {
     usable.push({ name, norm, cost });
   }
   const medCost = new Map(pool.map((c) => [c.id, usable.length ? median(usable.map((u) => u.cost.get(c.id))) : Infinity]));
-  const eligible = pool.filter((c) => (!eligibleFamilies || eligibleFamilies.has(c.family)) && medCost.get(c.id) <= o.maxCost);
+  const eligible = pool.filter((c) => medCost.get(c.id) <= o.maxCost);
   const best = usable.map(() => -1);
   const chosen = [];
   let value = -1;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPortfolio, parsePortfolio, portfolioConfigs, type Portfolio } from '../../src/automl/portfolio.js';
+import { loadPortfolio, parsePortfolio, portfolioConfigs, setBundledPortfolio, type Portfolio } from '../../src/automl/portfolio.js';
+import { search } from '../../src/automl/search.js';
 import { COST_ORDER_MIN_ROWS, defaultConfigs, predictedCost, warmStartConfigs } from '../../src/automl/warm-start.js';
 import { defaultSpace } from '../../src/automl/spaces.js';
 import { isAutomlError } from '../../src/util/errors.js';
@@ -115,5 +116,26 @@ describe('warm start with a portfolio', () => {
     }
     const outOfRange = { ...tunedGb, model: { ...tunedGb.model, learning_rate: 50 } };
     expect(codeAndPath(() => space.flatten(outOfRange as never)).code).toBe('E_PARAM');
+  });
+});
+
+describe('search() with a portfolio', () => {
+  afterAll(() => setBundledPortfolio(undefined));
+
+  it('queues the portfolio first, then the defaults of the families it leaves out; --no-warm-start runs neither', async () => {
+    setBundledPortfolio(parsePortfolio(FIXTURE, 'fixture.json'));
+    const base = { data: join(import.meta.dirname, '../../datasets/iris.csv'), target: 'species', trials: 8, cv: 3, workers: 1, seed: 2, prune: false, ensemble: false, recheck: false, storage: `sqlite:${join(dir, 's.db')}` } as const;
+    const warm = await search({ ...base, study: 'portfolio' });
+    const trials = warm.study.trials.slice().sort((a, b) => a.number - b.number);
+    expect(trials.slice(0, 3).map((t) => t.origin)).toEqual(['enqueued', 'enqueued', 'enqueued']);
+    expect(warm.study.configOf(trials[0]!)).toMatchObject({ model: { type: 'gradient_boosting', learning_rate: 0.05, n_estimators: 300 } });
+    expect(trials.slice(1, 3).map((t) => t.params['model'])).toEqual(['extra_trees', 'logistic_regression']);
+    expect(warm.study.configOf(trials[2]!)).toMatchObject({ select: { type: 'fdr' } });
+    // Then gaussian_nb, knn and random_forest (ridge is not in the classification space).
+    expect(new Set(trials.slice(3, 6).map((t) => t.params['model']))).toEqual(new Set(['gaussian_nb', 'knn', 'random_forest']));
+    await warm.study.close();
+    const cold = await search({ ...base, study: 'portfolio-off', warmStart: false });
+    expect(cold.study.trials.every((t) => t.origin !== 'enqueued')).toBe(true);
+    await cold.study.close();
   });
 });

@@ -80,7 +80,9 @@ export function selectTask(task, allCandidates, results, datasetNames, o) {
     value = pick.v;
   }
   chosen.sort((a, b) => a.cost - b.cost);
-  return { chosen, datasets: usable.map((u) => u.name), left, value };
+  // The same measure for today's warm start (all its defaults), for comparison (in-sample for the portfolio).
+  const warmValue = usable.length ? usable.reduce((a, u) => a + Math.max(...warmIds.map((id) => u.norm.get(id))), 0) / usable.length : null;
+  return { chosen, datasets: usable.map((u) => u.name), left, value, warmValue, poolSize: pool.length };
 }
 
 
@@ -90,13 +92,13 @@ export function selectTask(task, allCandidates, results, datasetNames, o) {
  */
 export function buildPortfolio(results, o) {
   const tasks = {};
-  const prov = { corpus: {}, left_out: {}, value: {} };
+  const prov = { corpus: {}, left_out: {}, pool: {}, value: {}, warm_start_value: {} };
   let pairs = 0;
   for (const r of results.values()) pairs += r.size;
   for (const task of ['classification', 'regression']) {
     const names = corpus().filter((d) => d.task === task && !o.exclude.has(d.name)).map((d) => d.name);
     const sel = selectTask(task, candidates(task, o.k), results, names, o);
-    o.log?.(`${task}: ${sel.datasets.length} datasets (left out: ${sel.left.join(', ') || 'none'}), ${sel.chosen.length} configurations, value ${sel.value.toFixed(4)}`);
+    o.log?.(`${task}: ${sel.datasets.length} datasets (left out: ${sel.left.join(', ') || 'none'}), ${sel.chosen.length} of ${sel.poolSize} candidates, value ${sel.value.toFixed(4)} (the warm start's defaults: ${sel.warmValue?.toFixed(4)})`);
     for (const x of sel.chosen) o.log?.(`  ${x.cand.id.padEnd(34)} gain ${x.gain.toFixed(4)}  median relative cost ${x.cost.toFixed(2)}`);
     if (sel.chosen.length === 0) continue;
     tasks[task] = sel.chosen.map(({ cand, gain, cost }) => ({
@@ -107,7 +109,9 @@ export function buildPortfolio(results, o) {
     }));
     prov.corpus[task] = sel.datasets;
     prov.left_out[task] = sel.left;
+    prov.pool[task] = sel.poolSize;
     prov.value[task] = Number(sel.value.toFixed(5));
+    prov.warm_start_value[task] = Number(sel.warmValue.toFixed(5));
   }
   const all = corpus().filter((d) => !o.exclude.has(d.name)).length;
   const used = Object.values(prov.corpus).reduce((a, l) => a + l.length, 0);
@@ -117,7 +121,9 @@ export function buildPortfolio(results, o) {
     provenance: {
       pairs_read: pairs,
       partial: used < all,
-      note: used < all ? `partial: ${used} of ${all} corpus datasets had every candidate evaluated` : `all ${all} corpus datasets`,
+      note:
+        (used < all ? `partial: ${used} of ${all} corpus datasets had every candidate evaluated` : `all ${all} corpus datasets`) +
+        (o.families === 'all' ? '' : '; candidates of the default families only (a default space refuses the others)'),
       candidates_per_family: `warm-start default + ${o.k} seeded random`,
       families: o.families,
       max_relative_cost: o.maxCost,

@@ -82,20 +82,20 @@ export function selectTask(task, allCandidates, results, datasetNames, o) {
   chosen.sort((a, b) => a.cost - b.cost);
   // The same measure for today's warm start (all its defaults), for comparison (in-sample for the portfolio).
   const warmValue = usable.length ? usable.reduce((a, u) => a + Math.max(...warmIds.map((id) => u.norm.get(id))), 0) / usable.length : null;
-  return { chosen, datasets: usable.map((u) => u.name), left, value, warmValue, poolSize: pool.length };
+  return { chosen, datasets: usable.map((u) => u.name), left, value, warmValue, poolSize: pool.length, usable, warmIds };
 }
 
 
 /**
  * The portfolio file's content (without created/command/commit) from evaluation results:
- * o = { k, exclude: Set, families, maxCost, size, minGain, capSeconds, log? }.
+ * o = { k, exclude: Set, families, maxCost, size, minGain, capSeconds, tasks?, log? }.
  */
 export function buildPortfolio(results, o) {
   const tasks = {};
   const prov = { corpus: {}, left_out: {}, pool: {}, value: {}, warm_start_value: {} };
   let pairs = 0;
   for (const r of results.values()) pairs += r.size;
-  for (const task of ['classification', 'regression']) {
+  for (const task of o.tasks ?? ['classification', 'regression']) {
     const names = corpus().filter((d) => d.task === task && !o.exclude.has(d.name)).map((d) => d.name);
     const sel = selectTask(task, candidates(task, o.k), results, names, o);
     o.log?.(`${task}: ${sel.datasets.length} datasets (left out: ${sel.left.join(', ') || 'none'}), ${sel.chosen.length} of ${sel.poolSize} candidates, value ${sel.value.toFixed(4)} (the warm start's defaults: ${sel.warmValue?.toFixed(4)})`);
@@ -113,7 +113,7 @@ export function buildPortfolio(results, o) {
     prov.value[task] = Number(sel.value.toFixed(5));
     prov.warm_start_value[task] = Number(sel.warmValue.toFixed(5));
   }
-  const all = corpus().filter((d) => !o.exclude.has(d.name)).length;
+  const all = corpus().filter((d) => !o.exclude.has(d.name) && (o.tasks ?? [d.task]).includes(d.task)).length;
   const used = Object.values(prov.corpus).reduce((a, l) => a + l.length, 0);
   return {
     format: 'automl-portfolio',
@@ -132,4 +132,24 @@ export function buildPortfolio(results, o) {
     },
     tasks,
   };
+}
+
+/**
+ * Offline leave-one-dataset-out, from the evaluation alone (no search): for each dataset, the
+ * portfolio selected without it, and on that dataset the best normalized score of what the warm
+ * start would run (the portfolio, then the defaults of the families it leaves out) against the
+ * best of today's defaults. Returns [{ name, portfolio, warm }].
+ */
+export function offlineLoo(task, allCandidates, results, names, o) {
+  const out = [];
+  for (const name of names) {
+    const sel = selectTask(task, allCandidates, results, names.filter((n) => n !== name), o);
+    const held = selectTask(task, allCandidates, results, [name], { ...o, size: 0 });
+    if (sel.chosen.length === 0 || held.usable.length === 0) continue;
+    const norm = held.usable[0].norm;
+    const covered = new Set(sel.chosen.map((x) => x.cand.family));
+    const run = [...sel.chosen.map((x) => x.cand.id), ...held.warmIds.filter((id) => !covered.has(allCandidates.find((c) => c.id === id).family))];
+    out.push({ name, portfolio: Math.max(...run.map((id) => norm.get(id))), warm: Math.max(...held.warmIds.map((id) => norm.get(id))), configs: run.length, defaults: held.warmIds.length });
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 // Greedy selection of the portfolio from evaluate.mjs's results (issue #20).
 //   node bench/portfolio/select.mjs [--results bench/portfolio/results/evaluations.jsonl] [--k 5]
 //       [--size 14] [--max-cost 3] [--families default|all] [--exclude iris,wine] [--cap 40]
-//       [--out src/automl/portfolio-data.json | --print]
+//       [--tasks classification,regression] [--out src/automl/portfolio-data.json | --print | --loo]
+// --tasks: the tasks that get a portfolio (a task left out keeps the plain defaults).
 // Needs a build. --k must be the one evaluate.mjs ran with (it rebuilds the same seeded pool).
 //
 // Per dataset, a candidate's score is normalized against the warm start: n = (s - m) / (b - m),
@@ -25,8 +26,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HERE, ROOT } from './candidates.mjs';
-import { buildPortfolio, readResults } from './greedy.mjs';
+import { candidates, corpus, HERE, ROOT } from './candidates.mjs';
+import { buildPortfolio, offlineLoo, readResults } from './greedy.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -40,11 +41,26 @@ const { values: opt } = parseArgs({
     print: { type: 'boolean', default: false },
     'min-gain': { type: 'string', default: '0.001' },
     cap: { type: 'string', default: '40' },
+    loo: { type: 'boolean', default: false },
+    tasks: { type: 'string', default: 'classification,regression' },
   },
 });
 
 const exclude = new Set(opt.exclude.split(',').filter(Boolean));
 const results = readResults([opt.results]);
+if (opt.loo) {
+  // --loo: the offline leave-one-dataset-out check (greedy.mjs offlineLoo); prints, writes nothing.
+  const o = { families: opt.families, maxCost: Number(opt['max-cost']), size: Number(opt.size), minGain: Number(opt['min-gain']), capSeconds: Number(opt.cap) };
+  for (const task of ['classification', 'regression']) {
+    const names = corpus().filter((d) => d.task === task && !exclude.has(d.name)).map((d) => d.name);
+    const rows = offlineLoo(task, candidates(task, Number(opt.k)), results, names, o);
+    for (const r of rows) console.log(`${task.padEnd(14)} ${r.name.padEnd(22)} portfolio ${r.portfolio.toFixed(3)} (${r.configs} configs)  defaults ${r.warm.toFixed(3)} (${r.defaults})`);
+    const d = rows.map((r) => r.portfolio - r.warm);
+    const mean = d.reduce((a, b) => a + b, 0) / Math.max(1, d.length);
+    console.log(`${task}: held-out normalized score, portfolio minus defaults: mean ${mean.toFixed(3)}, better on ${d.filter((x) => x > 0.01).length}, worse on ${d.filter((x) => x < -0.01).length}, of ${d.length}`);
+  }
+  process.exit(0);
+}
 const built = buildPortfolio(results, {
   k: Number(opt.k),
   exclude,
@@ -53,6 +69,7 @@ const built = buildPortfolio(results, {
   size: Number(opt.size),
   minGain: Number(opt['min-gain']),
   capSeconds: Number(opt.cap),
+  tasks: opt.tasks.split(','),
   log: (line) => console.error(line),
 });
 let commit = 'unknown';

@@ -17,6 +17,7 @@ import type { ModelFamily } from '../models/descriptor.js';
 import type { Task } from '../models/estimator.js';
 import { declOf } from '../models/hyperparams.js';
 import { builtinFamilies } from '../models/registry.js';
+import { bundledPortfolio, portfolioConfigs, type Portfolio } from './portfolio.js';
 import type { Study } from '../study/index.js';
 
 /** Searched rows above which the warm start runs cheapest-first by predicted cost (below, in the families' rank order). */
@@ -110,6 +111,17 @@ export function defaultConfigs(task: Task, nFeatures: number, nRows?: number, nC
 }
 
 /**
+ * The warm start's list (issue #20 portfolio hook): the bundled portfolio's configurations for the
+ * task when one is shipped (see ./portfolio.ts; above {@link COST_ORDER_MIN_ROWS} rows cheapest
+ * first by {@link predictedCost}), else {@link defaultConfigs}.
+ */
+export function warmStartConfigs(task: Task, nFeatures: number, nRows?: number, nClasses = 0, portfolio: Portfolio | null = bundledPortfolio()): Record<string, unknown>[] {
+  const defaults = defaultConfigs(task, nFeatures, nRows, nClasses);
+  const cost = nRows !== undefined && nRows > COST_ORDER_MIN_ROWS ? (c: Record<string, unknown>) => predictedCost(c, task, nRows, nFeatures, nClasses) : undefined;
+  return portfolioConfigs(portfolio, task, defaults, cost) ?? defaults;
+}
+
+/**
  * Queues the default configuration of every family the study's space offers, before any sampled
  * trial. A configuration the space does not accept (a family it leaves out, a custom space with
  * other parameters or ranges) is skipped: the warm start never changes what the space allows. A
@@ -122,8 +134,9 @@ export async function enqueueDefaults(study: Study, task: Task, nFeatures: numbe
   const seen = new Set<string>();
   // Defaults fit the target as it is; a space that searches the transform gets that said explicitly.
   const transform = study.space.param('target_transform') ? { target_transform: 'none' } : {};
-  for (const base of defaultConfigs(task, nFeatures, nRows, nClasses)) {
-    const config = { ...base, ...transform };
+  for (const base of warmStartConfigs(task, nFeatures, nRows, nClasses)) {
+    // A portfolio configuration may name its own target transform; the defaults name none.
+    const config = { ...transform, ...base };
     try {
       // A space without `select` ignores the select setting, so a selected default would repeat
       // its plain twin: queue each distinct trial once.

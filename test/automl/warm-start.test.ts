@@ -1,17 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudy } from '../../src/study/index.js';
 import { spaceFromJSON } from '../../src/space/index.js';
 import { defaultSpace } from '../../src/automl/spaces.js';
 import { search } from '../../src/automl/search.js';
 import { createRng } from '../../src/util/rng.js';
 import { WARM_SELECT, defaultConfigs, enqueueDefaults } from '../../src/automl/warm-start.js';
+import { setBundledPortfolio } from '../../src/automl/portfolio.js';
 
 const DATA = (f: string) => join(import.meta.dirname, '../../datasets', f);
 const dir = mkdtempSync(join(tmpdir(), 'automl-warm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// These tests are about the plain family defaults: without the bundled portfolio (test/automl/portfolio.test.ts covers it).
+beforeAll(() => setBundledPortfolio(null));
+afterAll(() => setBundledPortfolio(undefined));
 
 describe('warm start with each family default', () => {
   it('every default configuration is valid in the default space of its task, cheapest family first', async () => {

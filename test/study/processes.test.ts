@@ -92,7 +92,9 @@ describe('studies across processes (SQLite)', () => {
   it('three processes on one study: exact total, unique contiguous numbers, no errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'automl-3p-'));
     const db = join(dir, 'study.db');
-    const runs = [0, 1, 2].map(() => start([db, 'shared', 60, 2, 3]));
+    // 20 ms per trial: long enough that the three processes overlap however fast one of them starts
+    // (with 2 ms, on an idle machine the first process could finish all 60 before the others had loaded).
+    const runs = [0, 1, 2].map(() => start([db, 'shared', 60, 20, 3]));
     const results = await Promise.all(runs.map((r) => r.done));
     for (const r of results) {
       expect(r.stderr).toBe('');

@@ -260,11 +260,13 @@ export class PhasePlanner {
     if (keep === members.length) return { members: [...members], note: null };
     const kept = members.slice(0, keep);
     const total = kept.reduce((s, m) => s + m.weight, 0);
-    const need = this.membersRefitMs(members.map((m) => m.trial));
+    // What refitting every member would take in all: the fits, starting the worker threads when they
+    // are not running, and the safety margin kept before the deadline.
+    const need = this.membersRefitMs(members.map((m) => m.trial)) + (warm ? 0 : this.#startupMs) + this.marginMs;
     const note =
       keep === 1
-        ? `ensemble skipped: ${seconds(this.end - now)} left, refitting its ${members.length} members needs ~${seconds(need)}; the best single pipeline is refit alone`
-        : `ensemble shrunk to its ${keep} heaviest of ${members.length} members: ${seconds(this.end - now)} left, refitting all needs ~${seconds(need)}`;
+        ? `ensemble skipped: ${seconds(this.end - now)} left, refitting its ${members.length} members needs ~${seconds(need)} (with starting the workers and a safety margin); the best single pipeline is refit alone`
+        : `ensemble shrunk to its ${keep} heaviest of ${members.length} members: ${seconds(this.end - now)} left, refitting all needs ~${seconds(need)} (with starting the workers and a safety margin)`;
     return { members: kept.map((m) => ({ ...m, weight: m.weight / total })), note };
   }
 }

@@ -77,7 +77,31 @@ export function storedFinalModel(study: Study): FinalModelSummary | null {
   const o = v as Partial<FinalModelSummary>;
   // Stored data is read, not trusted: only a well-formed summary is used.
   if ((o.kind !== 'single' && o.kind !== 'ensemble') || !Array.isArray(o.members) || typeof o.bestTrial !== 'number' || typeof o.reason !== 'string') return null;
-  if (!o.members.every((m) => m && typeof m.trial === 'number' && typeof m.weight === 'number')) return null;
+  const num = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  const numOrNull = (x: unknown): boolean => x === null || num(x);
+  const strOrNull = (x: unknown): boolean => x === null || typeof x === 'string';
+  const memberOk = (m: unknown): boolean => {
+    if (m === null || typeof m !== 'object') return false;
+    const r = m as Record<string, unknown>;
+    return num(r['trial']) && num(r['weight']) && typeof r['model'] === 'string' && numOrNull(r['cv']) && numOrNull(r['recheck']);
+  };
+  const t = o.threshold as unknown;
+  const thresholdOk =
+    t === null ||
+    (t !== undefined && typeof t === 'object' && num((t as Record<string, unknown>)['threshold']) && typeof (t as Record<string, unknown>)['positiveClass'] === 'string' &&
+      num((t as Record<string, unknown>)['scoreAtHalf']) && num((t as Record<string, unknown>)['score']) && typeof (t as Record<string, unknown>)['source'] === 'string');
+  if (
+    !o.members.every(memberOk) ||
+    !numOrNull(o.cvScore) ||
+    !numOrNull(o.testScore) ||
+    !strOrNull(o.file) ||
+    !Array.isArray(o.features) ||
+    !o.features.every((f) => typeof f === 'string') ||
+    (o.classWeight !== null && o.classWeight !== 'balanced') ||
+    !thresholdOk
+  ) {
+    return null;
+  }
   return v as FinalModelSummary;
 }
 

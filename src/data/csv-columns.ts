@@ -6,8 +6,9 @@
  * and "-0" keep their spelling), so type inference sees what a string-per-cell reader saw.
  */
 import type { RaggedInfo } from './csv.js';
+import type { RawTable } from './target.js';
 import { fieldText, F_ESCAPED, F_HIGH, type RecordSink } from './csv-tokenizer.js';
-import type { Cell } from './values.js';
+import type { Cell, HeldColumn } from './values.js';
 import { isMissing } from './values.js';
 
 /** Flag of a cell stored in the exceptions map (a label, in a column still held as numbers). */
@@ -137,6 +138,12 @@ class ColumnBuilder {
     this.nums = null;
     this.flags = null;
     this.exceptions = null;
+  }
+
+  /** The first `n` cells as plain decimals or dictionary codes (see {@link HeldColumn}); undefined for numbers with exceptions. */
+  held(n: number): HeldColumn | undefined {
+    if (this.codes) return { codes: this.codes.slice(0, n), labels: this.labels };
+    return this.nums && !this.exceptions ? { numbers: this.nums.slice(0, n) } : undefined;
   }
 
   cell(i: number): Cell {
@@ -292,6 +299,11 @@ export class ColumnStore implements RecordSink {
 
   cell(i: number, j: number): Cell {
     return this.cols[j]!.cell(i);
+  }
+
+  /** Column `j` as held, see {@link RawTable.held}. */
+  held(j: number): HeldColumn | undefined {
+    return this.cols[j]!.held(this.nRows);
   }
 
   /** Source line (1-based) where row `i` ends. */

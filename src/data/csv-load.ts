@@ -29,6 +29,7 @@ export function readCsvColumns(file: string, opts: StreamOptions = {}): Columnar
     header: r.header,
     nRows: store.nRows,
     cell: (i, j) => store.cell(i, j),
+    held: (j) => store.held(j),
     where: (i) => `line ${store.lineOf(i)}`,
   };
   return { raw, delimiter: r.delimiter, detected: r.detected, bytes: store.bytes() };

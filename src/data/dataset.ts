@@ -9,7 +9,7 @@ import { delimiterHint, delimiterName } from './csv-delimiter.js';
 import { readCsvColumns } from './csv-load.js';
 import type { StreamOptions } from './csv-stream.js';
 import type { RawTable } from './target.js';
-import { encodeTarget, findTarget } from './target.js';
+import { encodeTarget, findTarget, heldOf } from './target.js';
 import type { ColumnSchema, Dataset, DatasetOptions, FeatureColumn } from './types.js';
 import { dateSchemas, deriveDateValues, detectDates } from './dates.js';
 import { collapseLevels, stringColumnDropReason } from './text-columns.js';
@@ -146,7 +146,7 @@ export function buildDataset(raw: RawTable, opts: DatasetOptions & { name: strin
     const name = raw.header[j]!;
     if (j === tj || ignored.has(name)) continue;
     const cell = (i: number): Cell => raw.cell(keep[i]!, j);
-    const col = inferColumn(cell, n);
+    const col = inferColumn(cell, n, heldOf(raw, j, keep));
     if (col.type === 'categorical') {
       const dates = detectDates(cell, n);
       if (dates.kind === 'date') {
@@ -242,9 +242,21 @@ function isConstantColumn(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** True when every non-missing value of the column is the same (without counting distinct values of a numeric column). */
+function singleValued(col: InferredColumn): boolean {
+  if (col.type !== 'numeric') return col.distinct === 1;
+  let first = NaN;
+  for (const v of col.values) {
+    if (v !== v) continue;
+    if (first !== first) first = v;
+    else if (v !== first) return false;
+  }
+  return first === first;
+}
+
 function dropReason(name: string, col: InferredColumn, n: number, cell: (i: number) => Cell, keep: boolean): string | undefined {
   if (col.missing === n) return 'every value is missing';
-  if (col.distinct === 1 && col.missing === 0) {
+  if (col.missing === 0 && singleValued(col)) {
     for (let i = 0; i < n; i++) {
       const c = cell(i);
       if (!isMissing(c)) return `constant (every row is ${show(labelOf(c))})`;
@@ -274,31 +286,40 @@ function duplicates(
   const all = [...columns, target];
   const f64 = new Float64Array(1);
   const u32 = new Uint32Array(f64.buffer);
-  const hashes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let h = 0x811c9dc5;
-    for (const col of all) {
+  // Column by column, so each column is read in order.
+  const hashes = new Int32Array(n).fill(0x811c9dc5 | 0);
+  for (const col of all) {
+    for (let i = 0; i < n; i++) {
       const v = col[i]!;
       // NaN has many bit patterns; give every missing value the same one.
-      f64[0] = Number.isNaN(v) ? NaN : v;
-      h = Math.imul(h ^ u32[0]!, 0x01000193);
+      f64[0] = v !== v ? NaN : v;
+      let h = Math.imul(hashes[i]! ^ u32[0]!, 0x01000193);
       h = Math.imul(h ^ u32[1]!, 0x01000193);
+      hashes[i] = h;
     }
-    hashes[i] = h;
   }
   const same = (a: number, b: number): boolean => all.every((col) => Object.is(col[a], col[b]));
-  const firstByHash = new Map<number, number[]>();
+  // Open addressing over the rows seen so far (slot: row + 1, 0 empty); a row equal to a stored
+  // one is a duplicate and is not stored itself.
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
   const duplicateOf = new Int32Array(n).fill(-1);
   let count = 0;
   let example = '';
   for (let i = 0; i < n; i++) {
-    const bucket = firstByHash.get(hashes[i]!);
-    if (bucket === undefined) {
-      firstByHash.set(hashes[i]!, [i]);
-      continue;
+    const h = hashes[i]!;
+    let k = h & mask;
+    let prev = -1;
+    for (; slots[k] !== 0; k = (k + 1) & mask) {
+      const r = slots[k]! - 1;
+      if (hashes[r] === h && same(r, i)) {
+        prev = r;
+        break;
+      }
     }
-    const prev = bucket.find((r) => same(r, i));
-    if (prev === undefined) bucket.push(i);
+    if (prev < 0) slots[k] = i + 1;
     else {
       duplicateOf[i] = prev;
       if (count++ === 0) example = `${where(i)} repeats ${where(prev)}`;

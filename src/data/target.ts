@@ -5,6 +5,7 @@
 import { AutomlError, show } from '../util/errors.js';
 import type { TargetInfo, Task } from './types.js';
 import type { Cell, InferredColumn } from './values.js';
+import type { HeldColumn } from './values.js';
 import { closestName, compareLabels, inferColumn, isMissing, labelOf, parseNumber } from './values.js';
 
 /** A raw table from any source: CSV records or in-memory rows. */
@@ -14,8 +15,27 @@ export interface RawTable {
   readonly header: readonly string[];
   readonly nRows: number;
   cell(row: number, col: number): Cell;
+  /**
+   * Optional fast path: column `col` as the reader holds it (plain decimals, or a dictionary of
+   * texts; fresh arrays, one entry per row), or undefined (then the cells are read one by one).
+   */
+  held?(col: number): HeldColumn | undefined;
   /** Where a row came from, for messages: "line 7" or "rows[6]". */
   where(row: number): string;
+}
+
+/** Column `j` over the rows `keep` as the table holds it ({@link RawTable.held}), or undefined. */
+export function heldOf(raw: RawTable, j: number, keep: Int32Array): HeldColumn | undefined {
+  const all = raw.held?.(j);
+  if (all === undefined) return undefined;
+  const pick = <T extends Float64Array | Int32Array>(a: T, out: T): T => {
+    if (keep.length === a.length) return a;
+    for (let i = 0; i < keep.length; i++) out[i] = a[keep[i]!]!;
+    return out;
+  };
+  return 'numbers' in all
+    ? { numbers: pick(all.numbers, new Float64Array(keep.length)) }
+    : { codes: pick(all.codes, new Int32Array(keep.length)), labels: all.labels };
 }
 
 /** Largest number of distinct integer values for which a numeric target is read as class labels. */
@@ -111,7 +131,7 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
   const name = raw.header[j]!;
   const src = raw.source;
   const notes: string[] = [];
-  const all = inferColumn((i) => raw.cell(i, j), raw.nRows);
+  const all = inferColumn((i) => raw.cell(i, j), raw.nRows, raw.held?.(j));
   const keepList: number[] = [];
   let firstDropped = -1;
   for (let i = 0; i < raw.nRows; i++) {
@@ -132,7 +152,7 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
   }
   const keep = Int32Array.from(keepList);
   const n = keep.length;
-  const col = inferColumn((i) => raw.cell(keep[i]!, j), n);
+  const col = inferColumn((i) => raw.cell(keep[i]!, j), n, heldOf(raw, j, keep));
   const chosen = task ?? inferTask(col, n);
   if (task === undefined) notes.push(taskNote(name, col, chosen, n));
 
@@ -149,22 +169,10 @@ export function encodeTarget(raw: RawTable, j: number, task: Task | undefined, f
     return { target: { name, task: 'regression', values: col.values as Float64Array }, keep, notes };
   }
 
-  const labels: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = col.type === 'numeric' ? String(col.values[i]) : labelOf(raw.cell(keep[i]!, j));
-  }
-  const classes = [...new Set(labels)];
-  if (col.type === 'numeric') classes.sort((a, b) => Number(a) - Number(b));
-  else classes.sort(compareLabels);
+  const { classes, values } = col.type === 'categorical' ? { classes: col.categories!, values: Float64Array.from(col.values) } : classesOf(col, n, (i) => raw.cell(keep[i]!, j));
   if (classes.length < 2) throw singleClass(src, name, classes[0]!, 'class');
-  const index = new Map(classes.map((c, k) => [c, k]));
-  const values = new Float64Array(n);
   const counts = new Array<number>(classes.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    const k = index.get(labels[i]!)!;
-    values[i] = k;
-    counts[k]!++;
-  }
+  for (let i = 0; i < n; i++) counts[values[i]!]!++;
   if (folds !== undefined) checkClassCounts(src, name, classes, counts, folds, col.type === 'numeric');
   return { target: { name, task: 'classification', values, classes }, keep, notes };
 }
@@ -215,6 +223,19 @@ function checkClassCounts(src: string, name: string, classes: string[], counts: 
 /** Advice added when a numeric target read as classes fails a class check: it may be a quantity. */
 export function regressionHint(name: string): string {
   return `; if ${show(name)} is a quantity (a count or a score) rather than a label, pass --task regression (API: task: 'regression')`;
+}
+
+/** Class labels (numbers sorted numerically, booleans by their text) and each row's class index. */
+function classesOf(col: InferredColumn, n: number, cell: (i: number) => Cell): { classes: string[]; values: Float64Array } {
+  const labels: string[] = new Array(n);
+  for (let i = 0; i < n; i++) labels[i] = col.type === 'numeric' ? String(col.values[i]) : labelOf(cell(i));
+  const classes = [...new Set(labels)];
+  if (col.type === 'numeric') classes.sort((a, b) => Number(a) - Number(b));
+  else classes.sort(compareLabels);
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = index.get(labels[i]!)!;
+  return { classes, values };
 }
 
 function firstNonNumber(raw: RawTable, j: number, keep: Int32Array): { value: Cell; where: string } {

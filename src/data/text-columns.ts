@@ -93,7 +93,8 @@ export function collapseLevels(
   const index = new Map(categories.map((l, k) => [l, k]));
   const otherCode = index.get(other)!;
   const remap = Int32Array.from(labels, (l) => index.get(l) ?? otherCode);
-  const values = Int32Array.from(codes, (c) => (c === MISSING_CODE ? c : remap[c]!));
+  const values = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) values[i] = codes[i] === MISSING_CODE ? MISSING_CODE : remap[codes[i]!]!;
   let rows = 0;
   for (const k of byCount.slice(MAX_LEVELS)) rows += counts[k]!;
   const note =

@@ -93,7 +93,9 @@ export interface InferredColumn {
  * number (infinities included, stored as missing); boolean when every one is a boolean token
  * (`0`/`1` are numbers, so a 0/1 column is numeric); categorical otherwise.
  */
-export function inferColumn(cell: (i: number) => Cell, n: number): InferredColumn {
+export function inferColumn(cell: (i: number) => Cell, n: number, held?: HeldColumn): InferredColumn {
+  // A column the reader already holds as numbers or as a dictionary needs no per-cell pass.
+  if (held !== undefined) return 'numbers' in held ? numericColumn(held.numbers) : inferFromLabels(held.codes, held.labels);
   // Speculative single pass: most columns are numeric, so parse while checking and only fall
   // back to the other types when a cell is not a number.
   const values = new Float64Array(n);
@@ -117,7 +119,74 @@ export function inferColumn(cell: (i: number) => Cell, n: number): InferredColum
   return boolean ? booleanColumn(cell, n) : categoricalColumn(cell, n);
 }
 
-/** Finishes a parsed numeric column: infinities become missing, statistics are gathered. */
+/**
+ * A column as a reader may already hold it: every non-missing cell a plain decimal (missing: NaN),
+ * or codes into a dictionary of the cells' texts (missing: -1, no missing token in `labels`).
+ * The arrays are fresh: inference may change them.
+ */
+export type HeldColumn = { readonly numbers: Float64Array } | { readonly codes: Int32Array; readonly labels: readonly string[] };
+
+/**
+ * {@link inferColumn} on a dictionary-coded column: the same rules, applied once per distinct text
+ * (only the texts that occur in `codes`) instead of once per cell.
+ */
+function inferFromLabels(codes: Int32Array, labels: readonly string[]): InferredColumn {
+  const n = codes.length;
+  const used = new Uint8Array(labels.length);
+  for (let i = 0; i < n; i++) if (codes[i]! >= 0) used[codes[i]!] = 1;
+  const asNumbers = new Float64Array(labels.length);
+  let numeric = true;
+  for (let k = 0; k < labels.length && numeric; k++) {
+    if (used[k] === 0) continue;
+    const v = parseNumber(labels[k]);
+    if (v === undefined) numeric = false;
+    else asNumbers[k] = v;
+  }
+  if (numeric) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = codes[i]! < 0 ? NaN : asNumbers[codes[i]!]!;
+    return numericColumn(values);
+  }
+  const asBooleans = new Uint8Array(labels.length);
+  let boolean = true;
+  for (let k = 0; k < labels.length && boolean; k++) {
+    if (used[k] === 0) continue;
+    const b = parseBoolean(labels[k]);
+    if (b === undefined) boolean = false;
+    else asBooleans[k] = b;
+  }
+  let missing = 0;
+  if (boolean) {
+    const values = new Float64Array(n);
+    let ones = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      if (c < 0) {
+        values[i] = NaN;
+        missing++;
+      } else ones += values[i] = asBooleans[c]!;
+    }
+    const distinct = (ones > 0 ? 1 : 0) + (n - missing - ones > 0 ? 1 : 0);
+    return { type: 'boolean', values, missing, distinct, nonFinite: 0, firstNonFinite: -1, integer: true, consecutive: false };
+  }
+  const categories = labels.filter((_, k) => used[k] === 1).sort(compareLabels);
+  const rank = new Map(categories.map((c, k) => [c, k]));
+  const remap = Int32Array.from(labels, (l, k) => (used[k] === 1 ? rank.get(l)! : MISSING_CODE));
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    if (c < 0) {
+      codes[i] = MISSING_CODE;
+      missing++;
+    } else codes[i] = remap[c]!;
+  }
+  return { type: 'categorical', values: codes, categories, missing, distinct: categories.length, nonFinite: 0, firstNonFinite: -1, integer: false, consecutive: false };
+}
+
+/**
+ * Finishes a parsed numeric column (in place): infinities become missing, statistics are gathered.
+ * The distinct count needs a sort of the column, so it is counted when first read (the target's
+ * rules and the row-counter rule read it; most feature columns never do).
+ */
 function numericColumn(values: Float64Array): InferredColumn {
   const n = values.length;
   let missing = 0;
@@ -128,7 +197,7 @@ function numericColumn(values: Float64Array): InferredColumn {
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (Number.isNaN(v)) missing++;
+    if (v !== v) missing++;
     else if (v === Infinity || v === -Infinity) {
       values[i] = NaN;
       missing++;
@@ -141,15 +210,33 @@ function numericColumn(values: Float64Array): InferredColumn {
       if (v > max) max = v;
     }
   }
-  // Counting distinct values on a sorted copy is faster than a Set for large columns.
-  const sorted = new Float64Array(n - missing);
-  let k = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) sorted[k++] = values[i]!;
-  sorted.sort();
-  let distinct = sorted.length > 0 ? 1 : 0;
-  for (let t = 1; t < sorted.length; t++) if (sorted[t] !== sorted[t - 1]) distinct++;
-  const consecutive = integer && distinct > 0 && distinct === n - missing && max - min === distinct - 1;
-  return { type: 'numeric', values, missing, distinct, nonFinite, firstNonFinite, integer, consecutive };
+  const present = n - missing;
+  let distinct = present === 0 ? 0 : min === max ? 1 : -1;
+  const countDistinct = (): number => {
+    if (distinct >= 0) return distinct;
+    // Counting distinct values on a sorted copy is faster than a Set for large columns.
+    const sorted = new Float64Array(present);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (values[i] === values[i]) sorted[k++] = values[i]!;
+    sorted.sort();
+    distinct = 1;
+    for (let t = 1; t < sorted.length; t++) if (sorted[t] !== sorted[t - 1]) distinct++;
+    return distinct;
+  };
+  // A row counter: integers spanning exactly as many values as there are rows, all distinct.
+  const consecutive = integer && present > 0 && max - min === present - 1 && countDistinct() === present;
+  return {
+    type: 'numeric',
+    values,
+    missing,
+    get distinct() {
+      return countDistinct();
+    },
+    nonFinite,
+    firstNonFinite,
+    integer,
+    consecutive,
+  };
 }
 
 function booleanColumn(cell: (i: number) => Cell, n: number): InferredColumn {

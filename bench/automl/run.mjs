@@ -20,7 +20,7 @@ import { kFold, stratifiedKFold, trainTestSplit } from '../../dist/evaluation/sp
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
 import { composeSpaceJSON, defaultSpace, resolveModels } from '../../dist/automl/spaces.js';
 import { getModel } from '../../dist/models/registry.js';
-import { DATASETS } from './datasets.mjs';
+import { DATASETS, MEDIUM, SMALL } from './datasets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -42,6 +42,7 @@ const { values: opt } = parseArgs({
     'fixed-folds': { type: 'boolean', default: false },
     'also-single': { type: 'boolean', default: false },
     cv: { type: 'string', default: '5' },
+    'ours-auto-validation': { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
     'no-prune': { type: 'boolean', default: false },
     'skip-peer': { type: 'boolean', default: false },
@@ -61,7 +62,10 @@ const workers = Number(opt.workers);
 for (const [k, v] of [['time', time], ['cv', cv], ['workers', workers]]) {
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number, got ${opt[k]}`);
 }
-const wanted = opt.datasets ? opt.datasets.split(',').map((s) => s.trim()) : DATASETS.map((d) => d[0]);
+// Group names: small (the 14 bundled, the default), medium (the nine shared medium ones), all.
+const GROUPS = { small: SMALL, medium: MEDIUM, all: DATASETS };
+const wanted = (opt.datasets ?? 'small').split(',').map((s) => s.trim()).flatMap((w) => (GROUPS[w] ? GROUPS[w].map((d) => d[0]) : [w]));
+const SHARED = process.env.AUTOML_SHARED_DATASETS ?? resolve(HERE, '../../../shared/datasets');
 for (const w of wanted) if (!DATASETS.some((d) => d[0] === w)) throw new Error(`unknown dataset ${w}; known: ${DATASETS.map((d) => d[0]).join(', ')}`);
 
 /** RFC 4180 quoting; values are written exactly as the original file's parser returned them. */
@@ -85,8 +89,8 @@ function run(cmd, args, env = {}) {
 }
 
 /** Writes train.csv / test.csv and folds.json for one dataset; returns what both tools need. */
-function prepare(name, target, dir, seed) {
-  const file = join(ROOT, 'datasets', `${name}.csv`);
+function prepare(name, target, folder, dir, seed) {
+  const file = folder ? join(SHARED, folder, `${name}.csv`) : join(ROOT, 'datasets', `${name}.csv`);
   const csv = readCsv(file);
   const tj = csv.header.indexOf(target);
   if (tj < 0) throw new Error(`${file}: no column ${target}`);
@@ -115,8 +119,11 @@ function prepare(name, target, dir, seed) {
 
 async function runOurs(name, target, p, dir, seed) {
   const db = join(dir, 's.db');
-  const args = [CLI, 'search', p.trainFile, '--target', target, '--test', p.testFile, '--time', String(time), '--cv', String(cv), '--seed', String(seed),
+  const args = [CLI, 'search', p.trainFile, '--target', target, '--test', p.testFile, '--time', String(time), '--seed', String(seed),
     '--workers', String(workers), '--json', '--storage', `sqlite:${db}`, '--quiet', '--study', name, '--out', join(dir, 'model.json')];
+  // By default automl cross-validates on the peer's number of folds; with --ours-auto-validation
+  // it picks its own validation (one holdout split with row rungs from 10,000 searched rows).
+  if (!opt['ours-auto-validation']) args.push('--cv', String(cv));
   if (opt['no-prune']) args.push('--no-prune');
   if (opt['no-ensemble']) args.push('--no-ensemble');
   if (opt['no-warm-start']) args.push('--no-warm-start');
@@ -145,11 +152,13 @@ async function runOurs(name, target, p, dir, seed) {
   let foldFits = 0;
   let saved = 0;
   let interrupted = 0;
+  let rungTrials = 0;
   const families = {};
   const failReasons = {};
   for (const tr of trials) {
     foldFits += tr.foldScores.length;
-    if (tr.state === 'PRUNED') saved += cv - tr.foldScores.length;
+    if (tr.state === 'PRUNED' && tr.trainRows === undefined) saved += cv - tr.foldScores.length;
+    if (tr.trainRows !== undefined) rungTrials++;
     if (tr.state === 'COMPLETE') families[tr.config.model.type] = (families[tr.config.model.type] ?? 0) + 1;
     if (tr.state === 'FAIL') {
       if (tr.failKind === 'interrupted') interrupted++;
@@ -160,6 +169,7 @@ async function runOurs(name, target, p, dir, seed) {
     trials: { complete: res.trials.complete, pruned: res.trials.pruned, failed: res.trials.failed, interrupted },
     foldFits,
     foldFitsSaved: saved,
+    rungTrials,
     best: res.best,
     bestFamily: res.best?.config?.model?.type ?? null,
     testScore: res.testScore,
@@ -233,12 +243,13 @@ function markdown(info, rows, command, loads) {
   L.push(`- automl model families searched: ${info.families}` + (opt['registry-space'] ? ' (--registry-space: every default family registered in this build)' : '') +
     (info.staleDefault && !opt['registry-space'] ? ' (search-spaces/default.json lists fewer families than this build registers: run `npm run spaces`)' : ''));
   L.push(`- peer model families: hist_gradient_boosting, random_forest, extra_trees, logistic_regression (classification) / ridge (regression), knn, gaussian_nb (classification)`);
-  L.push(`- settings: budget ${time} s per tool and dataset, ${cv}-fold CV (same folds), seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
+  L.push(`- settings: budget ${time} s per tool and dataset, ${opt['ours-auto-validation'] ? `peer ${cv}-fold CV, automl its own validation (${cv}-fold CV below 10,000 searched rows, else one holdout split with row rungs)` : `${cv}-fold CV (same folds)`}, seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${workers} workers each (peer: Optuna n_jobs=${workers}, TPE, OMP_NUM_THREADS=1)` +
     `, automl pruning ${opt['no-prune'] ? 'off' : 'on (median)'}, automl ensemble ${opt['no-ensemble'] ? 'off' : 'on'}, automl warm start ${opt['no-warm-start'] ? 'off' : 'on'}, automl re-check ${opt['no-recheck'] ? 'off' : 'on'}, automl folds ${opt['fixed-folds'] ? 'fixed' : 'reshuffled per trial'}${opt.models ? `, automl --models ${opt.models}` : ''}, peer pruning ${opt['peer-prune'] ? 'on (median)' : 'off'}, automl strategy ${opt.strategy ?? 'default'}`);
   L.push(`- command: \`${command}\``, '');
   L.push('Trials: complete/pruned/failed (failed excludes trials interrupted by the deadline). Fold fits: folds actually fitted (saved by pruning in parentheses). Winner on test score, |diff| <= 0.005 is a tie.', '');
-  L.push('| dataset | seed | task | metric | train/test rows | ours trials c/p/f | ours fold fits (saved) | ours best CV | ours ensemble (members: OOF vs best single OOF) | ours test | ours best family | peer trials c/f | peer fold fits | peer best CV | peer test | peer best family | winner |');
-  L.push('|---|---:|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|---|');
+  L.push('Wall: each tool\'s whole run in seconds (automl: the `search` command from start to exit, re-check, ensemble, refit and test scoring included; peer: search, refit and test scoring). Ours trials on row rungs (a holdout search on large data) count as pruned when they stopped at a smaller rung.', '');
+  L.push('| dataset | seed | task | metric | train/test rows | ours trials c/p/f | ours fold fits (saved) | ours best CV | ours ensemble (members: OOF vs best single OOF) | ours test | ours best family | peer trials c/f | peer fold fits | peer best CV | peer test | peer best family | ours wall s | peer wall s | winner |');
+  L.push('|---|---:|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---|');
   const tally = { ours: 0, peer: 0, tie: 0, '-': 0 };
   const tot = { oc: 0, op: 0, of: 0, ff: 0, sv: 0, pc: 0, pf: 0, pff: 0 };
   for (const r of rows) {
@@ -261,9 +272,20 @@ function markdown(info, rows, command, loads) {
       tot.pff += q.foldFits;
     }
     const ens = (o.ensemble ? `${o.ensemble.members}: ${f3(o.ensemble.cvScore)} vs ${f3(o.ensemble.bestSingleCvScore)}` : '-') + (o.ensemble && opt['also-single'] ? `; single test ${f3(o.singleTestScore)}` : '');
-    L.push(`| ${r.name} | ${r.seed} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${ens} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${w} |`);
+    L.push(`| ${r.name} | ${r.seed} | ${r.task} | ${r.metric} | ${r.nTrain}/${r.nTest} | ${oc} | ${o.error ? '-' : `${o.foldFits} (${o.foldFitsSaved})`} | ${f3(o.best?.value)} | ${ens} | ${f3(o.testScore)} | ${o.bestFamily ?? '-'} | ${qc} | ${q.foldFits ?? '-'} | ${f3(q.best?.value)} | ${f3(q.testScore)} | ${q.best?.family ?? '-'} | ${o.seconds?.toFixed(1) ?? '-'} | ${q.seconds?.toFixed(1) ?? '-'} | ${w} |`);
   }
-  L.push(`| **total** | | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
+  L.push(`| **total** | | | | | ${tot.oc}/${tot.op}/${tot.of} | ${tot.ff} (${tot.sv}) | | | | | ${tot.pc}/${tot.pf} | ${tot.pff} | | | | | | ours ${tally.ours}, peer ${tally.peer}, tie ${tally.tie} |`, '');
+  const walls = rows.filter((r) => r.ours.seconds !== undefined);
+  if (walls.length > 0) {
+    const ratio = (r) => r.seconds / time;
+    const oursMax = Math.max(...walls.map((r) => ratio(r.ours)));
+    const within = walls.filter((r) => ratio(r.ours) <= 1.05).length;
+    const peers = walls.filter((r) => r.peer.seconds !== undefined);
+    const peerMax = peers.length > 0 ? Math.max(...peers.map((r) => ratio(r.peer))) : NaN;
+    const evaluated = walls.filter((r) => !r.ours.error).map((r) => r.ours.trials.complete + r.ours.trials.pruned);
+    L.push(`Wall time over the ${time} s budget: ours at most ${oursMax.toFixed(3)}x (within 1.05x on ${within} of ${walls.length} runs), peer at most ${Number.isFinite(peerMax) ? peerMax.toFixed(3) : '-'}x. ` +
+      `Configurations evaluated by ours (complete + pruned): fewest ${Math.min(...evaluated)}, per run ${evaluated.join(', ')}.`, '');
+  }
   const both = rows.filter((r) => r.ours.testScore != null && r.peer.testScore != null);
   if (both.length > 0) {
     const diffs = both.map((r) => r.ours.testScore - r.peer.testScore).sort((a, b) => a - b);
@@ -322,11 +344,11 @@ const mdOut = resolve(opt.out);
 mkdirSync(dirname(mdOut), { recursive: true });
 console.log(`bench/automl: ${wanted.length} datasets x seeds ${seeds.join(',')}, ${time} s each per tool, cv ${cv}, ${workers} workers`);
 for (const seed of seeds) {
-  for (const [name, target] of DATASETS.filter((d) => wanted.includes(d[0]))) {
+  for (const [name, target, folder] of DATASETS.filter((d) => wanted.includes(d[0]))) {
     const dir = mkdtempSync(join(tmpdir(), `automl-bench-${name}-`));
     loads.push({ name: seeds.length > 1 ? `${name}/${seed}` : name, load: sh("uptime | sed 's/.*load average: //'") });
     try {
-      const p = prepare(name, target, dir, seed);
+      const p = prepare(name, target, folder, dir, seed);
       const ours = await runOurs(name, target, p, dir, seed);
       const peer = opt['skip-peer'] ? { skipped: true } : await runPeer(target, p, seed);
       const row = { name, seed, ...p, ours, peer };

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset, readCsv, isMissing } from '../../dist/data/index.js';
 import { trainTestSplit } from '../../dist/evaluation/splitters.js';
 import { createRng, deriveSeed } from '../../dist/util/rng.js';
-import { DATASETS } from './datasets.mjs';
+import { SMALL as DATASETS } from './datasets.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opt } = parseArgs({ options: { out: { type: 'string' }, seeds: { type: 'string', default: '0,1,2,3,4,5,6,7' } } });

@@ -53,17 +53,19 @@ async function searchRss(rows, workers) {
   const f = await dataFile(rows);
   const time = process.env.SCALE_SEARCH_TIME ?? '60s';
   console.log(`${time} search on ${rows} rows; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log('workers | peak RSS MB (process: main + worker threads) | trials complete');
+  console.log('workers | peak RSS MB (process: main + worker threads) | trials complete/pruned | wall s');
   for (const w of workers) {
     const tmp = mkdtempSync(join(tmpdir(), 'automl-scale-search-'));
     try {
       const timeOut = join(tmp, 'time.txt');
       const cli = join(here, '../../dist/cli/main.js');
       const args = ['-v', '-o', timeOut, process.execPath, cli, 'search', f, '--target', 'label', '--time', time, '--workers', String(w), '--storage', `sqlite:${join(tmp, 's.db')}`, '--out', join(tmp, 'm.json'), '--json', '--quiet'];
+      const t0 = performance.now();
       const out = execFileSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+      const wall = (performance.now() - t0) / 1000;
       const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeOut, 'utf8'))?.[1]);
       const result = JSON.parse(out);
-      console.log(`${String(w).padStart(7)} | ${String(Math.round(kb / 1024)).padStart(44)} | ${result.trials?.complete ?? '?'}`);
+      console.log(`${String(w).padStart(7)} | ${String(Math.round(kb / 1024)).padStart(44)} | ${`${result.trials?.complete ?? '?'}/${result.trials?.pruned ?? '?'}`.padStart(22)} | ${wall.toFixed(1)}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -42,6 +42,7 @@ export function renderEvaluation(r: EvaluationReport, title?: string): string {
         ],
       ),
     );
+    if (c.threshold) out.push(`Predictions: ${c.threshold.positiveClass} from a probability of ${c.threshold.value} (the decision threshold the search chose out of fold)`);
     out.push('');
     out.push('Confusion matrix (rows: true class, columns: predicted class):');
     out.push(textTable(['true \\ predicted', ...c.classes], c.confusion.map((row, t) => [c.classes[t]!, ...row.map(String)])));

@@ -22,7 +22,7 @@ import {
   type ResidualSummary,
 } from '../evaluation/metrics.js';
 import { closestName, isMissing, labelOf, parseNumber } from '../data/values.js';
-import type { FittedModel } from './model-file.js';
+import type { DecisionThreshold, FittedModel } from './model-file.js';
 import { loadModel } from './model-file.js';
 import { rawFromCsv, rawFromObjects, type RawRows } from './drift-input.js';
 
@@ -48,6 +48,8 @@ export interface ClassificationEvaluation {
   /** Rows: true class, columns: predicted class. */
   readonly confusion: readonly (readonly number[])[];
   readonly perClass: readonly (ClassScores & { readonly label: string })[];
+  /** The decision threshold the predictions applied (binary models tuned out of fold), or null: the most probable class. */
+  readonly threshold: DecisionThreshold | null;
 }
 
 /** Regression scores. */
@@ -161,6 +163,7 @@ export function evaluateModel(model: FittedModel | string, data: string | readon
       rocAuc: auc,
       confusion,
       perClass: classScores(confusion).map((s, c) => ({ label: classes[c]!, ...s })),
+      threshold: m.threshold,
     },
     regression: null,
     notes,

@@ -8,6 +8,8 @@ import { search } from '../../src/automl/search.js';
 import { loadStudy } from '../../src/study/index.js';
 import { bestJson, formatBest } from '../../src/report/best.js';
 import { loadModel, modelFromJSON } from '../../src/serving/model-file.js';
+import { evaluateModel } from '../../src/serving/evaluate.js';
+import { renderEvaluation } from '../../src/report/evaluation.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/csv/imbalanced-1to9.csv');
 const dir = mkdtempSync(join(tmpdir(), 'automl-threshold-'));
@@ -102,6 +104,13 @@ describe('an imbalanced binary search (1:9) optimizing balanced accuracy', () =>
     expect(predicted).toEqual(proba.map((p) => (p['malignant']! >= t.threshold ? 'malignant' : 'benign')));
     // The threshold changes predictions: some rows below 0.5 are called malignant.
     expect(proba.some((p, i) => p['malignant']! < 0.5 && predicted[i] === 'malignant')).toBe(true);
+    // `automl evaluate` scores with that threshold and says so.
+    const report = evaluateModel(out, FIXTURE);
+    expect(report.classification!.threshold).toEqual({ positiveClass: 'malignant', value: t.threshold });
+    expect(renderEvaluation(report)).toContain(`Predictions: malignant from a probability of ${t.threshold}`);
+    const truth = rows.slice(1).map((l) => l.trim().split(',').at(-1));
+    const hits = predicted.filter((l, i) => l === truth[i]).length;
+    expect(report.classification!.accuracy).toBeCloseTo(hits / objs.length, 12);
   }, 180_000);
 
   it('a version 4 file is validated: its threshold needs a binary model, a known class and a value in (0, 1); other versions refuse one', () => {

@@ -22,6 +22,7 @@ import { Space, spaceFromJSON, loadSpaceFile, type SpaceJSON } from '../space/in
 import type { Study } from '../study/index.js';
 import { createStudyIn, loadStudyIn } from '../study/create.js';
 import { enqueueDefaults } from './warm-start.js';
+import { bundledPortfolio } from './portfolio.js';
 import type { TrialRecord } from '../trial/trial.js';
 import { openStorage, redactUrl } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
@@ -275,8 +276,12 @@ function newSettings(
 /** Queues each model family's default configuration first (unless turned off; not for a grid). */
 async function warmStart(study: Study, options: SearchOptions, prep: PreparedData): Promise<void> {
   if (!(options.warmStart ?? (options.strategy ?? DEFAULT_STRATEGY) !== 'grid')) return;
-  const queued = await enqueueDefaults(study, prep.dataset.target.task, prep.dataset.features.length, prep.searchRows.length, prep.dataset.target.classes?.length ?? 0);
-  if (queued.length > 0) options.onNote?.(`warm start: the first ${queued.length} trials are each model family's default configuration`);
+  const task = prep.dataset.target.task;
+  // A trial budget smaller than the warm start's list runs its first configurations only.
+  const queued = await enqueueDefaults(study, task, prep.dataset.features.length, prep.searchRows.length, prep.dataset.target.classes?.length ?? 0, options.trials ?? Infinity);
+  if (queued.length === 0) return;
+  const what = bundledPortfolio()?.tasks[task] ? `the ${task} portfolio's starting configurations (then the default of each family it leaves out)` : "each model family's default configuration";
+  options.onNote?.(`warm start: the first ${queued.length} trials are ${what}`);
 }
 
 /** The default search strategy. */

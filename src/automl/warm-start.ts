@@ -127,14 +127,16 @@ export function warmStartConfigs(task: Task, nFeatures: number, nRows?: number, 
  * other parameters or ranges) is skipped: the warm start never changes what the space allows. A
  * configuration that the space reduces to one already queued (a selected default in a space
  * without `select`) is skipped too.
+ * At most `limit` are queued (a trial budget smaller than the list: its first configurations).
  * Returns the queued trial numbers.
  */
-export async function enqueueDefaults(study: Study, task: Task, nFeatures: number, nRows?: number, nClasses = 0): Promise<number[]> {
+export async function enqueueDefaults(study: Study, task: Task, nFeatures: number, nRows?: number, nClasses = 0, limit = Infinity): Promise<number[]> {
   const queued: number[] = [];
   const seen = new Set<string>();
   // Defaults fit the target as it is; a space that searches the transform gets that said explicitly.
   const transform = study.space.param('target_transform') ? { target_transform: 'none' } : {};
   for (const base of warmStartConfigs(task, nFeatures, nRows, nClasses)) {
+    if (queued.length >= limit) break;
     // A portfolio configuration may name its own target transform; the defaults name none.
     const config = { ...transform, ...base };
     try {

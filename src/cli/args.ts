@@ -1,4 +1,5 @@
 /** Argument parsers and options shared by several commands. */
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDelimiter } from '../data/csv-delimiter.js';
 import { isAutomlError } from '../util/errors.js';
@@ -93,11 +94,14 @@ export const MIN_DEFAULT_TRIAL_TIMEOUT_S = 10;
  * otherwise holds a worker until the deadline; a trial that needs more than 40% of the budget
  * leaves too little for the rest of the search and the re-check anyway, while the 10 s floor keeps
  * short budgets from killing ordinary trials (below 25 s of --time it is no tighter than the
- * deadline itself).
+ * deadline itself). With more workers than cores each trial gets only cores / workers of a core,
+ * so the share grows by workers / cores (up to the whole budget): 8 workers on 2 cores otherwise
+ * stopped every trial of a large dataset and left no model.
  */
-export function defaultTrialTimeout(time: number | undefined, trialTimeout: number | undefined): number | undefined {
+export function defaultTrialTimeout(time: number | undefined, trialTimeout: number | undefined, workers = 1, cores = availableParallelism()): number | undefined {
   if (trialTimeout !== undefined || time === undefined) return trialTimeout;
-  return Math.max(MIN_DEFAULT_TRIAL_TIMEOUT_S, DEFAULT_TRIAL_SHARE * time);
+  const oversubscribed = Math.max(1, workers / Math.max(1, cores));
+  return Math.max(MIN_DEFAULT_TRIAL_TIMEOUT_S, Math.min(time, DEFAULT_TRIAL_SHARE * oversubscribed * time));
 }
 
 /** The `--memory-limit <MB>` option: heap per worker thread. */

@@ -102,6 +102,11 @@ describe('trial limits', () => {
     expect(defaultTrialTimeout(10, undefined)).toBe(10);
     expect(defaultTrialTimeout(undefined, undefined)).toBeUndefined();
     expect(defaultTrialTimeout(300, 5)).toBe(5);
+    // More workers than cores: each trial gets a share of a core, so the limit grows (up to --time).
+    expect(defaultTrialTimeout(300, undefined, 2, 2)).toBe(120);
+    expect(defaultTrialTimeout(300, undefined, 4, 2)).toBe(240);
+    expect(defaultTrialTimeout(60, undefined, 8, 2)).toBe(60);
+    expect(defaultTrialTimeout(300, 5, 8, 2)).toBe(5);
   });
 
   it('--memory-limit is checked and listed; search() passes memoryLimitMb to the worker threads', async () => {

@@ -89,7 +89,7 @@ async function run(name: string, f: ResumeFlags): Promise<number> {
           time,
           workers: f.workers,
           // A per-trial limit from this run's --time only; else the study's stored one.
-          trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+          trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout, f.workers),
           memoryLimitMb: f.memoryLimit,
           // Only an explicit --no-ensemble / --no-recheck overrides what the study was started with.
           ...(f.ensemble === false ? { ensemble: false } : {}),

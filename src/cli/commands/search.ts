@@ -96,7 +96,7 @@ function run(data: string, f: SearchFlags): Promise<number> {
         recheck: f.recheck,
         ...(f.warmStart === false ? { warmStart: false } : {}),
         reshuffleFolds: !f.fixedFolds,
-        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout, f.workers),
         memoryLimitMb: f.memoryLimit,
         gridSize: f.gridSize,
         maxConsecutiveFailures: f.maxFailures,

@@ -53,7 +53,7 @@ function run(name: string, f: WorkerFlags): Promise<number> {
         workers: f.workers,
         data: f.data,
         time: f.time,
-        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout),
+        trialTimeout: defaultTrialTimeout(f.time, f.trialTimeout, f.workers),
         memoryLimitMb: f.memoryLimit,
         refit: false,
         untilStudyDeadline: true,

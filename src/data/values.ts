@@ -126,6 +126,18 @@ export function inferColumn(cell: (i: number) => Cell, n: number, held?: HeldCol
  */
 export type HeldColumn = { readonly numbers: Float64Array } | { readonly codes: Int32Array; readonly labels: readonly string[] };
 
+/** Each used label parsed by `parse` (unused ones 0), or null as soon as one does not parse. */
+function parseEach(labels: readonly string[], used: Uint8Array, parse: (c: Cell) => number | undefined): Float64Array | null {
+  const out = new Float64Array(labels.length);
+  for (let k = 0; k < labels.length; k++) {
+    if (used[k] === 0) continue;
+    const v = parse(labels[k]);
+    if (v === undefined) return null;
+    out[k] = v;
+  }
+  return out;
+}
+
 /**
  * {@link inferColumn} on a dictionary-coded column: the same rules, applied once per distinct text
  * (only the texts that occur in `codes`) instead of once per cell.
@@ -134,29 +146,15 @@ function inferFromLabels(codes: Int32Array, labels: readonly string[]): Inferred
   const n = codes.length;
   const used = new Uint8Array(labels.length);
   for (let i = 0; i < n; i++) if (codes[i]! >= 0) used[codes[i]!] = 1;
-  const asNumbers = new Float64Array(labels.length);
-  let numeric = true;
-  for (let k = 0; k < labels.length && numeric; k++) {
-    if (used[k] === 0) continue;
-    const v = parseNumber(labels[k]);
-    if (v === undefined) numeric = false;
-    else asNumbers[k] = v;
-  }
-  if (numeric) {
+  const asNumbers = parseEach(labels, used, parseNumber);
+  if (asNumbers) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = codes[i]! < 0 ? NaN : asNumbers[codes[i]!]!;
     return numericColumn(values);
   }
-  const asBooleans = new Uint8Array(labels.length);
-  let boolean = true;
-  for (let k = 0; k < labels.length && boolean; k++) {
-    if (used[k] === 0) continue;
-    const b = parseBoolean(labels[k]);
-    if (b === undefined) boolean = false;
-    else asBooleans[k] = b;
-  }
+  const asBooleans = parseEach(labels, used, parseBoolean);
   let missing = 0;
-  if (boolean) {
+  if (asBooleans) {
     const values = new Float64Array(n);
     let ones = 0;
     for (let i = 0; i < n; i++) {

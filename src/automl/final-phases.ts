@@ -19,6 +19,7 @@ import { refitMembers, type FittedModel } from './refit.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, type OofPool } from './ensemble.js';
 import { chooseFinal, type FinalChoice } from './choose-ensemble.js';
 import type { PhasePlanner } from './budget.js';
+import { leastRefitRows, type RungChoice } from './row-rungs.js';
 import { FINAL_MODEL_SETTING, finalModelSummary } from './final-summary.js';
 import { withTrainingProfile } from '../serving/model-profile.js';
 import type { EnsembleSummary, FeatureSearchSummary, FinalModelSummary, PreparedData, RecheckSummary, RunOptions, TabularSettings, ThresholdSummary } from './types.js';
@@ -126,16 +127,26 @@ export async function refitFinal(
   oofPool: OofPool | null,
   planner: PhasePlanner | null,
   threshold: ThresholdSummary | null,
+  rungChoice: RungChoice | null = null,
+  warm = false,
 ): Promise<FinalModel> {
   const searched = setup.searched;
   const useColumns = featureSearch?.improved ? featureSearch.columns : undefined;
   const until = planner ? () => planner.end : null;
+  // On row rungs, when refitting on every searched row would not end in time: as many rows as fit.
+  const refitRows = rungChoice && planner && !choice && !useColumns ? planner.refitRows(winner, Date.now(), leastRefitRows(setup.rungs[rungChoice.rung]!), warm) : null;
+  if (refitRows !== null) {
+    o.onNote?.(
+      `refit on ${refitRows.toLocaleString('en-US')} of the ${searched.nRows.toLocaleString('en-US')} searched rows (a stratified sample): refitting trial ${winner.number} on all of them would take ~${((planner!.refitMs(winner) ?? 0) / 1000).toFixed(1)} s, ` +
+        `more than the ${(Math.max(0, planner!.end - Date.now()) / 1000).toFixed(1)} s left (give more --time to refit on every row, or \`automl retrain\` later)`,
+    );
+  }
   o.onPhase?.('refitting', until);
   const onScoring = o.onPhase ? { onScoring: () => o.onPhase!('scoring the test set', until) } : {};
   const decision = threshold ? { positiveClass: threshold.positiveClass, value: threshold.threshold } : null;
   const fitted = choice
     ? await refitMembers({ study, members: choice.members.map((m) => ({ trial: study.trial(m.trial)!, weight: m.weight })), prep, metric, executor: pool, signal: o.signal, cvScore: choice.cvScore, threshold: decision, ...onScoring })
-    : await refitMembers({ study, members: [{ trial: winner, weight: 1 }], prep, metric, executor: pool, signal: o.signal, cvScore: useColumns ? featureSearch!.score : winner.value, threshold: decision, ...onScoring, ...(useColumns ? { columns: useColumns } : {}) });
+    : await refitMembers({ study, members: [{ trial: winner, weight: 1 }], prep, metric, executor: pool, signal: o.signal, cvScore: useColumns ? featureSearch!.score : rungChoice ? rungChoice.score : winner.value, threshold: decision, ...onScoring, ...(useColumns ? { columns: useColumns } : {}), ...(refitRows !== null ? { rows: refitRows } : {}) });
   if (!fitted) return NO_MODEL;
   // The training profile (for drift checks) uses the members' out-of-fold predictions when the pool holds them.
   const model = withTrainingProfile(fitted.model, searched, oofPool ? (t) => oofPool.sorted().find((c) => c.trial === t)?.data : null);
@@ -153,6 +164,8 @@ export async function refitFinal(
     file: modelFile,
     classWeight: setup.workerData.classWeight ?? null,
     threshold,
+    ...(rungChoice && (rungChoice.rung < setup.rungs.length - 1 || rungChoice.trial.state !== 'COMPLETE') ? { rungChoice, rungRows: setup.rungs[rungChoice.rung]! } : {}),
+    ...(refitRows !== null ? { refitRows, searchedRows: searched.nRows } : {}),
   });
   // Kept with the study, so that `automl best` can say what the model file holds.
   await study.storage.updateStudySettings(study.record.id, { [FINAL_MODEL_SETTING]: summary });

@@ -7,6 +7,7 @@ import type { Study } from '../study/index.js';
 import type { Metric } from '../evaluation/metrics.js';
 import type { FittedModel } from '../serving/model-file.js';
 import type { FinalChoice } from './choose-ensemble.js';
+import type { RungChoice } from './row-rungs.js';
 import type { FeatureSearchSummary, FinalModelSummary, ThresholdSummary } from './types.js';
 
 /** The settings key under which a study keeps the summary of its last saved model. */
@@ -17,7 +18,10 @@ function fmt(x: number | null | undefined): string {
 }
 
 /** One sentence saying how the members were chosen. */
-function reasonOf(bestTrial: number, choice: FinalChoice | null, featureSearch: FeatureSearchSummary | null, metric: Metric): string {
+function reasonOf(bestTrial: number, choice: FinalChoice | null, featureSearch: FeatureSearchSummary | null, metric: Metric, rung: { choice: RungChoice; rows: number } | null): string {
+  if (!choice && rung) {
+    return `the best of the ${rung.choice.among} trials that trained on ${rung.rows.toLocaleString('en-US')} rows (row rung ${rung.choice.rung + 1}: fewer than two trained on every row in time)`;
+  }
   if (!choice) {
     if (featureSearch?.improved) return `the search's best trial, refit on the ${featureSearch.columns.length} columns the feature search kept (cv ${fmt(featureSearch.score)} vs ${fmt(featureSearch.baselineScore)} with all)`;
     return "the search's best trial (no re-check, no ensemble)";
@@ -49,6 +53,12 @@ export function finalModelSummary(args: {
   file: string | null;
   classWeight: 'balanced' | null;
   threshold: ThresholdSummary | null;
+  /** On row rungs, when the single pipeline was chosen below the top rung (see `rungWinner`). */
+  rungChoice?: RungChoice | null;
+  rungRows?: number | null;
+  /** Rows the single pipeline was refit on when the time left allowed fewer than the searched rows. */
+  refitRows?: number;
+  searchedRows?: number;
 }): FinalModelSummary {
   const { study, choice } = args;
   const fresh = new Map((choice?.recheck?.scores ?? []).map((s) => [s.trial, s.fresh]));
@@ -60,7 +70,9 @@ export function finalModelSummary(args: {
       const type = t ? (study.configOf(t) as { model?: { type?: unknown } }).model?.type : undefined;
       return { trial: m.trial, weight: m.weight, model: typeof type === 'string' ? type : '?', cv: t?.value ?? null, recheck: fresh.get(m.trial) ?? null };
     }),
-    reason: reasonOf(args.bestTrial, choice, args.featureSearch, args.metric),
+    reason:
+      reasonOf(args.bestTrial, choice, args.featureSearch, args.metric, args.rungChoice && args.rungRows ? { choice: args.rungChoice, rows: args.rungRows } : null) +
+      (args.refitRows !== undefined ? `; refit on ${args.refitRows.toLocaleString('en-US')} of the ${(args.searchedRows ?? 0).toLocaleString('en-US')} searched rows, as many as the time left allowed` : ''),
     cvScore: args.model.info.cvScore,
     features: args.model.features,
     testScore: args.testScore,

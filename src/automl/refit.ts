@@ -16,6 +16,7 @@ import type { Pipeline } from '../pipeline/index.js';
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
 import { subsetRows } from '../data/index.js';
 import type { PreparedData } from './types.js';
+import { asFloat64 } from '../models/estimator.js';
 
 export { FittedModel };
 
@@ -33,6 +34,8 @@ export async function refitMembers(args: {
   executor: Executor;
   signal?: AbortSignal;
   columns?: readonly string[];
+  /** Refit on this many of the searched rows (a stratified sample) instead of all of them. */
+  rows?: number;
   cvScore: number | null;
   /** Called before the refit model is scored on the test set or the held-out rows. */
   onScoring?: () => void;
@@ -40,7 +43,7 @@ export async function refitMembers(args: {
   threshold?: DecisionThreshold | null;
 }): Promise<{ model: FittedModel; testScore: number | null } | null> {
   const { study, prep, metric } = args;
-  const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns));
+  const fitted = await mapLimit(args.members, args.executor.concurrency, (m) => refitOne(study, m.trial, args.executor, args.signal, args.columns, args.rows));
   if (fitted.some((p) => p === null)) return null;
   const pipelines = fitted as NonNullable<(typeof fitted)[number]>[];
   const first = pipelines[0]!;
@@ -87,7 +90,7 @@ export async function refitMembers(args: {
   return { model, testScore };
 }
 
-async function refitOne(study: Study, trial: TrialRecord, executor: Executor, signal: AbortSignal | undefined, columns: readonly string[] | undefined): Promise<Pipeline | null> {
+async function refitOne(study: Study, trial: TrialRecord, executor: Executor, signal: AbortSignal | undefined, columns: readonly string[] | undefined, rows?: number): Promise<Pipeline | null> {
   const outcome = await executor.run(
     {
       objective: { module: compiledModule('automl/worker/refit-objective.js') },
@@ -95,7 +98,7 @@ async function refitOne(study: Study, trial: TrialRecord, executor: Executor, si
       seed: trialRng(study.seed, trial.number, 'refit').uint32(),
       config: study.configOf(trial),
       params: trial.params,
-      data: columns ? { columns: [...columns] } : {},
+      data: { ...(columns ? { columns: [...columns] } : {}), ...(rows !== undefined ? { rows } : {}) },
     },
     { report: async () => false },
     signal ? { signal } : {},
@@ -113,5 +116,5 @@ function scoreModel(model: FittedModel, table: FeatureTable, y: Float64Array, nC
   // A matrix, not label-keyed rows: labels such as `__proto__` are no safe object keys.
   const proba = model.probaMatrix(table);
   if (model.threshold) return metric.score(y, model.predictIndices(table), proba, nClasses);
-  return scoreAverage(proba.data, y, nClasses, metric);
+  return scoreAverage(asFloat64(proba.data), y, nClasses, metric);
 }

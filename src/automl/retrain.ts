@@ -123,7 +123,7 @@ export async function retrain(name: string, options: RetrainOptions): Promise<Re
     const settings: TabularSettings & { parent: { study: string } } = {
       ...s,
       data: typeof options.data === 'string' ? resolve(options.data) : null,
-      fingerprint: datasetFingerprint(prep.dataset),
+      fingerprint: prep.fingerprint,
       test: null,
       ...(delimiter !== undefined ? { delimiter } : {}),
       trials: budget.trials ?? null,

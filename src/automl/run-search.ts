@@ -6,14 +6,13 @@
 import { availableParallelism } from 'node:os';
 import { createRng, deriveSeed } from '../util/rng.js';
 import { compiledModule } from '../util/package-paths.js';
-import { subsetRows, toShared } from '../data/index.js';
 import type { Metric } from '../evaluation/metrics.js';
 import { canReshuffle, HOLDOUT_SHARE, validationFolds, type ValidationSpec } from '../evaluation/validation-plan.js';
 import { rungSizes } from '../evaluation/row-fidelity.js';
-import { describeValidation } from './row-rungs.js';
+import { describeValidation, leastRefitRows, rungWinner, type RungChoice } from './row-rungs.js';
 import type { Study } from '../study/index.js';
 import { WorkerPool } from '../coordinator/pool.js';
-import type { ModelPluginRef, TabularWorkerData } from './worker/data.js';
+import { STOPPED_FOR_TIME_ATTR, type ModelPluginRef, type TabularWorkerData } from './worker/data.js';
 import { DEFAULT_ENSEMBLE_CANDIDATES, MAX_OOF_VALUES, OOF_ARTIFACT, OofPool } from './ensemble.js';
 import type { FinalChoice } from './choose-ensemble.js';
 import { PhasePlanner } from './budget.js';
@@ -60,7 +59,7 @@ export async function runSearch(
 /** The searched rows in shared memory, their CV folds, and what the worker threads receive. */
 function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOptions, plugins: readonly ModelPluginRef[], refit: boolean): RunSetup {
   const settings = readTabularSettings(study.record.settings, `study '${study.name}'`);
-  const searched = toShared(subsetRows(prep.dataset, prep.searchRows));
+  const searched = prep.searched;
   const foldSeed = createRng(deriveSeed(study.seed, 'folds')).uint32();
   const { holdout, groups, timeOrdered } = prep.validation;
   const validation: ValidationSpec = {
@@ -90,7 +89,7 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
     oof: ensembleOn,
     reshuffle,
     validation,
-    ...(rungs.length > 1 ? { rungs } : {}),
+    ...(rungs.length > 1 ? { rungs, deadline: new Int32Array(new SharedArrayBuffer(4)).fill(NO_DEADLINE), deadlineBase: Date.now() } : {}),
     ...(balanced ? { classWeight: 'balanced' as const } : {}),
   };
   describeValidation(validation, folds[0]!, rungs, o.onNote);
@@ -112,6 +111,43 @@ function prepareRun(study: Study, prep: PreparedData, metric: Metric, o: RunOpti
 }
 
 
+/**
+ * The final choice on row rungs (see {@link rungWinner}), with a note when it is not simply the
+ * best trial that trained on every row.
+ */
+function chooseOnRungs(study: Study, setup: RunSetup, planner: PhasePlanner | null, warm: boolean, onNote: ((n: string) => void) | undefined): RungChoice | null {
+  const top = setup.rungs.length - 1;
+  const now = Date.now();
+  // A trial is compared at rung r only if its refit on at least half of rung r's rows ends in time.
+  const choice = rungWinner(study.trials, setup.rungs.length, study.direction, (t, r) => planner === null || planner.refitFits(t, leastRefitRows(setup.rungs[r]!), now, warm));
+  if (!choice) return null;
+  const unrestricted = rungWinner(study.trials, setup.rungs.length, study.direction);
+  if (unrestricted && unrestricted.trial !== choice.trial) {
+    onNote?.(`trial ${unrestricted.trial.number} scored best at rung ${unrestricted.rung + 1}, but refitting it on even ${leastRefitRows(setup.rungs[unrestricted.rung]!).toLocaleString('en-US')} rows would not end in the ${(Math.max(0, planner!.end - now) / 1000).toFixed(1)} s left: the choice is among the pipelines whose refit does`);
+  }
+  const complete = study.trials.filter((t) => t.state === 'COMPLETE').length;
+  const stopped = study.trials.filter((t) => t.state === 'PRUNED' && t.userAttrs[STOPPED_FOR_TIME_ATTR] !== undefined).length;
+  if (choice.rung < top || choice.trial.state !== 'COMPLETE') {
+    const finished = complete === 0 ? 'no trial' : complete === 1 ? 'only one trial' : `${complete} trials`;
+    const why = stopped > 0 ? `; ${stopped} trial${stopped === 1 ? '' : 's'} stopped climbing because the next rung would not have ended in time` : '';
+    onNote?.(
+      `final choice at rung ${choice.rung + 1} of ${setup.rungs.length} (${setup.rungs[choice.rung]!.toLocaleString('en-US')} training rows): ${finished} trained on all ${setup.rungs[top]!.toLocaleString('en-US')} rows${why}; ` +
+        `trial ${choice.trial.number} scored best of the ${choice.among} trials compared there (${Math.round(choice.score * 10000) / 10000})`,
+    );
+  }
+  return choice;
+}
+
+/** Shared deadline value meaning "none" (about 24 days after its base). */
+const NO_DEADLINE = 2 ** 31 - 1;
+
+/** Hands the search's current deadline to the worker threads (row rungs read it; see worker/data.ts). */
+function publishDeadline(data: TabularWorkerData, planner: PhasePlanner | null): void {
+  if (!data.deadline || data.deadlineBase === undefined || !planner) return;
+  const at = Math.round(planner.searchDeadline() - data.deadlineBase);
+  Atomics.store(data.deadline, 0, Math.max(0, Math.min(NO_DEADLINE, at)));
+}
+
 /** The phase planner of a run with a time budget of `time` seconds counted from `startedAt`. */
 function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: number, startedAt: number, refit: boolean): PhasePlanner {
   return new PhasePlanner({
@@ -126,6 +162,7 @@ function newPlanner(setup: RunSetup, prep: PreparedData, metric: Metric, time: n
     recheck: setup.recheck,
     direction: metric.direction,
     candidates: DEFAULT_ENSEMBLE_CANDIDATES,
+    cores: availableParallelism(),
   });
 }
 
@@ -164,7 +201,8 @@ async function searchThenFinish(
   planner: PhasePlanner | null,
 ): Promise<RunOutcome> {
   const { stoppedBy, oofPool, cut } = await runTrials(study, setup, metric, o, pool, planner);
-  const winner = study.bestTrial;
+  const rungChoice = setup.rungs.length > 1 ? chooseOnRungs(study, setup, planner, !cut, o.onNote) : null;
+  const winner = rungChoice ? rungChoice.trial : study.bestTrial;
   let featureSearch: FeatureSearchSummary | null = null;
   if (winner && o.featureSearch && !o.signal?.aborted) {
     // The feature search ends early enough to leave the winner's refit its time.
@@ -191,7 +229,7 @@ async function searchThenFinish(
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onNote ? { onNote: o.onNote } : {}),
     });
-    final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup, setup.ensembleOn ? oofPool : null, planner, threshold);
+    final = await refitFinal(study, prep, metric, o, pool, winner, choice, featureSearch, setup, setup.ensembleOn ? oofPool : null, planner, threshold, rungChoice, !cut);
   }
   return { stoppedBy, featureSearch, final };
 }
@@ -207,6 +245,8 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
   // (with a feature search, at most 75% of it); the time already spent loading the data counts.
   const searchTime = planner ? Math.max(0.001, (planner.end - Date.now()) / 1000) * (o.featureSearch ? 0.75 : 1) : undefined;
   if (planner) for (const t of study.trials) planner.observe(t);
+  const publish = (): void => publishDeadline(setup.workerData, planner);
+  publish();
   // When each running trial was handed to the pool, to learn what starting a worker thread costs.
   const dispatched = new Map<number, number>();
   let cut = false;
@@ -226,6 +266,7 @@ async function runTrials(study: Study, setup: RunSetup, metric: Metric, o: RunOp
       dispatched.delete(t.number);
       if (planner && began !== undefined) planner.observeWall(t, Date.now() - began);
       planner?.observe(t);
+      publish();
       const oof = artifacts?.[OOF_ARTIFACT];
       if (setup.ensembleOn && t.state === 'COMPLETE' && t.value !== null && oof instanceof Float64Array && oof.length === setup.oofSize) oofPool.offer({ trial: t.number, value: t.value, data: oof });
       o.onTrial?.(t, study);

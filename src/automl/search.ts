@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AutomlError, show } from '../util/errors.js';
 import { createRng, deriveSeed } from '../util/rng.js';
-import { loadDataset, datasetFromRows, datasetFingerprint } from '../data/index.js';
+import { loadDataset, datasetFromRows, datasetFingerprint, subsetRows } from '../data/index.js';
 import { checkFoldsFit } from '../data/folds-fit.js';
 import { checkSearchPaths } from '../util/output-path.js';
 import type { Dataset, DatasetOptions } from '../data/types.js';
@@ -129,7 +129,12 @@ export function prepareData(o: PrepareInput): PreparedData {
     throw new AutomlError('E_CONFIG', `--groups ${show(o.groups)}: the searched rows hold ${nGroups} distinct group(s), fewer than the ${holdout !== null ? 2 : (o.cv ?? 5)} the validation needs; use fewer --cv folds or a column with more groups`, { param: 'groups', value: o.groups });
   }
   if (holdout !== null && o.holdout === undefined) notes.push(`${searchRows.length} searched rows: each configuration is validated on one holdout split of ${Math.round(holdout * searchRows.length)} of them (${(holdout * 100).toFixed(holdout < 0.1 ? 1 : 0)}%) instead of k-fold CV (give --cv to cross-validate)`);
-  return { dataset, searchRows, holdoutRows, testSet, notes, validation: { holdout, groups, timeOrdered: loaded.timeOrder !== null } };
+  // Only the split is kept: the searched rows in shared memory, the held-out rows on their own.
+  const fingerprint = datasetFingerprint(dataset);
+  const searched = subsetRows(dataset, searchRows, true);
+  const held = holdoutRows ? subsetRows(dataset, holdoutRows) : searched;
+  const heldRows = holdoutRows ? Int32Array.from({ length: holdoutRows.length }, (_, i) => i) : null;
+  return { dataset: held, searched, searchRows, holdoutRows: heldRows, holdoutSource: holdoutRows, fingerprint, testSet, notes, validation: { holdout, groups, timeOrdered: loaded.timeOrder !== null } };
 }
 
 function buildSpace(o: SearchOptions, task: Task, custom: readonly CustomModel[], onNote?: (n: string) => void): Space {
@@ -247,7 +252,7 @@ function newSettings(
   return {
     kind: 'automl.tabular',
     data: typeof options.data === 'string' ? resolve(options.data) : null,
-    fingerprint: datasetFingerprint(dataset),
+    fingerprint: prep.fingerprint,
     target: options.target,
     task: dataset.target.task,
     metric: metric.name,
@@ -339,7 +344,7 @@ function reloadData(study: Study, s: TabularSettings, data: string | undefined):
   plainFile(dataPath, data !== undefined ? '--data' : `study '${study.name}' settings.data`);
   if (s.test) plainFile(s.test, `study '${study.name}' settings.test`);
   const prep = prepareData({ data: dataPath, target: s.target, task: s.task, ignore: s.ignore, keep: s.keep, cv: s.cv, testSize: s.testSize, seed: study.seed, ...(s.test ? { test: s.test } : {}), ...storedValidation(s), ...(s.delimiter !== undefined ? { delimiter: s.delimiter } : {}) });
-  if (datasetFingerprint(prep.dataset) !== s.fingerprint) {
+  if (prep.fingerprint !== s.fingerprint) {
     throw new AutomlError('E_STUDY_MISMATCH', `${dataPath} is not the data study '${study.name}' was started with (its content fingerprint differs); give the same file${data ? '' : ' (with --data if it moved)'}, or start a new study with \`automl search\``, { file: dataPath });
   }
   return prep;

@@ -9,10 +9,11 @@ import type { Dataset, FeatureColumn, FeatureTable } from './types.js';
 
 /**
  * A new dataset holding the given rows, in the given order (repeats allowed). Schemas, class
- * labels and notes are kept, so codes stay comparable with the parent's.
+ * labels and notes are kept, so codes stay comparable with the parent's. `shared`: the arrays are
+ * allocated in SharedArrayBuffers (as {@link toShared} would copy them, without the extra copy).
  * @throws AutomlError E_DATA when a row index is out of range.
  */
-export function subsetRows(dataset: Dataset, rows: Int32Array): Dataset {
+export function subsetRows(dataset: Dataset, rows: Int32Array, shared = false): Dataset {
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;
     if (!(r >= 0 && r < dataset.nRows)) {
@@ -22,7 +23,9 @@ export function subsetRows(dataset: Dataset, rows: Int32Array): Dataset {
     }
   }
   const pick = <T extends FeatureColumn>(col: T): T => {
-    const out = (col instanceof Int32Array ? new Int32Array(rows.length) : new Float64Array(rows.length)) as T;
+    const bytes = rows.length * col.BYTES_PER_ELEMENT;
+    const buf = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    const out = (col instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T;
     for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
     return out;
   };

@@ -45,22 +45,48 @@ export function rungOrder(train: Int32Array, target: TargetInfo, seed: number, t
   const n = train.length;
   if (timeOrdered) return Int32Array.from({ length: n }, (_, i) => train[n - 1 - i]!);
   const rng = createRng(deriveSeed(seed, 'row-rungs'));
-  if (target.task !== 'classification') return Int32Array.from(rng.shuffle(Array.from(train)));
-  const byClass = new Map<number, number[]>();
-  for (const r of train) {
-    const c = target.values[r]!;
-    let list = byClass.get(c);
-    if (!list) byClass.set(c, (list = []));
-    list.push(r);
+  // Typed arrays throughout: this runs once per trial on up to a million rows, in every worker
+  // thread (an array of row objects took ~50 MB of each thread's heap per trial).
+  const shuffle = (a: Int32Array): Int32Array => (rng.shuffle(a as unknown as number[]), a);
+  if (target.task !== 'classification') return shuffle(Int32Array.from(train));
+  const classes: number[] = [];
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const c = target.values[train[i]!]!;
+    const k = counts.get(c);
+    if (k === undefined) {
+      counts.set(c, 1);
+      classes.push(c);
+    } else counts.set(c, k + 1);
   }
-  // A row's place is its rank within its shuffled class over the class size: prefixes are stratified.
-  const keyed: { row: number; key: number; c: number }[] = [];
-  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
-    const rows = rng.shuffle(byClass.get(c)!);
-    rows.forEach((row, k) => keyed.push({ row, key: k / rows.length, c }));
+  classes.sort((a, b) => a - b);
+  const slot = new Map(classes.map((c, k) => [c, k]));
+  const lists = classes.map((c) => new Int32Array(counts.get(c)!));
+  const fill = new Int32Array(classes.length);
+  for (let i = 0; i < n; i++) {
+    const k = slot.get(target.values[train[i]!]!)!;
+    lists[k]![fill[k]!++] = train[i]!;
   }
-  keyed.sort((a, b) => a.key - b.key || a.c - b.c);
-  return Int32Array.from(keyed, (x) => x.row);
+  for (const list of lists) shuffle(list);
+  // A row's place is its rank within its shuffled class over the class size, ties by class: every
+  // prefix keeps the class shares. Each class's keys increase, so this merges the class lists.
+  const out = new Int32Array(n);
+  const next = new Int32Array(classes.length);
+  for (let o = 0; o < n; o++) {
+    let best = -1;
+    let bestKey = Infinity;
+    for (let k = 0; k < lists.length; k++) {
+      const list = lists[k]!;
+      if (next[k]! >= list.length) continue;
+      const key = next[k]! / list.length;
+      if (key < bestKey) {
+        bestKey = key;
+        best = k;
+      }
+    }
+    out[o] = lists[best]![next[best]!++]!;
+  }
+  return out;
 }
 
 /** The first `size` rows of `order`, ascending (models read rows in memory order). */

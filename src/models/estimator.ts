@@ -15,17 +15,43 @@ import type { Task } from '../data/types.js';
 export type { Task };
 
 /**
- * A dense row-major matrix of float64 values: element (i, j) is `data[i * cols + j]`.
- * `data` may be backed by a SharedArrayBuffer; estimators must never write into an input matrix.
+ * Values of a matrix: float64, or float32 for the large matrices a pipeline stores at single
+ * precision (see `MatrixPrecision`). Estimators read either; one that needs float64 arrays copies
+ * with {@link asFloat64}.
+ */
+export type MatrixData = Float64Array | Float32Array;
+
+/** Storage precision of a pipeline's input matrices: float32 halves the memory of a large fit. */
+export type MatrixPrecision = 'float64' | 'float32';
+
+/**
+ * A dense row-major matrix: element (i, j) is `data[i * cols + j]`. `data` may be backed by a
+ * SharedArrayBuffer; estimators must never write into an input matrix. Matrices the estimators
+ * return (probabilities, decision values) are float64.
  */
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
+  readonly data: MatrixData;
+}
+
+/** A float64 matrix (estimator outputs). */
+export interface Matrix64 extends Matrix {
   readonly data: Float64Array;
 }
 
-/** Creates a matrix, allocating zeros when `data` is not given. */
-export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
+/** `data` itself when it is float64, else a float64 copy (for solvers written for float64 arrays). */
+export function asFloat64(data: MatrixData): Float64Array {
+  return data instanceof Float64Array ? data : Float64Array.from(data);
+}
+
+/** A zero matrix of the given precision. */
+export function zeroMatrix(rows: number, cols: number, precision: MatrixPrecision): Matrix {
+  return { rows, cols, data: precision === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols) };
+}
+
+/** Creates a float64 matrix, allocating zeros when `data` is not given. */
+export function matrix(rows: number, cols: number, data?: Float64Array): Matrix64 {
   const d = data ?? new Float64Array(rows * cols);
   if (d.length !== rows * cols) throw new RangeError(`matrix: data has ${d.length} values, expected ${rows}x${cols}`);
   return { rows, cols, data: d };

@@ -5,6 +5,7 @@
  * numbers that `load` can validate without trusting library internals.
  */
 import { modelFileError } from './common.js';
+import type { MatrixData } from './estimator.js';
 
 /** A binary tree in parallel arrays; node 0 is the root, `feature[i] < 0` marks a leaf. */
 export interface FlatTree {
@@ -81,7 +82,7 @@ export function flattenCartTree(root: unknown, width: number, columns?: readonly
 }
 
 /** Index of the leaf that row `row` of a row-major matrix with `cols` columns falls into. */
-export function leafOf(t: FlatTree, data: Float64Array, row: number, cols: number): number {
+export function leafOf(t: FlatTree, data: MatrixData, row: number, cols: number): number {
   let n = 0;
   const o = row * cols;
   while (t.feature[n]! >= 0) n = data[o + t.feature[n]!]! < t.threshold[n]! ? t.left[n]! : t.right[n]!;

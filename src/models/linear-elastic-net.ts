@@ -13,7 +13,7 @@
  * problem (written as a lasso on augmented data) is computed, and the solve ends once it is below
  * tol x |y - mean y|^2.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, MatrixData, ModelSpec } from './estimator.js';
 import { defineFamily, familySpec } from './descriptor.js';
 import { bool, categorical, float, int, resolveParams } from './hyperparams.js';
 import type { ParamsOf } from './hyperparams.js';
@@ -218,7 +218,7 @@ const BLOCK = 1024;
  * block is centred into a transposed copy T (p x rows, so that every entry of G is a dot product
  * of contiguous rows) and T T' is added to G, in WebAssembly SIMD where available.
  */
-function centredGram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float64Array, my: number): { G: Float64Array; c: Float64Array; yy: number } {
+function centredGram(d: MatrixData, n: number, p: number, mx: Float64Array, y: Float64Array, my: number): { G: Float64Array; c: Float64Array; yy: number } {
   const G = new Float64Array(p * p);
   const c = new Float64Array(p);
   let yy = 0;

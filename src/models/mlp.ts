@@ -7,7 +7,7 @@
  * a loaded model predicts exactly like the fitted one.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, Task } from './estimator.js';
-import { matrix } from './estimator.js';
+import { asFloat64, matrix } from './estimator.js';
 import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams, readTask } from './common.js';
 import { throwIfAborted } from './decision-tree.js';
 import { defineFamily, familySpec } from './descriptor.js';
@@ -70,7 +70,7 @@ function act(name: string, v: number): number {
 
 /** Float64 forward pass; returns rows x outputs (logits for classification). */
 function forward(s: MlpState, X: Matrix): Float64Array {
-  let cur = X.data;
+  let cur = asFloat64(X.data);
   let width = X.cols;
   for (let l = 0; l < s.sizes.length - 1; l++) {
     const inn = s.sizes[l]!;

@@ -6,7 +6,7 @@
  */
 import type { ColumnSchema, Dataset, FeatureColumn, FeatureTable } from '../data/types.js';
 import { MISSING_CODE } from '../data/types.js';
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec, Task } from '../models/estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, MatrixPrecision, ModelSpec, Task } from '../models/estimator.js';
 import { matrix } from '../models/estimator.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
 import { deriveSeed } from '../util/rng.js';
@@ -59,7 +59,20 @@ export interface PipelineFitContext {
   readonly signal?: AbortSignal;
   /** Classification: weight training rows by class (`balanced`), in the models that can. */
   readonly classWeight?: 'balanced';
+  /**
+   * Storage of the matrices the model sees: `auto` (default) is float32 when the training matrix
+   * holds at least {@link FLOAT32_MIN_CELLS} values, else float64. The choice is kept with the
+   * fitted pipeline and used for every later transform, so predictions see what training saw.
+   */
+  readonly precision?: MatrixPrecision | 'auto';
 }
+
+/**
+ * From this many values (rows x preprocessed columns; 2^23, 64 MB at float64) a pipeline stores its
+ * matrices at float32: half the memory of a large fit, at a precision (7 significant digits) no
+ * learner here resolves. Smaller matrices stay float64, bit for bit as before.
+ */
+export const FLOAT32_MIN_CELLS = 2 ** 23;
 
 /** Serialised fitted pipeline. */
 export interface PipelineJSON {
@@ -75,6 +88,8 @@ export interface PipelineJSON {
   readonly estimator: EstimatorJSON;
   /** The fitted target transform (version 2 only). */
   readonly targetTransform?: TargetTransformJSON;
+  /** Present (`float32`) when the pipeline was trained on, and predicts from, float32 matrices. */
+  readonly precision?: 'float32';
 }
 
 interface Fitted {
@@ -86,6 +101,7 @@ interface Fitted {
   readonly steps: readonly FeatureStep[];
   readonly estimator: Estimator;
   readonly targetTransform: LogTargetTransform | null;
+  readonly precision: MatrixPrecision;
 }
 
 /**
@@ -122,7 +138,9 @@ export class Pipeline {
     for (let i = 0; i < rows.length; i++) y[i] = dataset.target.values[rows[i]!]!;
     let targetTransform: LogTargetTransform | null = null;
     if (transformName === 'log') ({ transform: targetTransform, z: y } = LogTargetTransform.fit(y));
-    let X = preprocessor.transform(dataset, rows);
+    const cells = rows.length * preprocessor.outputNames.length;
+    const precision: MatrixPrecision = ctx.precision && ctx.precision !== 'auto' ? ctx.precision : cells >= FLOAT32_MIN_CELLS ? 'float32' : 'float64';
+    let X = preprocessor.transform(dataset, rows, precision);
     const nClasses = dataset.target.classes?.length ?? 0;
     const steps: FeatureStep[] = select ? [createSelectionStep(select, task, nClasses, deriveSeed(ctx.seed, 'select'))] : [];
     let names: readonly string[] = preprocessor.outputNames;
@@ -149,6 +167,7 @@ export class Pipeline {
       steps,
       estimator,
       targetTransform,
+      precision,
     };
     return this;
   }
@@ -219,7 +238,7 @@ export class Pipeline {
    */
   transform(table: FeatureTable, rows?: Int32Array): Matrix {
     const s = this.fittedState();
-    return s.steps.reduce((X, step) => step.transform(X), s.preprocessor.transform(this.completeTable(table), rows));
+    return s.steps.reduce((X, step) => step.transform(X), s.preprocessor.transform(this.completeTable(table), rows, s.precision));
   }
 
   /** Indices of the preprocessor outputs the model's columns come from (all, without narrowing steps). */
@@ -301,6 +320,7 @@ export class Pipeline {
       steps: s.steps.map((step) => step.toJSON()),
       estimator: s.estimator.toJSON(),
       ...(s.targetTransform ? { targetTransform: s.targetTransform.toJSON() } : {}),
+      ...(s.precision === 'float32' ? { precision: 'float32' as const } : {}),
     };
   }
 
@@ -336,7 +356,7 @@ export class Pipeline {
 export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = 'model', path = '$'): Pipeline {
   const where: JsonAt = { source, path };
   const o = readObject(json, where);
-  const keys = ['format', 'version', 'task', 'target', 'classes', 'config', 'preprocessor', 'steps', 'estimator', 'targetTransform'];
+  const keys = ['format', 'version', 'task', 'target', 'classes', 'config', 'preprocessor', 'steps', 'estimator', 'targetTransform', 'precision'];
   for (const k of Object.keys(o)) {
     if (!keys.includes(k)) {
       throw new AutomlError('E_MODEL_FILE', `${source}: ${at(where, k).path}: unknown key (a pipeline holds ${keys.join(', ')}); the model file was edited or damaged`, { file: source, path: at(where, k).path });
@@ -349,6 +369,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
   if (o.version === 1 && o.targetTransform !== undefined) throw badJson(at(where, 'targetTransform'), 'absent in a version 1 pipeline (target transforms came with version 2)', o.targetTransform);
   if (o.version === 2 && task !== 'regression') throw badJson(at(where, 'task'), '"regression" in a version 2 pipeline (it transforms its target)', o.task);
   const targetTransform = o.version === 2 ? LogTargetTransform.load(o.targetTransform, at(where, 'targetTransform')) : null;
+  const precision: MatrixPrecision = o.precision === undefined ? 'float64' : readEnum(o.precision, ['float32'] as const, at(where, 'precision'));
   const target = readString(o.target, at(where, 'target'));
   const classes = o.classes === null && task === 'regression' ? null : readStrings(o.classes, at(where, 'classes'));
   if (task === 'classification' && (classes!.length < 2 || new Set(classes).size !== classes!.length)) {
@@ -428,6 +449,7 @@ export function loadPipeline(json: unknown, lookupModel: ModelLookup, source = '
     steps,
     estimator,
     targetTransform,
+    precision,
   });
 }
 

@@ -18,8 +18,8 @@
  * code scale, and scaling one-hot columns would only blur their meaning.
  */
 import type { ColumnSchema, FeatureTable } from '../data/types.js';
-import type { Matrix } from '../models/estimator.js';
-import { matrix } from '../models/estimator.js';
+import type { Matrix, MatrixPrecision } from '../models/estimator.js';
+import { zeroMatrix } from '../models/estimator.js';
 import { AutomlError, show } from '../util/errors.js';
 import type { Encoding, PreprocessConfig } from './config.js';
 import { resolvePreprocessConfig } from './config.js';
@@ -98,12 +98,13 @@ export class Preprocessor {
 
   /**
    * Encodes rows of `table` (all rows when `rows` is omitted) into a rows x outputNames.length
-   * matrix. Columns are found by name, so the table may hold extra columns in any order.
+   * matrix, stored at `precision` (float64 unless a pipeline trained at float32 asks). Columns are
+   * found by name, so the table may hold extra columns in any order.
    * @throws AutomlError E_PREDICT_COLUMNS when a needed column is absent, E_DATA when its type differs.
    */
-  transform(table: FeatureTable, rows?: Int32Array): Matrix {
+  transform(table: FeatureTable, rows?: Int32Array, precision: MatrixPrecision = 'float64'): Matrix {
     const idx = rows ?? allRows(table.nRows);
-    const out = matrix(idx.length, this.outputNames.length);
+    const out = zeroMatrix(idx.length, this.outputNames.length, precision);
     const byName = new Map(table.features.map((f, j) => [f.name, j]));
     const absent = this.inputSchema.filter((c) => !byName.has(c.name)).map((c) => show(c.name));
     if (absent.length > 0) {

@@ -4,38 +4,59 @@
  * the profile's types do not depend on the model file (which stores them).
  */
 import { AutomlError } from '../util/errors.js';
-import type { FeatureTable } from '../data/types.js';
+import type { FeatureColumn, FeatureTable } from '../data/types.js';
 import type { FittedModel } from './model-file.js';
 import { predictionProfile, tableProfile, type PredictionSource, type TrainingProfile } from './profile.js';
+
+/**
+ * Most training rows a profile describes. Beyond it the profile is built from an evenly spaced
+ * sample of this many rows: quantiles and category shares of 100,000 rows are as good a reference
+ * for drift checks as those of a million, and predicting a million rows in-sample at the end of a
+ * search would spend seconds of its time budget (and memory) for nothing.
+ */
+export const PROFILE_MAX_ROWS = 100_000;
 
 /**
  * Profiles `model`'s input columns on the training rows `table` and its predictions on them, and
  * returns the model with the profile attached. `oofOf` gives a member trial's out-of-fold
  * predictions on the same rows (probabilities rows x classes, or values); when every member has
  * them, the profile holds their weighted average (the ensemble's own out-of-fold prediction),
- * otherwise the model's in-sample predictions, labelled as such.
+ * otherwise the model's in-sample predictions, labelled as such. A table of more than
+ * {@link PROFILE_MAX_ROWS} rows is profiled on an evenly spaced sample of that many.
  */
 export function withTrainingProfile(model: FittedModel, table: FeatureTable, oofOf: ((trial: number) => Float64Array | undefined) | null): FittedModel {
   const classes = model.classes;
   const width = classes ? classes.length : 1;
-  let data: Float64Array | null = new Float64Array(table.nRows * width);
+  const sample = table.nRows > PROFILE_MAX_ROWS ? evenlySpaced(table.nRows, PROFILE_MAX_ROWS) : null;
+  const rows: FeatureTable = sample ? { ...table, nRows: sample.length, columns: table.columns.map((c) => pickRows(c, sample)) } : table;
+  let data: Float64Array | null = new Float64Array(rows.nRows * width);
   for (const m of model.members) {
     const oof = oofOf && m.trial !== null ? oofOf(m.trial) : undefined;
-    if (!oof || oof.length !== data.length) {
+    if (!oof || oof.length !== table.nRows * width) {
       data = null;
       break;
     }
-    for (let i = 0; i < oof.length; i++) data[i]! += m.weight * oof[i]!;
+    for (let i = 0; i < rows.nRows; i++) {
+      const from = (sample ? sample[i]! : i) * width;
+      for (let k = 0; k < width; k++) data[i * width + k]! += m.weight * oof[from + k]!;
+    }
   }
   const source: PredictionSource = data ? 'out-of-fold' : 'in-sample';
-  if (!data) {
-    if (classes) {
-      const p = model.predictProba(table);
-      data = new Float64Array(table.nRows * width);
-      p.forEach((row, i) => classes.forEach((c, k) => (data![i * width + k] = row[c]!)));
-    } else data = Float64Array.from(model.predict(table) as number[]);
-  }
-  return model.withProfile({ ...tableProfile(table, model.info.features), predictions: predictionProfile(classes, data, table.nRows, source) });
+  if (!data) data = classes ? Float64Array.from(model.probaMatrix(rows).data) : Float64Array.from(model.predict(rows) as number[]);
+  return model.withProfile({ ...tableProfile(rows, model.info.features), predictions: predictionProfile(classes, data, rows.nRows, source) });
+}
+
+function pickRows(col: FeatureColumn, rows: Int32Array): FeatureColumn {
+  const out = col instanceof Int32Array ? new Int32Array(rows.length) : new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
+  return out;
+}
+
+/** `m` row indices spread evenly over `n` rows (the first, then every n/m-th). */
+function evenlySpaced(n: number, m: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[i] = Math.floor((i * n) / m);
+  return out;
 }
 
 /**

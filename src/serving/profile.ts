@@ -98,7 +98,7 @@ export type PredictionProfile = ClassPredictionProfile | RegressionPredictionPro
 
 /** What the model saw in training, kept in the model file for drift checks. */
 export interface TrainingProfile {
-  /** Training rows profiled (the searched rows, not the held-out ones). */
+  /** Training rows profiled: the searched rows (not the held-out ones), an evenly spaced 100,000 of them when more. */
   readonly rows: number;
   /** The probabilities at which every numeric summary keeps quantiles ({@link QUANTILE_LEVELS} when written). */
   readonly quantileLevels: readonly number[];

@@ -18,8 +18,12 @@ describe('PhasePlanner', () => {
     const p = new PhasePlanner(inputs);
     expect(foldMs(trial(0, 1, 1000))).toBe(200);
     expect(foldMs(trial(0, 1, 600, 3))).toBe(200);
-    // 200 ms x 1000/800 rows = 250 ms fit; scoring 250 test rows = 0.25 x 200 x 250/200 = 62.5 ms.
-    expect(p.refitMs(trial(0, 1, 1000))).toBeCloseTo(1.3 * (250 + 62.5), 9);
+    // 200 ms x 1000/800 rows = 250 ms fit; scoring 250 test rows at the fold's 200 ms per 1000 rows handled = 50 ms.
+    expect(p.refitMs(trial(0, 1, 1000))).toBeCloseTo(1.3 * (250 + 50), 9);
+    // One holdout split of 1.25% (80 "folds") on 800,000 rows, 200,000 test rows: the test rows are
+    // charged per row handled, not 20x a trial as if only the 10,000 validation rows had cost it all.
+    const holdout = new PhasePlanner({ ...inputs, folds: 80, searchRows: 800_000, testRows: 200_000 });
+    expect(holdout.refitMs(trial(0, 1, 1000, 1))).toBeCloseTo(1.3 * (1000 * (800 / 790) + 1000 * (200_000 / 800_000)), 6);
     // Members in parallel on 2 threads, longest first.
     const [a, b, c] = [trial(0, 1, 1000), trial(1, 1, 1000), trial(2, 1, 2000)];
     expect(p.membersRefitMs([a, b, c])).toBeCloseTo(p.refitMs(c)!, 9);

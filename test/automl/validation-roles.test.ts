@@ -27,12 +27,16 @@ describe('validation roles', () => {
     expect(prep.dataset.features.map((f) => f.name)).toEqual(['day.day', 'day.dayofyear', 'x', 'z']);
     const label = (r: number): unknown => data[r]!['patient_id'];
     const searched = new Set(Array.from(prep.searchRows, label));
-    const tested = new Set(Array.from(prep.holdoutRows!, label));
+    const tested = new Set(Array.from(prep.holdoutSource!, label));
+    // The prepared data keeps only the held-out rows besides the searched ones.
+    expect(prep.dataset.nRows).toBe(prep.holdoutSource!.length);
+    expect(Array.from(prep.holdoutRows!)).toEqual(Array.from({ length: prep.dataset.nRows }, (_, i) => i));
     for (const g of tested) expect(searched.has(g)).toBe(false);
     expect(tested.size).toBeGreaterThan(0);
     const groups = prep.validation.groups!;
     expect(groups).toHaveLength(prep.searchRows.length);
-    const target = subsetRows(prep.dataset, prep.searchRows).target;
+    const target = prep.searched.target;
+    expect(Array.from(target.values)).toEqual(Array.from(subsetRows(prepareData({ ...base, groups: 'patient_id', testSize: 0 }).searched, prep.searchRows).target.values));
     for (const seed of [1, 2]) {
       for (const f of validationFolds({ folds: 5, holdout: 0.2, groups }, target, seed)) {
         const train = new Set(Array.from(f.train, (r) => groups[r]));
@@ -49,7 +53,7 @@ describe('validation roles', () => {
     const searchedDays = Array.from(prep.searchRows, day);
     expect(searchedDays).toEqual([...searchedDays].sort());
     const latestSearched = searchedDays[searchedDays.length - 1]!;
-    for (const r of prep.holdoutRows!) expect(day(r) >= latestSearched).toBe(true);
+    for (const r of prep.holdoutSource!) expect(day(r) >= latestSearched).toBe(true);
   });
 
   it('names a role column that is not there, the target, or a missing group value', () => {

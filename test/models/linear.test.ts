@@ -51,7 +51,7 @@ describe('linear models match scikit-learn on diabetes', () => {
   });
 });
 
-function withColumns(X: Matrix, extra: (row: Float64Array) => number[]): Matrix {
+function withColumns(X: Matrix, extra: (row: Float64Array | Float32Array) => number[]): Matrix {
   const add = extra(X.data.subarray(0, X.cols)).length;
   const p = X.cols + add;
   const data = new Float64Array(X.rows * p);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromRows } from '../../src/data/index.js';
 import { FittedModel, loadModel, MODEL_FILE_VERSION } from '../../src/serving/model-file.js';
 import { columnProfile, numericSummary, PROFILE_TOP_CATEGORIES, QUANTILE_LEVELS, type ClassPredictionProfile } from '../../src/serving/profile.js';
-import { requireProfile, withTrainingProfile } from '../../src/serving/model-profile.js';
+import { PROFILE_MAX_ROWS, requireProfile, withTrainingProfile } from '../../src/serving/model-profile.js';
 import { checkDrift } from '../../src/serving/drift.js';
 import { AutomlError } from '../../src/util/errors.js';
 import { fitModel, synthRows } from './helpers.js';
@@ -57,6 +57,25 @@ describe('profile contents', () => {
     expect(p.proba.map((x) => x.label)).toEqual(['pos']);
     expect(p.proba[0]!.values.mean).toBeCloseTo(0.7, 12);
     expect(withTrainingProfile(two, dataset, (t) => (t === 3 ? oof(0.9) : undefined)).profile!.predictions!.source).toBe('in-sample');
+  });
+});
+
+describe('profile of a large table', () => {
+  it('samples PROFILE_MAX_ROWS evenly spaced rows, in-sample and out of fold', async () => {
+    const { model } = await fitModel(synthRows('big-fit', 500), 'y', { model: { type: 'gaussian_nb' } });
+    const big = datasetFromRows(synthRows('big', PROFILE_MAX_ROWS + 20_000), { target: 'y' });
+    const p = withTrainingProfile(model, big, null).profile!;
+    expect(p.rows).toBe(PROFILE_MAX_ROWS);
+    expect(p.predictions).toMatchObject({ source: 'in-sample', n: PROFILE_MAX_ROWS });
+    expect(JSON.stringify(p.columns[0])).toMatch(/"n":100000/);
+    // Out of fold: row i of the sample takes the members' prediction for row floor(i * n / m).
+    const n = big.nRows;
+    const oof = Float64Array.from({ length: n * 2 }, (_, j) => ((j >> 1) % 2 === 0 ? (j % 2 === 0 ? 1 : 0) : j % 2 === 0 ? 0 : 1));
+    const q = withTrainingProfile(model, big, () => oof).profile!.predictions as ClassPredictionProfile;
+    expect(q.source).toBe('out-of-fold');
+    let even = 0;
+    for (let i = 0; i < PROFILE_MAX_ROWS; i++) if (Math.floor((i * n) / PROFILE_MAX_ROWS) % 2 === 0) even++;
+    expect(q.labels.find((l) => l.label === 'neg')!.count).toBe(even);
   });
 });
 

@@ -38,6 +38,24 @@ export interface TabularWorkerData {
    * holdout split); absent or one entry: every trial trains on all of them at once.
    */
   readonly rungs?: readonly number[];
+  /**
+   * The search's deadline as it is re-planned, shared with the study's thread: element 0 is the
+   * deadline in ms after `deadlineBase` (epoch ms), kept current with `Atomics.store`. A trial on
+   * row rungs does not start a rung whose predicted time runs past it (see `climbRungs`).
+   */
+  readonly deadline?: Int32Array;
+  readonly deadlineBase?: number;
+}
+
+/** Trial attribute set when a trial stopped climbing the row rungs for lack of time (the rung it did not start, 1-based). */
+export const STOPPED_FOR_TIME_ATTR = 'stoppedForTime';
+/** Safety factor on a rung's predicted time (rows x the last rung's time per row; trees grow a little faster than linearly). */
+export const RUNG_COST_SAFETY = 1.2;
+
+/** The deadline (epoch ms) a worker reads from {@link TabularWorkerData.deadline}; null without one. */
+export function sharedDeadline(data: Pick<TabularWorkerData, 'deadline' | 'deadlineBase'>): number | null {
+  if (!data.deadline || data.deadlineBase === undefined) return null;
+  return data.deadlineBase + Atomics.load(data.deadline, 0);
 }
 
 /** Fold scores of a trial, attached to its record as `userAttrs.foldScores`. */

@@ -14,7 +14,7 @@ import type { PipelineConfig } from '../../pipeline/index.js';
 import { TrialPruned, type ObjectiveContext } from '../../protocol/messages.js';
 import { getWorkerData } from '../../worker/shared.js';
 import { AutomlError } from '../../util/errors.js';
-import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, RUNG_MS_ATTR, RUNG_SCORES_ATTR, TRAIN_ROWS_ATTR, type ModelPluginRef, type TabularWorkerData } from './data.js';
+import { FOLD_SCORES_ATTR, KEPT_COLUMNS_ATTR, OOF_ARTIFACT, RUNG_COST_SAFETY, RUNG_MS_ATTR, RUNG_SCORES_ATTR, STOPPED_FOR_TIME_ATTR, TRAIN_ROWS_ATTR, sharedDeadline, type ModelPluginRef, type TabularWorkerData } from './data.js';
 import { validationFolds, type ValidationSpec } from '../../evaluation/validation-plan.js';
 import { rungOrder, rungRows } from '../../evaluation/row-fidelity.js';
 import { deriveSeed } from '../../util/rng.js';
@@ -92,8 +92,13 @@ export async function crossValidateTrial(config: PipelineConfig, ctx: ObjectiveC
  * One trial on the row rungs (see evaluation/row-fidelity.ts): fits on the rung's subsample of the
  * split's training rows, scores on all its validation rows, reports the score as step r so the
  * study's rung pruner can stop it; the last rung trains on every training row and its score is
- * the trial's value (the only one that counts for the best model). The attributes say how many
- * rows each rung used, so a resumed study shows the same schedule.
+ * the trial's value. The attributes say how many rows each rung used, so a resumed study shows
+ * the same schedule. With a search deadline, a rung whose predicted time (the last rung's time
+ * per row x its rows x {@link RUNG_COST_SAFETY}), plus half that again for a refit on half its
+ * rows, would run past it is not started: the trial
+ * ends as pruned at the rung it reached (attribute {@link STOPPED_FOR_TIME_ATTR}), its scores kept
+ * for the final choice, instead of being cut mid-fit with nothing to show (on 1M rows one
+ * full-rows logistic fit took 40 s of a 60 s search). That choice depends on the machine's speed.
  */
 async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: TabularWorkerData, fold: Fold, rungs: readonly number[], spec: ValidationSpec): Promise<number> {
   const metric = getMetric(data.metric);
@@ -102,6 +107,16 @@ async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: T
   const ms: number[] = [];
   for (let r = 0; r < rungs.length; r++) {
     const last = r === rungs.length - 1;
+    const deadline = sharedDeadline(data);
+    if (r > 0 && deadline !== null) {
+      const predicted = ms[r - 1]! * (rungs[r]! / rungs[r - 1]!) * RUNG_COST_SAFETY;
+      // The rung must also leave room for the final refit on half its rows should this trial win
+      // there (see leastRefitRows): a rung that only just ends in time could not be refit.
+      if (Date.now() + 1.5 * predicted > deadline) {
+        ctx.setUserAttr(STOPPED_FOR_TIME_ATTR, r + 1);
+        throw new TrialPruned(`stopped before rung ${r + 1} of ${rungs.length}: training on ${rungs[r]} rows would take ~${(predicted / 1000).toFixed(1)} s, past the search's deadline`);
+      }
+    }
     const began = performance.now();
     const train = last ? fold.train : rungRows(order, rungs[r]!);
     ctx.setUserAttr(TRAIN_ROWS_ATTR, train.length);

@@ -11,10 +11,16 @@ import { getWorkerData } from '../../worker/shared.js';
 import { AutomlError } from '../../util/errors.js';
 import { loadModelPlugins } from './objective.js';
 import type { TabularWorkerData } from './data.js';
+import { rungOrder, rungRows } from '../../evaluation/row-fidelity.js';
 
-/** The task data of a refit: restrict the pipeline to these source columns (wrapper feature search). */
+/**
+ * The task data of a refit: restrict the pipeline to these source columns (wrapper feature
+ * search); fit on only `rows` of the searched rows, a stratified sample seeded by the refit's seed
+ * (the time budget's refit on row rungs).
+ */
 export interface RefitTaskData {
   readonly columns?: readonly string[];
+  readonly rows?: number;
 }
 
 /** The user attribute that carries the fitted pipeline's JSON. */
@@ -27,7 +33,8 @@ export default async function refitObjective(config: unknown, ctx: ObjectiveCont
   await loadModelPlugins(data.plugins);
   const task = (ctx.data ?? {}) as RefitTaskData;
   const view = task.columns ? datasetWithColumns(data.dataset, task.columns) : data.dataset;
-  const rows = Int32Array.from({ length: view.nRows }, (_, i) => i);
+  const all = Int32Array.from({ length: view.nRows }, (_, i) => i);
+  const rows = task.rows !== undefined && task.rows < view.nRows ? rungRows(rungOrder(all, view.target, ctx.seed, data.validation?.timeOrdered === true), task.rows) : all;
   const pipeline = await new Pipeline(getModel).fit(view, rows, config as PipelineConfig, { seed: ctx.seed, signal: ctx.signal, ...(data.classWeight ? { classWeight: data.classWeight } : {}) });
   ctx.setUserAttr(PIPELINE_ATTR, pipeline.toJSON());
   return 0;

@@ -3,7 +3,7 @@
  * bins (cut points from quantiles of the training rows) plus one bin for NaN, stored column-major
  * as bytes so that a histogram pass reads one contiguous byte column per feature.
  */
-import type { Matrix } from '../estimator.js';
+import type { Matrix, MatrixData } from '../estimator.js';
 import type { Rng } from '../../util/rng.js';
 import { RankSelector, SELECT_MIN } from './quantiles.js';
 
@@ -148,7 +148,7 @@ function scatterPass(src: Float64Array, su: Uint32Array, dst: Float64Array, coun
 }
 
 /** Bins rows b0..b1 of column f: the bin is the number of cuts strictly below the value. */
-function binBlock(d: Float64Array, rows: Uint32Array | null, p: number, f: number, P: Float64Array, out: Uint8Array, base: number, b0: number, b1: number): void {
+function binBlock(d: MatrixData, rows: Uint32Array | null, p: number, f: number, P: Float64Array, out: Uint8Array, base: number, b0: number, b1: number): void {
   for (let i = b0; i < b1; i++) {
     const x = d[(rows ? rows[i]! : i) * p + f]!;
     if (x !== x) {

@@ -1,7 +1,7 @@
 /**
  * Input checks and JSON helpers shared by the fast learners.
  */
-import type { EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
+import type { EstimatorJSON, Matrix, MatrixData, ModelContext } from '../estimator.js';
 import { AutomlError, show } from '../../util/errors.js';
 import { checkFitInput } from '../common.js';
 
@@ -127,7 +127,7 @@ export function softmaxRows(z: Float64Array, k: number): void {
 }
 
 /** Index of the largest value in each row of a rows x k array (first on ties). */
-export function argmaxRows(p: Float64Array, k: number): Float64Array {
+export function argmaxRows(p: MatrixData, k: number): Float64Array {
   const n = p.length / k;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

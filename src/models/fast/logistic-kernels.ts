@@ -4,13 +4,14 @@
  * closures that call them. Penalties are added by the caller (L2 smoothly, L1 by OWL-QN).
  */
 import { AbtWorkspace } from './abt-wasm.js';
+import type { MatrixData } from '../estimator.js';
 
 /**
  * Binary log-loss sum and gradient; w = [p weights, bias], y in {0, 1}. Plain JavaScript: a
  * binary fit takes few iterations, so copying X into WebAssembly memory would cost more than
  * it saves.
  */
-export function binaryLoss(d: Float64Array, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean, rowWeights: Float64Array | null = null): number {
+export function binaryLoss(d: MatrixData, n: number, p: number, y: Int32Array, w: Float64Array, g: Float64Array, fitIntercept: boolean, rowWeights: Float64Array | null = null): number {
   g.fill(0);
   const b = fitIntercept ? w[p]! : 0;
   let loss = 0;
@@ -44,9 +45,14 @@ export interface SoftmaxScratch {
   readonly ws: AbtWorkspace | null;
 }
 
-/** Scratch for {@link softmaxLoss} on row-major `d` (n x p) with K classes. */
-export function softmaxScratch(d: Float64Array, n: number, p: number, K: number): SoftmaxScratch {
+/**
+ * Scratch for {@link softmaxLoss} on row-major `d` (n x p) with K classes. A float32 `d` (a
+ * pipeline's large matrix) is read where it is, without the two float64 copies (WebAssembly's X
+ * and the transposed XT) that would take 4x its memory: the gradient then runs over its rows.
+ */
+export function softmaxScratch(d: MatrixData, n: number, p: number, K: number): SoftmaxScratch {
   const np = n * p;
+  if (d instanceof Float32Array) return { XT: new Float64Array(0), z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null };
   // Slots: X, XT, W (K x p), z (n x K), R (K x n), G (K x p).
   const ws = AbtWorkspace.create(2 * np + 2 * K * p + 2 * n * K);
   const XT = ws ? ws.f64.subarray(np, 2 * np) : new Float64Array(np);
@@ -66,7 +72,7 @@ export function softmaxScratch(d: Float64Array, n: number, p: number, K: number)
  * no store in the inner loop.
  */
 export function softmaxLoss(
-  d: Float64Array,
+  d: MatrixData,
   n: number,
   p: number,
   K: number,
@@ -95,8 +101,23 @@ export function softmaxLoss(
     const gAt = 2 * np + kp + 2 * n * K;
     ws.abt(gAt - K * n, K, np, p, n, gAt);
     g.set(ws.f64.subarray(gAt, gAt + kp));
-  } else gradient(XT, R, n, p, K, g);
+  } else if (XT.length === 0 && np > 0) gradientByRows(d, R, n, p, K, g);
+  else gradient(XT, R, n, p, K, g);
   return loss;
+}
+
+/** g[k, :] = sum over rows i of R[k, i] x[i, :] (the gradient R'X), reading X row by row in place. */
+function gradientByRows(d: MatrixData, R: Float64Array, n: number, p: number, K: number, g: Float64Array): void {
+  g.fill(0, 0, K * p);
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let k = 0; k < K; k++) {
+      const r = R[k * n + i]!;
+      if (r === 0) continue;
+      const gk = k * p;
+      for (let j = 0; j < p; j++) g[gk + j]! += r * d[o + j]!;
+    }
+  }
 }
 
 /** Softmax of each row of scores z (n x K) minus the one-hot labels into R (K x n); returns the loss sum. */
@@ -180,7 +201,7 @@ function expInPlace(a: Float64Array, m: number): void {
 }
 
 /** z[i, k] = b[k] + W[k, :] . x_i, four rows x two classes per pass. */
-function scores(d: Float64Array, n: number, p: number, K: number, w: Float64Array, fitIntercept: boolean, z: Float64Array): void {
+function scores(d: MatrixData, n: number, p: number, K: number, w: Float64Array, fitIntercept: boolean, z: Float64Array): void {
   const kp = K * p;
   let i0 = 0;
   for (; i0 + 3 < n; i0 += 4) {
@@ -347,7 +368,7 @@ function oneClassGradient(XT: Float64Array, R: Float64Array, n: number, p: numbe
  * out (p x n) = d' for row-major d (n x p), eight rows at a time so that each column's writes
  * fill whole cache lines instead of touching a new line per element.
  */
-function transposeInto(d: Float64Array, n: number, p: number, out: Float64Array): void {
+function transposeInto(d: MatrixData, n: number, p: number, out: Float64Array): void {
   let i0 = 0;
   for (; i0 + 7 < n; i0 += 8) {
     for (let j = 0; j < p; j++) {
@@ -369,7 +390,7 @@ export function addL2(w: Float64Array, g: Float64Array, m: number, lam: number):
 }
 
 /** Dot product of a[ao..ao+p) and b[bo..bo+p) with four accumulators, to hide add latency. */
-export function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number): number {
+export function dotAt(a: Float64Array, ao: number, b: MatrixData, bo: number, p: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -3,7 +3,7 @@
  * intercept is not penalised. alpha = 0 is ordinary least squares; when the system is singular
  * a tiny ridge, grown until the factorisation succeeds, stands in.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, MatrixData, ModelSpec } from '../estimator.js';
 import { defineFamily, familySpec } from '../descriptor.js';
 import { bool, float, resolveParams } from '../hyperparams.js';
 import type { ParamsOf } from '../hyperparams.js';
@@ -121,7 +121,7 @@ const CHUNK = 1024;
  * two contiguous vectors; blocks of two rows x four columns of A keep eight sums in registers
  * with six loads per eight multiply-adds and no store in the inner loop.
  */
-function gram(d: Float64Array, n: number, p: number, mx: Float64Array, y: Float64Array, my: number, A: Float64Array, r: Float64Array, signal?: AbortSignal): void {
+function gram(d: MatrixData, n: number, p: number, mx: Float64Array, y: Float64Array, my: number, A: Float64Array, r: Float64Array, signal?: AbortSignal): void {
   // With WebAssembly SIMD the chunk's full T T' (both triangles) is still the faster product.
   const ws = AbtWorkspace.create(p * CHUNK + p * p);
   const T = ws ? ws.f64.subarray(0, p * CHUNK) : new Float64Array(p * CHUNK);

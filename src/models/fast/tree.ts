@@ -4,7 +4,7 @@
  * an internal node, `c < 0` the leaf `~c`. A tree with no internal node is the single leaf 0.
  * Each leaf holds `width` values (1 for boosting and regression, one per class for forests).
  */
-import type { Matrix } from '../estimator.js';
+import type { Matrix, MatrixData } from '../estimator.js';
 import { MISSING_BIN } from './binning.js';
 import { decodeFloats, decodeInts, encodeFloats, modelFileError } from './common.js';
 
@@ -73,7 +73,7 @@ export class TreeBuilder {
 }
 
 /** The leaf index that row `r` of raw matrix data (`p` columns) falls into. */
-export function leafOfRow(t: Tree, d: Float64Array, r: number, p: number): number {
+export function leafOfRow(t: Tree, d: MatrixData, r: number, p: number): number {
   if (t.feature.length === 0) return 0;
   const { feature, threshold, missingLeft, left, right } = t;
   const base = r * p;

@@ -15,6 +15,7 @@
  */
 import { AutomlError } from '../../util/errors.js';
 import type { Estimator, EstimatorJSON, Matrix, ModelSpec } from '../estimator.js';
+import { asFloat64 } from '../estimator.js';
 import { checkAbort, checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
 import { defineFamily, familySpec } from '../descriptor.js';
 import { lbfgs } from '../../numeric/lbfgs.js';
@@ -165,8 +166,9 @@ export class GaussianProcessRegressor implements Estimator {
     const L = withStd ? this.factorL(f, h) : null;
     const ks = new Float64Array(f.n);
     const v = new Float64Array(f.n);
+    const Xd = asFloat64(X.data);
     for (let i = 0; i < X.rows; i++) {
-      for (let k = 0; k < f.n; k++) ks[k] = h.s2 * shape(kind, scaledDistance(X.data, i, f.X, k, f.p, h.ls));
+      for (let k = 0; k < f.n; k++) ks[k] = h.s2 * shape(kind, scaledDistance(Xd, i, f.X, k, f.p, h.ls));
       mean[i] = dotRange(ks, 0, f.alpha, 0, 0, f.n) * f.yScale + f.yMean;
       if (L) {
         solveLower(L, f.n, ks, v);

@@ -9,6 +9,7 @@
  * function of the decision values, coupled the same way: consistent with `predict`, not calibrated.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
+import { asFloat64 } from '../estimator.js';
 import { checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
 import { createRng } from '../../util/rng.js';
 import { balancedClassWeights } from '../common.js';
@@ -60,7 +61,9 @@ export class Svc implements Estimator {
     checkFit(NAME, X, y, { task: 'classification', nClasses: this.nClasses, seed: this.seed }, false);
     this.state = null;
     this.info = null;
-    const { rows: n, cols: p, data } = X;
+    const { rows: n, cols: p } = X;
+    // The solvers and kernel rows are written for float64 (a float32 matrix is copied once).
+    const data = asFloat64(X.data);
     const P = this.params;
     const counts = new Int32Array(this.nClasses);
     for (let i = 0; i < n; i++) counts[y[i]!]!++;
@@ -106,9 +109,9 @@ export class Svc implements Estimator {
   private raw(s: State, X: Matrix): Matrix {
     if (s.solver === 'exact') {
       const k = s.ovo.labels.length;
-      return { rows: X.rows, cols: (k * (k - 1)) / 2, data: ovoDecision(s.ovo, X.data, X.rows) };
+      return { rows: X.rows, cols: (k * (k - 1)) / 2, data: ovoDecision(s.ovo, asFloat64(X.data), X.rows) };
     }
-    const Z = s.lin.map.transform(X.data, X.rows);
+    const Z = s.lin.map.transform(asFloat64(X.data), X.rows);
     return { rows: X.rows, cols: s.lin.outputs, data: linearScores(s.lin.W, s.lin.outputs, Z, X.rows, s.lin.map.width) };
   }
 

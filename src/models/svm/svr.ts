@@ -7,6 +7,7 @@
  * are in units of the target's standard deviation.
  */
 import type { Estimator, EstimatorJSON, Matrix, ModelContext } from '../estimator.js';
+import { asFloat64 } from '../estimator.js';
 import { checkAbort, checkFit, checkPredict, loadParams, modelFileError, notFitted, openJSON } from '../fast/common.js';
 import { createRng } from '../../util/rng.js';
 import { fitApproxRegressor, linearScores, type ApproxModel } from './approx.js';
@@ -67,7 +68,9 @@ export class Svr implements Estimator {
     checkFit(NAME, X, y, { task: 'regression', nClasses: 0, seed: this.seed }, false);
     this.state = null;
     this.info = null;
-    const { rows: n, cols: p, data } = X;
+    const { rows: n, cols: p } = X;
+    // The solvers and kernel rows are written for float64 (a float32 matrix is copied once).
+    const data = asFloat64(X.data);
     const P = this.params;
     let yMean = 0;
     let yScale = 1;
@@ -125,9 +128,9 @@ export class Svr implements Estimator {
     checkPredict(NAME, X, s.p);
     let f: Float64Array;
     if (s.solver === 'approx') {
-      const Z = s.lin.map.transform(X.data, X.rows);
+      const Z = s.lin.map.transform(asFloat64(X.data), X.rows);
       f = linearScores(s.lin.W, 1, Z, X.rows, s.lin.map.width);
-    } else f = expansion(s.exp, X.data, X.rows, s.p);
+    } else f = expansion(s.exp, asFloat64(X.data), X.rows, s.p);
     for (let i = 0; i < f.length; i++) f[i] = f[i]! * s.yScale + s.yMean;
     return f;
   }

@@ -4,7 +4,7 @@
  * it is fitted on (a fold's training rows), never validation rows.
  */
 import type { Matrix, Task } from '../../models/estimator.js';
-import { matrix } from '../../models/estimator.js';
+import { zeroMatrix } from '../../models/estimator.js';
 import { AutomlError, show } from '../../util/errors.js';
 import { createRng, deriveSeed } from '../../util/rng.js';
 import type { JsonAt } from '../json-check.js';
@@ -133,7 +133,7 @@ export class SelectionStep implements FeatureStep {
       throw new AutomlError('E_DATA', `selection: the matrix has ${X.cols} columns but the step was fitted on ${s.inputs}`, { value: X.cols });
     }
     const q = s.kept.length;
-    const out = matrix(X.rows, q);
+    const out = zeroMatrix(X.rows, q, X.data instanceof Float32Array ? 'float32' : 'float64');
     for (let i = 0; i < X.rows; i++) {
       const o = i * q;
       const r = i * X.cols;

@@ -12,7 +12,7 @@ import { loadModel, type FittedModel } from '../../serving/model-file.js';
 import { prepareData } from '../../automl/search.js';
 import { readLabeledRows } from '../../automl/test-set.js';
 import type { TabularSettings } from '../../automl/types.js';
-import { datasetFingerprint, subsetRows } from '../../data/index.js';
+import { subsetRows } from '../../data/index.js';
 import type { FeatureTable } from '../../data/types.js';
 import { getMetric, type Metric } from '../../evaluation/metrics.js';
 import { argmaxRows } from '../../models/common.js';
@@ -101,7 +101,7 @@ function fromSettings(model: FittedModel, study: StudyRecord): Labelled | { note
   if (!existsSync(s.data)) return { note: `the study's data ${s.data} is missing; give --data <labelled.csv>` };
   if (s.test && !existsSync(s.test)) return { note: `the study's test file ${s.test} is missing; give --data <labelled.csv>` };
   const prep = prepareData({ data: s.data, target: s.target!, task: s.task, cv: s.cv ?? 5, testSize: s.testSize ?? 0.2, seed: study.seed, ...(s.test ? { test: s.test } : {}), holdout: s.holdout ?? null, ...(s.groups ? { groups: s.groups } : {}), ...(s.timeColumn ? { timeColumn: s.timeColumn } : {}) });
-  if (s.fingerprint && datasetFingerprint(prep.dataset) !== s.fingerprint) return { note: `${s.data} changed since the search (its fingerprint differs); give --data <labelled.csv>` };
+  if (s.fingerprint && prep.fingerprint !== s.fingerprint) return { note: `${s.data} changed since the search (its fingerprint differs); give --data <labelled.csv>` };
   if (prep.testSet) return { table: prep.testSet.table, y: prep.testSet.y, source: s.test! };
   const held = prep.holdoutRows!;
   const sub = subsetRows(prep.dataset, held);

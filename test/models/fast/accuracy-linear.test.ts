@@ -34,7 +34,7 @@ describe('logistic_regression vs LogisticRegression(lbfgs)', () => {
     const maxProb = (C: number): number => {
       const m = logisticRegressionSpec.create({ C }, { task: 'classification', nClasses: 2, seed: 0 });
       m.fit(train.X, train.y);
-      const P = m.predictProba!(test.X).data;
+      const P = Array.from(m.predictProba!(test.X).data);
       return P.reduce((a, b) => Math.max(a, b), 0);
     };
     expect(maxProb(0.001)).toBeLessThan(maxProb(1));

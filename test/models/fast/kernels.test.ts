@@ -80,7 +80,7 @@ describe('learners without WebAssembly (the JavaScript fallback)', () => {
       r.fit(X, yr);
       const l = logisticRegressionSpec.create({ C: 2 }, { task: 'classification', nClasses: 3, seed: 0 });
       l.fit(X, yc);
-      return { ridge: r.predict(X), logistic: l.predictProba!(X).data };
+      return { ridge: r.predict(X), logistic: Float64Array.from(l.predictProba!(X).data) };
     };
     const withWasm = fit();
     AbtWorkspace.enabled = false;

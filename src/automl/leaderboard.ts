@@ -69,8 +69,10 @@ export interface PruningSummary {
   readonly pruned: number;
   /** The pruned trials by folds finished before they were stopped, fewest folds first. */
   readonly afterFolds: readonly { readonly folds: number; readonly trials: number }[];
-  /** Folds of a full cross-validation, when the study records it. */
+  /** Folds of a full cross-validation, when the study records it (null on row rungs). */
   readonly folds: number | null;
+  /** What a trial's steps are: CV folds, or row rungs (a one-holdout study; `folds` then counts rungs). */
+  readonly unit?: 'fold' | 'rung';
 }
 
 /** How many trials pruning stopped and after how many folds (from each pruned trial's reported folds). */
@@ -84,9 +86,12 @@ export function pruningSummary(study: Study): PruningSummary {
     byFolds.set(k, (byFolds.get(k) ?? 0) + 1);
   }
   const cv = study.record.settings['cv'];
+  const holdout = study.record.settings['holdout'];
+  const rungs = typeof holdout === 'number';
   return {
     pruned,
     afterFolds: [...byFolds.entries()].sort((a, b) => a[0] - b[0]).map(([folds, trials]) => ({ folds, trials })),
-    folds: typeof cv === 'number' && Number.isInteger(cv) ? cv : null,
+    folds: !rungs && typeof cv === 'number' && Number.isInteger(cv) ? cv : null,
+    ...(rungs ? { unit: 'rung' as const } : {}),
   };
 }

@@ -288,12 +288,17 @@ function assembleResult(study: Study, setup: RunSetup, prep: PreparedData, metri
     interrupted: study.pendingRetries(),
     pruned: study.trials.filter((t) => t.state === 'PRUNED').length,
   };
-  const winner = study.bestTrial;
+  // On row rungs the model may come from a trial that stopped below every row (see rungWinner):
+  // with no complete trial, that trial and the score it was chosen on are the best there is.
+  const modelTrial = final.modelTrials.length === 1 ? study.trial(final.modelTrials[0]!.trial) : undefined;
+  const complete = study.bestTrial;
+  const winner = complete ?? modelTrial ?? null;
+  const value = complete ? complete.value! : (final.summary?.cvScore ?? winner?.value ?? NaN);
   return {
     study,
     metric,
     task: prep.dataset.target.task,
-    best: winner ? { number: winner.number, value: winner.value!, config: study.configOf(winner) } : null,
+    best: winner ? { number: winner.number, value, config: study.configOf(winner) } : null,
     model: final.model,
     testScore: final.testScore,
     leaderboard: leaderboard(study, 10, setup.searched.features.length),

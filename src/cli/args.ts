@@ -115,7 +115,7 @@ export function memoryLimitOption(): Option {
 export function trialTimeoutOption(): Option {
   return new Option(
     '--trial-timeout <duration>',
-    `time limit per trial, counted from the start of its objective (FAIL with reason timeout); default with --time: ${DEFAULT_TRIAL_SHARE * 100}% of it, at least ${MIN_DEFAULT_TRIAL_TIMEOUT_S}s`,
+    `time limit per trial, counted from the start of its objective (FAIL with reason timeout); default with --time: ${DEFAULT_TRIAL_SHARE * 100}% of it (times workers / cores when workers outnumber cores, up to all of it), at least ${MIN_DEFAULT_TRIAL_TIMEOUT_S}s`,
   ).argParser(durationArg);
 }
 

@@ -26,6 +26,13 @@ export type LeaderboardInput = Pick<SearchResult, 'leaderboard' | 'metric' | 'co
 export function formatPruning(pruned: number, summary: PruningSummary | null | undefined): string {
   if (pruned === 0) return '';
   const of = summary?.folds ? ` of ${summary.folds}` : '';
+  if (summary?.unit === 'rung') {
+    const at = summary.afterFolds.length > 0 ? `: ${summary.afterFolds.map((a) => `${a.trials} at row rung ${a.folds}`).join(', ')}` : '';
+    return (
+      `Pruned: ${pruned} trial${pruned === 1 ? '' : 's'} stopped below every training row${at} (ranked out of the top third at their rung, or the next rung would not have ended in time). ` +
+      'They are not ranked, since a subsample score is not comparable with a full one; search with --no-prune to train every trial on every row.'
+    );
+  }
   const after = summary && summary.afterFolds.length > 0
     ? `: ${summary.afterFolds.map((a) => `${a.trials} after ${a.folds} fold${a.folds === 1 ? '' : 's'}`).join(', ')}${of}`
     : '';

@@ -19,4 +19,18 @@ describe('pruningSummary', () => {
     expect(formatPruning(4, s)).toMatch(/^Pruned: 4 trials stopped early: 1 after 1 fold, 2 after 2 folds, 1 after 3 folds of 5 \(/);
     await study.close();
   });
+
+  it('a one-holdout study counts row rungs, not folds', async () => {
+    const study = await createStudy({ sampler: 'random', space: space({ x: float(0, 1) }), seed: 1, settings: { cv: 5, holdout: 0.0125 } });
+    await study.optimize(async (c, ctx) => {
+      await ctx.report(0, c.x);
+      if (ctx.trialNumber % 2 === 1) throw new TrialPruned();
+      await ctx.report(1, c.x);
+      return c.x;
+    }, { trials: 4 });
+    const s = pruningSummary(study);
+    expect(s).toEqual({ pruned: 2, afterFolds: [{ folds: 1, trials: 2 }], folds: null, unit: 'rung' });
+    expect(formatPruning(2, s)).toMatch(/^Pruned: 2 trials stopped below every training row: 2 at row rung 1 \(/);
+    await study.close();
+  });
 });

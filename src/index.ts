@@ -57,6 +57,7 @@ export { defineFamily, type ModelFamily } from './models/descriptor.js';
 export * as hyperparams from './models/hyperparams.js';
 export { tfBackendName } from './models/tf-backend.js';
 export type { Estimator, ModelSpec, ModelContext, Matrix, MatrixData, MatrixPrecision, Task, EstimatorJSON } from './models/estimator.js';
+export { asFloat64 } from './models/estimator.js';
 // Model classes with methods beyond the Estimator verbs: the GP's predictive standard deviation
 // (predictStd, predictWithStd) and the SVMs' decisionFunction / fitInfo.
 export { GaussianProcessRegressor, type GpPrediction } from './models/gpr/index.js';

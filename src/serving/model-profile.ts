@@ -22,7 +22,7 @@ export const PROFILE_MAX_ROWS = 100_000;
  * predictions on the same rows (probabilities rows x classes, or values); when every member has
  * them, the profile holds their weighted average (the ensemble's own out-of-fold prediction),
  * otherwise the model's in-sample predictions, labelled as such. A table of more than
- * {@link PROFILE_MAX_ROWS} rows is profiled on an evenly spaced sample of that many.
+ * `PROFILE_MAX_ROWS` (100,000) rows is profiled on an evenly spaced sample of that many.
  */
 export function withTrainingProfile(model: FittedModel, table: FeatureTable, oofOf: ((trial: number) => Float64Array | undefined) | null): FittedModel {
   const classes = model.classes;

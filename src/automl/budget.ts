@@ -125,7 +125,7 @@ export class PhasePlanner {
     if (f === null) return null;
     const { folds, testRows } = this.inputs;
     const searchRows = refitRows ?? this.inputs.searchRows;
-    const foldTrain = (searchRows * (folds - 1)) / folds;
+    const foldTrain = (this.inputs.searchRows * (folds - 1)) / folds;
     // A trial that stopped on a row rung below every training row trained on fewer rows.
     const rows = trainRowsOf(t) ?? foldTrain;
     // A fold's time is its fit on foldTrain rows plus predicting searchRows / folds rows; the refit
@@ -191,8 +191,8 @@ export class PhasePlanner {
     }
     const better = (a: number, b: number) => (this.inputs.direction === 'maximize' ? a > b : a < b);
     if (t.state === 'PRUNED' && t.userAttrs[STOPPED_FOR_TIME_ATTR] !== undefined && t.value !== null && Number.isFinite(t.value)) {
-      // The final choice may fall on such a trial (see rungWinner): its refit is reserved too.
-      // Reserved: its refit on as many rows as it trained on (the least the final refit takes; more when time allows).
+      // The final choice may fall on such a trial (see rungWinner): its refit on the rows it
+      // trained on is reserved too (about what the final refit takes at least).
       this.#stopped.push({ value: t.value, refitMs: this.refitMs(t, trainRowsOf(t) ?? undefined) ?? 0 });
       this.#stopped.sort((a, b) => (better(a.value, b.value) ? -1 : better(b.value, a.value) ? 1 : 0));
       if (this.#stopped.length > 2) this.#stopped.pop();
@@ -227,17 +227,14 @@ export class PhasePlanner {
    * cost taken as linear in rows), never fewer than `least` (the rows the trial was compared on).
    */
   refitRows(t: TrialRecord, now: number, least: number, warm = false): number | null {
-    const f = foldMs(t);
     const full = this.refitMs(t);
-    if (f === null || full === null) return null;
     const left = this.end - now - this.marginMs - (warm ? 0 : this.#startupMs);
-    if (full <= left) return null;
-    const { folds, searchRows, testRows } = this.inputs;
-    const rows = trainRowsOf(t) ?? (searchRows * (folds - 1)) / folds;
-    const score = f * this.#contention() * (testRows / Math.max(1, rows + searchRows / folds));
-    const perRow = (f * this.#contention()) / Math.max(1, rows);
-    const fit = Math.floor((left / REFIT_SAFETY - score) / perRow);
-    return Math.min(searchRows, Math.max(least, fit));
+    if (full === null || full <= left) return null;
+    // refitMs is linear in the refit rows: its value at 0 rows is the scoring, its slope the fit per row.
+    const scoring = this.refitMs(t, 0)!;
+    const perRow = this.refitMs(t, 1)! - scoring;
+    const fit = perRow > 0 ? Math.floor((left - scoring) / perRow) : this.inputs.searchRows;
+    return Math.min(this.inputs.searchRows, Math.max(least, fit));
   }
 
   /**

@@ -22,13 +22,7 @@ export function subsetRows(dataset: Dataset, rows: Int32Array, shared = false): 
       });
     }
   }
-  const pick = <T extends FeatureColumn>(col: T): T => {
-    const bytes = rows.length * col.BYTES_PER_ELEMENT;
-    const buf = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-    const out = (col instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T;
-    for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
-    return out;
-  };
+  const pick = <T extends FeatureColumn>(col: T): T => takeRows(col, rows, shared);
   // Duplicate groups index the parent's rows: they do not carry over.
   const { duplicateOf: _groups, ...rest } = dataset;
   return {
@@ -37,6 +31,15 @@ export function subsetRows(dataset: Dataset, rows: Int32Array, shared = false): 
     columns: dataset.columns.map(pick),
     target: { ...dataset.target, values: pick(dataset.target.values) },
   };
+}
+
+/** The values of `col` at `rows`, in that order, in a new array (over a SharedArrayBuffer when `shared`). */
+export function takeRows<T extends FeatureColumn>(col: T, rows: Int32Array, shared = false): T {
+  const bytes = rows.length * col.BYTES_PER_ELEMENT;
+  const buf = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const out = (col instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T;
+  for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
+  return out;
 }
 
 /** Copies an array into a SharedArrayBuffer of the same element type. */

@@ -7,7 +7,8 @@ export type { CategoricalPlan, ColumnPlan, NumericPlan, PreprocessorJSON } from 
 export { MISSING_LEVEL, OTHER_LEVEL, Preprocessor, fitPreprocessor, outputNamesOf } from './preprocessor.js';
 export { loadPreprocessor } from './preprocessor-json.js';
 export type { FeatureStep, ModelConfig, ModelLookup, PipelineConfig, PipelineFitContext, PipelineJSON } from './pipeline.js';
-export { FLOAT32_MIN_CELLS, Pipeline, loadPipeline } from './pipeline.js';
+export { FLOAT32_MIN_CELLS, Pipeline } from './pipeline.js';
+export { loadPipeline } from './pipeline-json.js';
 export type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
 export { LOG_MARGIN, LogTargetTransform, TARGET_TRANSFORMS, resolveTargetTransform } from './target-transform.js';
 export type {

@@ -4,7 +4,8 @@
  * the profile's types do not depend on the model file (which stores them).
  */
 import { AutomlError } from '../util/errors.js';
-import type { FeatureColumn, FeatureTable } from '../data/types.js';
+import type { FeatureTable } from '../data/types.js';
+import { takeRows } from '../data/ops.js';
 import type { FittedModel } from './model-file.js';
 import { predictionProfile, tableProfile, type PredictionSource, type TrainingProfile } from './profile.js';
 
@@ -28,7 +29,7 @@ export function withTrainingProfile(model: FittedModel, table: FeatureTable, oof
   const classes = model.classes;
   const width = classes ? classes.length : 1;
   const sample = table.nRows > PROFILE_MAX_ROWS ? evenlySpaced(table.nRows, PROFILE_MAX_ROWS) : null;
-  const rows: FeatureTable = sample ? { ...table, nRows: sample.length, columns: table.columns.map((c) => pickRows(c, sample)) } : table;
+  const rows: FeatureTable = sample ? { ...table, nRows: sample.length, columns: table.columns.map((c) => takeRows(c, sample)) } : table;
   let data: Float64Array | null = new Float64Array(rows.nRows * width);
   for (const m of model.members) {
     const oof = oofOf && m.trial !== null ? oofOf(m.trial) : undefined;
@@ -44,12 +45,6 @@ export function withTrainingProfile(model: FittedModel, table: FeatureTable, oof
   const source: PredictionSource = data ? 'out-of-fold' : 'in-sample';
   if (!data) data = classes ? Float64Array.from(model.probaMatrix(rows).data) : Float64Array.from(model.predict(rows) as number[]);
   return model.withProfile({ ...tableProfile(rows, model.info.features), predictions: predictionProfile(classes, data, rows.nRows, source) });
-}
-
-function pickRows(col: FeatureColumn, rows: Int32Array): FeatureColumn {
-  const out = col instanceof Int32Array ? new Int32Array(rows.length) : new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
-  return out;
 }
 
 /** `m` row indices spread evenly over `n` rows (the first, then every n/m-th). */

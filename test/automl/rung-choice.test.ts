@@ -81,6 +81,14 @@ describe('PhasePlanner on row rungs', () => {
     expect(p.refitMs(t, 100_000)).toBeCloseTo(1.3 * (1000 + score), 6);
   });
 
+  it('a complete trial (no rung rows) is refit on fewer rows in proportion', () => {
+    const p = new PhasePlanner(inputs);
+    const t = { number: 2, state: 'COMPLETE', value: 0.8, intermediate: [], userAttrs: { durationMs: 5000, foldScores: [0.8] } } as unknown as TrialRecord;
+    const score = p.refitMs(t, 0)!;
+    expect(score).toBeGreaterThan(0);
+    expect(p.refitMs(t, 400_000)! - score).toBeCloseTo((p.refitMs(t)! - score) / 2, 6);
+  });
+
   it('refitRows: null when all rows fit, else the most that fit, never fewer than asked', () => {
     const p = new PhasePlanner(inputs);
     const t = onRung(100_000, 1000);

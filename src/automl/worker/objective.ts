@@ -93,12 +93,12 @@ export async function crossValidateTrial(config: PipelineConfig, ctx: ObjectiveC
  * split's training rows, scores on all its validation rows, reports the score as step r so the
  * study's rung pruner can stop it; the last rung trains on every training row and its score is
  * the trial's value. The attributes say how many rows each rung used, so a resumed study shows
- * the same schedule. With a search deadline, a rung whose predicted time (the last rung's time
- * per row x its rows x {@link RUNG_COST_SAFETY}), plus half that again for a refit on half its
- * rows, would run past it is not started: the trial
- * ends as pruned at the rung it reached (attribute {@link STOPPED_FOR_TIME_ATTR}), its scores kept
- * for the final choice, instead of being cut mid-fit with nothing to show (on 1M rows one
- * full-rows logistic fit took 40 s of a 60 s search). That choice depends on the machine's speed.
+ * the same schedule. With a search deadline, a rung is not started when its predicted time (the
+ * last rung's time per row x its rows x {@link RUNG_COST_SAFETY}), plus half that again for a
+ * refit on half its rows, would run past it: the trial ends as pruned at the rung it reached
+ * (attribute {@link STOPPED_FOR_TIME_ATTR}), its scores kept for the final choice, instead of being
+ * cut mid-fit with nothing to show (on 1M rows one full-rows logistic fit took 40 s of a 60 s
+ * search). That choice depends on the machine's speed.
  */
 async function climbRungs(config: PipelineConfig, ctx: ObjectiveContext, data: TabularWorkerData, fold: Fold, rungs: readonly number[], spec: ValidationSpec): Promise<number> {
   const metric = getMetric(data.metric);

@@ -32,8 +32,11 @@ export function binaryLoss(d: MatrixData, n: number, p: number, y: Int32Array, w
 
 /** Scratch of {@link softmaxLoss}, allocated once per fit. */
 export interface SoftmaxScratch {
-  /** X transposed (p x n), so each gradient entry is a dot product of two contiguous vectors. */
-  readonly XT: Float64Array;
+  /**
+   * X transposed (p x n), so each gradient entry is a dot product of two contiguous vectors; null
+   * when X is read in place (a float32 matrix: the gradient then runs over its rows).
+   */
+  readonly XT: Float64Array | null;
   /** Scores, n x K row-major. */
   readonly z: Float64Array;
   /** Residuals (softmax minus one-hot), K x n class-major. */
@@ -52,7 +55,7 @@ export interface SoftmaxScratch {
  */
 export function softmaxScratch(d: MatrixData, n: number, p: number, K: number): SoftmaxScratch {
   const np = n * p;
-  if (d instanceof Float32Array) return { XT: new Float64Array(0), z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null };
+  if (d instanceof Float32Array) return { XT: null, z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null };
   // Slots: X, XT, W (K x p), z (n x K), R (K x n), G (K x p).
   const ws = AbtWorkspace.create(2 * np + 2 * K * p + 2 * n * K);
   const XT = ws ? ws.f64.subarray(np, 2 * np) : new Float64Array(np);
@@ -101,8 +104,8 @@ export function softmaxLoss(
     const gAt = 2 * np + kp + 2 * n * K;
     ws.abt(gAt - K * n, K, np, p, n, gAt);
     g.set(ws.f64.subarray(gAt, gAt + kp));
-  } else if (XT.length === 0 && np > 0) gradientByRows(d, R, n, p, K, g);
-  else gradient(XT, R, n, p, K, g);
+  } else if (XT) gradient(XT, R, n, p, K, g);
+  else gradientByRows(d, R, n, p, K, g);
   return loss;
 }
 

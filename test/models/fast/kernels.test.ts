@@ -54,7 +54,7 @@ describe('softmaxLoss: WebAssembly and JavaScript paths', () => {
       const w = randomArray(K * p + K, 5);
       const viaWasm = softmaxScratch(d, n, p, K);
       expect(viaWasm.ws).not.toBeNull();
-      const js = { XT: Float64Array.from(viaWasm.XT), z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null };
+      const js = { XT: Float64Array.from(viaWasm.XT!), z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null };
       for (const fi of [true, false]) {
         const g1 = new Float64Array(K * p + K);
         const g2 = new Float64Array(K * p + K);
@@ -62,6 +62,11 @@ describe('softmaxLoss: WebAssembly and JavaScript paths', () => {
         const l2 = softmaxLoss(d, n, p, K, y, w, g2, fi, js);
         expect(l1).toBeCloseTo(l2, 10);
         for (let j = 0; j < g1.length; j++) expect(g1[j]).toBeCloseTo(g2[j]!, 10);
+        // In place (no transposed copy: what a float32 matrix gets), the gradient over the rows.
+        const g3 = new Float64Array(K * p + K);
+        const l3 = softmaxLoss(d, n, p, K, y, w, g3, fi, { XT: null, z: new Float64Array(n * K), R: new Float64Array(K * n), ws: null });
+        expect(l3).toBeCloseTo(l1, 10);
+        for (let j = 0; j < g1.length; j++) expect(g3[j]).toBeCloseTo(g1[j]!, 10);
       }
     });
   }

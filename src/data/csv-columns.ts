@@ -140,10 +140,21 @@ class ColumnBuilder {
     this.exceptions = null;
   }
 
-  /** The first `n` cells as plain decimals or dictionary codes (see {@link HeldColumn}); undefined for numbers with exceptions. */
-  held(n: number): HeldColumn | undefined {
-    if (this.codes) return { codes: this.codes.slice(0, n), labels: this.labels };
-    return this.nums && !this.exceptions ? { numbers: this.nums.slice(0, n) } : undefined;
+  /**
+   * The first `n` cells as plain decimals or dictionary codes (see {@link HeldColumn}), copied into
+   * `into` when given (an array of {@link heldKind}'s type and length `n`), else into a new array;
+   * undefined for numbers with exceptions.
+   */
+  held(n: number, into?: Float64Array | Int32Array): HeldColumn | undefined {
+    if (this.codes) return { codes: into ? copyInto(into as Int32Array, this.codes.subarray(0, n)) : this.codes.slice(0, n), labels: this.labels };
+    if (!this.nums || this.exceptions) return undefined;
+    return { numbers: into ? copyInto(into as Float64Array, this.nums.subarray(0, n)) : this.nums.slice(0, n) };
+  }
+
+  /** The element type {@link held} gives: 8-byte numbers, 4-byte codes, or none. */
+  heldKind(): 'numbers' | 'codes' | undefined {
+    if (this.codes) return 'codes';
+    return this.nums && !this.exceptions ? 'numbers' : undefined;
   }
 
   cell(i: number): Cell {
@@ -266,6 +277,8 @@ export class ColumnStore implements RecordSink {
   private capacity: number;
   private lines: Int32Array;
   private readonly cols: ColumnBuilder[];
+  /** Arrays not yet handed out by {@link held}, one per column (made on the first call). */
+  private slab: (Float64Array | Int32Array | undefined)[] | null = null;
 
   constructor(
     readonly width: number,
@@ -301,9 +314,38 @@ export class ColumnStore implements RecordSink {
     return this.cols[j]!.cell(i);
   }
 
-  /** Column `j` as held, see {@link RawTable.held}. */
+  /**
+   * Column `j` as held, see {@link RawTable.held}. The first time each column is asked for, its
+   * array is a view into one block shared by every column (see {@link heldSlab}); a second request
+   * (the target's rows are read twice) gets an array of its own.
+   */
   held(j: number): HeldColumn | undefined {
-    return this.cols[j]!.held(this.nRows);
+    const n = this.nRows;
+    const slab = this.slab ?? (this.slab = this.heldSlab());
+    const into = slab[j];
+    if (into) slab[j] = undefined;
+    return this.cols[j]!.held(n, into);
+  }
+
+  /**
+   * Empty arrays for every column that can be held, as views into one ArrayBuffer. The columns a
+   * table is built from outlive the loader's own arrays; allocated one by one (a few MB each on a
+   * large file), the C allocator serves them from its heap once the loader has freed a block of
+   * that size, and when the table is later dropped (a search keeps only its split copies) that
+   * memory stays with the process: 120 MB of 153 MB on a 1M x 22 file. One block above the
+   * allocator's largest mmap threshold (32 MB) is mapped and unmapped as a whole.
+   */
+  private heldSlab(): (Float64Array | Int32Array | undefined)[] {
+    const n = this.nRows;
+    const kinds = this.cols.map((c) => c.heldKind());
+    let bytes = 0;
+    const offsets = kinds.map((k) => {
+      const at = bytes;
+      if (k) bytes += Math.ceil((n * (k === 'numbers' ? 8 : 4)) / 8) * 8;
+      return at;
+    });
+    const buf = new ArrayBuffer(bytes);
+    return kinds.map((k, j) => (k === 'numbers' ? new Float64Array(buf, offsets[j], n) : k === 'codes' ? new Int32Array(buf, offsets[j], n) : undefined));
   }
 
   /** Source line (1-based) where row `i` ends. */

@@ -22,24 +22,48 @@ export function subsetRows(dataset: Dataset, rows: Int32Array, shared = false): 
       });
     }
   }
-  const pick = <T extends FeatureColumn>(col: T): T => takeRows(col, rows, shared);
+  // Shared: one SharedArrayBuffer for every column (see sharedSlab).
+  const slab = shared ? sharedSlab([...dataset.columns, dataset.target.values], rows.length) : null;
+  const pick = <T extends FeatureColumn>(col: T, j: number): T => (slab ? gather(col, rows, slab[j] as T) : takeRows(col, rows));
   // Duplicate groups index the parent's rows: they do not carry over.
   const { duplicateOf: _groups, ...rest } = dataset;
   return {
     ...rest,
     nRows: rows.length,
     columns: dataset.columns.map(pick),
-    target: { ...dataset.target, values: pick(dataset.target.values) },
+    target: { ...dataset.target, values: pick(dataset.target.values, dataset.columns.length) },
   };
+}
+
+/**
+ * Empty arrays of `n` values, one per column of the same element type as `like`'s, as views into
+ * one SharedArrayBuffer. One large block instead of one per column: the C allocator serves blocks
+ * of a few MB from its heap, where the freed parent table's columns then stay with the process
+ * (measured on 1M rows: 190 MB more resident after a split), while a block above its largest mmap
+ * threshold (32 MB) is mapped and unmapped on its own. Views of a shared block are safe to post:
+ * workers share the block, nothing is copied.
+ */
+function sharedSlab(like: readonly FeatureColumn[], n: number): FeatureColumn[] {
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const c of like) {
+    offsets.push(bytes);
+    bytes += Math.ceil((n * c.BYTES_PER_ELEMENT) / 8) * 8;
+  }
+  const buf = new SharedArrayBuffer(bytes);
+  return like.map((c, j) => (c instanceof Int32Array ? new Int32Array(buf, offsets[j], n) : new Float64Array(buf, offsets[j], n)));
+}
+
+function gather<T extends FeatureColumn>(col: T, rows: Int32Array, out: T): T {
+  for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
+  return out;
 }
 
 /** The values of `col` at `rows`, in that order, in a new array (over a SharedArrayBuffer when `shared`). */
 export function takeRows<T extends FeatureColumn>(col: T, rows: Int32Array, shared = false): T {
   const bytes = rows.length * col.BYTES_PER_ELEMENT;
   const buf = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const out = (col instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T;
-  for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]!]!;
-  return out;
+  return gather(col, rows, (col instanceof Int32Array ? new Int32Array(buf) : new Float64Array(buf)) as T);
 }
 
 /** Copies an array into a SharedArrayBuffer of the same element type. */

@@ -81,6 +81,12 @@ export interface EstimatorJSON {
   readonly state: unknown;
 }
 
+/** Consecutive training rows given to {@link Estimator.fitBlocks}. */
+export interface RowBlock {
+  readonly X: Matrix;
+  readonly y: Float64Array;
+}
+
 /**
  * A fitted-or-unfitted model. Contract:
  * - `fit` trains from scratch (calling it twice forgets the first fit); it never mutates X or y.
@@ -93,6 +99,12 @@ export interface EstimatorJSON {
 export interface Estimator {
   readonly name: string;
   fit(X: Matrix, y: Float64Array): Promise<void> | void;
+  /**
+   * Optional: the same fit from consecutive row blocks of X and y (`next()` gives the next block,
+   * null after the last), equal to `fit` on their concatenation up to rounding. A pipeline uses it
+   * on large data so that the whole matrix is never held at once (see `PipelineFitContext.blockCells`).
+   */
+  fitBlocks?(next: () => RowBlock | null): Promise<void> | void;
   predict(X: Matrix): Float64Array;
   predictProba?(X: Matrix): Matrix;
   toJSON(): EstimatorJSON;

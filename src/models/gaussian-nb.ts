@@ -3,7 +3,8 @@
  * `var_smoothing` (a fraction of the largest feature variance added to every variance, as in
  * scikit-learn's GaussianNB) so constant features do not produce zero variances.
  */
-import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec } from './estimator.js';
+import type { Estimator, EstimatorJSON, Matrix, ModelContext, ModelSpec, RowBlock } from './estimator.js';
+import { AutomlError } from '../util/errors.js';
 import { matrix } from './estimator.js';
 import { argmaxRows, checkFitInput, checkPredictInput, modelFileError, openEnvelope, readNumber, readNumbers, readParams } from './common.js';
 import { defineFamily, familySpec } from './descriptor.js';
@@ -31,6 +32,72 @@ interface NbState {
   balancedPriors?: boolean;
 }
 
+/** Row counts, means and sums of squared deviations: per class (k x d) and over all rows (d). */
+interface NbSums {
+  readonly d: number;
+  readonly counts: Float64Array;
+  readonly means: Float64Array;
+  readonly m2: Float64Array;
+  readonly all: { readonly n: number; readonly mean: Float64Array; readonly m2: Float64Array };
+}
+
+/** Two-pass sums of one block (numerically safer than E[x^2] - E[x]^2 on unscaled data). */
+function blockSums(X: Matrix, y: Float64Array, k: number): NbSums {
+  const d = X.cols;
+  const n = X.rows;
+  const data = X.data;
+  const counts = new Float64Array(k);
+  const means = new Float64Array(k * d);
+  const m2 = new Float64Array(k * d);
+  for (let i = 0; i < n; i++) {
+    const c = y[i]!;
+    counts[c]!++;
+    for (let j = 0; j < d; j++) means[c * d + j]! += data[i * d + j]!;
+  }
+  for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) means[c * d + j]! /= counts[c]!;
+  for (let i = 0; i < n; i++) {
+    const c = y[i]!;
+    for (let j = 0; j < d; j++) m2[c * d + j]! += (data[i * d + j]! - means[c * d + j]!) ** 2;
+  }
+  const mean = new Float64Array(d);
+  const allM2 = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += data[i * d + j]!;
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (data[i * d + j]! - m) ** 2;
+    mean[j] = m;
+    allM2[j] = v;
+  }
+  return { d, counts, means, m2, all: { n, mean, m2: allM2 } };
+}
+
+/** `a` and `b` pooled: means weighted by counts, squared deviations plus the between-means term. */
+function mergeSums(a: NbSums, b: NbSums): NbSums {
+  const d = a.d;
+  const pool = (na: number, nb: number, ma: Float64Array, mb: Float64Array, sa: Float64Array, sb: Float64Array, at: number): void => {
+    if (nb === 0) return;
+    if (na === 0) {
+      ma.set(mb.subarray(at, at + d), at);
+      sa.set(sb.subarray(at, at + d), at);
+      return;
+    }
+    const n = na + nb;
+    for (let j = 0; j < d; j++) {
+      const delta = mb[at + j]! - ma[at + j]!;
+      ma[at + j]! += (delta * nb) / n;
+      sa[at + j]! += sb[at + j]! + (delta * delta * na * nb) / n;
+    }
+  };
+  for (let c = 0; c < a.counts.length; c++) {
+    pool(a.counts[c]!, b.counts[c]!, a.means, b.means, a.m2, b.m2, c * d);
+    a.counts[c]! += b.counts[c]!;
+  }
+  pool(a.all.n, b.all.n, a.all.mean, b.all.mean, a.all.m2, b.all.m2, 0);
+  return { ...a, all: { ...a.all, n: a.all.n + b.all.n } };
+}
+
 class GaussianNb implements Estimator {
   readonly name = NAME;
   private state?: NbState;
@@ -42,33 +109,30 @@ class GaussianNb implements Estimator {
   ) {}
 
   fit(X: Matrix, y: Float64Array): void {
-    checkFitInput(NAME, X, y, { task: 'classification', nClasses: this.nClasses });
+    let given = false;
+    this.fitBlocks(() => (given ? null : ((given = true), { X, y })));
+  }
+
+  /**
+   * Per-class and overall means and sums of squared deviations, two-pass within each block and
+   * merged across blocks (Chan, Golub and LeVeque's pairwise update), so one block gives exactly
+   * the two-pass figures of a whole-matrix fit.
+   */
+  fitBlocks(next: () => RowBlock | null): void {
     const k = this.nClasses;
-    const d = X.cols;
-    const counts = new Float64Array(k);
-    const means = new Float64Array(k * d);
+    let acc: NbSums | null = null;
+    for (let b = next(); b !== null; b = next()) {
+      checkFitInput(NAME, b.X, b.y, { task: 'classification', nClasses: k });
+      if (acc && b.X.cols !== acc.d) throw new AutomlError('E_DATA', `${NAME}: a row block has ${b.X.cols} columns, the first had ${acc.d}`, { value: b.X.cols });
+      const part = blockSums(b.X, b.y, k);
+      acc = acc ? mergeSums(acc, part) : part;
+    }
+    if (!acc) throw new AutomlError('E_DATA', `${NAME}: no training rows`, {});
+    const { d, counts, means, m2, all } = acc;
     const vars = new Float64Array(k * d);
-    for (let i = 0; i < X.rows; i++) {
-      const c = y[i]!;
-      counts[c]!++;
-      for (let j = 0; j < d; j++) means[c * d + j]! += X.data[i * d + j]!;
-    }
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) means[c * d + j]! /= counts[c]!;
-    // Two-pass variances: numerically safer than E[x^2] - E[x]^2 on unscaled data.
-    for (let i = 0; i < X.rows; i++) {
-      const c = y[i]!;
-      for (let j = 0; j < d; j++) vars[c * d + j]! += (X.data[i * d + j]! - means[c * d + j]!) ** 2;
-    }
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) vars[c * d + j]! /= counts[c]!;
+    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) vars[c * d + j] = m2[c * d + j]! / counts[c]!;
     let maxVar = 0;
-    for (let j = 0; j < d; j++) {
-      let m = 0;
-      for (let i = 0; i < X.rows; i++) m += X.data[i * d + j]!;
-      m /= X.rows;
-      let v = 0;
-      for (let i = 0; i < X.rows; i++) v += (X.data[i * d + j]! - m) ** 2;
-      maxVar = Math.max(maxVar, v / X.rows);
-    }
+    for (let j = 0; j < d; j++) maxVar = Math.max(maxVar, all.m2[j]! / all.n);
     // Floor at a tiny absolute value so that all-constant data still gives finite likelihoods.
     const eps = Math.max(this.params.var_smoothing * maxVar, 1e-300);
     for (let i = 0; i < vars.length; i++) vars[i]! += eps;

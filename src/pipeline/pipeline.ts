@@ -19,6 +19,7 @@ import type { FeatureStep } from './feature-step.js';
 import { createSelectionStep } from './selection/step.js';
 import type { TargetTransformJSON, TargetTransformName } from './target-transform.js';
 import { LogTargetTransform, resolveTargetTransform } from './target-transform.js';
+import { BLOCK_CELLS, blockRanges, blockRows } from './blocks.js';
 
 export type { FeatureStep } from './feature-step.js';
 
@@ -60,6 +61,13 @@ export interface PipelineFitContext {
    * fitted pipeline and used for every later transform, so predictions see what training saw.
    */
   readonly precision?: MatrixPrecision | 'auto';
+  /**
+   * The most training values (rows x preprocessed columns) a model that can fit from row blocks
+   * (`Estimator.fitBlocks`, e.g. naive Bayes) is given at once: from this many it gets its matrix in
+   * blocks of at most this many values (and at most 2^21), never whole. Default
+   * {@link FLOAT32_MIN_CELLS}. A pipeline with a selection step always builds the whole matrix.
+   */
+  readonly blockCells?: number;
 }
 
 /**
@@ -134,26 +142,40 @@ export class Pipeline {
     for (let i = 0; i < rows.length; i++) y[i] = dataset.target.values[rows[i]!]!;
     let targetTransform: LogTargetTransform | null = null;
     if (transformName === 'log') ({ transform: targetTransform, z: y } = LogTargetTransform.fit(y));
-    const cells = rows.length * preprocessor.outputNames.length;
+    const width = preprocessor.outputNames.length;
+    const cells = rows.length * width;
     const precision: MatrixPrecision = ctx.precision && ctx.precision !== 'auto' ? ctx.precision : cells >= FLOAT32_MIN_CELLS ? 'float32' : 'float64';
-    let X = preprocessor.transform(dataset, rows, precision);
     const nClasses = dataset.target.classes?.length ?? 0;
     const steps: FeatureStep[] = select ? [createSelectionStep(select, task, nClasses, deriveSeed(ctx.seed, 'select'))] : [];
-    let names: readonly string[] = preprocessor.outputNames;
-    for (const step of steps) {
-      step.fit(X, y, names);
-      names = step.outputNames(names);
-      X = step.transform(X);
-    }
-    ctx.signal?.throwIfAborted();
     const estimator = spec.create(params, {
       task,
-      nClasses: dataset.target.classes?.length ?? 0,
+      nClasses,
       seed: ctx.seed,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.classWeight && task === 'classification' ? { classWeight: ctx.classWeight } : {}),
     });
-    await estimator.fit(X, y);
+    const blockCells = ctx.blockCells ?? FLOAT32_MIN_CELLS;
+    if (steps.length === 0 && estimator.fitBlocks && cells >= blockCells) {
+      const blocks = blockRanges(rows.length, width, Math.min(blockCells, BLOCK_CELLS));
+      let b = 0;
+      const z = y;
+      await estimator.fitBlocks(() => {
+        ctx.signal?.throwIfAborted();
+        if (b === blocks.length) return null;
+        const [from, to] = blocks[b++]!;
+        return { X: preprocessor.transform(dataset, rows.subarray(from, to), precision), y: z.subarray(from, to) };
+      });
+    } else {
+      let X = preprocessor.transform(dataset, rows, precision);
+      let names: readonly string[] = preprocessor.outputNames;
+      for (const step of steps) {
+        step.fit(X, y, names);
+        names = step.outputNames(names);
+        X = step.transform(X);
+      }
+      ctx.signal?.throwIfAborted();
+      await estimator.fit(X, y);
+    }
     this.state = {
       task,
       target: dataset.target.name,
@@ -277,11 +299,28 @@ export class Pipeline {
     return { ...table, features: [...table.features, ...absent], columns: [...table.columns, ...absent.map(filler)] };
   }
 
-  /** One prediction per row: a class index (classification) or a value (regression). */
+  /**
+   * One prediction per row: a class index (classification) or a value (regression). Large inputs
+   * are transformed and predicted a block of rows at a time (see blocks.ts).
+   */
   predict(table: FeatureTable, rows?: Int32Array): Float64Array {
     const s = this.fittedState();
-    const pred = s.estimator.predict(this.transform(table, rows));
+    const blocks = this.blocksOf(table, rows);
+    let pred: Float64Array;
+    if (blocks.length <= 1) pred = s.estimator.predict(this.transform(table, rows));
+    else {
+      const full = this.completeTable(table);
+      pred = new Float64Array(rows?.length ?? table.nRows);
+      for (const [a, b] of blocks) pred.set(s.estimator.predict(this.transform(full, blockRows(rows, a, b))), a);
+    }
     return s.targetTransform ? s.targetTransform.inverse(pred) : pred;
+  }
+
+  /** Row blocks for predicting `rows` of `table` (one block unless the matrix would be large). */
+  private blocksOf(table: FeatureTable, rows: Int32Array | undefined): [number, number][] {
+    const n = rows?.length ?? table.nRows;
+    const width = this.fittedState().preprocessor.outputNames.length;
+    return n * width > 2 * BLOCK_CELLS ? blockRanges(n, width) : [[0, n]];
   }
 
   /**
@@ -293,12 +332,19 @@ export class Pipeline {
     if (s.task !== 'classification' || s.classes === null) {
       throw new AutomlError('E_MODEL', 'predictProba needs a classification pipeline; this one does regression', {});
     }
-    const X = this.transform(table, rows);
-    if (s.estimator.predictProba) return s.estimator.predictProba(X);
-    const pred = s.estimator.predict(X);
     const k = s.classes.length;
-    const out = matrix(X.rows, k);
-    for (let i = 0; i < X.rows; i++) out.data[i * k + pred[i]!] = 1;
+    const proba = (X: Matrix): Matrix => {
+      if (s.estimator.predictProba) return s.estimator.predictProba(X);
+      const pred = s.estimator.predict(X);
+      const out = matrix(X.rows, k);
+      for (let i = 0; i < X.rows; i++) out.data[i * k + pred[i]!] = 1;
+      return out;
+    };
+    const blocks = this.blocksOf(table, rows);
+    if (blocks.length <= 1) return proba(this.transform(table, rows));
+    const full = this.completeTable(table);
+    const out = matrix(rows?.length ?? table.nRows, k);
+    for (const [a, b] of blocks) out.data.set(proba(this.transform(full, blockRows(rows, a, b))).data, a * k);
     return out;
   }
 

@@ -5,6 +5,7 @@
  * takes later trials. The main thread never dies for anything an objective does.
  */
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -130,6 +131,7 @@ export class WorkerPool implements Executor {
     this.concurrency = workers;
     this.memoryLimitMb = mem;
     this.arrayBufferLimitMb = ab;
+    exposeGcToWorkers();
     this.#piscina = new Piscina<WorkerPayload, TrialOutcome>({
       filename: resolveWorkerEntry(),
       // Lazy threads: a pool that is created but never used costs nothing.
@@ -246,4 +248,19 @@ function relayReport(msg: ReportMessage, port: MessagePort, hooks: TrialHooks, g
       },
     )
     .catch(() => undefined);
+}
+
+let gcExposed = false;
+
+/**
+ * Gives worker threads started from now on a `gc()` function (V8's --expose-gc: set at run time,
+ * it reaches isolates created afterwards, not the main thread's). A worker calls it after a trial
+ * that left many MB of arrays behind (see worker/entry.ts): without it each thread kept its last
+ * large trial's matrices until V8 next collected, and with 8 threads that garbage, not the fits
+ * themselves, made most of a 1M-row search's memory.
+ */
+function exposeGcToWorkers(): void {
+  if (gcExposed) return;
+  gcExposed = true;
+  setFlagsFromString('--expose-gc');
 }

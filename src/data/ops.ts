@@ -37,11 +37,9 @@ export function subsetRows(dataset: Dataset, rows: Int32Array, shared = false): 
 
 /**
  * Empty arrays of `n` values, one per column of the same element type as `like`'s, as views into
- * one SharedArrayBuffer. One large block instead of one per column: the C allocator serves blocks
- * of a few MB from its heap, where the freed parent table's columns then stay with the process
- * (measured on 1M rows: 190 MB more resident after a split), while a block above its largest mmap
- * threshold (32 MB) is mapped and unmapped on its own. Views of a shared block are safe to post:
- * workers share the block, nothing is copied.
+ * one SharedArrayBuffer: one block for the whole shared table rather than one allocation per
+ * column, for the reason the loader's columns are one block (csv-columns.ts, heldSlab). Views of
+ * a shared block are safe to post: workers share the block, nothing is copied.
  */
 function sharedSlab(like: readonly FeatureColumn[], n: number): FeatureColumn[] {
   const offsets: number[] = [];

@@ -31,6 +31,7 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
   const started = performance.now();
   const channel = openChannel(port);
   const watch = watchArrayBuffers(port, payload.arrayBufferLimitMb);
+  const arraysAtStart = process.memoryUsage().arrayBuffers;
   try {
     let fn: ObjectiveFn;
     try {
@@ -47,7 +48,26 @@ export default async function runTrial(payload: WorkerPayload): Promise<TrialOut
   } finally {
     watch.stop();
     channel.close();
+    collectAfter(arraysAtStart);
   }
+}
+
+/** Arrays (MB) a trial may leave to V8's own schedule; beyond this the thread collects them. */
+export const COLLECT_AFTER_MB = 32;
+
+/**
+ * After a trial that left more than {@link COLLECT_AFTER_MB} of arrays behind, runs a full garbage
+ * collection before the result goes back (the pool exposes `gc` to its threads). Its matrices are
+ * garbage by then; collected, their memory serves the thread's next trial instead of adding to it.
+ * Synchronous on purpose: an idle piscina thread blocks in Atomics.wait, so a deferred collection
+ * would only run once the next trial had begun. Small trials never pay for it; a collection costs
+ * milliseconds against fits of seconds.
+ */
+function collectAfter(arraysAtStart: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return;
+  if (process.memoryUsage().arrayBuffers - arraysAtStart <= COLLECT_AFTER_MB * 1048576) return;
+  gc();
 }
 
 /**

@@ -65,6 +65,28 @@ describe('WorkerPool: workerData', () => {
   });
 });
 
+describe('WorkerPool: memory between trials', () => {
+  it('a thread collects the arrays a large trial left behind before its next trial', async () => {
+    const pool = new WorkerPool({ workers: 1 });
+    const held = async (): Promise<number> => {
+      const o = await pool.run(task('arraysHeld'), noHooks);
+      expect(o.status).toBe('complete');
+      return (o as { value: number }).value;
+    };
+    try {
+      // 48 MB: above the worker's 32 MB threshold, below V8's own external-memory trigger (64 MB).
+      expect(await held()).toBeGreaterThanOrEqual(0); // the pool gave the thread gc()
+      for (let i = 0; i < 3; i++) {
+        expect((await pool.run(task('leavesGarbage', { mb: 48 }), noHooks)).status).toBe('complete');
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await held()).toBeLessThan(16);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('WorkerPool: close', () => {
   it('interrupts running trials, refuses later ones, is idempotent and leaves no thread', async () => {
     const pool = new WorkerPool({ workers: 1 });

@@ -16,7 +16,7 @@
  * Written from the papers; the code is this project's own.
  */
 import { AutomlError } from '../../util/errors.js';
-import type { QMatrix } from './qmatrix.js';
+import { hasKernelRows, type KernelRowsQ, type QMatrix } from './qmatrix.js';
 
 /** Replaces a non-positive curvature a_ij (a non-PSD kernel or rounding). */
 const TAU = 1e-12;
@@ -64,6 +64,10 @@ export function solveSmo(prob: SmoProblem): SmoSolution {
 class Solver {
   private readonly l: number;
   private readonly Q: QMatrix;
+  // Q's kernel rows when it offers them with the problem's labels as signs (SVR): the loops then
+  // read Q_ik = y_i y_k K[r(i)][r(k)] straight from the kernel row, with no Q-row buffer. The
+  // products are the same floating-point numbers (the signs are exact), so the path is the same.
+  private readonly rowsQ: KernelRowsQ | null;
   private readonly QD: Float64Array;
   private readonly y: Int8Array;
   private readonly p: Float64Array;
@@ -98,11 +102,20 @@ class Solver {
     this.alpha = new Float64Array(l);
     this.G = Float64Array.from(prob.p);
     this.Gbar = new Float64Array(l);
-    this.status = new Uint8Array(l).fill(LOWER);
-    this.up = Uint8Array.from(this.y, (v) => (v === 1 ? 1 : 0));
-    this.low = Uint8Array.from(this.y, (v) => (v === 1 ? 0 : 1));
-    this.activeSet = Int32Array.from({ length: l }, (_, k) => k);
+    this.status = new Uint8Array(l); // LOWER
+    this.up = new Uint8Array(l);
+    this.low = new Uint8Array(l);
+    this.activeSet = new Int32Array(l);
+    for (let k = 0; k < l; k++) {
+      const pos = this.y[k] === 1 ? 1 : 0;
+      this.up[k] = pos;
+      this.low[k] = 1 - pos;
+      this.activeSet[k] = k;
+    }
     this.activeSize = l;
+    let rowsQ: KernelRowsQ | null = hasKernelRows(prob.Q) ? prob.Q : null;
+    for (let k = 0; rowsQ && k < l; k++) if (rowsQ.sign[k] !== this.y[k]) rowsQ = null;
+    this.rowsQ = rowsQ;
     this.eps = prob.eps;
   }
 
@@ -172,9 +185,11 @@ class Solver {
 
   /** Solves the two-variable subproblem on (i, j) analytically and updates G and G_bar. */
   private update(i: number, j: number): void {
-    const { alpha, G, y, C, QD, activeSize } = this;
-    const Qi = this.Q.getQ(i, activeSize);
-    const Qj = this.Q.getQ(j, activeSize);
+    const { alpha, G, y, C, QD, activeSize, rowsQ } = this;
+    // Rows of Q, or with rowsQ the kernel rows of i and j (Q_ij = y_i y_j K_ij).
+    const Qi = rowsQ ? rowsQ.kernelRow(rowsQ.sample[i]!) : this.Q.getQ(i, activeSize);
+    const Qj = rowsQ ? rowsQ.kernelRow(rowsQ.sample[j]!) : this.Q.getQ(j, activeSize);
+    const Qij = rowsQ ? y[i]! * y[j]! * Qi[rowsQ.sample[j]!]! : Qi[j]!;
     const Ci = C[i]!;
     const Cj = C[j]!;
     const oldI = alpha[i]!;
@@ -182,7 +197,7 @@ class Solver {
     let ai = oldI;
     let aj = oldJ;
     if (y[i] !== y[j]) {
-      let quad = QD[i]! + QD[j]! + 2 * Qi[j]!;
+      let quad = QD[i]! + QD[j]! + 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (-G[i]! - G[j]!) / quad;
       const diff = ai - aj;
@@ -207,7 +222,7 @@ class Solver {
         ai = Cj + diff;
       }
     } else {
-      let quad = QD[i]! + QD[j]! - 2 * Qi[j]!;
+      let quad = QD[i]! + QD[j]! - 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (G[i]! - G[j]!) / quad;
       const sum = ai + aj;
@@ -241,11 +256,20 @@ class Solver {
     const wasUpperJ = status[j] === UPPER;
     this.setStatus(i);
     this.setStatus(j);
-    // The gradient update also finds the next i (the first half of selectWorkingSet, same ties):
-    // one pass over the active set instead of two.
+    if (rowsQ) this.gradientFromRows(Qi, Qj, y[i]! * dI, y[j]! * dJ, rowsQ.sample);
+    else this.gradient(Qi, Qj, dI, dJ);
+    this.moveGbar(i, wasUpperI, Ci);
+    this.moveGbar(j, wasUpperJ, Cj);
+  }
+
+  /**
+   * G += dI Q_i + dJ Q_j over the active set. The update also finds the next i (the first half of
+   * selectWorkingSet, same ties): one pass over the active set instead of two.
+   */
+  private gradient(Qi: Float32Array, Qj: Float32Array, dI: number, dJ: number): void {
+    const { G, y, up, activeSize } = this;
     let gmax = -Infinity;
     let best = -1;
-    const up = this.up;
     for (let k = 0; k < activeSize; k++) {
       const g = G[k]! + Qi[k]! * dI + Qj[k]! * dJ;
       G[k] = g;
@@ -257,18 +281,48 @@ class Solver {
     }
     this.nextI = best;
     this.nextGmax = gmax;
-    this.moveGbar(i, wasUpperI, Ci);
-    this.moveGbar(j, wasUpperJ, Cj);
+  }
+
+  /**
+   * {@link Solver.gradient} from the kernel rows Ki, Kj of i and j, with a = y_i dI, b = y_j dJ:
+   * Q_ik dI = K_ik (y_k a) exactly (sign changes are exact), so G gets the very same values.
+   */
+  private gradientFromRows(Ki: Float32Array, Kj: Float32Array, a: number, b: number, sample: Int32Array): void {
+    const { G, y, up, activeSize } = this;
+    let gmax = -Infinity;
+    let best = -1;
+    for (let k = 0; k < activeSize; k++) {
+      const r = sample[k]!;
+      const yk = y[k]!;
+      const g = G[k]! + Ki[r]! * (yk * a) + Kj[r]! * (yk * b);
+      G[k] = g;
+      const v = -yk * g;
+      if (up[k] !== 0 && v >= gmax) {
+        gmax = v;
+        best = k;
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
   }
 
   /** Keeps G_bar = sum over upper-bounded t of C_t Q_t when variable i enters or leaves its upper bound. */
   private moveGbar(i: number, wasUpper: boolean, Ci: number): void {
     const isUpper = this.status[i] === UPPER;
     if (wasUpper === isUpper) return;
-    const Qi = this.Q.getQ(i, this.l);
     const s = isUpper ? Ci : -Ci;
-    const Gbar = this.Gbar;
-    for (let k = 0; k < this.l; k++) Gbar[k] = Gbar[k]! + s * Qi[k]!;
+    const { Gbar, l, rowsQ } = this;
+    if (rowsQ) {
+      // s Q_ik = K_ik (y_k (y_i s)), as in gradientFromRows.
+      const { sample } = rowsQ;
+      const y = this.y;
+      const Ki = rowsQ.kernelRow(sample[i]!);
+      const si = y[i]! * s;
+      for (let k = 0; k < l; k++) Gbar[k] = Gbar[k]! + Ki[sample[k]!]! * (y[k]! * si);
+      return;
+    }
+    const Qi = this.Q.getQ(i, l);
+    for (let k = 0; k < l; k++) Gbar[k] = Gbar[k]! + s * Qi[k]!;
   }
 
   /** Fan, Chen and Lin's second-order working set; false when the active problem is solved. */
@@ -293,7 +347,26 @@ class Solver {
     const i = iBest;
     let jBest = -1;
     let objDiffMin = Infinity;
-    if (i !== -1) {
+    if (i !== -1 && this.rowsQ) {
+      // y_i y_t Q_it = K_it (the signs square to one).
+      const sample = this.rowsQ.sample;
+      const Ki = this.rowsQ.kernelRow(sample[i]!);
+      const QDi = QD[i]!;
+      for (let t = 0; t < activeSize; t++) {
+        if (low[t] === 0) continue;
+        const g = y[t]! * G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[sample[t]!]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+    } else if (i !== -1) {
       const Qi = this.Q.getQ(i, activeSize);
       const yi = y[i]!;
       const QDi = QD[i]!;

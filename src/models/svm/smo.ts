@@ -68,6 +68,10 @@ class Solver {
   // read Q_ik = y_i y_k K[r(i)][r(k)] straight from the kernel row, with no Q-row buffer. The
   // products are the same floating-point numbers (the signs are exact), so the path is the same.
   private readonly rowsQ: KernelRowsQ | null;
+  // With rowsQ: h > 0 while the variables are in two blocks, sample k and sign +1 at k < h, sample
+  // k - h and sign -1 at k >= h (SVR's a and a*, until the first swap); the loops then need
+  // neither the sample index nor the signs.
+  private half = 0;
   private readonly QD: Float64Array;
   private readonly y: Int8Array;
   private readonly p: Float64Array;
@@ -116,6 +120,12 @@ class Solver {
     let rowsQ: KernelRowsQ | null = hasKernelRows(prob.Q) ? prob.Q : null;
     for (let k = 0; rowsQ && k < l; k++) if (rowsQ.sign[k] !== this.y[k]) rowsQ = null;
     this.rowsQ = rowsQ;
+    if (rowsQ && l % 2 === 0) {
+      const h = l / 2;
+      let blocks = true;
+      for (let k = 0; blocks && k < l; k++) blocks = rowsQ.sample[k] === (k < h ? k : k - h) && this.y[k] === (k < h ? 1 : -1);
+      if (blocks) this.half = h;
+    }
     this.eps = prob.eps;
   }
 
@@ -130,6 +140,7 @@ class Solver {
 
   private swap(i: number, j: number): void {
     this.nextI = -2;
+    this.half = 0;
     this.Q.swap(i, j);
     swapAt(this.y, i, j);
     swapAt(this.G, i, j);
@@ -256,7 +267,8 @@ class Solver {
     const wasUpperJ = status[j] === UPPER;
     this.setStatus(i);
     this.setStatus(j);
-    if (rowsQ) this.gradientFromRows(Qi, Qj, y[i]! * dI, y[j]! * dJ, rowsQ.sample);
+    if (this.half > 0) this.gradientFromHalves(Qi, Qj, y[i]! * dI, y[j]! * dJ);
+    else if (rowsQ) this.gradientFromRows(Qi, Qj, y[i]! * dI, y[j]! * dJ, rowsQ.sample);
     else this.gradient(Qi, Qj, dI, dJ);
     this.moveGbar(i, wasUpperI, Ci);
     this.moveGbar(j, wasUpperJ, Cj);
@@ -306,12 +318,51 @@ class Solver {
     this.nextGmax = gmax;
   }
 
+  /** {@link Solver.gradientFromRows} in the two-block layout (see `half`): y_k = +1, then -1. */
+  private gradientFromHalves(Ki: Float32Array, Kj: Float32Array, a: number, b: number): void {
+    const { G, up, activeSize, half } = this;
+    let gmax = -Infinity;
+    let best = -1;
+    const end1 = Math.min(half, activeSize);
+    for (let k = 0; k < end1; k++) {
+      const g = G[k]! + Ki[k]! * a + Kj[k]! * b;
+      G[k] = g;
+      const v = -g;
+      if (up[k] !== 0 && v >= gmax) {
+        gmax = v;
+        best = k;
+      }
+    }
+    const na = -a;
+    const nb = -b;
+    for (let k = half; k < activeSize; k++) {
+      const r = k - half;
+      const g = G[k]! + Ki[r]! * na + Kj[r]! * nb;
+      G[k] = g;
+      if (up[k] !== 0 && g >= gmax) {
+        gmax = g;
+        best = k;
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
+  }
+
   /** Keeps G_bar = sum over upper-bounded t of C_t Q_t when variable i enters or leaves its upper bound. */
   private moveGbar(i: number, wasUpper: boolean, Ci: number): void {
     const isUpper = this.status[i] === UPPER;
     if (wasUpper === isUpper) return;
     const s = isUpper ? Ci : -Ci;
     const { Gbar, l, rowsQ } = this;
+    const half = this.half;
+    if (half > 0) {
+      const Ki = rowsQ!.kernelRow(i < half ? i : i - half);
+      const si = this.y[i]! * s;
+      const nsi = -si;
+      for (let k = 0; k < half; k++) Gbar[k] = Gbar[k]! + Ki[k]! * si;
+      for (let k = half; k < l; k++) Gbar[k] = Gbar[k]! + Ki[k - half]! * nsi;
+      return;
+    }
     if (rowsQ) {
       // s Q_ik = K_ik (y_k (y_i s)), as in gradientFromRows.
       const { sample } = rowsQ;
@@ -347,7 +398,41 @@ class Solver {
     const i = iBest;
     let jBest = -1;
     let objDiffMin = Infinity;
-    if (i !== -1 && this.rowsQ) {
+    const half = this.half;
+    if (i !== -1 && half > 0) {
+      // The kernel-row loop below in the two-block layout (see `half`).
+      const Ki = this.rowsQ!.kernelRow(i < half ? i : i - half);
+      const QDi = QD[i]!;
+      const end1 = Math.min(half, activeSize);
+      for (let t = 0; t < end1; t++) {
+        if (low[t] === 0) continue;
+        const g = G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[t]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+      for (let t = half; t < activeSize; t++) {
+        if (low[t] === 0) continue;
+        const g = -G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[t - half]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+    } else if (i !== -1 && this.rowsQ) {
       // y_i y_t Q_it = K_it (the signs square to one).
       const sample = this.rowsQ.sample;
       const Ki = this.rowsQ.kernelRow(sample[i]!);

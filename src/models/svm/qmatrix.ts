@@ -117,8 +117,9 @@ export class SvcQ implements QMatrix {
 
 /**
  * Q of epsilon-support-vector regression: 2l variables (alpha_i then alpha*_i), whose rows are
- * signed copies of the l kernel rows: each request gathers a shared kernel row into one of two
- * buffers.
+ * signed copies of the l kernel rows. The solver reads the kernel rows themselves (see
+ * {@link KernelRowsQ}); `getQ` (gradient reconstruction after shrinking) gathers a kernel row into
+ * one of two buffers.
  */
 export class SvrQ implements KernelRowsQ {
   readonly size: number;

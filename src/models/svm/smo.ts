@@ -13,6 +13,11 @@
  *   G_bar (the part contributed by variables at their upper bound) when the active problem has
  *   converged, or once when it is close to converging, and the solve then checks the whole problem.
  *
+ * When Q offers its kernel rows (SVR's Q, see KernelRowsQ), the gradient, G_bar and working-set
+ * loops read Q_ik = y_i y_k K_ik from the kernel row directly instead of a gathered Q row, and
+ * in SVR's initial two-block layout with no index at all; the products are the same floating-point
+ * numbers (sign changes are exact), so every path takes the same steps.
+ *
  * Written from the papers; the code is this project's own.
  */
 import { AutomlError } from '../../util/errors.js';

@@ -4,7 +4,9 @@ import { RowCache } from '../../src/models/svm/cache.js';
 import { couple, fitSigmoid, sigmoidProb } from '../../src/models/svm/probability.js';
 import { svmSpec, svrSpec } from '../../src/models/svm/index.js';
 import { KernelMatrix } from '../../src/models/svm/kernel-matrix.js';
-import { SvcQ } from '../../src/models/svm/qmatrix.js';
+import { SvcQ, SvrQ, type QMatrix } from '../../src/models/svm/qmatrix.js';
+import { solveSmo } from '../../src/models/svm/smo.js';
+import type { KernelKind } from '../../src/models/svm/kernel.js';
 import type { EstimatorJSON } from '../../src/models/estimator.js';
 import { isAutomlError } from '../../src/util/errors.js';
 import { createRng } from '../../src/util/rng.js';
@@ -55,6 +57,63 @@ describe('RowCache', () => {
       [pos[a], pos[b]] = [pos[b]!, pos[a]!];
       [ys[a], ys[b]] = [ys[b]!, ys[a]!];
       expect(Q.QD[a]).toBe(K.diag[pos[a]!]);
+    }
+  });
+});
+
+describe('kernel rows', () => {
+  const data = (seed: string, n: number, p: number) => {
+    const rng = createRng(seed);
+    return { rng, X: Float64Array.from({ length: n * p }, () => rng.normal()) };
+  };
+  const spec = (kind: KernelKind) => ({ kind, gamma: 0.3, degree: 3, coef0: 1 });
+
+  it('a matrix kept whole (entries copied across the diagonal) has the rows computed afresh', () => {
+    // 90 x 25 computes its products in WebAssembly, 40 x 3 in JavaScript.
+    for (const [n, p, kind] of [[40, 3, 'rbf'], [90, 25, 'rbf'], [50, 4, 'poly'], [90, 25, 'linear']] as const) {
+      const { rng, X } = data(`whole-${n}-${kind}`, n, p);
+      const whole = new KernelMatrix(spec(kind), X, n, p, 1 << 20);
+      const fresh = new KernelMatrix(spec(kind), X, n, p, 0);
+      for (let step = 0; step < 3 * n; step++) {
+        const r = Math.floor(rng.next() * n);
+        expect(Array.from(whole.get(r))).toEqual(Array.from(fresh.get(r)));
+      }
+      whole.dispose();
+      fresh.dispose();
+    }
+  });
+
+  it('the SMO solver reaches the same SVR solution from kernel rows as from Q rows, through the swaps of shrinking', () => {
+    class CountingSvrQ extends SvrQ {
+      swaps = 0;
+      override swap(i: number, j: number): void {
+        this.swaps++;
+        super.swap(i, j);
+      }
+    }
+    for (const [n, p, kind] of [[60, 3, 'rbf'], [80, 30, 'poly'], [70, 2, 'linear']] as const) {
+      const { rng, X } = data(`smo-rows-${n}-${kind}`, n, p);
+      const lin = new Float64Array(2 * n);
+      const sign = new Int8Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const z = Math.sin(2 * X[i * p]!) + 0.3 * rng.normal();
+        lin[i] = 0.05 - z;
+        lin[i + n] = 0.05 + z;
+        sign[i] = 1;
+        sign[i + n] = -1;
+      }
+      const prob = { p: lin, y: sign, C: new Float64Array(2 * n).fill(10), eps: 1e-5, shrinking: true, maxIter: -1, model: 'svr' };
+      const rowsQ = new CountingSvrQ(new KernelMatrix(spec(kind), X, n, p, 1 << 20));
+      const q = new SvrQ(new KernelMatrix(spec(kind), X, n, p, 1 << 20));
+      // The same Q without kernelRow: the solver's Q-row path.
+      const plain: QMatrix = { size: q.size, QD: q.QD, getQ: (i, len) => q.getQ(i, len), swap: (i, j) => q.swap(i, j) };
+      const a = solveSmo({ ...prob, Q: rowsQ });
+      const b = solveSmo({ ...prob, Q: plain });
+      expect(rowsQ.swaps).toBeGreaterThan(0);
+      expect(a.iterations).toBe(b.iterations);
+      expect(a.obj).toBe(b.obj);
+      expect(a.rho).toBe(b.rho);
+      expect(Array.from(a.alpha)).toEqual(Array.from(b.alpha));
     }
   });
 });

@@ -24,6 +24,25 @@ export interface QMatrix {
 }
 
 /**
+ * A Q whose rows are signed kernel rows, Q_ik = sign_i sign_k K(x_r(i), x_r(k)), and which lets
+ * the solver read the kernel rows themselves: the solver then folds the signs and the gather
+ * into its own loops (one pass instead of gathering each row of Q into a buffer first).
+ */
+export interface KernelRowsQ extends QMatrix {
+  /** Training row r(k) behind each variable, in the solver's current order (follows `swap`). */
+  readonly sample: Int32Array;
+  /** Sign of each variable (+1 or -1), in the solver's current order (follows `swap`). */
+  readonly sign: Int8Array;
+  /** K(x_r, .) in training-row order; valid until the next-but-one call. Do not modify. */
+  kernelRow(r: number): Float32Array;
+}
+
+/** True when Q offers its kernel rows (see {@link KernelRowsQ}). */
+export function hasKernelRows(Q: QMatrix): Q is KernelRowsQ {
+  return typeof (Q as Partial<KernelRowsQ>).kernelRow === 'function';
+}
+
+/**
  * Q of C-support-vector classification: l variables, one per training row of the problem. Rows of
  * Q live in a per-problem LRU cache in the solver's order (LIBSVM's design: a cached row is
  * returned as is, no copy); a missing part is gathered from the shared kernel rows.
@@ -98,14 +117,15 @@ export class SvcQ implements QMatrix {
 
 /**
  * Q of epsilon-support-vector regression: 2l variables (alpha_i then alpha*_i), whose rows are
- * signed copies of the l kernel rows: each request gathers a shared kernel row into one of two
- * buffers.
+ * signed copies of the l kernel rows. The solver reads the kernel rows themselves (see
+ * {@link KernelRowsQ}); `getQ` (gradient reconstruction after shrinking) gathers a kernel row into
+ * one of two buffers.
  */
-export class SvrQ implements QMatrix {
+export class SvrQ implements KernelRowsQ {
   readonly size: number;
   readonly QD: Float64Array;
-  private readonly sign: Int8Array;
-  private readonly index: Int32Array;
+  readonly sign: Int8Array;
+  readonly sample: Int32Array;
   private readonly buffers: [Float32Array, Float32Array];
   // Which variable's row (and how long) each buffer holds: the solver asks for row i twice per
   // iteration (working-set selection, then the update), and the second ask is free.
@@ -117,17 +137,21 @@ export class SvrQ implements QMatrix {
     const l = kernel.n;
     this.size = 2 * l;
     this.sign = new Int8Array(2 * l);
-    this.index = new Int32Array(2 * l);
+    this.sample = new Int32Array(2 * l);
     this.QD = new Float64Array(2 * l);
     for (let k = 0; k < l; k++) {
       this.sign[k] = 1;
       this.sign[k + l] = -1;
-      this.index[k] = k;
-      this.index[k + l] = k;
+      this.sample[k] = k;
+      this.sample[k + l] = k;
       this.QD[k] = kernel.diag[k]!;
       this.QD[k + l] = this.QD[k]!;
     }
     this.buffers = [new Float32Array(2 * l), new Float32Array(2 * l)];
+  }
+
+  kernelRow(r: number): Float32Array {
+    return this.kernel.get(r);
   }
 
   getQ(i: number, len: number): Float32Array {
@@ -137,16 +161,16 @@ export class SvrQ implements QMatrix {
         return this.buffers[b]!;
       }
     }
-    const data = this.kernel.get(this.index[i]!);
+    const data = this.kernel.get(this.sample[i]!);
     // Overwrite the buffer not handed out last: the solver may still hold that one.
     const b = this.last ^ 1;
     this.last = b;
     this.held[b] = i;
     this.heldLen[b] = len;
     const buf = this.buffers[b]!;
-    const { sign, index } = this;
-    if (sign[i] === 1) for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? data[index[k]!]! : -data[index[k]!]!;
-    else for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? -data[index[k]!]! : data[index[k]!]!;
+    const { sign, sample } = this;
+    if (sign[i] === 1) for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? data[sample[k]!]! : -data[sample[k]!]!;
+    else for (let k = 0; k < len; k++) buf[k] = sign[k] === 1 ? -data[sample[k]!]! : data[sample[k]!]!;
     return buf;
   }
 
@@ -156,7 +180,7 @@ export class SvrQ implements QMatrix {
     const t = this.sign[i]!;
     this.sign[i] = this.sign[j]!;
     this.sign[j] = t;
-    swapI32(this.index, i, j);
+    swapI32(this.sample, i, j);
     swapF64(this.QD, i, j);
   }
 }

@@ -13,10 +13,15 @@
  *   G_bar (the part contributed by variables at their upper bound) when the active problem has
  *   converged, or once when it is close to converging, and the solve then checks the whole problem.
  *
+ * When Q offers its kernel rows (SVR's Q, see KernelRowsQ), the gradient, G_bar and working-set
+ * loops read Q_ik = y_i y_k K_ik from the kernel row directly instead of a gathered Q row, and
+ * in SVR's initial two-block layout with no index at all; the products are the same floating-point
+ * numbers (sign changes are exact), so every path takes the same steps.
+ *
  * Written from the papers; the code is this project's own.
  */
 import { AutomlError } from '../../util/errors.js';
-import type { QMatrix } from './qmatrix.js';
+import { hasKernelRows, type KernelRowsQ, type QMatrix } from './qmatrix.js';
 
 /** Replaces a non-positive curvature a_ij (a non-PSD kernel or rounding). */
 const TAU = 1e-12;
@@ -64,6 +69,14 @@ export function solveSmo(prob: SmoProblem): SmoSolution {
 class Solver {
   private readonly l: number;
   private readonly Q: QMatrix;
+  // Q's kernel rows when it offers them with the problem's labels as signs (SVR): the loops then
+  // read Q_ik = y_i y_k K[r(i)][r(k)] straight from the kernel row, with no Q-row buffer. The
+  // products are the same floating-point numbers (the signs are exact), so the path is the same.
+  private readonly rowsQ: KernelRowsQ | null;
+  // With rowsQ: h > 0 while the variables are in two blocks, sample k and sign +1 at k < h, sample
+  // k - h and sign -1 at k >= h (SVR's a and a*, until the first swap); the loops then need
+  // neither the sample index nor the signs.
+  private half = 0;
   private readonly QD: Float64Array;
   private readonly y: Int8Array;
   private readonly p: Float64Array;
@@ -98,11 +111,26 @@ class Solver {
     this.alpha = new Float64Array(l);
     this.G = Float64Array.from(prob.p);
     this.Gbar = new Float64Array(l);
-    this.status = new Uint8Array(l).fill(LOWER);
-    this.up = Uint8Array.from(this.y, (v) => (v === 1 ? 1 : 0));
-    this.low = Uint8Array.from(this.y, (v) => (v === 1 ? 0 : 1));
-    this.activeSet = Int32Array.from({ length: l }, (_, k) => k);
+    this.status = new Uint8Array(l); // LOWER
+    this.up = new Uint8Array(l);
+    this.low = new Uint8Array(l);
+    this.activeSet = new Int32Array(l);
+    for (let k = 0; k < l; k++) {
+      const pos = this.y[k] === 1 ? 1 : 0;
+      this.up[k] = pos;
+      this.low[k] = 1 - pos;
+      this.activeSet[k] = k;
+    }
     this.activeSize = l;
+    let rowsQ: KernelRowsQ | null = hasKernelRows(prob.Q) ? prob.Q : null;
+    for (let k = 0; rowsQ && k < l; k++) if (rowsQ.sign[k] !== this.y[k]) rowsQ = null;
+    this.rowsQ = rowsQ;
+    if (rowsQ && l % 2 === 0) {
+      const h = l / 2;
+      let blocks = true;
+      for (let k = 0; blocks && k < l; k++) blocks = rowsQ.sample[k] === (k < h ? k : k - h) && this.y[k] === (k < h ? 1 : -1);
+      if (blocks) this.half = h;
+    }
     this.eps = prob.eps;
   }
 
@@ -117,6 +145,7 @@ class Solver {
 
   private swap(i: number, j: number): void {
     this.nextI = -2;
+    this.half = 0;
     this.Q.swap(i, j);
     swapAt(this.y, i, j);
     swapAt(this.G, i, j);
@@ -172,9 +201,11 @@ class Solver {
 
   /** Solves the two-variable subproblem on (i, j) analytically and updates G and G_bar. */
   private update(i: number, j: number): void {
-    const { alpha, G, y, C, QD, activeSize } = this;
-    const Qi = this.Q.getQ(i, activeSize);
-    const Qj = this.Q.getQ(j, activeSize);
+    const { alpha, G, y, C, QD, activeSize, rowsQ } = this;
+    // Rows of Q, or with rowsQ the kernel rows of i and j (Q_ij = y_i y_j K_ij).
+    const Qi = rowsQ ? rowsQ.kernelRow(rowsQ.sample[i]!) : this.Q.getQ(i, activeSize);
+    const Qj = rowsQ ? rowsQ.kernelRow(rowsQ.sample[j]!) : this.Q.getQ(j, activeSize);
+    const Qij = rowsQ ? y[i]! * y[j]! * Qi[rowsQ.sample[j]!]! : Qi[j]!;
     const Ci = C[i]!;
     const Cj = C[j]!;
     const oldI = alpha[i]!;
@@ -182,7 +213,7 @@ class Solver {
     let ai = oldI;
     let aj = oldJ;
     if (y[i] !== y[j]) {
-      let quad = QD[i]! + QD[j]! + 2 * Qi[j]!;
+      let quad = QD[i]! + QD[j]! + 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (-G[i]! - G[j]!) / quad;
       const diff = ai - aj;
@@ -207,7 +238,7 @@ class Solver {
         ai = Cj + diff;
       }
     } else {
-      let quad = QD[i]! + QD[j]! - 2 * Qi[j]!;
+      let quad = QD[i]! + QD[j]! - 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (G[i]! - G[j]!) / quad;
       const sum = ai + aj;
@@ -241,11 +272,21 @@ class Solver {
     const wasUpperJ = status[j] === UPPER;
     this.setStatus(i);
     this.setStatus(j);
-    // The gradient update also finds the next i (the first half of selectWorkingSet, same ties):
-    // one pass over the active set instead of two.
+    if (this.half > 0) this.gradientFromHalves(Qi, Qj, y[i]! * dI, y[j]! * dJ);
+    else if (rowsQ) this.gradientFromRows(Qi, Qj, y[i]! * dI, y[j]! * dJ, rowsQ.sample);
+    else this.gradient(Qi, Qj, dI, dJ);
+    this.moveGbar(i, wasUpperI, Ci);
+    this.moveGbar(j, wasUpperJ, Cj);
+  }
+
+  /**
+   * G += dI Q_i + dJ Q_j over the active set. The update also finds the next i (the first half of
+   * selectWorkingSet, same ties): one pass over the active set instead of two.
+   */
+  private gradient(Qi: Float32Array, Qj: Float32Array, dI: number, dJ: number): void {
+    const { G, y, up, activeSize } = this;
     let gmax = -Infinity;
     let best = -1;
-    const up = this.up;
     for (let k = 0; k < activeSize; k++) {
       const g = G[k]! + Qi[k]! * dI + Qj[k]! * dJ;
       G[k] = g;
@@ -257,18 +298,87 @@ class Solver {
     }
     this.nextI = best;
     this.nextGmax = gmax;
-    this.moveGbar(i, wasUpperI, Ci);
-    this.moveGbar(j, wasUpperJ, Cj);
+  }
+
+  /**
+   * {@link Solver.gradient} from the kernel rows Ki, Kj of i and j, with a = y_i dI, b = y_j dJ:
+   * Q_ik dI = K_ik (y_k a) exactly (sign changes are exact), so G gets the very same values.
+   */
+  private gradientFromRows(Ki: Float32Array, Kj: Float32Array, a: number, b: number, sample: Int32Array): void {
+    const { G, y, up, activeSize } = this;
+    let gmax = -Infinity;
+    let best = -1;
+    for (let k = 0; k < activeSize; k++) {
+      const r = sample[k]!;
+      const yk = y[k]!;
+      const g = G[k]! + Ki[r]! * (yk * a) + Kj[r]! * (yk * b);
+      G[k] = g;
+      const v = -yk * g;
+      if (up[k] !== 0 && v >= gmax) {
+        gmax = v;
+        best = k;
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
+  }
+
+  /** {@link Solver.gradientFromRows} in the two-block layout (see `half`): y_k = +1, then -1. */
+  private gradientFromHalves(Ki: Float32Array, Kj: Float32Array, a: number, b: number): void {
+    const { G, up, activeSize, half } = this;
+    let gmax = -Infinity;
+    let best = -1;
+    const end1 = Math.min(half, activeSize);
+    for (let k = 0; k < end1; k++) {
+      const g = G[k]! + Ki[k]! * a + Kj[k]! * b;
+      G[k] = g;
+      const v = -g;
+      if (up[k] !== 0 && v >= gmax) {
+        gmax = v;
+        best = k;
+      }
+    }
+    const na = -a;
+    const nb = -b;
+    for (let k = half; k < activeSize; k++) {
+      const r = k - half;
+      const g = G[k]! + Ki[r]! * na + Kj[r]! * nb;
+      G[k] = g;
+      if (up[k] !== 0 && g >= gmax) {
+        gmax = g;
+        best = k;
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
   }
 
   /** Keeps G_bar = sum over upper-bounded t of C_t Q_t when variable i enters or leaves its upper bound. */
   private moveGbar(i: number, wasUpper: boolean, Ci: number): void {
     const isUpper = this.status[i] === UPPER;
     if (wasUpper === isUpper) return;
-    const Qi = this.Q.getQ(i, this.l);
     const s = isUpper ? Ci : -Ci;
-    const Gbar = this.Gbar;
-    for (let k = 0; k < this.l; k++) Gbar[k] = Gbar[k]! + s * Qi[k]!;
+    const { Gbar, l, rowsQ } = this;
+    const half = this.half;
+    if (half > 0) {
+      const Ki = rowsQ!.kernelRow(i < half ? i : i - half);
+      const si = this.y[i]! * s;
+      const nsi = -si;
+      for (let k = 0; k < half; k++) Gbar[k] = Gbar[k]! + Ki[k]! * si;
+      for (let k = half; k < l; k++) Gbar[k] = Gbar[k]! + Ki[k - half]! * nsi;
+      return;
+    }
+    if (rowsQ) {
+      // s Q_ik = K_ik (y_k (y_i s)), as in gradientFromRows.
+      const { sample } = rowsQ;
+      const y = this.y;
+      const Ki = rowsQ.kernelRow(sample[i]!);
+      const si = y[i]! * s;
+      for (let k = 0; k < l; k++) Gbar[k] = Gbar[k]! + Ki[sample[k]!]! * (y[k]! * si);
+      return;
+    }
+    const Qi = this.Q.getQ(i, l);
+    for (let k = 0; k < l; k++) Gbar[k] = Gbar[k]! + s * Qi[k]!;
   }
 
   /** Fan, Chen and Lin's second-order working set; false when the active problem is solved. */
@@ -293,7 +403,60 @@ class Solver {
     const i = iBest;
     let jBest = -1;
     let objDiffMin = Infinity;
-    if (i !== -1) {
+    const half = this.half;
+    if (i !== -1 && half > 0) {
+      // The kernel-row loop below in the two-block layout (see `half`).
+      const Ki = this.rowsQ!.kernelRow(i < half ? i : i - half);
+      const QDi = QD[i]!;
+      const end1 = Math.min(half, activeSize);
+      for (let t = 0; t < end1; t++) {
+        if (low[t] === 0) continue;
+        const g = G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[t]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+      for (let t = half; t < activeSize; t++) {
+        if (low[t] === 0) continue;
+        const g = -G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[t - half]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+    } else if (i !== -1 && this.rowsQ) {
+      // y_i y_t Q_it = K_it (the signs square to one).
+      const sample = this.rowsQ.sample;
+      const Ki = this.rowsQ.kernelRow(sample[i]!);
+      const QDi = QD[i]!;
+      for (let t = 0; t < activeSize; t++) {
+        if (low[t] === 0) continue;
+        const g = y[t]! * G[t]!;
+        const gradDiff = gmax + g;
+        if (g >= gmax2) gmax2 = g;
+        if (gradDiff > 0) {
+          const quad = QDi + QD[t]! - 2 * Ki[sample[t]!]!;
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jBest = t;
+            objDiffMin = objDiff;
+          }
+        }
+      }
+    } else if (i !== -1) {
       const Qi = this.Q.getQ(i, activeSize);
       const yi = y[i]!;
       const QDi = QD[i]!;

@@ -266,6 +266,21 @@ export function describeEstimatorContract(spec: ModelSpec, cases: { params: Reco
           }
         });
 
+        it('fitBlocks, when offered, fits from row blocks as fit does from the whole matrix', async () => {
+          const whole = await fitted(spec, c, d);
+          const blocked = spec.create({ ...c.params }, { task: c.task, nClasses: d.nClasses, seed: 42 });
+          if (!blocked.fitBlocks) return;
+          const { rows, cols } = d.Xtrain;
+          const cuts = [0, Math.floor(rows / 3), rows - 1, rows];
+          let k = 0;
+          await blocked.fitBlocks(() => {
+            if (k === cuts.length - 1) return null;
+            const [a, b] = [cuts[k]!, cuts[++k]!];
+            return { X: matrix(b - a, cols, d.Xtrain.data.slice(a * cols, b * cols)), y: d.ytrain.subarray(a, b) };
+          });
+          expect(Array.from(blocked.predict(d.Xtest))).toEqual(Array.from(whole.predict(d.Xtest)));
+        });
+
         it('beats a trivial baseline on an easy problem', async () => {
           const est = await fitted(spec, c, d);
           const p = est.predict(d.Xtest);

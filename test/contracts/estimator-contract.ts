@@ -276,7 +276,7 @@ export function describeEstimatorContract(spec: ModelSpec, cases: { params: Reco
           await blocked.fitBlocks(() => {
             if (k === cuts.length - 1) return null;
             const [a, b] = [cuts[k]!, cuts[++k]!];
-            return { X: matrix(b - a, cols, d.Xtrain.data.slice(a * cols, b * cols)), y: d.ytrain.subarray(a, b) };
+            return { X: matrix(b - a, cols, Float64Array.from(d.Xtrain.data.subarray(a * cols, b * cols))), y: d.ytrain.subarray(a, b) };
           });
           expect(Array.from(blocked.predict(d.Xtest))).toEqual(Array.from(whole.predict(d.Xtest)));
         });

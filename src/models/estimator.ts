@@ -107,6 +107,12 @@ export interface Estimator {
   fitBlocks?(next: () => RowBlock | null): Promise<void> | void;
   predict(X: Matrix): Float64Array;
   predictProba?(X: Matrix): Matrix;
+  /**
+   * Optional, regression: the standard deviation of the model's predictive distribution at each
+   * row (a Gaussian around `predict`, noise included), e.g. a Gaussian process's. Pipelines turn
+   * it into `predictStd` and `predictInterval`.
+   */
+  predictStd?(X: Matrix): Float64Array;
   toJSON(): EstimatorJSON;
 }
 

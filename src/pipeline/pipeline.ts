@@ -10,6 +10,7 @@ import type { Estimator, EstimatorJSON, Matrix, MatrixPrecision, ModelSpec, Task
 import { matrix } from '../models/estimator.js';
 import { AutomlError, messageOf, show } from '../util/errors.js';
 import { deriveSeed } from '../util/rng.js';
+import { normalQuantile } from '../numeric/normal-quantile.js';
 import type { PreprocessConfig } from './config.js';
 import type { Preprocessor, PreprocessorJSON } from './preprocessor.js';
 import { fitPreprocessor, outputNamesOf } from './preprocessor.js';
@@ -155,6 +156,9 @@ export class Pipeline {
       ...(ctx.classWeight && task === 'classification' ? { classWeight: ctx.classWeight } : {}),
     });
     const blockCells = ctx.blockCells ?? FLOAT32_MIN_CELLS;
+    if (!(typeof blockCells === 'number' && Number.isFinite(blockCells) && blockCells >= 1)) {
+      throw new AutomlError('E_PARAM', `blockCells must be a positive number of values per block (rows x preprocessed columns), got ${show(blockCells)}`, { param: 'blockCells', value: blockCells });
+    }
     if (steps.length === 0 && estimator.fitBlocks && cells >= blockCells) {
       const blocks = blockRanges(rows.length, width, Math.min(blockCells, BLOCK_CELLS));
       let b = 0;
@@ -198,6 +202,11 @@ export class Pipeline {
   /** The task the pipeline was fitted for. */
   get task(): Task {
     return this.fittedState().task;
+  }
+
+  /** The model family's name (`config.model.type`), e.g. `gaussian_process`. */
+  get modelName(): string {
+    return this.fittedState().estimator.name;
   }
 
   /** Class labels (classification); a prediction `k` means `classes[k]`. */
@@ -346,6 +355,64 @@ export class Pipeline {
     const out = matrix(rows?.length ?? table.nRows, k);
     for (const [a, b] of blocks) out.data.set(proba(this.transform(full, blockRows(rows, a, b))).data, a * k);
     return out;
+  }
+
+  /**
+   * Regression with a model that has a predictive distribution (`gaussian_process`): the standard
+   * deviation of y at each row, in the target's units, noise included.
+   * @throws AutomlError E_MODEL for classification, for a model without a predictive distribution,
+   * and for a pipeline fitted on log(target), whose distribution is not Gaussian in the target's
+   * units (its {@link predictInterval} is exact).
+   */
+  predictStd(table: FeatureTable, rows?: Int32Array): Float64Array {
+    const s = this.fittedState();
+    if (s.targetTransform) {
+      throw new AutomlError('E_MODEL', `this ${s.estimator.name} pipeline was fitted on log(target) (target_transform "log"), so its predictive distribution is not Gaussian in the target's units and has no single standard deviation; use predictInterval, or search with target_transform "none"`, { param: 'target_transform', value: 'log' });
+    }
+    return this.distribution(table, rows).std;
+  }
+
+  /**
+   * Regression with a model that has a predictive distribution (`gaussian_process`): the central
+   * interval holding `coverage` of it at each row (mean -/+ z * std, z the normal quantile). Under
+   * target_transform "log" the bounds are mapped back through the transform, which keeps them
+   * exact quantiles (the transform is monotone), so the interval is then asymmetric.
+   * @throws AutomlError E_PARAM when coverage is not in (0, 1); E_MODEL as {@link predictStd}.
+   */
+  predictInterval(table: FeatureTable, coverage = 0.95, rows?: Int32Array): { lower: Float64Array; upper: Float64Array } {
+    if (!(typeof coverage === 'number' && coverage > 0 && coverage < 1)) {
+      throw new AutomlError('E_PARAM', `coverage must be a number between 0 and 1 (e.g. 0.95 for a 95% interval), got ${show(coverage)}`, { param: 'coverage', value: coverage });
+    }
+    const s = this.fittedState();
+    const { mean, std } = this.distribution(table, rows);
+    const z = normalQuantile(0.5 + coverage / 2);
+    const lower = new Float64Array(mean.length);
+    const upper = new Float64Array(mean.length);
+    for (let i = 0; i < mean.length; i++) {
+      lower[i] = mean[i]! - z * std[i]!;
+      upper[i] = mean[i]! + z * std[i]!;
+    }
+    return s.targetTransform ? { lower: s.targetTransform.inverse(lower), upper: s.targetTransform.inverse(upper) } : { lower, upper };
+  }
+
+  /** The model's predictive mean and standard deviation per row, in the scale it was fitted on. */
+  private distribution(table: FeatureTable, rows: Int32Array | undefined): { mean: Float64Array; std: Float64Array } {
+    const s = this.fittedState();
+    if (s.task !== 'regression') throw new AutomlError('E_MODEL', 'a predictive standard deviation needs a regression pipeline; this one does classification (use predictProba)', {});
+    const est = s.estimator;
+    if (!est.predictStd) {
+      throw new AutomlError('E_MODEL', `model '${est.name}' has no predictive distribution, so no standard deviation or interval; gaussian_process has one (--models gaussian_process)`, { model: est.name });
+    }
+    const n = rows?.length ?? table.nRows;
+    const mean = new Float64Array(n);
+    const std = new Float64Array(n);
+    const full = this.completeTable(table);
+    for (const [a, b] of this.blocksOf(table, rows)) {
+      const X = this.transform(full, rows || a > 0 || b < n ? blockRows(rows, a, b) : undefined);
+      mean.set(est.predict(X), a);
+      std.set(est.predictStd(X), a);
+    }
+    return { mean, std };
   }
 
   /** Plain-data form for model files; `loadPipeline` restores identical predictions. */

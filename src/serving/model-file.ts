@@ -195,6 +195,35 @@ export class FittedModel {
     return out;
   }
 
+  /**
+   * Regression with a Gaussian process (`gaussian_process`, a single pipeline fitted without a log
+   * target transform): the standard deviation of the target at each row, in input order, noise
+   * included. @throws AutomlError E_MODEL naming what the model lacks (see {@link predictInterval}).
+   */
+  predictStd(data: string | readonly Record<string, unknown>[] | FeatureTable): number[] {
+    return Array.from(this.distributionPipeline('a predictive standard deviation').predictStd(isTable(data) ? data : this.table(data)));
+  }
+
+  /**
+   * Regression with a Gaussian process: the central interval holding `coverage` (default 0.95) of
+   * the predictive distribution at each row, in input order; also with a log target transform
+   * (the bounds mapped back, so asymmetric). @throws AutomlError E_PARAM for a coverage outside
+   * (0, 1); E_MODEL for classification, an ensemble, or a model without a predictive distribution.
+   */
+  predictInterval(data: string | readonly Record<string, unknown>[] | FeatureTable, coverage = 0.95): { lower: number; upper: number }[] {
+    const { lower, upper } = this.distributionPipeline('a prediction interval').predictInterval(isTable(data) ? data : this.table(data), coverage);
+    return Array.from(lower, (lo, i) => ({ lower: lo, upper: upper[i]! }));
+  }
+
+  private distributionPipeline(what: string): Pipeline {
+    if (this.info.task !== 'regression') throw new AutomlError('E_MODEL', `${what} needs a regression model; this one does classification (predictProba gives its class probabilities)`, {});
+    if (this.isEnsemble) {
+      const names = this.members.map((m) => m.pipeline.modelName).join(', ');
+      throw new AutomlError('E_MODEL', `${what} needs a single Gaussian-process pipeline; this model averages ${this.members.length} pipelines (${names}); search with --models gaussian_process --no-ensemble (ensemble: false)`, {});
+    }
+    return this.pipeline;
+  }
+
   /** Class probabilities as a rows x classes matrix, column j being `classes[j]` (classification only). */
   probaMatrix(data: string | readonly Record<string, unknown>[] | FeatureTable): Matrix {
     const t = isTable(data) ? data : this.table(data);

@@ -23,6 +23,10 @@ const EXPECTED: Record<string, { args: string[]; lines: RegExp[] }> = {
   },
   'custom-space.mjs': { args: ['6'], lines: [/^#\d+ (random_forest|knn) 0\.\d{4}$/m, /^best model family: (random_forest|knn)$/m] },
   'ask-tell.mjs': { args: ['15'], lines: [/^trials told: 15$/m, /^best value \d+\.\d{4} at x=-?\d+\.\d{3}, y=\d+\.\d{3}, mode=(fast|slow)$/m] },
+  'gaussian-process.mjs': {
+    args: ['2'],
+    lines: [/^best trial #[01]: CV r2 0\.\d{4}; test r2 on held-out rows 0\.\d{4}$/m, /^patient 2: predicted progression \d+\.\d( \(sd \d+\.\d\))?, 95% interval -?\d+\.\d to \d+\.\d$/m],
+  },
   'worker-objective.mjs': { args: ['6'], lines: [/^complete trials: 6$/m, /^best CV mean squared error 0\.\d{4} with alpha=/m] },
 };
 

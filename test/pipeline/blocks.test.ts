@@ -123,6 +123,16 @@ describe('row blocks', () => {
     expect(seen).toEqual([3000]);
   });
 
+  it('rejects a blockCells that is not a positive number, naming it', async () => {
+    const d = synthetic(200, 3);
+    for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(new Pipeline(getModel).fit(d, rowsOf(d.nRows), { model: { type: 'gaussian_nb' } }, { seed: 1, blockCells: bad })).rejects.toMatchObject({
+        code: 'E_PARAM',
+        message: expect.stringContaining('blockCells'),
+      });
+    }
+  });
+
   it('predicts a large table block by block with the same results as one matrix', async () => {
     // 300 levels one-hot: width ~303, so 20,000 rows are ~6M values (blocks above 2 x 2^21).
     const n = 20000;

@@ -259,3 +259,41 @@ describe('worker --json', () => {
     if (done.best) expect(done.best.value).toBe(Math.max(...stored.filter((s) => s.state === 'COMPLETE').map((s) => (s as unknown as { value: number }).value)));
   }, 300_000);
 });
+
+describe('predict --interval', () => {
+  it('adds the Gaussian process interval columns (CSV and JSON), and refuses what has none, saying why', () => {
+    const cwd = dir();
+    const CPU = join(ROOT, 'datasets', 'cpu.csv');
+    const s = automl(['search', CPU, '--target', 'class', '--models', 'gaussian_process', '--no-ensemble', '--no-recheck', '--trials', '3', '--cv', '3', '--workers', '1', '--quiet', '--out', 'gp.model.json'], cwd);
+    expect(s.code, s.stderr).toBe(0);
+    writeFileSync(join(cwd, 'some.csv'), readFileSync(CPU, 'utf8').trim().split('\n').slice(0, 21).join('\n') + '\n');
+    const r = automl(['predict', 'gp.model.json', 'some.csv', '--interval', '0.9'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('class,class_lower,class_upper');
+    expect(lines).toHaveLength(21);
+    const narrow = lines.slice(1).map((l) => l.split(',').map(Number));
+    for (const [pred, lo, hi] of narrow) (expect(lo).toBeLessThan(pred!), expect(hi).toBeGreaterThan(pred!));
+    // Bare --interval is 95%: wider than 90% on every row, around the same predictions.
+    const j = JSON.parse(automl(['predict', 'gp.model.json', 'some.csv', '--interval', '--json'], cwd).stdout);
+    expect(j.coverage).toBe(0.95);
+    expect(j.intervals).toHaveLength(20);
+    j.intervals.forEach((iv: { lower: number; upper: number }, i: number) => {
+      expect(j.predictions[i]).toBeCloseTo(narrow[i]![0]!, 6);
+      expect(iv.upper - iv.lower).toBeGreaterThan(narrow[i]![2]! - narrow[i]![1]!);
+    });
+    const bad = automl(['predict', 'gp.model.json', 'some.csv', '--interval', '1.5'], cwd);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--interval "1\.5": expected the share of the predictive distribution to cover, between 0 and 1/);
+
+    // A model without a predictive distribution, and a classifier.
+    expect(automl(['search', CPU, '--target', 'class', '--models', 'ridge', '--no-ensemble', '--no-recheck', '--trials', '2', '--cv', '3', '--workers', '1', '--quiet', '--out', 'ridge.model.json'], cwd).code).toBe(0);
+    const ridge = automl(['predict', 'ridge.model.json', 'some.csv', '--interval'], cwd);
+    expect(ridge.code).not.toBe(0);
+    expect(ridge.stderr).toMatch(/E_MODEL.*model 'ridge' has no predictive distribution.*gaussian_process/);
+    expect(automl(['search', IRIS, ...QUICK, '--trials', '2', '--out', 'iris.model.json'], cwd).code).toBe(0);
+    const clf = automl(['predict', 'iris.model.json', IRIS, '--interval'], cwd);
+    expect(clf.code).not.toBe(0);
+    expect(clf.stderr).toMatch(/--interval needs a regression model/);
+  }, 240_000);
+});

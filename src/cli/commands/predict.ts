@@ -14,6 +14,7 @@ interface PredictFlags {
   force?: boolean;
   delimiter?: string;
   json?: boolean;
+  interval?: string | boolean;
 }
 
 /** The data argument that means "read the CSV from standard input". */
@@ -36,14 +37,17 @@ async function run(modelFile: string, data: string, f: PredictFlags): Promise<nu
   if (f.out !== undefined) checkPredictOut(f.out, modelFile, fromStdin ? null : data, Boolean(f.force));
   const model = loadModel(modelFile);
   if (f.proba && model.task !== 'classification') throw new AutomlError('E_USAGE', `--proba needs a classification model; ${modelFile} does regression`);
+  const coverage = f.interval === undefined ? null : intervalCoverage(f.interval);
+  if (coverage !== null && model.task !== 'regression') throw new AutomlError('E_USAGE', `--interval needs a regression model; ${modelFile} does classification (--proba gives its class probabilities)`);
   const csvOpts = f.delimiter !== undefined ? { delimiter: f.delimiter } : {};
   const rows = fromStdin ? parseFeatureRows(await readStdin(), STDIN_NAME, model.info.features, csvOpts) : model.table(data, csvOpts);
   const predictions = model.predict(rows);
   const proba = f.proba ? model.predictProba(rows) : null;
+  const intervals = coverage !== null ? model.predictInterval(rows, coverage) : null;
   // JSON has the shape `automl serve` answers with: { predictions, probabilities? }, plus the target's name.
   const text = f.json
-    ? JSON.stringify({ target: model.target, predictions, ...(proba ? { probabilities: proba } : {}) }) + '\n'
-    : predictionsCsv({ target: model.target, predictions, ...(proba ? { proba: { classes: model.classes!, rows: proba } } : {}) });
+    ? JSON.stringify({ target: model.target, predictions, ...(proba ? { probabilities: proba } : {}), ...(intervals ? { coverage, intervals } : {}) }) + '\n'
+    : predictionsCsv({ target: model.target, predictions, ...(proba ? { proba: { classes: model.classes!, rows: proba } } : {}), ...(intervals ? { intervals } : {}) });
   if (f.out !== undefined) {
     checkPredictOut(f.out, modelFile, fromStdin ? null : data, Boolean(f.force));
     writeFileAtomic(f.out, text);
@@ -51,6 +55,15 @@ async function run(modelFile: string, data: string, f: PredictFlags): Promise<nu
   } else process.stdout.write(text);
   for (const n of rows.notes) process.stderr.write(`note: ${n}\n`);
   return 0;
+}
+
+/** The coverage of `--interval [coverage]`: 0.95 when given bare, else a number in (0, 1). */
+function intervalCoverage(value: string | boolean): number {
+  if (value === true) return 0.95;
+  const text = String(value).trim();
+  const c = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(c > 0 && c < 1)) throw new AutomlError('E_USAGE', `--interval ${JSON.stringify(value)}: expected the share of the predictive distribution to cover, between 0 and 1 (e.g. --interval 0.9); bare --interval means 0.95`, { param: 'interval', value });
+  return c;
 }
 
 function checkPredictOut(out: string, modelFile: string, data: string | null, force: boolean): void {
@@ -85,8 +98,9 @@ export function register(program: Command): void {
     .option('--out <preds.csv>', 'write here instead of standard output (never over the model or the data; an existing model file only with --force)')
     .option('--force', 'allow --out to replace an existing model file')
     .option('--proba', 'add proba_<class> columns (classification)')
+    .option('--interval [coverage]', 'add <target>_lower and <target>_upper columns: the central interval holding this share of the predictive distribution (default 0.95); regression with a single gaussian_process pipeline')
     .addOption(delimiterOption())
-    .option('--json', 'print one JSON object instead of CSV: { target, predictions: [...], probabilities: [{ <class>: p }] (with --proba) }, as automl serve answers')
+    .option('--json', 'print one JSON object instead of CSV: { target, predictions: [...], probabilities: [{ <class>: p }] (with --proba), coverage and intervals: [{ lower, upper }] (with --interval) }, as automl serve answers')
     .action(async (modelFile: string, data: string, flags: PredictFlags) => {
       process.exitCode = await run(modelFile, data, flags);
     });
@@ -95,5 +109,7 @@ export function register(program: Command): void {
     'automl predict iris.model.json datasets/iris.csv --proba',
     'head -5 datasets/iris.csv | automl predict iris.model.json - --json',
     'automl predict iris.model.json datasets/iris.csv --out predictions.csv',
+    'automl search datasets/cpu.csv --target class --models gaussian_process --no-ensemble --trials 10 --out cpu.model.json',
+    'automl predict cpu.model.json datasets/cpu.csv --interval 0.9',
   ]);
 }

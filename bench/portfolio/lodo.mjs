@@ -48,6 +48,8 @@ const selectOptions = { k: Number(opt.k), families: 'default', maxCost: 3, size:
 const dir = mkdtempSync(join(tmpdir(), 'automl-lodo-'));
 const only = opt.only ? new Set(opt.only.split(',')) : null;
 
+const allRows = (n) => Int32Array.from({ length: n }, (_, i) => i);
+
 /** One search; returns the test score of the best trial finished by each checkpoint. */
 async function anytime(d, condition) {
   const file = join(CORPUS_DIR, `${d.name}.csv`);
@@ -68,7 +70,9 @@ async function anytime(d, condition) {
       continue;
     }
     const best = by.reduce((a, b) => (sign * b.value > sign * a.value ? b : a));
-    const pipeline = await new Pipeline(getModel).fit(prep.dataset, prep.searchRows, res.study.configOf(best), { seed });
+    // prepareData keeps only the split: `searched` holds the searched rows (in order), `dataset`
+    // the held-out ones, which `holdoutRows` index.
+    const pipeline = await new Pipeline(getModel).fit(prep.searched, allRows(prep.searched.nRows), res.study.configOf(best), { seed });
     out[t] = scoreRows(pipeline, prep.dataset, prep.holdoutRows, res.metric);
   }
   await res.study.close?.().catch?.(() => {});

@@ -85,7 +85,8 @@ for (const seed of SEEDS) {
     // this path) and the rule's.
     const prep = prepareData({ data: file, target: TARGETS[name], seed, cv: 5, testSize: 0.2 });
     const refit = async (t) => {
-      const pipeline = await new Pipeline(getModel).fit(prep.dataset, prep.searchRows, space.build(t.params), { seed: trialRng(seed, t.number, 'refit').uint32() });
+      // prepareData keeps only the split: `searched` holds the searched rows, `dataset` the held-out ones.
+      const pipeline = await new Pipeline(getModel).fit(prep.searched, Int32Array.from({ length: prep.searched.nRows }, (_, i) => i), space.build(t.params), { seed: trialRng(seed, t.number, 'refit').uint32() });
       return scoreRows(pipeline, prep.dataset, prep.holdoutRows, getMetric(r.metric.name, r.task));
     };
     const bestTrial = trials.find((t) => t.number === r.best?.number);

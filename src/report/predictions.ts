@@ -14,8 +14,9 @@ export interface PredictionsInput {
 
 /**
  * A CSV document: one column named after the target, then `proba_<class>` columns when
- * probabilities are given, or `<target>_lower` and `<target>_upper` when intervals are. Labels and names come from the user's data, so text that a spreadsheet
- * would take for a formula is escaped (see csv-safe.ts).
+ * probabilities are given, or `<target>_lower` and `<target>_upper` when intervals are. Labels
+ * and names come from the user's data, so text that a spreadsheet would take for a formula is
+ * escaped (see csv-safe.ts).
  */
 export function predictionsCsv(p: PredictionsInput): string {
   const header = [p.target];

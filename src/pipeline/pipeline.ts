@@ -209,6 +209,12 @@ export class Pipeline {
     return this.fittedState().estimator.name;
   }
 
+  /** True when the model has a predictive distribution ({@link predictStd}, {@link predictInterval}): a Gaussian process. */
+  get hasPredictiveDistribution(): boolean {
+    const s = this.fittedState();
+    return s.task === 'regression' && typeof s.estimator.predictStd === 'function';
+  }
+
   /** Class labels (classification); a prediction `k` means `classes[k]`. */
   get classes(): readonly string[] | null {
     return this.fittedState().classes;

@@ -309,3 +309,19 @@ export function wantsProba(query: unknown, params: Readonly<Record<string, unkno
   };
   return flag(q, 'the query parameter proba') || flag(params.proba, 'params.proba');
 }
+
+/**
+ * Reads the `interval` request from the query string (`?interval=0.9`, `?interval` alone for 0.95)
+ * or `params` (`"interval": 0.9` or `true`): the coverage of the prediction interval asked for, or
+ * null when none is.
+ */
+export function wantsInterval(query: unknown, params: Readonly<Record<string, unknown>>): number | null {
+  const read = (v: unknown, where: string): number | null => {
+    if (v === undefined || v === false || v === 'false') return null;
+    if (v === true || v === '' || v === 'true') return 0.95;
+    const c = typeof v === 'number' ? v : typeof v === 'string' && /^\d*\.?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!(c > 0 && c < 1)) throw bad(`${where} must be the share of the predictive distribution to cover, between 0 and 1 (e.g. 0.9), or true for 0.95; got ${kindOf(v)}`);
+    return c;
+  };
+  return read(isPlainObject(query) ? query.interval : undefined, 'the query parameter interval') ?? read(params.interval, 'params.interval');
+}

@@ -11,6 +11,8 @@ export interface PredictTask {
   readonly nRows: number;
   readonly columns: readonly FeatureColumn[];
   readonly proba: boolean;
+  /** Regression with a Gaussian process: the coverage of the prediction interval asked for, or null. */
+  readonly interval: number | null;
 }
 
 /** Predictions, encoded. */
@@ -19,6 +21,9 @@ export interface PredictResult {
   readonly encoded: Float64Array;
   /** Classification with `proba`: row-major nRows x classes probabilities; else null. */
   readonly proba: Float64Array | null;
+  /** With `interval`: each row's lower and upper bound; else null. */
+  readonly lower: Float64Array | null;
+  readonly upper: Float64Array | null;
 }
 
 /** Rebuilds the table a task carries (the schema is the model's, so it does not travel). */
@@ -27,22 +32,25 @@ export function taskTable(schema: readonly ColumnSchema[], task: PredictTask): F
 }
 
 /** Predicts a table with `model` and encodes the result. */
-export function predictEncoded(model: FittedModel, table: FeatureTable, proba: boolean): PredictResult {
+export function predictEncoded(model: FittedModel, table: FeatureTable, proba: boolean, interval: number | null = null): PredictResult {
   const labels = model.predict(table);
   const encoded = new Float64Array(labels.length);
   const classes = model.classes;
+  const none = { proba: null, lower: null, upper: null };
   if (classes === null) {
     for (let i = 0; i < labels.length; i++) encoded[i] = labels[i] as number;
-    return { encoded, proba: null };
+    if (interval === null) return { encoded, ...none };
+    const { lower, upper } = model.pipeline.predictInterval(table, interval);
+    return { encoded, proba: null, lower, upper };
   }
   const index = new Map(classes.map((c, k) => [c, k]));
   for (let i = 0; i < labels.length; i++) encoded[i] = index.get(labels[i] as string)!;
-  if (!proba) return { encoded, proba: null };
+  if (!proba) return { encoded, ...none };
   const rows = model.predictProba(table);
   const p = new Float64Array(rows.length * classes.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     for (let k = 0; k < classes.length; k++) p[i * classes.length + k] = r[classes[k]!]!;
   }
-  return { encoded, proba: p };
+  return { encoded, proba: p, lower: null, upper: null };
 }

@@ -87,10 +87,10 @@ export class Predictor {
    * Predicts a table on the model's input schema.
    * @throws QueueFullError when every thread is busy and the queue is full.
    */
-  async run(table: FeatureTable, proba: boolean): Promise<PredictResult> {
-    if (this.isInline(table.nRows)) return predictEncoded(this.model, table, proba);
+  async run(table: FeatureTable, proba: boolean, interval: number | null = null): Promise<PredictResult> {
+    if (this.isInline(table.nRows)) return predictEncoded(this.model, table, proba, interval);
     try {
-      return await this.#pool!.run({ nRows: table.nRows, columns: table.columns, proba });
+      return await this.#pool!.run({ nRows: table.nRows, columns: table.columns, proba, interval });
     } catch (e) {
       if (e instanceof Error && e.message === 'Task queue is at limit') throw new QueueFullError();
       throw e;

@@ -21,5 +21,5 @@ const model = data.modelPath !== undefined ? loadModel(data.modelPath) : modelFr
 
 /** Predicts one batch. */
 export default function predict(task: PredictTask): PredictResult {
-  return predictEncoded(model, taskTable(model.info.features, task), task.proba);
+  return predictEncoded(model, taskTable(model.info.features, task), task.proba, task.interval);
 }

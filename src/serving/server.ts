@@ -12,7 +12,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loadModel, type FittedModel } from './model-file.js';
-import { HttpInputError, parseCsvInput, parseJsonInput, wantsProba, type InputLimits } from './http-input.js';
+import { HttpInputError, parseCsvInput, parseJsonInput, wantsInterval, wantsProba, type InputLimits } from './http-input.js';
 import { DEFAULT_DRIFT_INTERVAL_MS, DEFAULT_DRIFT_MIN_ROWS, DriftGauges, ServeMetrics, type DriftGaugeOptions } from './http-metrics.js';
 import { defaultPredictWorkers, Predictor, QueueFullError } from './http-predictor.js';
 import { RecentRows } from './http-recent.js';
@@ -166,6 +166,14 @@ export function createServer(model: FittedModel, options: ServerOptions = {}): S
   return app as unknown as ServeApp;
 }
 
+/** Why `model` cannot give a prediction interval (a request error), or null when it can. */
+function intervalRefusal(model: FittedModel): string | null {
+  if (model.task !== 'regression') return 'interval needs a regression model; this model does classification (proba gives its class probabilities)';
+  if (model.isEnsemble) return `interval needs a single gaussian_process pipeline; this model averages ${model.members.length} pipelines`;
+  if (!model.pipeline.hasPredictiveDistribution) return `interval needs a model with a predictive distribution (gaussian_process); this one is ${model.pipeline.modelName}`;
+  return null;
+}
+
 async function invoke(state: ServeState, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { model, predictor, metrics, recent, limits } = state;
   const body = request.body;
@@ -176,9 +184,14 @@ async function invoke(state: ServeState, request: FastifyRequest, reply: Fastify
   request.body = undefined;
   const proba = wantsProba(request.query, input.params);
   if (proba && model.classes === null) throw new HttpInputError(400, 'BAD_REQUEST', 'proba needs a classification model; this model does regression');
+  const interval = wantsInterval(request.query, input.params);
+  if (interval !== null) {
+    const why = intervalRefusal(model);
+    if (why) throw new HttpInputError(400, 'BAD_REQUEST', why);
+  }
   let result: PredictResult;
   try {
-    result = await predictor.run(input.table, proba);
+    result = await predictor.run(input.table, proba, interval);
   } catch (e) {
     if (e instanceof QueueFullError) throw new HttpInputError(503, 'TEMPORARILY_UNAVAILABLE', e.message);
     throw e;
@@ -189,6 +202,10 @@ async function invoke(state: ServeState, request: FastifyRequest, reply: Fastify
   recent.push(input.table, result.encoded);
   const classes = model.classes;
   const predictions = classes === null ? Array.from(result.encoded) : Array.from(result.encoded, (k) => classes[k]!);
+  if (interval !== null && result.lower && result.upper) {
+    const { lower, upper } = result;
+    return reply.send({ predictions, coverage: interval, intervals: Array.from(lower, (lo, i) => ({ lower: lo, upper: upper[i]! })) });
+  }
   if (!result.proba || classes === null) return reply.send({ predictions });
   const p = result.proba;
   const probabilities = predictions.map((_, i) => {

@@ -281,6 +281,17 @@ export function describeEstimatorContract(spec: ModelSpec, cases: { params: Reco
           expect(Array.from(blocked.predict(d.Xtest))).toEqual(Array.from(whole.predict(d.Xtest)));
         });
 
+        it('predictStd, when offered (regression), gives one finite positive deviation per row, the same after a save and load', async () => {
+          const est = await fitted(spec, c, d);
+          if (!est.predictStd) return;
+          expect(c.task).toBe('regression');
+          const sd = est.predictStd(d.Xtest);
+          expect(sd).toHaveLength(d.Xtest.rows);
+          for (const v of sd) (expect(Number.isFinite(v)).toBe(true), expect(v).toBeGreaterThan(0));
+          const back = spec.load(JSON.parse(JSON.stringify(est.toJSON())));
+          expect(Array.from(back.predictStd!(d.Xtest))).toEqual(Array.from(sd));
+        });
+
         it('beats a trivial baseline on an easy problem', async () => {
           const est = await fitted(spec, c, d);
           const p = est.predict(d.Xtest);

@@ -72,3 +72,11 @@ export function rowsFrom(file: string, model: FittedModel, n: number): unknown[]
   const cols = names.map((name) => ds.columns[ds.features.findIndex((f) => f.name === name)]!);
   return Array.from({ length: n }, (_, i) => cols.map((c) => c[i % ds.nRows]!));
 }
+
+/** 60 rows of y = 50 + 10 sin(x) + a small wobble, x in [0, 6]: data for a Gaussian process. */
+export function waveRows(): Record<string, unknown>[] {
+  return Array.from({ length: 60 }, (_, i) => {
+    const x = (6 * i) / 59;
+    return { x, y: 50 + 10 * Math.sin(x) + 0.5 * Math.cos(7 * i) };
+  });
+}

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import type { FittedModel } from '../../src/serving/model-file.js';
 import { createServer } from '../../src/serving/server.js';
 import { BIN, requireBuild, scratch, startNode, waitFor, type Child } from '../reliability/helpers.js';
-import { DATA, irisModel, rowsFrom, slowModel } from './server-fixture.js';
+import { DATA, fitModel, irisModel, rowsFrom, slowModel, waveRows } from './server-fixture.js';
+import { datasetFromRows } from '../../src/data/index.js';
 
 let dir: string;
 let slow: FittedModel;
@@ -61,6 +62,22 @@ describe('predict threads', () => {
       expect(fromFile.automl.recent.snapshot().seen).toBe(150);
     } finally {
       await Promise.all([inline.close(), fromFile.close(), fromMemory.close()]);
+    }
+  });
+
+  it('give the prediction intervals of a Gaussian process as inline does', async () => {
+    const gp = await fitModel(datasetFromRows(waveRows(), { target: 'y' }), { type: 'gaussian_process' }, 'r2');
+    const payload = JSON.stringify({ instances: [[0.5], [2.5], [5.5]] });
+    const inline = createServer(gp, { workers: 0 });
+    const threaded = createServer(gp, { workers: 1, inlineRows: 0 });
+    try {
+      const [a, b] = await Promise.all([inline, threaded].map((s) => s.inject({ method: 'POST', url: '/invocations?interval=0.8', headers: { 'content-type': 'application/json' }, payload })));
+      expect(a!.statusCode, a!.body).toBe(200);
+      expect(b!.statusCode, b!.body).toBe(200);
+      expect(b!.json()).toEqual(a!.json());
+      expect(a!.json().intervals).toHaveLength(3);
+    } finally {
+      await Promise.all([inline.close(), threaded.close()]);
     }
   });
 

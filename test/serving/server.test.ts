@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createServer, PACKAGE_VERSION, serve, type ServeApp } from '../../src/serving/server.js';
 import { RecentRows } from '../../src/serving/http-recent.js';
 import { datasetFromRows } from '../../src/data/index.js';
-import { fitModel, irisModel, mixedModel, mixedRows, regressionModel } from './server-fixture.js';
+import { fitModel, irisModel, mixedModel, mixedRows, regressionModel, waveRows } from './server-fixture.js';
 
 const IRIS_COLS = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'];
 const IRIS_ROWS = [
@@ -186,6 +186,52 @@ describe('class probabilities', () => {
     const q = await post(app, { instances: IRIS_ROWS, params: { proba: 'maybe' } });
     expect(q.statusCode).toBe(400);
     expect(q.json().message).toMatch(/params\.proba/);
+  });
+});
+
+describe('prediction intervals', () => {
+  it('?interval=0.9 or params.interval on a Gaussian process: intervals around the predictions', async () => {
+    const gp = await fitModel(datasetFromRows(waveRows(), { target: 'y' }), { type: 'gaussian_process' }, 'r2');
+    const rows = [[0.5], [2.5], [5.5]];
+    const expected = gp.predictInterval(rows.map(([x]) => ({ x })), 0.9);
+    const inline = createServer(gp, { workers: 0 });
+    try {
+      for (const [a, body, query] of [
+        [inline, { instances: rows }, '?interval=0.9'],
+        [inline, { instances: rows, params: { interval: 0.9 } }, ''],
+      ] as const) {
+        const r = await post(a, body, { query });
+        expect(r.statusCode, r.body).toBe(200);
+        const out = r.json();
+        expect(out.coverage).toBe(0.9);
+        expect(out.predictions).toEqual(gp.predict(rows.map(([x]) => ({ x }))));
+        out.intervals.forEach((iv: { lower: number; upper: number }, i: number) => {
+          expect(iv.lower).toBeCloseTo(expected[i]!.lower, 9);
+          expect(iv.upper).toBeCloseTo(expected[i]!.upper, 9);
+          expect(iv.lower).toBeLessThan(out.predictions[i]);
+          expect(iv.upper).toBeGreaterThan(out.predictions[i]);
+        });
+      }
+      // Bare ?interval is 95%; without it the answer is the plain one.
+      const wide = (await post(inline, { instances: rows }, { query: '?interval' })).json();
+      expect(wide.coverage).toBe(0.95);
+      expect(wide.intervals[0].upper - wide.intervals[0].lower).toBeGreaterThan(expected[0]!.upper - expected[0]!.lower);
+      expect(Object.keys((await post(inline, { instances: rows })).json())).toEqual(['predictions']);
+      const bad = await post(inline, { instances: rows, params: { interval: 2 } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toMatch(/params\.interval must be the share .* between 0 and 1.*got 2$/);
+    } finally {
+      await inline.close();
+    }
+  });
+
+  it('an interval from a model without a predictive distribution, or a classifier, is a 400 saying why', async () => {
+    const r = await post(regApp, { instances: [[1, 2, 3, 4, 5, 6]] }, { query: '?interval=0.9' });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toMatch(/predictive distribution \(gaussian_process\); this one is ridge/);
+    const c = await post(app, { instances: IRIS_ROWS }, { query: '?interval' });
+    expect(c.statusCode).toBe(400);
+    expect(c.json().message).toMatch(/regression model/);
   });
 });
 

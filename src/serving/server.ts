@@ -271,6 +271,9 @@ function describeModel(model: FittedModel, server: Record<string, unknown>): Rec
       }),
     },
     formats: ['dataframe_split', 'dataframe_records', 'instances', 'inputs', 'text/csv'],
+    // What /invocations can add to the predictions: ?proba=true, ?interval=<coverage>.
+    probabilities: info.task === 'classification',
+    intervals: intervalRefusal(model) === null,
     server,
   };
 }

@@ -217,6 +217,10 @@ describe('prediction intervals', () => {
       expect(wide.coverage).toBe(0.95);
       expect(wide.intervals[0].upper - wide.intervals[0].lower).toBeGreaterThan(expected[0]!.upper - expected[0]!.lower);
       expect(Object.keys((await post(inline, { instances: rows })).json())).toEqual(['predictions']);
+      // /metadata says which extras each model gives.
+      expect((await inline.inject({ method: 'GET', url: '/metadata' })).json()).toMatchObject({ probabilities: false, intervals: true });
+      expect((await regApp.inject({ method: 'GET', url: '/metadata' })).json()).toMatchObject({ probabilities: false, intervals: false });
+      expect((await app.inject({ method: 'GET', url: '/metadata' })).json()).toMatchObject({ probabilities: true, intervals: false });
       const bad = await post(inline, { instances: rows, params: { interval: 2 } });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().message).toMatch(/params\.interval must be the share .* between 0 and 1.*got 2$/);

@@ -14,6 +14,7 @@ import type { ColumnSchema, FeatureColumn, FeatureTable } from '../data/types.js
 import { MISSING_CODE, UNSEEN_CODE } from '../data/types.js';
 import { closestName, isMissing, labelOf, parseBoolean, parseNumber } from '../data/values.js';
 import { isAutomlError, show } from '../util/errors.js';
+import { readCoverage } from './model-file.js';
 import { inputName, withDerivedColumns } from '../data/dates.js';
 
 /** MLflow-style error codes the server answers with. */
@@ -319,8 +320,8 @@ export function wantsInterval(query: unknown, params: Readonly<Record<string, un
   const read = (v: unknown, where: string): number | null => {
     if (v === undefined || v === false || v === 'false') return null;
     if (v === true || v === '' || v === 'true') return 0.95;
-    const c = typeof v === 'number' ? v : typeof v === 'string' && /^\d*\.?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
-    if (!(c > 0 && c < 1)) throw bad(`${where} must be the share of the predictive distribution to cover, between 0 and 1 (e.g. 0.9), or true for 0.95; got ${kindOf(v)}`);
+    const c = readCoverage(v);
+    if (c === null) throw bad(`${where} must be the share of the predictive distribution to cover, between 0 and 1 (e.g. 0.9), or true for 0.95; got ${kindOf(v)}`);
     return c;
   };
   return read(isPlainObject(query) ? query.interval : undefined, 'the query parameter interval') ?? read(params.interval, 'params.interval');

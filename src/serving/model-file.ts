@@ -64,6 +64,15 @@ export interface ModelFileJSON {
   readonly threshold?: DecisionThreshold | null;
 }
 
+/**
+ * The coverage of a prediction interval read from a flag or request (`0.9`, `"0.9"`, `".9"`): a
+ * number strictly between 0 and 1, or null for anything else (the caller names where it came from).
+ */
+export function readCoverage(v: unknown): number | null {
+  const c = typeof v === 'number' ? v : typeof v === 'string' && /^\d*\.?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+  return c > 0 && c < 1 ? c : null;
+}
+
 /** A binary classifier's decision threshold: the positive class is predicted from this probability on. */
 export interface DecisionThreshold {
   /** One of the two classes (the second, by convention). */
@@ -201,7 +210,7 @@ export class FittedModel {
    * included. @throws AutomlError E_MODEL naming what the model lacks (see {@link predictInterval}).
    */
   predictStd(data: string | readonly Record<string, unknown>[] | FeatureTable): number[] {
-    return Array.from(this.distributionPipeline('a predictive standard deviation').predictStd(isTable(data) ? data : this.table(data)));
+    return Array.from(this.distributionPipeline().predictStd(isTable(data) ? data : this.table(data)));
   }
 
   /**
@@ -211,16 +220,27 @@ export class FittedModel {
    * (0, 1); E_MODEL for classification, an ensemble, or a model without a predictive distribution.
    */
   predictInterval(data: string | readonly Record<string, unknown>[] | FeatureTable, coverage = 0.95): { lower: number; upper: number }[] {
-    const { lower, upper } = this.distributionPipeline('a prediction interval').predictInterval(isTable(data) ? data : this.table(data), coverage);
+    const { lower, upper } = this.distributionPipeline().predictInterval(isTable(data) ? data : this.table(data), coverage);
     return Array.from(lower, (lo, i) => ({ lower: lo, upper: upper[i]! }));
   }
 
-  private distributionPipeline(what: string): Pipeline {
-    if (this.info.task !== 'regression') throw new AutomlError('E_MODEL', `${what} needs a regression model; this one does classification (predictProba gives its class probabilities)`, {});
+  /**
+   * Why this model cannot give a predictive standard deviation or interval (a classifier, an
+   * ensemble, a model without a predictive distribution), with what to do; null when it can.
+   */
+  distributionProblem(): string | null {
+    if (this.info.task !== 'regression') return 'a prediction interval or standard deviation needs a regression model; this one does classification (class probabilities instead: predictProba, --proba, ?proba=true)';
     if (this.isEnsemble) {
       const names = this.members.map((m) => m.pipeline.modelName).join(', ');
-      throw new AutomlError('E_MODEL', `${what} needs a single Gaussian-process pipeline; this model averages ${this.members.length} pipelines (${names}); search with --models gaussian_process --no-ensemble (ensemble: false)`, {});
+      return `a prediction interval or standard deviation needs a single Gaussian-process pipeline; this model averages ${this.members.length} pipelines (${names}); search with --models gaussian_process --no-ensemble (ensemble: false)`;
     }
+    if (!this.pipeline.hasPredictiveDistribution) return `model '${this.pipeline.modelName}' has no predictive distribution, so no standard deviation or interval; gaussian_process has one (--models gaussian_process --no-ensemble)`;
+    return null;
+  }
+
+  private distributionPipeline(): Pipeline {
+    const problem = this.distributionProblem();
+    if (problem) throw new AutomlError('E_MODEL', problem, {});
     return this.pipeline;
   }
 

@@ -166,14 +166,6 @@ export function createServer(model: FittedModel, options: ServerOptions = {}): S
   return app as unknown as ServeApp;
 }
 
-/** Why `model` cannot give a prediction interval (a request error), or null when it can. */
-function intervalRefusal(model: FittedModel): string | null {
-  if (model.task !== 'regression') return 'interval needs a regression model; this model does classification (proba gives its class probabilities)';
-  if (model.isEnsemble) return `interval needs a single gaussian_process pipeline; this model averages ${model.members.length} pipelines`;
-  if (!model.pipeline.hasPredictiveDistribution) return `interval needs a model with a predictive distribution (gaussian_process); this one is ${model.pipeline.modelName}`;
-  return null;
-}
-
 async function invoke(state: ServeState, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { model, predictor, metrics, recent, limits } = state;
   const body = request.body;
@@ -186,7 +178,7 @@ async function invoke(state: ServeState, request: FastifyRequest, reply: Fastify
   if (proba && model.classes === null) throw new HttpInputError(400, 'BAD_REQUEST', 'proba needs a classification model; this model does regression');
   const interval = wantsInterval(request.query, input.params);
   if (interval !== null) {
-    const why = intervalRefusal(model);
+    const why = model.distributionProblem();
     if (why) throw new HttpInputError(400, 'BAD_REQUEST', why);
   }
   let result: PredictResult;
@@ -273,7 +265,7 @@ function describeModel(model: FittedModel, server: Record<string, unknown>): Rec
     formats: ['dataframe_split', 'dataframe_records', 'instances', 'inputs', 'text/csv'],
     // What /invocations can add to the predictions: ?proba=true, ?interval=<coverage>.
     probabilities: info.task === 'classification',
-    intervals: intervalRefusal(model) === null,
+    intervals: model.distributionProblem() === null,
     server,
   };
 }

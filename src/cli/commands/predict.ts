@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { predictionsCsv } from '../../report/predictions.js';
-import { loadModel } from '../../serving/model-file.js';
+import { loadModel, readCoverage } from '../../serving/model-file.js';
 import { AutomlError } from '../../util/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../../util/output-path.js';
 import { parseFeatureRows } from '../../data/predict-rows.js';
@@ -60,9 +60,8 @@ async function run(modelFile: string, data: string, f: PredictFlags): Promise<nu
 /** The coverage of `--interval [coverage]`: 0.95 when given bare, else a number in (0, 1). */
 function intervalCoverage(value: string | boolean): number {
   if (value === true) return 0.95;
-  const text = String(value).trim();
-  const c = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(c > 0 && c < 1)) throw new AutomlError('E_USAGE', `--interval ${JSON.stringify(value)}: expected the share of the predictive distribution to cover, between 0 and 1 (e.g. --interval 0.9); bare --interval means 0.95`, { param: 'interval', value });
+  const c = readCoverage(value);
+  if (c === null) throw new AutomlError('E_USAGE', `--interval ${JSON.stringify(value)}: expected the share of the predictive distribution to cover, between 0 and 1 (e.g. --interval 0.9); bare --interval means 0.95`, { param: 'interval', value });
   return c;
 }
 

@@ -25,7 +25,7 @@ import { getModel } from '../../dist/models/registry.js';
 import { scoreRows } from '../../dist/evaluation/score.js';
 import { createRng } from '../../dist/util/rng.js';
 import { corpus, CORPUS_DIR, HERE } from './candidates.mjs';
-import { buildPortfolio, readResults } from './greedy.mjs';
+import { buildPortfolio, readResults, SELECT_DEFAULTS } from './greedy.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -38,13 +38,16 @@ const { values: opt } = parseArgs({
     workers: { type: 'string' },
     tie: { type: 'string', default: '0.002' },
     out: { type: 'string' },
+    criterion: { type: 'string', default: SELECT_DEFAULTS.criterion },
+    order: { type: 'string', default: SELECT_DEFAULTS.order },
   },
 });
 const time = Number(opt.time);
 const at = opt.at.split(',').map(Number);
 const seed = Number(opt.seed);
 const results = readResults([opt.results]);
-const selectOptions = { k: Number(opt.k), families: 'default', maxCost: 3, size: 14, minGain: 0.001, capSeconds: 40 };
+// The portfolio is selected as select.mjs selects the shipped one (--criterion and --order to compare others).
+const selectOptions = { ...SELECT_DEFAULTS, k: Number(opt.k), criterion: opt.criterion, order: opt.order };
 const dir = mkdtempSync(join(tmpdir(), 'automl-lodo-'));
 const only = opt.only ? new Set(opt.only.split(',')) : null;
 
@@ -63,6 +66,7 @@ async function anytime(d, condition) {
   const prep = prepareData({ ...options, cv: 5, testSize: 0.2 });
   const sign = res.metric.direction === 'minimize' ? -1 : 1;
   const out = {};
+  const family = {};
   for (const t of at) {
     const by = trials.filter((x) => x.finishedAt - started <= t * 1000);
     if (by.length === 0) {
@@ -70,13 +74,14 @@ async function anytime(d, condition) {
       continue;
     }
     const best = by.reduce((a, b) => (sign * b.value > sign * a.value ? b : a));
+    family[t] = `${res.study.configOf(best).model?.type ?? '?'} (trial ${best.number})`;
     // prepareData keeps only the split: `searched` holds the searched rows (in order), `dataset`
     // the held-out ones, which `holdoutRows` index.
     const pipeline = await new Pipeline(getModel).fit(prep.searched, allRows(prep.searched.nRows), res.study.configOf(best), { seed });
     out[t] = scoreRows(pipeline, prep.dataset, prep.holdoutRows, res.metric);
   }
   await res.study.close?.().catch?.(() => {});
-  return { scores: out, trials: trials.length };
+  return { scores: out, best: family, trials: trials.length };
 }
 
 const rows = [];
@@ -118,4 +123,4 @@ for (const t of at) {
   const losses = diffs.filter((x) => x < -tie).length;
   console.log(`at ${t} s: portfolio wins ${wins}, losses ${losses}, ties ${diffs.length - wins - losses}; mean difference ${mean(diffs).toFixed(4)} (95% bootstrap ${boot[49].toFixed(4)} to ${boot[1949].toFixed(4)}) over ${diffs.length} datasets`);
 }
-if (opt.out) writeFileSync(opt.out, JSON.stringify({ time, at, seed, rows }, null, 2) + '\n');
+if (opt.out) writeFileSync(opt.out, JSON.stringify({ time, at, seed, selection: { criterion: opt.criterion, order: opt.order }, rows }, null, 2) + '\n');

@@ -1,6 +1,7 @@
 // Greedy selection of the portfolio from evaluate.mjs's results (issue #20).
 //   node bench/portfolio/select.mjs [--results bench/portfolio/results/evaluations.jsonl] [--k 5]
 //       [--size 14] [--max-cost 3] [--families default|all] [--exclude iris,wine] [--cap 40]
+//       [--criterion per-cost|value] [--order greedy|cost]
 //       [--tasks classification,regression] [--out src/automl/portfolio-data.json | --print | --loo]
 // --tasks: the tasks that get a portfolio (a task left out keeps the plain defaults).
 // Needs a build. --k must be the one evaluate.mjs ran with (it rebuilds the same seeded pool).
@@ -13,11 +14,13 @@
 // clip stops one disastrous r2 from dominating the mean. Datasets where b = m say nothing and are
 // left out. The value of a set of configurations is the mean over datasets of the best normalized
 // score among them (what a search that runs them all has found); each step adds the candidate
-// that raises it most, until --size configurations or no gain above 0.001.
+// that raises it most (--criterion value) or raises it most per unit of median relative cost
+// (--criterion per-cost, the default since 2026-12-05: see anytime.mjs), until --size
+// configurations or no gain above 0.001.
 // Cost: a candidate's relative cost on a dataset is its seconds over the median seconds of the
 // warm start's defaults there; candidates whose median relative cost over the datasets exceeds
 // --max-cost are not eligible (a portfolio entry must fit where a default fits). The chosen list
-// is then stored cheapest first (median relative cost), so a short budget runs the cheap ones.
+// is stored in the order picked (--order greedy, the default) or cheapest first (--order cost).
 // --families default (the default) keeps only the families a default study searches: a default
 // space refuses the others' configurations. Only datasets where every candidate of the pool has
 // a result take part (a partial evaluation gives a portfolio from the finished datasets, and the
@@ -27,14 +30,16 @@ import { writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { candidates, corpus, HERE, ROOT } from './candidates.mjs';
-import { buildPortfolio, offlineLoo, readResults } from './greedy.mjs';
+import { buildPortfolio, offlineLoo, readResults, SELECT_DEFAULTS } from './greedy.mjs';
 
 const { values: opt } = parseArgs({
   options: {
     results: { type: 'string', default: join(HERE, 'results', 'evaluations.jsonl') },
-    k: { type: 'string', default: '5' },
-    size: { type: 'string', default: '14' },
-    'max-cost': { type: 'string', default: '3' },
+    k: { type: 'string', default: String(SELECT_DEFAULTS.k) },
+    size: { type: 'string', default: String(SELECT_DEFAULTS.size) },
+    'max-cost': { type: 'string', default: String(SELECT_DEFAULTS.maxCost) },
+    criterion: { type: 'string', default: SELECT_DEFAULTS.criterion },
+    order: { type: 'string', default: SELECT_DEFAULTS.order },
     families: { type: 'string', default: 'default' },
     exclude: { type: 'string', default: '' },
     out: { type: 'string', default: join(ROOT, 'src', 'automl', 'portfolio-data.json') },
@@ -46,11 +51,13 @@ const { values: opt } = parseArgs({
   },
 });
 
+if (!['per-cost', 'value'].includes(opt.criterion)) throw new Error(`--criterion is per-cost or value (got ${opt.criterion})`);
+if (!['greedy', 'cost'].includes(opt.order)) throw new Error(`--order is greedy or cost (got ${opt.order})`);
 const exclude = new Set(opt.exclude.split(',').filter(Boolean));
 const results = readResults([opt.results]);
 if (opt.loo) {
   // --loo: the offline leave-one-dataset-out check (greedy.mjs offlineLoo); prints, writes nothing.
-  const o = { families: opt.families, maxCost: Number(opt['max-cost']), size: Number(opt.size), minGain: Number(opt['min-gain']), capSeconds: Number(opt.cap) };
+  const o = { families: opt.families, maxCost: Number(opt['max-cost']), size: Number(opt.size), minGain: Number(opt['min-gain']), capSeconds: Number(opt.cap), criterion: opt.criterion, order: opt.order };
   for (const task of ['classification', 'regression']) {
     const names = corpus().filter((d) => d.task === task && !exclude.has(d.name)).map((d) => d.name);
     const rows = offlineLoo(task, candidates(task, Number(opt.k)), results, names, o);
@@ -69,6 +76,8 @@ const built = buildPortfolio(results, {
   size: Number(opt.size),
   minGain: Number(opt['min-gain']),
   capSeconds: Number(opt.cap),
+  criterion: opt.criterion,
+  order: opt.order,
   tasks: opt.tasks.split(','),
   log: (line) => console.error(line),
 });

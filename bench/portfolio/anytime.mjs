@@ -34,7 +34,7 @@ const base = { ...SELECT_DEFAULTS, criterion: 'value', order: 'cost' };
 
 /** Variants: selection options and how the chosen list is ordered. */
 const variants = {
-  'current (min gain 0.001, cheapest first)': { o: {}, order: 'cost' },
+  'shipped (by value, min gain 0.001, cheapest first)': { o: {}, order: 'cost' },
   'greedy order': { o: {}, order: 'greedy' },
   'min gain 0.005, cheapest first': { o: { minGain: 0.005 }, order: 'cost' },
   'min gain 0.005, greedy order': { o: { minGain: 0.005 }, order: 'greedy' },
@@ -42,7 +42,7 @@ const variants = {
   'size 6, cheapest first': { o: { size: 6 }, order: 'cost' },
   'size 8, cheapest first': { o: { size: 8 }, order: 'cost' },
   'gain per cost, cheapest first': { o: { criterion: 'per-cost' }, order: 'cost' },
-  'gain per cost, greedy order (shipped)': { o: { criterion: 'per-cost' }, order: 'greedy' },
+  'gain per cost, greedy order': { o: { criterion: 'per-cost' }, order: 'greedy' },
 };
 
 /** Best normalized score finished by each budget when `ids` run in order on `workers` workers. */

@@ -1,7 +1,7 @@
 // Greedy selection of the portfolio from evaluate.mjs's results (issue #20).
 //   node bench/portfolio/select.mjs [--results bench/portfolio/results/evaluations.jsonl] [--k 5]
 //       [--size 14] [--max-cost 3] [--families default|all] [--exclude iris,wine] [--cap 40]
-//       [--criterion per-cost|value] [--order greedy|cost]
+//       [--criterion value|per-cost] [--order cost|greedy]
 //       [--tasks classification,regression] [--out src/automl/portfolio-data.json | --print | --loo]
 // --tasks: the tasks that get a portfolio (a task left out keeps the plain defaults).
 // Needs a build. --k must be the one evaluate.mjs ran with (it rebuilds the same seeded pool).
@@ -14,13 +14,13 @@
 // clip stops one disastrous r2 from dominating the mean. Datasets where b = m say nothing and are
 // left out. The value of a set of configurations is the mean over datasets of the best normalized
 // score among them (what a search that runs them all has found); each step adds the candidate
-// that raises it most (--criterion value) or raises it most per unit of median relative cost
-// (--criterion per-cost, the default since 2026-12-05: see anytime.mjs), until --size
+// that raises it most (--criterion value, the default) or raises it most per unit of median
+// relative cost (--criterion per-cost: see anytime.mjs and README.md), until --size
 // configurations or no gain above 0.001.
 // Cost: a candidate's relative cost on a dataset is its seconds over the median seconds of the
 // warm start's defaults there; candidates whose median relative cost over the datasets exceeds
 // --max-cost are not eligible (a portfolio entry must fit where a default fits). The chosen list
-// is stored in the order picked (--order greedy, the default) or cheapest first (--order cost).
+// is stored cheapest first (--order cost, the default) or in the order picked (--order greedy).
 // --families default (the default) keeps only the families a default study searches: a default
 // space refuses the others' configurations. Only datasets where every candidate of the pool has
 // a result take part (a partial evaluation gives a portfolio from the finished datasets, and the

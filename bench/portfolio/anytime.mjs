@@ -18,7 +18,7 @@ import { readResults, selectTask, SELECT_DEFAULTS } from './greedy.mjs';
 const { values: opt } = parseArgs({
   options: {
     results: { type: 'string', default: join(HERE, 'results', 'evaluations.jsonl') },
-    k: { type: 'string', default: '5' },
+    k: { type: 'string', default: String(SELECT_DEFAULTS.k) },
     budgets: { type: 'string', default: '2,5,10,20,30' },
     workers: { type: 'string', default: '2' },
     task: { type: 'string', default: 'classification' },
@@ -30,7 +30,7 @@ const workers = Number(opt.workers);
 const task = opt.task;
 const pool = candidates(task, Number(opt.k));
 const names = corpus().filter((d) => d.task === task).map((d) => d.name);
-const base = { ...SELECT_DEFAULTS, criterion: 'value', order: 'cost' };
+const base = SELECT_DEFAULTS;
 
 /** Variants: selection options and how the chosen list is ordered. */
 const variants = {

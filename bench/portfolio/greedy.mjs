@@ -19,6 +19,12 @@ const median = (xs) => {
  */
 export const SELECT_DEFAULTS = { k: 5, families: 'default', maxCost: 3, size: 14, minGain: 0.001, capSeconds: 40, criterion: 'value', order: 'cost' };
 
+/** Refuses a --criterion or --order the selection does not know (a typo would silently select the default way). */
+export function checkSelection({ criterion, order }) {
+  if (!['value', 'per-cost'].includes(criterion)) throw new Error(`--criterion is value or per-cost (got ${criterion})`);
+  if (!['cost', 'greedy'].includes(order)) throw new Error(`--order is cost or greedy (got ${order})`);
+}
+
 /** Results by dataset, then candidate id (the last line of a pair wins). */
 export function readResults(files) {
   const by = new Map();

@@ -3,6 +3,7 @@
 // current warm start (each family's default), in a real search of --time seconds per condition.
 //   nice node bench/portfolio/lodo.mjs [--time 60] [--at 10,30,60] [--seed 0] [--only iris,wine]
 //       [--results bench/portfolio/results/evaluations.jsonl] [--k 5] [--workers N] [--out lodo.json]
+//       [--criterion value|per-cost] [--order cost|greedy]  (select.mjs's; the defaults build the shipped list)
 // Needs a build and the corpus. Takes about 2 x --time seconds per dataset plus refits: run it on
 // a quiet machine.
 // Anytime, one search per condition: after each search, the trial with the best CV value among
@@ -25,7 +26,7 @@ import { getModel } from '../../dist/models/registry.js';
 import { scoreRows } from '../../dist/evaluation/score.js';
 import { createRng } from '../../dist/util/rng.js';
 import { corpus, CORPUS_DIR, HERE } from './candidates.mjs';
-import { buildPortfolio, readResults, SELECT_DEFAULTS } from './greedy.mjs';
+import { buildPortfolio, checkSelection, readResults, SELECT_DEFAULTS } from './greedy.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -42,6 +43,7 @@ const { values: opt } = parseArgs({
     order: { type: 'string', default: SELECT_DEFAULTS.order },
   },
 });
+checkSelection(opt);
 const time = Number(opt.time);
 const at = opt.at.split(',').map(Number);
 const seed = Number(opt.seed);

@@ -30,7 +30,7 @@ import { writeFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { candidates, corpus, HERE, ROOT } from './candidates.mjs';
-import { buildPortfolio, offlineLoo, readResults, SELECT_DEFAULTS } from './greedy.mjs';
+import { buildPortfolio, checkSelection, offlineLoo, readResults, SELECT_DEFAULTS } from './greedy.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -51,8 +51,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-if (!['per-cost', 'value'].includes(opt.criterion)) throw new Error(`--criterion is per-cost or value (got ${opt.criterion})`);
-if (!['greedy', 'cost'].includes(opt.order)) throw new Error(`--order is greedy or cost (got ${opt.order})`);
+checkSelection(opt);
 const exclude = new Set(opt.exclude.split(',').filter(Boolean));
 const results = readResults([opt.results]);
 if (opt.loo) {

@@ -101,13 +101,14 @@ describe('retrain', () => {
     const storage = `sqlite:${join(dir, 'a.db')}`;
     // The old model's target depends on x1 alone, so whatever features its pipeline kept, x1 is one.
     const data = relation('cols', 100, 'x2').map(({ x2, y }) => ({ x2, y }));
-    await expect(retrain('shift', { data, storage, model: join(dir, 'old.model.json') })).rejects.toMatchObject({ code: 'E_PREDICT_COLUMNS', message: expect.stringContaining('x1') });
+    await expect(retrain('shift', { data, storage, model: join(dir, 'old.model.json'), out: join(dir, '{study}.model.json') })).rejects.toMatchObject({ code: 'E_PREDICT_COLUMNS', message: expect.stringContaining('x1') });
     const names = (await listStudies(storage)).map((x) => x.name);
     expect(names.filter((n) => n.startsWith('shift-retrain'))).toEqual(['shift-retrain']);
+    expect(existsSync(join(dir, 'shift-retrain-2.model.json'))).toBe(false);
   });
 
   it('without the old model file: an error naming --model, before any study is made', async () => {
     const storage = `sqlite:${join(dir, 'a.db')}`;
-    await expect(retrain('shift', { data: relation('x', 100, 'x2'), storage, model: join(dir, 'none.model.json') })).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND', message: expect.stringContaining('--model') });
+    await expect(retrain('shift', { data: relation('x', 100, 'x2'), storage, model: join(dir, 'none.model.json'), out: join(dir, '{study}.model.json') })).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND', message: expect.stringContaining('--model') });
   });
 });

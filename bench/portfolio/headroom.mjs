@@ -15,12 +15,12 @@
 //     true effect were the size of each ceiling (half-width shrinking as 1/sqrt(seeds): optimistic, since differences between
 //     datasets do not shrink with more seeds).
 //   node bench/portfolio/headroom.mjs [--at 30 --until 60] bench/portfolio/results/lodo-60s-seed{0,1,4,5}.json  (needs npm run build)
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng } from '../../dist/util/rng.js';
 import { candidates, corpus, defaultFamilies, HERE } from './candidates.mjs';
 import { readResults, SELECT_DEFAULTS } from './greedy.mjs';
+import { clusterBootstrap, readLodo } from './lodo-runs.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
   allowPositionals: true,
@@ -55,21 +55,10 @@ const largest = [...gaps].sort((a, b) => b.gap - a.gap).slice(0, 4);
 console.log(`1. offline ceiling (${gaps.length} classification datasets, ${pool.length} candidates of the default families, ${warmIds.length} of them the plain defaults): best CV accuracy minus the best plain default's, mean ${sign(ceilingCv)}; 0 on ${gaps.filter((g) => g.gap <= 1e-9).length} datasets; largest ${largest.map((g) => `${g.name} ${sign(g.gap)}`).join(', ')}`);
 
 // 2 and 3, from the lodo runs.
-const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
-const byDataset = new Map();
-for (const r of runs) for (const row of r.rows) (byDataset.get(row.dataset) ?? byDataset.set(row.dataset, []).get(row.dataset)).push(row);
+const { runs, byDataset } = readLodo(files);
 const ds = [...byDataset.keys()];
 const rng = createRng('bench/portfolio/headroom');
-function boot(per) {
-  const out = [];
-  for (let b = 0; b < 10000; b++) {
-    let s = 0, n = 0;
-    for (let i = 0; i < ds.length; i++) for (const d of per[Math.floor(rng.next() * ds.length)]) (s += d, n++);
-    out.push(s / n);
-  }
-  out.sort((x, y) => x - y);
-  return [out[250], out[9749]];
-}
+const boot = (per) => clusterBootstrap(per, rng);
 const ok = (r, t) => r.portfolio.scores[t] != null && r.warm.scores[t] != null;
 const timeGain = ds.map((n) => byDataset.get(n).filter((r) => ok(r, opt.at) && ok(r, opt.until)).map((r) => r.warm.scores[opt.until] - r.warm.scores[opt.at]));
 const diff = ds.map((n) => byDataset.get(n).filter((r) => ok(r, opt.at)).map((r) => r.portfolio.scores[opt.at] - r.warm.scores[opt.at]));
